@@ -1,0 +1,99 @@
+// The pure bidder decision: a bid request and the leaf's own seeded random stream in, what the leaf
+// does (answer after a delay, answer garbage, stay silent, drop the connection) out. No sockets or
+// timers: the bidder host (live) and the virtual-time engine both carry out the same decisions.
+
+import seedrandom from 'seedrandom';
+import { NoBidReason } from '../protocol/codes.ts';
+import type { Bid, BidRequest, BidResponse } from '../protocol/openrtb.ts';
+import type { LeafConfig, Rng } from './config.ts';
+import { latencySampler } from './latency-models.ts';
+import { priceSampler } from './price-models.ts';
+
+export type Decision =
+  /** A bid or an explicit no-bid (`{ id, nbr: NoBidReason.UNMATCHED_USER }`) after `delayMs`. */
+  | { kind: 'respond'; delayMs: number; response: BidResponse }
+  /** The host sends text that is not valid JSON after `delayMs`. */
+  | { kind: 'malformed'; delayMs: number }
+  /** The leaf never answers (the timeout fault). */
+  | { kind: 'silent' }
+  /** The host drops the connection after `delayMs`. */
+  | { kind: 'disconnect'; delayMs: number };
+
+export interface Leaf {
+  readonly name: string;
+  readonly group: string;
+  decide(req: BidRequest): Decision;
+}
+
+/**
+ * The leaf's own random stream, seeded from the scenario seed and the leaf's name only, so adding,
+ * removing or reordering other leaves never changes what this one draws.
+ */
+export function leafRng(seed: number | string, leafName: string): Rng {
+  return seedrandom(`${seed}/${leafName}`);
+}
+
+/** Prices go on the wire with 4 decimals. */
+const PRICE_SCALE = 1e4;
+
+function roundPrice(price: number): number {
+  // Dividing by the exact integer scale gives the double nearest the decimal (no 1.6000000000000003).
+  // A value so small it would round to 0 would be an invalid bid, not a low one: keep it positive.
+  return Math.max(1, Math.round(price * PRICE_SCALE)) / PRICE_SCALE;
+}
+
+/**
+ * A leaf that decides each request from its config and its own stream (`leafRng(seed, config.name)`).
+ *
+ * Draw order per request, always all of it whichever branch is taken, so the stream position after
+ * request k depends only on k and the impression counts (live and virtual runs stay aligned, and a
+ * fault rate change does not reshuffle latencies or prices):
+ *   1. one draw for the fault: u < timeout → silent; < timeout + malformed → malformed;
+ *      < timeout + malformed + disconnect → disconnect;
+ *   2. the latency sample (one draw; two for a mixture latency model);
+ *   3. one draw for bid against no-bid: u < bid.rate → bid;
+ *   4. one price draw per impression, in `req.imp` order (one bid per impression, price = value *
+ *      shade rounded to 4 decimals, bid even below the floor: the exchange rejects it with 100).
+ */
+export function createLeaf(config: LeafConfig, seed: number | string): Leaf {
+  const { name, group } = config;
+  const rng = leafRng(seed, name);
+  const latency = latencySampler(config.latency);
+  const price = priceSampler(config.bid.price);
+  const { rate, shade } = config.bid;
+  const silentBelow = config.faults.timeout;
+  const malformedBelow = silentBelow + config.faults.malformed;
+  const disconnectBelow = malformedBelow + config.faults.disconnect;
+  // Shared by every bid of this leaf: responses are read-only once returned (they are serialised or
+  // read by the exchange, never edited), so there is no need to allocate these per bid.
+  const crid = `${name}-creative`;
+  const adomain = [`${name.toLowerCase().replace(/[^a-z0-9-]+/g, '-')}.example`];
+  const silent: Decision = { kind: 'silent' };
+  let bidCounter = 0;
+
+  return {
+    name,
+    group,
+    decide(req: BidRequest): Decision {
+      const uFault = rng();
+      const delayMs = latency(rng);
+      const uBid = rng();
+      const imps = req.imp;
+      const faulty = uFault < disconnectBelow;
+      if (faulty || uBid >= rate) {
+        // Take the price draws anyway (see the draw order above).
+        for (let i = 0; i < imps.length; i++) price(rng);
+        if (uFault < silentBelow) return silent;
+        if (uFault < malformedBelow) return { kind: 'malformed', delayMs };
+        if (faulty) return { kind: 'disconnect', delayMs };
+        return { kind: 'respond', delayMs, response: { id: req.id, nbr: NoBidReason.UNMATCHED_USER } };
+      }
+      const bids: Bid[] = new Array<Bid>(imps.length);
+      for (let i = 0; i < imps.length; i++) {
+        const imp = imps[i]!;
+        bids[i] = { id: String(++bidCounter), impid: imp.id, price: roundPrice(price(rng) * shade), crid, adomain };
+      }
+      return { kind: 'respond', delayMs, response: { id: req.id, seatbid: [{ seat: name, bid: bids }], cur: 'USD' } };
+    },
+  };
+}

@@ -1,0 +1,146 @@
+// Validation of latency model JSON (see DESIGN.md, "Scenarios"): every field's type, range and
+// relations, unknown model names and unknown keys, each reported with the path of the field.
+
+import {
+  checkModel,
+  checkNumber,
+  describe,
+  isRecord,
+  joinPath,
+  NON_NEGATIVE,
+  POSITIVE,
+  unknownKeyIssues,
+  type Issue,
+} from './issues.ts';
+
+export const LATENCY_MODELS = [
+  'constant',
+  'uniform',
+  'normal',
+  'lognormal',
+  'exponential',
+  'pareto',
+  'empirical',
+  'mixture',
+] as const;
+type LatencyModelName = (typeof LATENCY_MODELS)[number];
+
+/** Keys each model takes besides `model` (and `weight` inside a mixture). */
+const FIELDS: Record<LatencyModelName, readonly string[]> = {
+  constant: ['ms'],
+  uniform: ['minMs', 'maxMs'],
+  normal: ['meanMs', 'sdMs'],
+  lognormal: ['medianMs', 'p99Ms'],
+  exponential: ['meanMs'],
+  pareto: ['minMs', 'alpha'],
+  empirical: ['p50', 'p90', 'p99', 'p999'],
+  mixture: ['of'],
+};
+
+/** How far mixture weights may stray from summing to 1 (rounding in hand-written JSON). */
+const WEIGHT_TOLERANCE = 1e-6;
+
+/** `later` must exceed `earlier`; both already individually valid (or undefined to skip). */
+function checkGreater(
+  later: number | undefined,
+  earlier: number | undefined,
+  laterPath: string,
+  earlierName: string,
+  issues: Issue[],
+): void {
+  if (later === undefined || earlier === undefined || later > earlier) return;
+  issues.push({ path: laterPath, message: `must be greater than ${earlierName} (${earlier})` });
+}
+
+function checkFields(model: LatencyModelName, obj: Record<string, unknown>, path: string, issues: Issue[]): void {
+  const num = (key: string, bound = POSITIVE): number | undefined => checkNumber(obj, key, path, bound, issues);
+  switch (model) {
+    case 'constant':
+      num('ms', NON_NEGATIVE);
+      return;
+    case 'uniform': {
+      const min = num('minMs', NON_NEGATIVE);
+      const max = num('maxMs', NON_NEGATIVE);
+      if (min !== undefined && max !== undefined && max < min) {
+        issues.push({ path: joinPath(path, 'maxMs'), message: `must be at least minMs (${min})` });
+      }
+      return;
+    }
+    case 'normal':
+      // A mean below 0 would put most of the mass under the truncation point: not a latency model.
+      num('meanMs', NON_NEGATIVE);
+      num('sdMs');
+      return;
+    case 'lognormal':
+      checkGreater(num('p99Ms'), num('medianMs'), joinPath(path, 'p99Ms'), 'medianMs', issues);
+      return;
+    case 'exponential':
+      num('meanMs');
+      return;
+    case 'pareto':
+      num('minMs');
+      num('alpha');
+      return;
+    case 'empirical': {
+      const names = FIELDS.empirical;
+      const values = names.map((k) => num(k));
+      for (let i = 1; i < names.length; i++) {
+        const name = names[i] as string;
+        checkGreater(values[i], values[i - 1], joinPath(path, name), names[i - 1] as string, issues);
+      }
+      return;
+    }
+    case 'mixture':
+      checkMixture(obj['of'], joinPath(path, 'of'), issues);
+      return;
+  }
+}
+
+function checkMixture(of: unknown, path: string, issues: Issue[]): void {
+  if (of === undefined) {
+    issues.push({ path, message: 'is required (a non-empty array of weighted latency models)' });
+    return;
+  }
+  if (!Array.isArray(of) || of.length === 0) {
+    issues.push({ path, message: `must be a non-empty array of weighted latency models (got ${describe(of)})` });
+    return;
+  }
+  let total = 0;
+  let allWeightsValid = true;
+  of.forEach((item: unknown, i) => {
+    const at = `${path}[${i}]`;
+    validateSpec(item, at, true, issues);
+    const weight = isRecord(item) ? checkNumber(item, 'weight', at, POSITIVE, issues) : undefined;
+    if (weight === undefined) allWeightsValid = false;
+    else total += weight;
+  });
+  if (allWeightsValid && Math.abs(total - 1) > WEIGHT_TOLERANCE) {
+    // 12 significant digits hide the float noise of the sum (0.9500000000000001) but not a real miss.
+    const got = Number(total.toPrecision(12));
+    issues.push({ path, message: `weights must sum to 1 within ${WEIGHT_TOLERANCE.toExponential()} (got ${got})` });
+  }
+}
+
+function validateSpec(value: unknown, path: string, weighted: boolean, issues: Issue[]): void {
+  if (!isRecord(value)) {
+    issues.push({ path, message: `must be an object with a "model" key (got ${describe(value)})` });
+    return;
+  }
+  const model = checkModel(value, LATENCY_MODELS, path, issues);
+  if (model === undefined) return;
+  checkFields(model, value, path, issues);
+  const allowed = ['model', ...FIELDS[model], ...(weighted ? ['weight'] : [])];
+  issues.push(...unknownKeyIssues(value, allowed, path));
+}
+
+/**
+ * Every problem with a latency model's JSON, each naming its field from `path` (the caller passes
+ * `bidders[1].latency`; fields come back as `bidders[1].latency.p99Ms`, mixture parts as
+ * `bidders[1].latency.of[0].weight`). Mixture weights must each be > 0 and sum to 1 within 1e-6.
+ * An empty list means the value is a valid `LatencySpec`.
+ */
+export function validateLatencySpec(value: unknown, path: string): Issue[] {
+  const issues: Issue[] = [];
+  validateSpec(value, path, false, issues);
+  return issues;
+}
