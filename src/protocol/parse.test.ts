@@ -259,3 +259,13 @@ describe('never throws', () => {
     }
   });
 });
+
+describe('salvageId', () => {
+  it('recovers the id at the head of a broken frame', async () => {
+    const { salvageId } = await import('./parse.js');
+    expect(salvageId('{"id":"abc-1","seatbid":[{"bid":[{"price":1.0,')).toBe('abc-1');
+    expect(salvageId('  { "id" : "a\\"b", ')).toBe('a"b');
+    expect(salvageId('hello?')).toBeUndefined();
+    expect(salvageId('{"seatbid":[],"id":"x"')).toBeUndefined();
+  });
+});

@@ -49,6 +49,20 @@ export function parseJson(text: string): unknown | typeof NOT_JSON {
   }
 }
 
+const LEADING_ID = /^\s*\{\s*"id"\s*:\s*"((?:[^"\\]|\\.){1,200})"/;
+
+/**
+ * The request id at the head of a frame that is not valid JSON (`{"id":"abc", ...broken`), if it
+ * has one. Over HTTP a broken body still answers its own request; over a WebSocket only the id can
+ * say which request a broken frame answered. Only the failure path calls this.
+ */
+export function salvageId(text: string): string | undefined {
+  const m = LEADING_ID.exec(text);
+  if (m === null) return undefined;
+  const id = parseJson(`"${m[1]}"`);
+  return typeof id === 'string' ? id : undefined;
+}
+
 type Rec = Record<string, unknown>;
 
 function isRecord(value: unknown): value is Rec {
@@ -204,7 +218,11 @@ function requireStrings(obj: Rec, path: string, keys: readonly string[]): string
  * their required string fields are checked.
  */
 export function parseBidRequest(text: string): Parsed<BidRequest> {
-  const value = parseJson(text);
+  return bidRequestFrom(parseJson(text));
+}
+
+/** The same check on a value already decoded (by parseJson, or handed over by a virtual link). */
+export function bidRequestFrom(value: unknown): Parsed<BidRequest> {
   if (value === NOT_JSON) return { ok: false, reason: 'request: not JSON' };
   const reason = checkBidRequest(value);
   return reason === null ? { ok: true, value: value as BidRequest } : { ok: false, reason };

@@ -1,0 +1,49 @@
+// What a bidder leaf is configured with: latency model, bid behaviour, faults. Plain data, already
+// validated (the scenario loader in src/sim validates with path-naming errors, using the
+// validators next to each model). Times are in milliseconds.
+
+export type LatencySpec =
+  | { model: 'constant'; ms: number }
+  | { model: 'uniform'; minMs: number; maxMs: number }
+  | { model: 'normal'; meanMs: number; sdMs: number }
+  | { model: 'lognormal'; medianMs: number; p99Ms: number }
+  | { model: 'exponential'; meanMs: number }
+  | { model: 'pareto'; minMs: number; alpha: number }
+  | { model: 'empirical'; p50: number; p90: number; p99: number; p999: number }
+  | { model: 'mixture'; of: Array<LatencySpec & { weight: number }> };
+
+export type PriceSpec =
+  | { model: 'constant'; value: number }
+  | { model: 'uniform'; min: number; max: number }
+  | { model: 'lognormal'; median: number; p99: number };
+
+export interface BidSpec {
+  /** Probability of bidding on a request (otherwise an explicit no-bid). */
+  rate: number;
+  /** CPM price distribution of the bidder's value for an impression. */
+  price: PriceSpec;
+  /** Multiplier applied to the drawn value (1 = bid the full value). */
+  shade: number;
+}
+
+export interface FaultSpec {
+  /** Share of requests never answered. */
+  timeout: number;
+  /** Share of requests answered with malformed JSON. */
+  malformed: number;
+  /** Share of requests on which the leaf drops its connection instead of answering. */
+  disconnect: number;
+}
+
+export interface LeafConfig {
+  /** Unique leaf name, also its path on the bidder host: ws://host:port/<name>. */
+  name: string;
+  /** The scenario bidder group the leaf belongs to. */
+  group: string;
+  latency: LatencySpec;
+  bid: BidSpec;
+  faults: FaultSpec;
+}
+
+/** A uniform random stream on [0, 1). */
+export type Rng = () => number;

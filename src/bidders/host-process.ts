@@ -1,0 +1,47 @@
+// Entry point of a bidder host run as a child process of the simulator (so that the leaves' timers
+// never share an event loop with the exchange's deadlines). Driven over Node's IPC channel:
+//   parent → { type: 'start', leaves, seed, options }   child → { type: 'ready', port }
+//   parent → { type: 'stop' }                           child → { type: 'stats', leaves }, then exits
+// The child also exits when the parent goes away (IPC disconnect), so no process is left behind.
+
+import type { LeafConfig } from './config.js';
+import { BidderHost, type HostOptions, type LeafHostStats } from './host.js';
+
+export type HostCommand =
+  | { type: 'start'; leaves: LeafConfig[]; seed: number | string; options: Partial<HostOptions> }
+  | { type: 'stop' };
+
+export type HostReply =
+  | { type: 'ready'; port: number }
+  | { type: 'stats'; leaves: LeafHostStats[] }
+  | { type: 'error'; message: string };
+
+let host: BidderHost | null = null;
+
+function reply(msg: HostReply): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) return resolve();
+    process.send(msg, undefined, undefined, () => resolve());
+  });
+}
+
+async function onCommand(cmd: HostCommand): Promise<void> {
+  try {
+    if (cmd.type === 'start') {
+      host = new BidderHost(cmd.leaves, cmd.seed, cmd.options);
+      const port = await host.listen();
+      await reply({ type: 'ready', port });
+    } else if (cmd.type === 'stop') {
+      const stats = host?.stats() ?? [];
+      await host?.close();
+      await reply({ type: 'stats', leaves: stats });
+      process.exit(0);
+    }
+  } catch (err) {
+    await reply({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+    process.exit(1);
+  }
+}
+
+process.on('message', (msg: HostCommand) => void onCommand(msg));
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,174 @@
+// The bidder host: one WebSocket server serving many leaves by path (ws://host:port/<leaf>). The
+// decisions are pure (decision.ts); this shell only parses, waits and sends. Each leaf keeps one
+// random stream across reconnections, and a histogram of the delays it applied.
+
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { bidRequestFrom, isNotice, parseJson } from '../protocol/parse.js';
+import { encodeHistogram, newHistogram, recordMs, type Histogram } from '../protocol/histogram.js';
+import type { LeafConfig } from './config.js';
+import { createLeaf, type Leaf } from './decision.js';
+
+export interface HostOptions {
+  /** 0 picks a free port. */
+  port: number;
+  /** Loopback unless told otherwise. */
+  host: string;
+  /** When set, an upgrade without `Authorization: Bearer <token>` is refused with 401. */
+  token?: string;
+  maxPayload: number;
+}
+
+export const HOST_DEFAULTS: HostOptions = { port: 0, host: '127.0.0.1', maxPayload: 64 * 1024 };
+
+/** What a leaf saw, for the runner to merge into its report. */
+export interface LeafHostStats {
+  name: string;
+  requests: number;
+  wins: number;
+  losses: number;
+  badRequests: number;
+  /** Compressed base64 HdrHistogram (µs) of the delays applied to answers. */
+  delays: string;
+}
+
+class ServedLeaf {
+  requests = 0;
+  wins = 0;
+  losses = 0;
+  badRequests = 0;
+  readonly delays: Histogram = newHistogram();
+  readonly sockets = new Set<WebSocket>();
+  constructor(readonly leaf: Leaf) {}
+}
+
+/** A broken answer: it names its request, then stops being JSON (as a truncated body would). */
+function malformed(id: string): string {
+  return `{"id":${JSON.stringify(id)},"seatbid":[{"bid":[{"price":1.0,`;
+}
+
+function sendLater(ws: WebSocket, text: string): void {
+  if (ws.readyState === ws.OPEN) ws.send(text);
+}
+
+function dropLater(ws: WebSocket): void {
+  ws.terminate();
+}
+
+export class BidderHost {
+  private readonly leaves = new Map<string, ServedLeaf>();
+  private readonly opts: HostOptions;
+  private readonly http: Server;
+  private readonly wss: WebSocketServer;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(configs: readonly LeafConfig[], seed: number | string, options: Partial<HostOptions> = {}) {
+    this.opts = { ...HOST_DEFAULTS, ...options };
+    for (const c of configs) this.leaves.set(c.name, new ServedLeaf(createLeaf(c, seed)));
+    this.wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: this.opts.maxPayload });
+    this.http = createServer((_req, res) => {
+      res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket upgrade required\n');
+    });
+    this.http.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
+  }
+
+  /** Listen; resolves with the bound port. */
+  listen(): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(this.opts.port, this.opts.host, () => {
+        this.http.off('error', reject);
+        resolve((this.http.address() as AddressInfo).port);
+      });
+    });
+  }
+
+  get leafNames(): string[] {
+    return [...this.leaves.keys()];
+  }
+
+  stats(): LeafHostStats[] {
+    return [...this.leaves.entries()].map(([name, s]) => ({
+      name,
+      requests: s.requests,
+      wins: s.wins,
+      losses: s.losses,
+      badRequests: s.badRequests,
+      delays: encodeHistogram(s.delays),
+    }));
+  }
+
+  /** Stop answering, close every connection and the server. */
+  close(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    for (const ws of this.wss.clients) ws.terminate();
+    return new Promise((resolve) => {
+      this.wss.close(() => this.http.close(() => resolve()));
+      this.http.closeAllConnections();
+    });
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const name = decodeURIComponent((req.url ?? '/').split('?')[0]!.slice(1));
+    const served = this.leaves.get(name);
+    if (this.opts.token !== undefined && req.headers.authorization !== `Bearer ${this.opts.token}`) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    if (served === undefined) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      served.sockets.add(ws);
+      ws.on('close', () => served.sockets.delete(ws));
+      ws.on('error', () => ws.terminate());
+      ws.on('message', (data, isBinary) => {
+        if (!isBinary) this.onMessage(served, ws, data.toString());
+      });
+    });
+  }
+
+  private onMessage(served: ServedLeaf, ws: WebSocket, text: string): void {
+    const value = parseJson(text);
+    if (isNotice(value)) {
+      if ((value as { notice: unknown }).notice === 'win') served.wins++;
+      else served.losses++;
+      return;
+    }
+    const parsed = bidRequestFrom(value);
+    if (!parsed.ok) {
+      served.badRequests++;
+      return;
+    }
+    served.requests++;
+    const d = served.leaf.decide(parsed.value);
+    switch (d.kind) {
+      case 'silent':
+        return;
+      case 'respond':
+        recordMs(served.delays, d.delayMs);
+        this.after(d.delayMs, sendLater, ws, JSON.stringify(d.response));
+        return;
+      case 'malformed':
+        recordMs(served.delays, d.delayMs);
+        this.after(d.delayMs, sendLater, ws, malformed(parsed.value.id));
+        return;
+      case 'disconnect':
+        this.after(d.delayMs, dropLater, ws, '');
+        return;
+    }
+  }
+
+  private after(delayMs: number, fn: (ws: WebSocket, text: string) => void, ws: WebSocket, text: string): void {
+    const timers = this.timers;
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn(ws, text);
+    }, delayMs);
+    timers.add(t);
+  }
+}

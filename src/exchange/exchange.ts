@@ -1,0 +1,330 @@
+// The exchange: accepts a bid request, stamps its deadline, scatters it to every leaf, gathers
+// answers until all have answered or the deadline comes, runs the auction, and sends win and loss
+// notices. Time comes only from the Clock and bidders only through Links, so the same code runs
+// live and in virtual time. Everything observable is reported to an ExchangeObserver (metrics,
+// progress, reports subscribe there); the exchange itself keeps no statistics and never logs.
+
+import type { BidRequest, BidResponse, Notice } from '../protocol/openrtb.js';
+import { LossReason } from '../protocol/codes.js';
+import { checkBidResponse, NOT_JSON, parseJson, responseId, salvageId, type InvalidReason } from '../protocol/parse.js';
+import { runAuction, type AuctionRules, type ImpFloor } from './auction.js';
+import type { Clock, Timer } from './clock.js';
+import { DeadlineQueue } from './deadline-queue.js';
+import { InFlightAuction } from './in-flight.js';
+import type { Link, LinkHandler } from './link.js';
+import { Outcome, type OutcomeCode } from './outcome.js';
+
+export interface ExchangeOptions {
+  type: 'first-price' | 'second-price';
+  /** Milliseconds from acceptance to the hard deadline. */
+  tmaxMs: number;
+  /** Taken off the remaining time in the `tmax` sent to bidders: the network and the auction's share. */
+  allowanceMs: number;
+  /** A leaf offered less time than this is not called (no-bid reason 15, not counted as sent). */
+  minBidderMs: number;
+  /** Second price: added to the runner-up's price. */
+  increment: number;
+  /** Bids above this CPM are invalid (guards against 1e308 and the like). */
+  maxPrice: number;
+  /** How long a closed auction with timed-out leaves is remembered, to recognise late answers. */
+  lateWindowMs: number;
+}
+
+export const EXCHANGE_DEFAULTS: ExchangeOptions = {
+  type: 'first-price',
+  tmaxMs: 100,
+  allowanceMs: 5,
+  minBidderMs: 10,
+  increment: 0.01,
+  maxPrice: 1000,
+  lateWindowMs: 5000,
+};
+
+export interface ExchangeObserver {
+  /** Requests went out for `a`: `sent` counts every leaf called, including those whose link was down. */
+  onScatter(a: InFlightAuction, sent: number): void;
+  /** Exactly once per request sent: ON_TIME, NO_BID, INVALID (with reason), TIMED_OUT or LOST. */
+  onOutcome(leaf: number, outcome: OutcomeCode, a: InFlightAuction, responseMs: number, reason: InvalidReason | null): void;
+  /** A timed-out leaf answered after the close, `lateMs` after it. */
+  onLate(leaf: number, a: InFlightAuction, lateMs: number, responseMs: number): void;
+  /** A message that answers no request (unknown id, duplicate, unattributable garbage). */
+  onStray(leaf: number, reason: InvalidReason): void;
+  /** No leaf was called: the time left was below `minBidderMs`. */
+  onSkipped(a: InFlightAuction, leaves: number): void;
+  /** The auction closed; `a.outcome` holds the result. */
+  onClosed(a: InFlightAuction): void;
+  onLink?(leaf: number, up: boolean): void;
+}
+
+export class Exchange implements LinkHandler {
+  private readonly opts: ExchangeOptions;
+  private readonly rules: AuctionRules;
+  private readonly byId = new Map<string, InFlightAuction>();
+  private readonly deadlines = new DeadlineQueue<InFlightAuction>();
+  /** Closed auctions kept for late answers, in close order. */
+  private retained: InFlightAuction[] = [];
+  private retainedHead = 0;
+  private readonly timer: Timer;
+  private links: readonly Link[] = [];
+  private seq = 0;
+  private openCount = 0;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    options: Partial<ExchangeOptions>,
+    private readonly clock: Clock,
+    private readonly observer: ExchangeObserver,
+  ) {
+    this.opts = { ...EXCHANGE_DEFAULTS, ...options };
+    this.rules = { type: this.opts.type, increment: this.opts.increment };
+    this.timer = clock.createTimer(this.onTimer);
+  }
+
+  /** The links to the leaves, by leaf index. */
+  attach(links: readonly Link[]): void {
+    this.links = links;
+  }
+
+  get inFlight(): number {
+    return this.openCount;
+  }
+
+  /**
+   * Accept a request: the deadline is `acceptedMs + tmaxMs`. `arrivalMs` is when it was due (open
+   * loop); the runner passes the scheduled time for both, so a stalled exchange eats into the
+   * bidders' time instead of hiding.
+   */
+  submit(request: BidRequest, arrivalMs: number, acceptedMs: number = arrivalMs): InFlightAuction {
+    const now = this.clock.now();
+    const opts = this.opts;
+    const links = this.links;
+    const n = links.length;
+    const deadline = acceptedMs + opts.tmaxMs;
+    const a = new InFlightAuction(request, arrivalMs, acceptedMs, deadline, now, n);
+    this.purgeRetained(now);
+    this.openCount++;
+
+    const left = Math.floor(deadline - now - opts.allowanceMs);
+    if (left < opts.minBidderMs || n === 0) {
+      this.observer.onSkipped(a, n);
+      this.close(a, now, false);
+      return a;
+    }
+    request.tmax = left;
+    request.at = opts.type === 'first-price' ? 1 : 2;
+    this.byId.set(request.id, a);
+    const text = JSON.stringify(request);
+    const states = a.states;
+    this.observer.onScatter(a, n);
+    for (let leaf = 0; leaf < n; leaf++) {
+      if ((links[leaf] as Link).sendRequest(text, request)) {
+        states[leaf] = Outcome.PENDING;
+        a.pending++;
+      } else {
+        states[leaf] = Outcome.LOST;
+        this.observer.onOutcome(leaf, Outcome.LOST, a, Number.NaN, null);
+      }
+    }
+    if (a.pending === 0) {
+      this.close(a, now, false);
+    } else {
+      this.deadlines.push(a);
+      if (this.deadlines.peek() === a) this.timer.set(deadline);
+    }
+    return a;
+  }
+
+  /** Resolves once no auction is open. */
+  whenIdle(): Promise<void> {
+    if (this.openCount === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Stop the deadline timer (after whenIdle, at the end of a run). */
+  stop(): void {
+    this.timer.clear();
+  }
+
+  // ---- LinkHandler: the per-message path ----
+
+  onText(leaf: number, text: string): void {
+    const value = parseJson(text);
+    if (value === NOT_JSON) this.invalidMessage(leaf, 'not-json', salvageId(text));
+    else this.onValue(leaf, value);
+  }
+
+  onValue(leaf: number, value: unknown): void {
+    const id = responseId(value);
+    if (id === undefined) {
+      this.invalidMessage(leaf, typeof value === 'object' && value !== null ? 'missing-id' : 'not-object', undefined);
+      return;
+    }
+    const a = this.byId.get(id);
+    if (a === undefined) {
+      this.observer.onStray(leaf, 'unknown-request');
+      return;
+    }
+    const now = this.clock.now();
+    // The deadline passed but the timer has not fired yet: close first, so the answer is late.
+    if (!a.closed && now >= a.deadlineMs) this.onTimer();
+    const state = a.states[leaf];
+    if (state !== Outcome.PENDING) {
+      this.answerAfterSettled(leaf, a, value, state, now);
+      return;
+    }
+    const responseMs = now - a.sentMs;
+    const reason = checkBidResponse(value, a.request, this.opts.maxPrice);
+    if (reason !== null) {
+      this.settle(a, leaf, Outcome.INVALID, responseMs, reason);
+    } else {
+      const seatbid = (value as BidResponse).seatbid;
+      if (seatbid === undefined || seatbid.length === 0) {
+        this.settle(a, leaf, Outcome.NO_BID, responseMs, null);
+      } else {
+        for (const seat of seatbid) {
+          for (const bid of seat.bid) {
+            a.bids.push({ bidder: leaf, bidId: bid.id, impid: bid.impid, price: bid.price, seq: this.seq++ });
+          }
+        }
+        this.settle(a, leaf, Outcome.ON_TIME, responseMs, null);
+      }
+    }
+    if (a.pending === 0) this.close(a, now, false);
+  }
+
+  onBadFrame(leaf: number, reason: 'binary-frame' | 'too-large'): void {
+    this.invalidMessage(leaf, reason, undefined);
+  }
+
+  onUp(leaf: number): void {
+    this.observer.onLink?.(leaf, true);
+  }
+
+  onDown(leaf: number): void {
+    this.observer.onLink?.(leaf, false);
+    const now = this.clock.now();
+    for (const a of this.byId.values()) {
+      if (a.closed || a.states[leaf] !== Outcome.PENDING) continue;
+      this.settle(a, leaf, Outcome.LOST, Number.NaN, null);
+      if (a.pending === 0) this.close(a, now, false);
+    }
+  }
+
+  // ---- internals ----
+
+  private settle(a: InFlightAuction, leaf: number, outcome: OutcomeCode, responseMs: number, reason: InvalidReason | null): void {
+    a.states[leaf] = outcome;
+    a.pending--;
+    this.observer.onOutcome(leaf, outcome, a, responseMs, reason);
+  }
+
+  /**
+   * A message that could not be read. When its id can be recovered and names a request this leaf
+   * holds, that request ends INVALID; otherwise it is stray: guessing which request a nameless frame
+   * answered would steal another request's outcome.
+   */
+  private invalidMessage(leaf: number, reason: InvalidReason, id: string | undefined): void {
+    const a = id === undefined ? undefined : this.byId.get(id);
+    if (a === undefined || a.closed || a.states[leaf] !== Outcome.PENDING) {
+      this.observer.onStray(leaf, reason);
+      return;
+    }
+    const now = this.clock.now();
+    this.settle(a, leaf, Outcome.INVALID, now - a.sentMs, reason);
+    if (a.pending === 0) this.close(a, now, false);
+  }
+
+  private answerAfterSettled(leaf: number, a: InFlightAuction, value: unknown, state: number | undefined, now: number): void {
+    if (state === Outcome.TIMED_OUT) {
+      a.states[leaf] = Outcome.LATE;
+      this.observer.onLate(leaf, a, now - a.closeMs, now - a.sentMs);
+      if (checkBidResponse(value, a.request, this.opts.maxPrice) === null) this.noticeExpired(leaf, a, value as BidResponse);
+    } else {
+      const neverAsked = state === Outcome.SKIPPED || state === Outcome.LOST || state === undefined;
+      this.observer.onStray(leaf, neverAsked ? 'unknown-request' : 'duplicate-response');
+    }
+  }
+
+  private noticeExpired(leaf: number, a: InFlightAuction, response: BidResponse): void {
+    const link = this.links[leaf] as Link;
+    for (const seat of response.seatbid ?? []) {
+      for (const bid of seat.bid) {
+        link.sendNotice({ notice: 'loss', id: a.request.id, impid: bid.impid, bidid: bid.id, price: 0, loss: LossReason.EXPIRED });
+      }
+    }
+  }
+
+  private readonly onTimer = (): void => {
+    const now = this.clock.now();
+    const q = this.deadlines;
+    let head = q.peek();
+    while (head !== undefined && head.deadlineMs <= now) {
+      q.pop();
+      if (!head.closed) this.close(head, now, true);
+      head = q.peek();
+    }
+    this.purgeRetained(now);
+    if (head !== undefined) this.timer.set(head.deadlineMs);
+  };
+
+  private close(a: InFlightAuction, now: number, byDeadline: boolean): void {
+    a.closed = true;
+    a.closeMs = now;
+    a.byDeadline = byDeadline;
+    this.openCount--;
+    if (a.pending > 0) {
+      const states = a.states;
+      for (let leaf = 0; leaf < states.length; leaf++) {
+        if (states[leaf] !== Outcome.PENDING) continue;
+        states[leaf] = Outcome.TIMED_OUT;
+        a.timedOut++;
+        this.observer.onOutcome(leaf, Outcome.TIMED_OUT, a, Number.NaN, null);
+      }
+      a.pending = 0;
+    }
+    if (a.bids.length > 0) this.runAndNotify(a);
+    this.observer.onClosed(a);
+    if (a.timedOut > 0) this.retained.push(a);
+    else this.byId.delete(a.request.id);
+    if (this.openCount === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  private runAndNotify(a: InFlightAuction): void {
+    const imps = a.request.imp;
+    const floors: ImpFloor[] = imps.map((imp) => ({ id: imp.id, floor: imp.bidfloor }));
+    const outcome = runAuction(floors, a.bids, this.rules);
+    a.outcome = outcome;
+    const id = a.request.id;
+    for (let i = 0; i < a.bids.length; i++) {
+      const bid = a.bids[i]!;
+      const reason = outcome.reasons[i] ?? LossReason.INTERNAL_ERROR;
+      let price = 0;
+      for (const imp of outcome.imps) {
+        if (imp.impid === bid.impid) price = imp.clearingPrice;
+      }
+      const notice: Notice = { notice: reason === LossReason.WON ? 'win' : 'loss', id, impid: bid.impid, bidid: bid.bidId, price, loss: reason };
+      (this.links[bid.bidder] as Link).sendNotice(notice);
+    }
+  }
+
+  private purgeRetained(now: number): void {
+    const retained = this.retained;
+    const window = this.opts.lateWindowMs;
+    let head = this.retainedHead;
+    while (head < retained.length) {
+      const a = retained[head]!;
+      if (a.closeMs + window > now) break;
+      this.byId.delete(a.request.id);
+      head++;
+    }
+    if (head > 1024 && head * 2 > retained.length) {
+      this.retained = retained.slice(head);
+      head = 0;
+    }
+    this.retainedHead = head;
+  }
+}

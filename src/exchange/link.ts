@@ -1,0 +1,28 @@
+// The link seam: how the exchange reaches one bidder leaf. Live links are `ws` sockets
+// (ws-pool.ts); virtual links deliver through a discrete-event queue (src/sim).
+
+import type { BidRequest, Notice } from '../protocol/openrtb.js';
+
+export interface Link {
+  /**
+   * Send a bid request. `text` is the request serialised once per auction and shared by every
+   * link; a link that does not need text (virtual) may use `request` instead. Returns false when
+   * the link is down, so the request is lost without being sent.
+   */
+  sendRequest(text: string, request: BidRequest): boolean;
+  /** Send a win or loss notice; dropped silently when the link is down. */
+  sendNotice(notice: Notice): void;
+}
+
+/** What a link reports back to the exchange, by leaf index. */
+export interface LinkHandler {
+  /** A text frame, exactly as received. */
+  onText(leaf: number, text: string): void;
+  /** An already-decoded message (virtual links skip the text round trip). */
+  onValue(leaf: number, value: unknown): void;
+  /** A frame the exchange refuses to read: binary, or over the size limit. */
+  onBadFrame(leaf: number, reason: 'binary-frame' | 'too-large'): void;
+  onUp(leaf: number): void;
+  /** The connection dropped: every request the leaf holds is lost. */
+  onDown(leaf: number): void;
+}

@@ -1,0 +1,152 @@
+// The live links: one `ws` client connection per leaf, dialled by the exchange (as a real exchange
+// calls its bidders' endpoints) and redialled with exponential backoff and jitter when it drops.
+
+import WebSocket from 'ws';
+import type { Notice } from '../protocol/openrtb.js';
+import type { Link, LinkHandler } from './link.js';
+
+export interface PoolTarget {
+  url: string;
+  /** Sent as `Authorization: Bearer <token>` on the upgrade. */
+  token?: string;
+}
+
+export interface PoolOptions {
+  /** Largest frame accepted from a leaf, in bytes; a larger one drops the connection. */
+  maxPayload: number;
+  /** First redial delay; doubles per failed attempt up to `maxBackoffMs`, with ±50% jitter. */
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+  /** Dial timeout per attempt. */
+  handshakeTimeoutMs: number;
+}
+
+export const POOL_DEFAULTS: PoolOptions = {
+  maxPayload: 64 * 1024,
+  initialBackoffMs: 50,
+  maxBackoffMs: 5000,
+  handshakeTimeoutMs: 3000,
+};
+
+/** The redial delay after `attempt` consecutive failures: capped exponential with equal jitter. */
+export function backoffMs(attempt: number, opts: Pick<PoolOptions, 'initialBackoffMs' | 'maxBackoffMs'>, rand: () => number = Math.random): number {
+  const ceiling = Math.min(opts.maxBackoffMs, opts.initialBackoffMs * 2 ** attempt);
+  return ceiling / 2 + (rand() * ceiling) / 2;
+}
+
+class WsLink implements Link {
+  ws: WebSocket | null = null;
+  up = false;
+  attempt = 0;
+  redial: NodeJS.Timeout | null = null;
+  /** How many times the connection came up (first dial included). */
+  connects = 0;
+
+  sendRequest(text: string): boolean {
+    if (!this.up) return false;
+    (this.ws as WebSocket).send(text);
+    return true;
+  }
+
+  sendNotice(notice: Notice): void {
+    if (this.up) (this.ws as WebSocket).send(JSON.stringify(notice));
+  }
+}
+
+export class WsPool {
+  readonly links: readonly Link[];
+  private readonly wsLinks: WsLink[];
+  private readonly opts: PoolOptions;
+  private closing = false;
+
+  constructor(
+    private readonly targets: readonly PoolTarget[],
+    private readonly handler: LinkHandler,
+    options: Partial<PoolOptions> = {},
+  ) {
+    this.opts = { ...POOL_DEFAULTS, ...options };
+    this.wsLinks = targets.map(() => new WsLink());
+    this.links = this.wsLinks;
+  }
+
+  /** Dial every target; resolves when all are up, rejects naming the ones still down after `timeoutMs`. */
+  connect(timeoutMs = 5000): Promise<void> {
+    for (let i = 0; i < this.targets.length; i++) this.dial(i);
+    return new Promise((resolve, reject) => {
+      const started = Date.now();
+      const check = (): void => {
+        const down = this.wsLinks.flatMap((l, i) => (l.up ? [] : [this.targets[i]!.url]));
+        if (down.length === 0) return resolve();
+        if (this.closing) return reject(new Error('pool closed while connecting'));
+        if (Date.now() - started > timeoutMs) {
+          return reject(new Error(`could not connect to ${down.length} bidder(s) within ${timeoutMs} ms: ${down.slice(0, 5).join(', ')}`));
+        }
+        setTimeout(check, 10);
+      };
+      check();
+    });
+  }
+
+  /** Reconnections beyond the first connection, per leaf. */
+  reconnects(leaf: number): number {
+    return Math.max(0, (this.wsLinks[leaf]?.connects ?? 0) - 1);
+  }
+
+  isUp(leaf: number): boolean {
+    return this.wsLinks[leaf]?.up ?? false;
+  }
+
+  close(): Promise<void> {
+    this.closing = true;
+    const waits: Array<Promise<void>> = [];
+    for (const link of this.wsLinks) {
+      if (link.redial !== null) clearTimeout(link.redial);
+      link.redial = null;
+      const ws = link.ws;
+      if (ws === null || ws.readyState === WebSocket.CLOSED) continue;
+      waits.push(new Promise((resolve) => ws.once('close', () => resolve())));
+      if (ws.readyState === WebSocket.CONNECTING) ws.terminate();
+      else ws.close(1001, 'exchange shutting down');
+      // A peer that never completes the closing handshake must not hold the process open.
+      setTimeout(() => ws.terminate(), 1000).unref();
+    }
+    return Promise.all(waits).then(() => undefined);
+  }
+
+  private dial(leaf: number): void {
+    const link = this.wsLinks[leaf]!;
+    const target = this.targets[leaf]!;
+    link.redial = null;
+    const headers: Record<string, string> = {};
+    if (target.token !== undefined) headers.authorization = `Bearer ${target.token}`;
+    const ws = new WebSocket(target.url, {
+      perMessageDeflate: false,
+      maxPayload: this.opts.maxPayload,
+      handshakeTimeout: this.opts.handshakeTimeoutMs,
+      headers,
+    });
+    link.ws = ws;
+    ws.on('open', () => {
+      link.up = true;
+      link.attempt = 0;
+      link.connects++;
+      this.handler.onUp(leaf);
+    });
+    ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
+      if (isBinary) this.handler.onBadFrame(leaf, 'binary-frame');
+      else this.handler.onText(leaf, data.toString());
+    });
+    ws.on('error', (err: Error & { code?: string }) => {
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.handler.onBadFrame(leaf, 'too-large');
+      // Otherwise nothing to do: 'close' always follows and handles the redial.
+    });
+    ws.on('close', () => {
+      const wasUp = link.up;
+      link.up = false;
+      link.ws = null;
+      if (wasUp) this.handler.onDown(leaf);
+      if (this.closing) return;
+      link.redial = setTimeout(() => this.dial(leaf), backoffMs(link.attempt++, this.opts));
+    });
+  }
+}

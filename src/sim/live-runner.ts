@@ -1,0 +1,207 @@
+// The live runner: real sockets and real timers. Starts the bidder host (a child process by
+// default), dials every leaf, schedules arrivals open loop, lets the exchange close every auction,
+// waits a moment for late answers, then stops everything and builds the summary. It emits progress;
+// printing and writing reports are the caller's business.
+
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { nanoid } from 'nanoid';
+import seedrandom from 'seedrandom';
+import type { LeafConfig } from '../bidders/config.js';
+import type { LeafHostStats } from '../bidders/host.js';
+import { latencyQuantile } from '../bidders/latency-models.js';
+import { Exchange } from '../exchange/exchange.js';
+import { liveClock } from '../exchange/live-clock.js';
+import { WsPool, type PoolTarget } from '../exchange/ws-pool.js';
+import { arrivalSchedule } from './arrivals.js';
+import { startChildHost, type ChildHost } from './host-child.js';
+import { Metrics } from './metrics.js';
+import { requestFactory } from './request-factory.js';
+import type { Scenario } from './scenario-schema.js';
+import { expandLeaves } from './scenario-bidders.js';
+import { buildSummary, type P, type Summary } from './summary.js';
+
+export interface Progress {
+  elapsedSec: number;
+  totalSec: number;
+  /** Auctions closed so far, warm-up included. */
+  closed: number;
+  inFlight: number;
+  /** Post-warm-up figures so far. */
+  auctionP99Ms: number;
+  timedOut: number;
+}
+
+export interface RunOptions {
+  /** An already running bidder host (ws://host:port) serving the scenario's local leaves. */
+  biddersUrl?: string;
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  /** Milliseconds between progress events. */
+  progressEveryMs?: number;
+}
+
+export interface RunResult {
+  summary: Summary;
+  metrics: Metrics;
+  /** Stats the child bidder host kept (empty for an external host). */
+  hostStats: LeafHostStats[];
+  /** Why the run stopped early, if it did. */
+  stoppedBy: 'signal' | 'host-died' | null;
+  message: string | null;
+}
+
+/** How long to wait after the last close for late answers: the slowest leaf's p99.9 past the deadline. */
+function lateGraceMs(s: Scenario, locals: LeafConfig[]): number {
+  let slowest = 0;
+  for (const c of locals) slowest = Math.max(slowest, latencyQuantile(c.latency, 0.999));
+  return Math.min(2000, Math.max(50, slowest - s.auction.tmaxMs + 20));
+}
+
+/** The event-loop monitor's sampling interval; its samples include it, so it is taken off. */
+const ELD_RESOLUTION_MS = 10;
+
+function eventLoopP(h: ReturnType<typeof monitorEventLoopDelay>): P {
+  const ms = (ns: number): number => Math.max(0, Math.round(ns / 1000) / 1000 - ELD_RESOLUTION_MS);
+  if (h.count === 0) return { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, count: 0 };
+  return { p50: ms(h.percentile(50)), p90: ms(h.percentile(90)), p99: ms(h.percentile(99)), p999: ms(h.percentile(99.9)), max: ms(h.max), count: h.count };
+}
+
+export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunResult> {
+  const leaves = expandLeaves(s);
+  const locals = leaves.flatMap((l) => (l.kind === 'local' ? [l.config] : []));
+  let host: ChildHost | null = null;
+  let base = opts.biddersUrl?.replace(/\/+$/, '');
+  if (base === undefined && locals.length > 0) {
+    host = await startChildHost(locals, s.seed);
+    base = `ws://127.0.0.1:${host.port}`;
+  }
+  const targets: PoolTarget[] = leaves.map((l) => ({ url: l.kind === 'local' ? `${base}/${encodeURIComponent(l.config.name)}` : l.url }));
+  const infos = leaves.map((l) => (l.kind === 'local' ? { name: l.config.name, group: l.config.group } : { name: l.name, group: l.group }));
+
+  const clock = liveClock();
+  let stoppedBy: RunResult['stoppedBy'] = null;
+  let message: string | null = null;
+  let stopArrivals: (() => void) | null = null;
+  const stop = (why: NonNullable<RunResult['stoppedBy']>, text: string): void => {
+    if (stoppedBy !== null) return;
+    stoppedBy = why;
+    message = text;
+    stopArrivals?.();
+  };
+  host?.onUnexpectedExit((reason) => stop('host-died', `bidder host ${reason} during the run`));
+  const onAbort = (): void => stop('signal', 'stopped by signal');
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+  const m = new Metrics(infos);
+  const exchange = new Exchange(
+    {
+      type: s.auction.type,
+      tmaxMs: s.auction.tmaxMs,
+      allowanceMs: s.auction.allowanceMs,
+      minBidderMs: s.auction.minBidderMs,
+      increment: s.auction.increment,
+      maxPrice: s.auction.maxPrice,
+    },
+    clock,
+    m,
+  );
+  const pool = new WsPool(targets, exchange);
+  exchange.attach(pool.links);
+
+  const cleanup = async (): Promise<LeafHostStats[]> => {
+    exchange.stop();
+    await pool.close();
+    opts.signal?.removeEventListener('abort', onAbort);
+    return host === null ? [] : host.stop();
+  };
+
+  try {
+    await pool.connect();
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+
+  const startedAt = new Date();
+  const origin = clock.now() + 20;
+  const warmupEnd = origin + s.load.warmupSec * 1000;
+  m.begin(origin, warmupEnd);
+  const eld = monitorEventLoopDelay({ resolution: ELD_RESOLUTION_MS });
+  eld.enable();
+
+  const rng = seedrandom(`${s.seed}/arrivals`);
+  const makeRequest = requestFactory(s, seedrandom(`${s.seed}/requests`));
+  const schedule = arrivalSchedule(s.load, rng);
+  const plannedSec = s.load.durationSec ?? (s.load.auctions ?? 0) / s.load.rate;
+  let lastArrival = origin;
+  let resetDone = false;
+
+  const progress = setInterval(() => {
+    opts.onProgress?.({
+      elapsedSec: (clock.now() - origin) / 1000,
+      totalSec: plannedSec,
+      closed: m.closedAll,
+      inFlight: exchange.inFlight,
+      auctionP99Ms: m.auctionLatency.getValueAtPercentile(99) / 1000,
+      timedOut: m.leaves.reduce((t, c) => t + c.timedOut, 0),
+    });
+  }, opts.progressEveryMs ?? 1000);
+  progress.unref();
+
+  await new Promise<void>((done) => {
+    let next = schedule.next();
+    let timer: NodeJS.Timeout | null = null;
+    stopArrivals = () => {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      next = null;
+      done();
+    };
+    const tick = (): void => {
+      timer = null;
+      const now = clock.now();
+      if (!resetDone && now >= warmupEnd) {
+        eld.reset();
+        resetDone = true;
+      }
+      while (next !== null && origin + next <= now) {
+        lastArrival = origin + next;
+        exchange.submit(makeRequest(nanoid()), lastArrival);
+        next = schedule.next();
+      }
+      if (next === null) return done();
+      timer = setTimeout(tick, origin + next - now);
+    };
+    tick();
+  });
+
+  await exchange.whenIdle();
+  if (stoppedBy === null) await new Promise((r) => setTimeout(r, lateGraceMs(s, locals)));
+  clearInterval(progress);
+  eld.disable();
+  const end = Math.max(clock.now(), lastArrival);
+  const hostStats = await cleanup();
+
+  const measuredSec = Math.max(0, (Math.min(end, lastArrival) - warmupEnd) / 1000);
+  const summary = buildSummary(m, {
+    scenario: s.name,
+    seed: s.seed,
+    mode: 'live',
+    startedAt,
+    durationSec: measuredSec,
+    partial: stoppedBy !== null,
+    config: {
+      rate: s.load.rate,
+      arrival: s.load.arrival,
+      tmaxMs: s.auction.tmaxMs,
+      allowanceMs: s.auction.allowanceMs,
+      type: s.auction.type,
+      floor: s.auction.floor,
+      impressions: s.auction.impressions,
+      leaves: leaves.length,
+      warmupSec: s.load.warmupSec,
+    },
+    eventLoopDelay: eventLoopP(eld),
+  });
+  return { summary, metrics: m, hostStats, stoppedBy, message };
+}
