@@ -1,9 +1,9 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { NoBidReason } from '../protocol/codes.ts';
-import type { BidRequest } from '../protocol/openrtb.ts';
-import type { LeafConfig } from './config.ts';
-import { createLeaf, leafRng, type Decision, type Leaf } from './decision.ts';
+import { NoBidReason } from '../protocol/codes.js';
+import type { BidRequest } from '../protocol/openrtb.js';
+import type { LeafConfig } from './config.js';
+import { createLeaf, leafRng, type Decision, type Leaf } from './decision.js';
 
 function request(n: number, imps = 1, floor = 0.1): BidRequest {
   return {

@@ -3,11 +3,11 @@
 // timers: the bidder host (live) and the virtual-time engine both carry out the same decisions.
 
 import seedrandom from 'seedrandom';
-import { NoBidReason } from '../protocol/codes.ts';
-import type { Bid, BidRequest, BidResponse } from '../protocol/openrtb.ts';
-import type { LeafConfig, Rng } from './config.ts';
-import { latencySampler } from './latency-models.ts';
-import { priceSampler } from './price-models.ts';
+import { NoBidReason } from '../protocol/codes.js';
+import type { Bid, BidRequest, BidResponse } from '../protocol/openrtb.js';
+import type { LeafConfig, Rng } from './config.js';
+import { latencySampler } from './latency-models.js';
+import { priceSampler } from './price-models.js';
 
 export type Decision =
   /** A bid or an explicit no-bid (`{ id, nbr: NoBidReason.UNMATCHED_USER }`) after `delayMs`. */

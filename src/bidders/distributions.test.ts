@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normCdf, normInv, normInvFast, normPdf, Z_99 } from './distributions.ts';
+import { normCdf, normInv, normInvFast, normPdf, Z_99 } from './distributions.js';
 
 // Reference values from Python's math.erfc and statistics.NormalDist (double precision).
 const CDF_REFERENCE: Array<[number, number]> = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkNumber, levenshtein, suggest, unknownKeyIssues, type Issue } from './issues.ts';
+import { checkNumber, levenshtein, suggest, unknownKeyIssues, type Issue } from './issues.js';
 
 describe('levenshtein', () => {
   it.each([

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import type { LatencySpec, Rng } from './config.ts';
-import { EMPIRICAL_FLOOR_FRACTION, latencyCdf, latencyQuantile, latencySampler } from './latency-models.ts';
+import type { LatencySpec, Rng } from './config.js';
+import { EMPIRICAL_FLOOR_FRACTION, latencyCdf, latencyQuantile, latencySampler } from './latency-models.js';
 
 const N = 20_000;
 const LEVELS = [0.1, 0.5, 0.9, 0.99];

@@ -3,10 +3,10 @@
 // same way whatever it draws) and an analytic quantile function and cdf for reports and tests.
 // Validation of the JSON shape lives in latency-validation.ts and is re-exported here.
 
-import type { LatencySpec, Rng } from './config.ts';
-import { normCdf, normInv, normInvFast, Z_99 } from './distributions.ts';
+import type { LatencySpec, Rng } from './config.js';
+import { normCdf, normInv, normInvFast, Z_99 } from './distributions.js';
 
-export { validateLatencySpec, LATENCY_MODELS } from './latency-validation.ts';
+export { validateLatencySpec, LATENCY_MODELS } from './latency-validation.js';
 
 /**
  * Empirical tables give p50..p99.9 only. Below p50 the quantile function runs linearly down to

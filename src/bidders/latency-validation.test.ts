@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateLatencySpec } from './latency-models.ts';
+import { validateLatencySpec } from './latency-models.js';
 
 const P = 'bidders[1].latency';
 const MODELS = 'constant, uniform, normal, lognormal, exponential, pareto, empirical, mixture';

@@ -11,7 +11,7 @@ import {
   POSITIVE,
   unknownKeyIssues,
   type Issue,
-} from './issues.ts';
+} from './issues.js';
 
 export const LATENCY_MODELS = [
   'constant',

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import type { PriceSpec, Rng } from './config.ts';
-import { priceCdf, priceQuantile, priceSampler, validatePriceSpec } from './price-models.ts';
+import type { PriceSpec, Rng } from './config.js';
+import { priceCdf, priceQuantile, priceSampler, validatePriceSpec } from './price-models.js';
 
 const N = 20_000;
 const P = 'bidders[0].bid.price';

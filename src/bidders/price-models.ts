@@ -2,9 +2,9 @@
 // (DESIGN.md, "Scenarios"); same discipline: compiled once, one uniform draw per sample by inverse
 // transform, analytic quantiles, path-naming validation. Prices are > 0.
 
-import type { PriceSpec, Rng } from './config.ts';
-import { normCdf, normInv, normInvFast, Z_99 } from './distributions.ts';
-import { checkModel, checkNumber, isRecord, joinPath, POSITIVE, unknownKeyIssues, describe, type Issue } from './issues.ts';
+import type { PriceSpec, Rng } from './config.js';
+import { normCdf, normInv, normInvFast, Z_99 } from './distributions.js';
+import { checkModel, checkNumber, isRecord, joinPath, POSITIVE, unknownKeyIssues, describe, type Issue } from './issues.js';
 
 export const PRICE_MODELS = ['constant', 'uniform', 'lognormal'] as const;
 

@@ -1,7 +1,7 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { arrivalSchedule, expectedArrivals, inWarmup } from './arrivals.ts';
-import type { LoadSpec } from './scenario-schema.ts';
+import { arrivalSchedule, expectedArrivals, inWarmup } from './arrivals.js';
+import type { LoadSpec } from './scenario-schema.js';
 
 function load(over: Partial<LoadSpec>): LoadSpec {
   return { arrival: 'poisson', rate: 100, durationSec: 1, auctions: null, warmupSec: 0, ...over };

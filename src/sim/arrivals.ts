@@ -6,7 +6,7 @@
 // and an `auctions` count includes the arrivals that fall in the warmup: warmup arrivals run like
 // any other and are only left out of the statistics (see inWarmup).
 
-import type { LoadSpec } from './scenario-schema.ts';
+import type { LoadSpec } from './scenario-schema.js';
 
 export interface ArrivalSchedule {
   /** The next scheduled arrival in ms from the start (non-decreasing), or null once the run is over. */

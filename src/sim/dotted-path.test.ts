@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PathError, getPath, hasPath, issuePath, listPaths, setPath, splitPath } from './dotted-path.ts';
+import { PathError, getPath, hasPath, issuePath, listPaths, setPath, splitPath } from './dotted-path.js';
 
 const doc = () => ({ auction: { tmaxMs: 100 }, bidders: [{ count: 4, latency: { ms: 1 } }, { url: 'ws://x' }], sweep: null });
 

@@ -1,7 +1,7 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { randomIds, requestFactory, sequentialIds } from './request-factory.ts';
-import { validateScenario, type Scenario } from './scenario.ts';
+import { randomIds, requestFactory, sequentialIds } from './request-factory.js';
+import { validateScenario, type Scenario } from './scenario.js';
 
 function scenario(raw: unknown = {}): Scenario {
   const r = validateScenario(raw);

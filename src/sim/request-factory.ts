@@ -4,8 +4,8 @@
 // generated points at a real party.
 
 import { nanoid } from 'nanoid';
-import type { Banner, BidRequest, Device, Site } from '../protocol/openrtb.ts';
-import type { Scenario } from './scenario-schema.ts';
+import type { Banner, BidRequest, Device, Site } from '../protocol/openrtb.js';
+import type { Scenario } from './scenario-schema.js';
 
 /** The commonest IAB display sizes: medium rectangle, leaderboard, mobile banner, skyscraper. */
 const SIZES: readonly Banner[] = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, expandLeaves, formatIssues, validateScenario, type LocalGroup, type Scenario } from './scenario.ts';
+import { DEFAULTS, expandLeaves, formatIssues, validateScenario, type LocalGroup, type Scenario } from './scenario.js';
 
 function valid(raw: unknown): Scenario {
   const r = validateScenario(raw);

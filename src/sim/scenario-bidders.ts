@@ -3,10 +3,10 @@
 // external group is one leaf named like the group. Leaf names are URL paths on the bidder host and
 // keys in the report, so they must be unique across the whole scenario.
 
-import type { BidSpec, FaultSpec, LatencySpec, LeafConfig } from '../bidders/config.ts';
-import type { Issue } from '../bidders/issues.ts';
-import { LATENCY_MODELS, validateLatencySpec } from '../bidders/latency-models.ts';
-import { PRICE_MODELS, validatePriceSpec } from '../bidders/price-models.ts';
+import type { BidSpec, FaultSpec, LatencySpec, LeafConfig } from '../bidders/config.js';
+import type { Issue } from '../bidders/issues.js';
+import { LATENCY_MODELS, validateLatencySpec } from '../bidders/latency-models.js';
+import { PRICE_MODELS, validatePriceSpec } from '../bidders/price-models.js';
 import {
   FRACTION,
   POSITIVE,
@@ -19,7 +19,7 @@ import {
   readSafeName,
   shown,
   type Raw,
-} from './scenario-fields.ts';
+} from './scenario-fields.js';
 import {
   DEFAULTS,
   fresh,
@@ -28,7 +28,7 @@ import {
   type ExternalGroup,
   type LocalGroup,
   type Scenario,
-} from './scenario-schema.ts';
+} from './scenario-schema.js';
 
 const LOCAL_KEYS = ['name', 'count', 'latency', 'bid', 'faults'] as const;
 const EXTERNAL_KEYS = ['name', 'url'] as const;

@@ -2,8 +2,8 @@
 // was expected, and returns the value, or undefined when it was wrong so that later cross-checks
 // (allowanceMs < tmaxMs) skip rather than pile a second message onto the first.
 
-import { isRecord, suggest, type Issue } from '../bidders/issues.ts';
-import { getPath } from './dotted-path.ts';
+import { isRecord, suggest, type Issue } from '../bidders/issues.js';
+import { getPath } from './dotted-path.js';
 
 export { isRecord };
 export type Raw = Record<string, unknown>;

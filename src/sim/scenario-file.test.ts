@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { firstSyntaxError, lineColumn, placeJsonError } from './json-error.ts';
-import { formatIssues, loadScenarioFile } from './scenario.ts';
+import { firstSyntaxError, lineColumn, placeJsonError } from './json-error.js';
+import { formatIssues, loadScenarioFile } from './scenario.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scenario-file-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 // The scenario's shape and every default, written once. Validation (scenario-validate.ts) fills
 // what a file leaves out from DEFAULTS, so a three-line scenario is a full one.
 
-import type { BidSpec, FaultSpec, LatencySpec } from '../bidders/config.ts';
+import type { BidSpec, FaultSpec, LatencySpec } from '../bidders/config.js';
 
 export interface LoadSpec {
   arrival: 'poisson' | 'constant';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatIssues, validateScenario, type Scenario } from './scenario.ts';
+import { formatIssues, validateScenario, type Scenario } from './scenario.js';
 
 function valid(raw: unknown): Scenario {
   const r = validateScenario(raw);

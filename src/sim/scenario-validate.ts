@@ -2,10 +2,10 @@
 // all of them are collected in one pass, and defaults fill whatever is absent.
 
 import { basename, extname } from 'node:path';
-import type { LatencySpec } from '../bidders/config.ts';
-import type { Issue } from '../bidders/issues.ts';
-import { LATENCY_MODELS, validateLatencySpec } from '../bidders/latency-models.ts';
-import { checkBidders } from './scenario-bidders.ts';
+import type { LatencySpec } from '../bidders/config.js';
+import type { Issue } from '../bidders/issues.js';
+import { LATENCY_MODELS, validateLatencySpec } from '../bidders/latency-models.js';
+import { checkBidders } from './scenario-bidders.js';
 import {
   NON_NEGATIVE,
   POSITIVE,
@@ -21,9 +21,9 @@ import {
   shown,
   toSafeName,
   type Raw,
-} from './scenario-fields.ts';
-import { DEFAULTS, fresh, type AuctionSpec, type LoadSpec, type Scenario } from './scenario-schema.ts';
-import { checkSweep, checkThresholds } from './scenario-sweep.ts';
+} from './scenario-fields.js';
+import { DEFAULTS, fresh, type AuctionSpec, type LoadSpec, type Scenario } from './scenario-schema.js';
+import { checkSweep, checkThresholds } from './scenario-sweep.js';
 
 export type ScenarioResult = { ok: true; scenario: Scenario } | { ok: false; issues: Issue[] };
 

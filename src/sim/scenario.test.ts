@@ -7,7 +7,7 @@ import {
   type Issue,
   type LocalGroup,
   type Scenario,
-} from './scenario.ts';
+} from './scenario.js';
 
 function valid(raw: unknown, source?: string): Scenario {
   const r = validateScenario(raw, source);

@@ -2,16 +2,16 @@
 // (scenario-validate.ts and the files it uses) and the file and command-line edges around them.
 
 import { readFileSync } from 'node:fs';
-import type { Issue } from '../bidders/issues.ts';
-import { placeJsonError } from './json-error.ts';
-import { checkScenario, type ScenarioResult } from './scenario-validate.ts';
-import type { Scenario } from './scenario-schema.ts';
+import type { Issue } from '../bidders/issues.js';
+import { placeJsonError } from './json-error.js';
+import { checkScenario, type ScenarioResult } from './scenario-validate.js';
+import type { Scenario } from './scenario-schema.js';
 
-export { DEFAULTS, isExternal } from './scenario-schema.ts';
-export type { AuctionSpec, BidderGroup, ExternalGroup, LoadSpec, LocalGroup, Scenario } from './scenario-schema.ts';
-export { expandLeaves, type Leaf } from './scenario-bidders.ts';
-export type { ScenarioResult } from './scenario-validate.ts';
-export type { Issue } from '../bidders/issues.ts';
+export { DEFAULTS, isExternal } from './scenario-schema.js';
+export type { AuctionSpec, BidderGroup, ExternalGroup, LoadSpec, LocalGroup, Scenario } from './scenario-schema.js';
+export { expandLeaves, type Leaf } from './scenario-bidders.js';
+export type { ScenarioResult } from './scenario-validate.js';
+export type { Issue } from '../bidders/issues.js';
 
 /**
  * Validates raw JSON and fills every default. `source`, the file it came from, names the root in
