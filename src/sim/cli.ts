@@ -4,12 +4,12 @@
 // Exit status: 0 ok, 1 a threshold failed, 2 bad input, 3 the run broke an invariant or failed,
 // 130/143 stopped by SIGINT/SIGTERM (after writing a partial report).
 
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runLive } from './live-runner.js';
 import { applyOverrides, formatIssues, loadScenarioFile, type Scenario } from './scenario.js';
 import { expandLeaves } from './scenario-bidders.js';
+import { writeReports } from './report/write-reports.js';
 import { accountingErrors, type Summary } from './summary.js';
 import { progressLine, summaryTable } from './terminal.js';
 
@@ -105,8 +105,7 @@ async function main(): Promise<void> {
   if (errors.length > 0) fail(3, `refusing to write a summary whose accounting does not add up:\n${errors.join('\n')}`);
 
   const dir = resolve(out ?? join('reports', `${scenario.name}-${stamp(new Date(summary.startedAt))}`));
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  writeReports(dir, result);
   process.stdout.write(`${summaryTable(summary)}\n\nreport: ${dir}\n`);
   if (result.message !== null) process.stderr.write(`${result.message}\n`);
   if (result.stoppedBy === 'host-died') process.exit(3);

@@ -18,18 +18,8 @@ import { Metrics } from './metrics.js';
 import { requestFactory } from './request-factory.js';
 import type { Scenario } from './scenario-schema.js';
 import { expandLeaves } from './scenario-bidders.js';
-import { buildSummary, type P, type Summary } from './summary.js';
-
-export interface Progress {
-  elapsedSec: number;
-  totalSec: number;
-  /** Auctions closed so far, warm-up included. */
-  closed: number;
-  inFlight: number;
-  /** Post-warm-up figures so far. */
-  auctionP99Ms: number;
-  timedOut: number;
-}
+import type { Progress, RunResult } from './run-result.js';
+import { buildSummary, type P } from './summary.js';
 
 export interface RunOptions {
   /** An already running bidder host (ws://host:port) serving the scenario's local leaves. */
@@ -38,16 +28,6 @@ export interface RunOptions {
   onProgress?: (p: Progress) => void;
   /** Milliseconds between progress events. */
   progressEveryMs?: number;
-}
-
-export interface RunResult {
-  summary: Summary;
-  metrics: Metrics;
-  /** Stats the child bidder host kept (empty for an external host). */
-  hostStats: LeafHostStats[];
-  /** Why the run stopped early, if it did. */
-  stoppedBy: 'signal' | 'host-died' | null;
-  message: string | null;
 }
 
 /** How long to wait after the last close for late answers: the slowest leaf's p99.9 past the deadline. */
@@ -203,5 +183,5 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
     },
     eventLoopDelay: eventLoopP(eld),
   });
-  return { summary, metrics: m, hostStats, stoppedBy, message };
+  return { scenario: s, summary, metrics: m, hostStats, stoppedBy, message };
 }

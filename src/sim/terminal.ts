@@ -1,7 +1,7 @@
 // What the terminal shows: a progress line while the run goes and a short table at the end.
 // Functions return strings; the CLI decides where they go.
 
-import type { Progress } from './live-runner.js';
+import type { Progress } from './run-result.js';
 import type { P, Summary } from './summary.js';
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
