@@ -12,6 +12,7 @@ import { expandLeaves } from './scenario-bidders.js';
 import { writeReports } from './report/write-reports.js';
 import { accountingErrors, type Summary } from './summary.js';
 import { progressLine, summaryTable } from './terminal.js';
+import { evaluateThresholds, thresholdPathIssues } from './thresholds.js';
 
 const USAGE = 'usage: npm run sim -- [scenario.json] [--seed N] [--mode live|virtual] [--rate R] [--duration S] [--tmax MS] [--out DIR] [--bidders URL]';
 
@@ -67,6 +68,8 @@ function parse(): { scenario: Scenario; out: string | undefined; bidders: string
     tmaxMs: num('tmax', values.tmax),
   });
   if (!over.ok) fail(2, `${file}: invalid after command-line overrides\n${formatIssues(over.issues)}`);
+  const pathIssues = thresholdPathIssues(over.scenario);
+  if (pathIssues.length > 0) fail(2, `${file}: invalid thresholds\n${formatIssues(pathIssues)}`);
   return { scenario: over.scenario, out: values.out, bidders: values.bidders };
 }
 
@@ -101,6 +104,7 @@ async function main(): Promise<void> {
   }
   if (tty) process.stdout.write('\r\x1b[K');
   const summary: Summary = result.summary;
+  summary.thresholds = evaluateThresholds(summary, scenario.thresholds);
   const errors = accountingErrors(summary, expandLeaves(scenario).length);
   if (errors.length > 0) fail(3, `refusing to write a summary whose accounting does not add up:\n${errors.join('\n')}`);
 
