@@ -45,7 +45,7 @@ class ServedLeaf {
 }
 
 /** A broken answer: it names its request, then stops being JSON (as a truncated body would). */
-function malformed(id: string): string {
+export function malformed(id: string): string {
   return `{"id":${JSON.stringify(id)},"seatbid":[{"bid":[{"price":1.0,`;
 }
 

@@ -6,7 +6,7 @@
 
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runLive } from './live-runner.js';
+import { runScenario } from './run-scenario.js';
 import { applyOverrides, formatIssues, loadScenarioFile, type Scenario } from './scenario.js';
 import { expandLeaves } from './scenario-bidders.js';
 import { writeReports } from './report/write-reports.js';
@@ -75,7 +75,6 @@ function parse(): { scenario: Scenario; out: string | undefined; bidders: string
 
 async function main(): Promise<void> {
   const { scenario, out, bidders } = parse();
-  if (scenario.mode === 'virtual') fail(2, 'mode: virtual time is not available yet; use --mode live');
 
   const abort = new AbortController();
   let signalStatus = 0;
@@ -88,10 +87,10 @@ async function main(): Promise<void> {
   process.once('SIGTERM', onSignal);
 
   const tty = process.stdout.isTTY === true;
-  process.stdout.write(`running ${scenario.name} (live, seed ${scenario.seed})\n`);
+  process.stdout.write(`running ${scenario.name} (${scenario.mode}, seed ${scenario.seed})\n`);
   let result;
   try {
-    result = await runLive(scenario, {
+    result = await runScenario(scenario, {
       signal: abort.signal,
       ...(bidders !== undefined ? { biddersUrl: bidders } : {}),
       onProgress: (p) => {

@@ -31,7 +31,7 @@ export interface RunOptions {
 }
 
 /** How long to wait after the last close for late answers: the slowest leaf's p99.9 past the deadline. */
-function lateGraceMs(s: Scenario, locals: LeafConfig[]): number {
+export function lateGraceMs(s: Scenario, locals: LeafConfig[]): number {
   let slowest = 0;
   for (const c of locals) slowest = Math.max(slowest, latencyQuantile(c.latency, 0.999));
   return Math.min(2000, Math.max(50, slowest - s.auction.tmaxMs + 20));

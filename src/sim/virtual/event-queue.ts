@@ -1,0 +1,93 @@
+// The discrete-event queue of virtual time: a binary min-heap keyed by (time, seq). `seq` is a
+// global insertion counter, so events due at the same time run in the order they were scheduled
+// (FIFO) and a run is the same every time. Entries are plain records dispatched by their target,
+// so scheduling makes one small object and no closure.
+
+/** Something an event calls when it comes due. */
+export interface EventTarget {
+  fire(e: QueueEvent): void;
+}
+
+/** One scheduled event. `gen`, `kind` and `arg` are the target's to interpret. */
+export interface QueueEvent {
+  t: number;
+  seq: number;
+  target: EventTarget;
+  gen: number;
+  kind: number;
+  arg: unknown;
+}
+
+function before(a: QueueEvent, b: QueueEvent): boolean {
+  return a.t < b.t || (a.t === b.t && a.seq < b.seq);
+}
+
+export class EventQueue {
+  private readonly heap: QueueEvent[] = [];
+  private seq = 0;
+  /** The time of the event being run (or last run): virtual "now". Only moves forward. */
+  now = 0;
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  /** Time of the earliest event, Infinity when empty. */
+  peekTime(): number {
+    const top = this.heap[0];
+    return top === undefined ? Infinity : top.t;
+  }
+
+  /** Schedule at `t` (never before now: a time in the past runs next, as a late real timer would). */
+  schedule(t: number, target: EventTarget, gen: number, kind: number, arg: unknown): void {
+    const e: QueueEvent = { t: t < this.now ? this.now : t, seq: this.seq++, target, gen, kind, arg };
+    const heap = this.heap;
+    let i = heap.length;
+    heap.push(e);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = heap[parent] as QueueEvent;
+      if (!before(e, p)) break;
+      heap[i] = p;
+      i = parent;
+    }
+    heap[i] = e;
+  }
+
+  /** Remove the earliest event, or undefined when empty. */
+  pop(): QueueEvent | undefined {
+    const heap = this.heap;
+    const top = heap[0];
+    const last = heap.pop();
+    if (top === undefined || last === undefined || heap.length === 0) return top;
+    const n = heap.length;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      let c = l;
+      if (r < n && before(heap[r] as QueueEvent, heap[l] as QueueEvent)) c = r;
+      const child = heap[c] as QueueEvent;
+      if (!before(child, last)) break;
+      heap[i] = child;
+      i = c;
+    }
+    heap[i] = last;
+    return top;
+  }
+
+  /** Run the earliest event, advancing now to its time. False when there was none. */
+  step(): boolean {
+    const e = this.pop();
+    if (e === undefined) return false;
+    this.now = e.t;
+    e.target.fire(e);
+    return true;
+  }
+
+  /** Drop every pending event (the end of a run). */
+  clear(): void {
+    this.heap.length = 0;
+  }
+}

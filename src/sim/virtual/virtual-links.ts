@@ -1,0 +1,112 @@
+// The Link seam in virtual time: one link per leaf, no sockets and no text. Sending a request asks
+// the leaf's pure decision at once (the same createLeaf the bidder host runs) and schedules what the
+// exchange would see: the answer at now + network + the leaf's delay + network, the malformed frame
+// the host would send, or the connection dropping, then coming back after the pool's backoff.
+// Notices are counted, not delivered: nothing in a leaf's decision depends on them.
+
+import type { Rng } from '../../bidders/config.js';
+import type { Leaf } from '../../bidders/decision.js';
+import { malformed } from '../../bidders/host.js';
+import type { LeafHostStats } from '../../bidders/host.js';
+import type { Link, LinkHandler } from '../../exchange/link.js';
+import { backoffMs, POOL_DEFAULTS } from '../../exchange/ws-pool.js';
+import { encodeHistogram, newHistogram, recordMs, type Histogram } from '../../protocol/histogram.js';
+import type { BidRequest, Notice } from '../../protocol/openrtb.js';
+import type { EventQueue, EventTarget, QueueEvent } from './event-queue.js';
+
+const DELIVER = 0;
+const MALFORMED = 1;
+const DROP = 2;
+const REDIAL = 3;
+
+/** One-way network delay in ms, drawn from the link's own stream. */
+export type NetworkDelay = () => number;
+
+export class VirtualLink implements Link, EventTarget {
+  private up = true;
+  /** Bumped on every drop: events sent over an earlier connection die with it. */
+  private epoch = 0;
+  private attempt = 0;
+  requests = 0;
+  wins = 0;
+  losses = 0;
+  /** Connections made after the first. */
+  reconnects = 0;
+  readonly delays: Histogram = newHistogram();
+
+  constructor(
+    private readonly index: number,
+    private readonly leaf: Leaf,
+    private readonly network: NetworkDelay,
+    private readonly backoffRng: Rng,
+    private readonly queue: EventQueue,
+    private readonly handler: LinkHandler,
+  ) {}
+
+  get name(): string {
+    return this.leaf.name;
+  }
+
+  sendRequest(_text: string, request: BidRequest): boolean {
+    if (!this.up) return false;
+    this.requests++;
+    const d = this.leaf.decide(request);
+    // Both legs are drawn for every request, whatever the decision, so the network stream stays
+    // aligned with the request count (as the leaf's own stream does).
+    const rtt = this.network() + this.network();
+    const q = this.queue;
+    switch (d.kind) {
+      case 'respond':
+        recordMs(this.delays, d.delayMs);
+        q.schedule(q.now + rtt + d.delayMs, this, this.epoch, DELIVER, d.response);
+        break;
+      case 'malformed':
+        recordMs(this.delays, d.delayMs);
+        q.schedule(q.now + rtt + d.delayMs, this, this.epoch, MALFORMED, malformed(request.id));
+        break;
+      case 'disconnect':
+        q.schedule(q.now + rtt + d.delayMs, this, this.epoch, DROP, null);
+        break;
+      case 'silent':
+        break;
+    }
+    return true;
+  }
+
+  sendNotice(notice: Notice): void {
+    if (!this.up) return;
+    if (notice.notice === 'win') this.wins++;
+    else this.losses++;
+  }
+
+  fire(e: QueueEvent): void {
+    if (e.gen !== this.epoch) return;
+    switch (e.kind) {
+      case DELIVER:
+        this.handler.onValue(this.index, e.arg);
+        return;
+      case MALFORMED:
+        this.handler.onText(this.index, e.arg as string);
+        return;
+      case DROP: {
+        this.up = false;
+        this.epoch++;
+        this.handler.onDown(this.index);
+        // As the pool does: redial after a jittered backoff; the handshake costs a round trip.
+        const wait = backoffMs(this.attempt++, POOL_DEFAULTS, this.backoffRng) + this.network() + this.network();
+        this.queue.schedule(this.queue.now + wait, this, this.epoch, REDIAL, null);
+        return;
+      }
+      case REDIAL:
+        this.up = true;
+        this.attempt = 0;
+        this.reconnects++;
+        this.handler.onUp(this.index);
+        return;
+    }
+  }
+
+  stats(): LeafHostStats {
+    return { name: this.leaf.name, requests: this.requests, wins: this.wins, losses: this.losses, badRequests: 0, delays: encodeHistogram(this.delays) };
+  }
+}
