@@ -144,7 +144,8 @@ export class WsPool {
       const wasUp = link.up;
       link.up = false;
       link.ws = null;
-      if (wasUp) this.handler.onDown(leaf);
+      // A close we asked for is not a drop: the run is over and nothing is in flight.
+      if (wasUp && !this.closing) this.handler.onDown(leaf);
       if (this.closing) return;
       link.redial = setTimeout(() => this.dial(leaf), backoffMs(link.attempt++, this.opts));
     });

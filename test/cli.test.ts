@@ -1,0 +1,124 @@
+// The simulator as a user drives it: `npm run sim` and `npm run bidders` as processes, with their
+// exit statuses, report folders and signals. Each run is small (about a second of arrivals).
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Summary } from '../src/sim/summary.js';
+import { alive, finish, removeTempDirs, run, start, tempDir, waitForOutput, writeScenario } from './helpers/cli.js';
+
+afterAll(removeTempDirs);
+
+const small = {
+  name: 'small',
+  load: { rate: 100, durationSec: 1.5, warmupSec: 0.5 },
+  auction: { tmaxMs: 80 },
+  bidders: [
+    { name: 'fast', count: 2, latency: { model: 'uniform', minMs: 2, maxMs: 10 } },
+    { name: 'slow', count: 1, latency: { model: 'constant', ms: 150 } },
+  ],
+};
+
+function readSummary(dir: string): Summary {
+  return JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
+}
+
+function children(pid: number): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+describe('npm run sim', () => {
+  it('runs a scenario, writes a summary whose accounting adds up, and exits 0', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'out');
+    const r = await run('src/sim/cli.ts', [writeScenario(dir, 'small', small), '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const s = readSummary(out);
+    expect(s.auctions.total).toBeGreaterThan(50);
+    expect(s.bids.sent).toBe(s.auctions.total * 3);
+    expect(s.bids.sent).toBe(s.bids.onTime + s.bids.noBid + s.bids.invalid + s.bids.timedOut + s.bids.lost);
+    // The constant 150 ms leaf misses every 80 ms deadline and answers late.
+    expect(s.bidders['slow-1']!.timedOut).toBe(s.auctions.total);
+    expect(s.bidders['slow-1']!.late).toBeGreaterThan(0);
+    expect(s.bidders['fast-1']!.timedOut).toBe(0);
+    expect(s.latency.auction.p50).toBeGreaterThanOrEqual(80);
+    expect(r.stdout).toContain(`report: ${out}`);
+  });
+
+  it('stops a malformed scenario before anything runs: path and expectation, exit 2, nothing written', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'out');
+    const bad = { auction: { tmaxMs: -5 }, bidders: [{ name: 'a', latency: { model: 'lognormall' } }, { name: 'b', latency: { model: 'lognormal', medianMs: 20, p99Ms: 10 } }], lod: {} };
+    const r = await run('src/sim/cli.ts', [writeScenario(dir, 'bad', bad), '--out', out]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('auction.tmaxMs: must be a positive number (got -5)');
+    expect(r.stderr).toContain('bidders[0].latency.model: must be one of');
+    expect(r.stderr).toContain('bidders[1].latency.p99Ms: must be greater than medianMs (20)');
+    expect(r.stderr).toContain('lod: unknown key (did you mean "load"?)');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('exits 1 after writing the report when a threshold fails, and 2 for a threshold path that does not exist', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'out');
+    const failing = { ...small, thresholds: { 'rates.timeout': '<0.01', 'latency.auction.p50': '>0' } };
+    const r = await run('src/sim/cli.ts', [writeScenario(dir, 'gate', failing), '--out', out]);
+    expect(r.status).toBe(1);
+    const s = readSummary(out);
+    expect(s.thresholds).toEqual([
+      { metric: 'rates.timeout', op: '<', value: 0.01, actual: s.rates.timeout, pass: false },
+      { metric: 'latency.auction.p50', op: '>', value: 0, actual: s.latency.auction.p50, pass: true },
+    ]);
+    const typo = await run('src/sim/cli.ts', [writeScenario(dir, 'typo', { ...small, thresholds: { 'rates.timout': '<1' } }), '--out', join(dir, 'typo')]);
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toContain('thresholds["rates.timout"]: names no number in summary.json (did you mean "rates.timeout"?)');
+    expect(existsSync(join(dir, 'typo'))).toBe(false);
+  });
+
+  it('on SIGINT stops arrivals, closes what is in flight, writes a partial report, exits 130 and leaves no process', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'out');
+    const long = { ...small, load: { rate: 100, durationSec: 30, warmupSec: 0.2 } };
+    const child = start('src/sim/cli.ts', [writeScenario(dir, 'long', long), '--out', out]);
+    const done = finish(child);
+    await waitForOutput(child, /auctions/);
+    const host = children(child.pid!);
+    expect(host.length).toBe(1);
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.status).toBe(130);
+    const s = readSummary(out);
+    expect(s.partial).toBe(true);
+    expect(s.auctions.total).toBeGreaterThan(0);
+    expect(s.bids.sent).toBe(s.auctions.total * 3);
+    expect(alive(host[0]!)).toBe(false);
+  });
+});
+
+describe('npm run bidders', () => {
+  it('serves a scenario\'s leaves for an exchange started with --bidders, and stops on SIGTERM', async () => {
+    const dir = tempDir();
+    const file = writeScenario(dir, 'small', small);
+    const host = start('src/sim/bidders-cli.ts', ['--scenario', file, '--port', '0']);
+    const hostDone = finish(host);
+    const [, url] = await waitForOutput(host, /at (ws:\/\/127\.0\.0\.1:\d+)\//);
+    const out = join(dir, 'out');
+    const sim = start('src/sim/cli.ts', [file, '--bidders', url!, '--out', out]);
+    const simPid = sim.pid!;
+    const r = await finish(sim);
+    expect(r.status).toBe(0);
+    expect(children(simPid)).toEqual([]);
+    const s = readSummary(out);
+    expect(s.bidders['fast-1']!.onTime + s.bidders['fast-1']!.noBid).toBe(s.auctions.total);
+    host.kill('SIGTERM');
+    const h = await hostDone;
+    expect(h.status).toBe(0);
+    expect(h.stdout).toMatch(/SIGTERM: served \d+ requests/);
+  });
+});
