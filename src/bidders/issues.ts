@@ -63,13 +63,13 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** One issue per key of `obj` not in `allowed`, reported at `path` with a did-you-mean. */
+/** One issue per key of `obj` not in `allowed`, at the key's own path, with a did-you-mean. */
 export function unknownKeyIssues(obj: Record<string, unknown>, allowed: readonly string[], path: string): Issue[] {
   const issues: Issue[] = [];
   for (const key of Object.keys(obj)) {
     if (allowed.includes(key)) continue;
     const hint = suggest(key, allowed);
-    issues.push({ path, message: `unknown key "${key}"${hint === undefined ? '' : ` (did you mean "${hint}"?)`}` });
+    issues.push({ path: joinPath(path, key), message: `unknown key${hint === undefined ? '' : ` (did you mean "${hint}"?)`}` });
   }
   return issues;
 }
@@ -130,7 +130,8 @@ export function checkModel<M extends string>(
     return undefined;
   }
   if (typeof value !== 'string' || !(models as readonly string[]).includes(value)) {
-    issues.push({ path: at, message: `must be one of ${list} (got ${describe(value)})` });
+    const hint = typeof value === 'string' ? suggest(value, models) : undefined;
+    issues.push({ path: at, message: `must be one of ${list} (got ${describe(value)}${hint === undefined ? '' : `; did you mean "${hint}"?`})` });
     return undefined;
   }
   return value as M;

@@ -37,7 +37,7 @@ describe('validateLatencySpec reports', () => {
 
   it('an unknown model name', () => {
     expect(validateLatencySpec({ model: 'lognormall', medianMs: 20, p99Ms: 80 }, P)).toEqual([
-      { path: `${P}.model`, message: `must be one of ${MODELS} (got "lognormall")` },
+      { path: `${P}.model`, message: `must be one of ${MODELS} (got "lognormall"; did you mean "lognormal"?)` },
     ]);
   });
 
@@ -91,15 +91,15 @@ describe('validateLatencySpec reports', () => {
 
   it('an unknown key, with a did-you-mean when one is close', () => {
     expect(validateLatencySpec({ model: 'lognormal', medianms: 20, medianMs: 20, p99Ms: 80, colour: 'red' }, P)).toEqual([
-      { path: P, message: 'unknown key "medianms" (did you mean "medianMs"?)' },
-      { path: P, message: 'unknown key "colour"' },
+      { path: `${P}.medianms`, message: 'unknown key (did you mean "medianMs"?)' },
+      { path: `${P}.colour`, message: 'unknown key' },
     ]);
   });
 
   it('a misspelt key as both the missing field and the unknown key', () => {
     expect(validateLatencySpec({ model: 'lognormal', medianms: 20, p99Ms: 80 }, P)).toEqual([
       { path: `${P}.medianMs`, message: 'is required' },
-      { path: P, message: 'unknown key "medianms" (did you mean "medianMs"?)' },
+      { path: `${P}.medianms`, message: 'unknown key (did you mean "medianMs"?)' },
     ]);
   });
 
@@ -118,9 +118,9 @@ describe('validateLatencySpec reports', () => {
       ),
     ).toEqual([
       { path: `${P}.of[0].p99Ms`, message: 'must be greater than medianMs (20)' },
-      { path: `${P}.of[1]`, message: 'unknown key "wieght" (did you mean "weight"?)' },
+      { path: `${P}.of[1].wieght`, message: 'unknown key (did you mean "weight"?)' },
       { path: `${P}.of[1].weight`, message: 'must be greater than 0 (got -0.1)' },
-      { path: `${P}.of[2].model`, message: `must be one of ${MODELS} (got "exponentail")` },
+      { path: `${P}.of[2].model`, message: `must be one of ${MODELS} (got "exponentail"; did you mean "exponential"?)` },
       { path: `${P}.of[2].weight`, message: 'is required' },
     ]);
   });
@@ -150,7 +150,7 @@ describe('validateLatencySpec reports', () => {
   });
 
   it('a weight outside a mixture as an unknown key', () => {
-    expect(validateLatencySpec({ model: 'constant', ms: 1, weight: 1 }, P)).toEqual([{ path: P, message: 'unknown key "weight"' }]);
+    expect(validateLatencySpec({ model: 'constant', ms: 1, weight: 1 }, P)).toEqual([{ path: `${P}.weight`, message: 'unknown key' }]);
   });
 
   it('fields at the top level when the path is empty', () => {

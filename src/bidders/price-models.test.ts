@@ -95,7 +95,7 @@ describe('validatePriceSpec', () => {
     expect(validatePriceSpec({ model: 'lognormal', median: '1.5', p9: 6 }, P)).toEqual([
       { path: `${P}.median`, message: 'must be a finite number (got "1.5")' },
       { path: `${P}.p99`, message: 'is required' },
-      { path: P, message: 'unknown key "p9" (did you mean "p99"?)' },
+      { path: `${P}.p9`, message: 'unknown key (did you mean "p99"?)' },
     ]);
   });
 

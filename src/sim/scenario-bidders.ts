@@ -5,13 +5,12 @@
 
 import type { BidSpec, FaultSpec, LatencySpec, LeafConfig } from '../bidders/config.js';
 import type { Issue } from '../bidders/issues.js';
-import { LATENCY_MODELS, validateLatencySpec } from '../bidders/latency-models.js';
-import { PRICE_MODELS, validatePriceSpec } from '../bidders/price-models.js';
+import { validateLatencySpec } from '../bidders/latency-models.js';
+import { validatePriceSpec } from '../bidders/price-models.js';
 import {
   FRACTION,
   POSITIVE,
   checkKeys,
-  checkModelSpec,
   integerIn,
   isRecord,
   readNumber,
@@ -67,7 +66,7 @@ export function expandLeaves(s: Scenario): Leaf[] {
 
 function checkLatency(value: unknown, path: string, issues: Issue[]): LatencySpec {
   if (value === undefined) return fresh<LatencySpec>(DEFAULTS.group.latency);
-  issues.push(...checkModelSpec(validateLatencySpec, LATENCY_MODELS, value, path));
+  issues.push(...validateLatencySpec(value, path));
   // Only used once issues are empty, when validateLatencySpec has vouched for the shape.
   return value as LatencySpec;
 }
@@ -79,7 +78,7 @@ function checkBid(raw: Raw, path: string, issues: Issue[]): BidSpec {
   const shade = readNumber(raw, 'shade', POSITIVE, d.shade, path, issues);
   let price = d.price;
   if (raw.price !== undefined) {
-    issues.push(...checkModelSpec(validatePriceSpec, PRICE_MODELS, raw.price, `${path}.price`));
+    issues.push(...validatePriceSpec(raw.price, `${path}.price`));
     price = raw.price as BidSpec['price'];
   }
   return { rate: rate ?? d.rate, price, shade: shade ?? d.shade };

@@ -3,7 +3,6 @@
 // (allowanceMs < tmaxMs) skip rather than pile a second message onto the first.
 
 import { isRecord, suggest, type Issue } from '../bidders/issues.js';
-import { getPath } from './dotted-path.js';
 
 export { isRecord };
 export type Raw = Record<string, unknown>;
@@ -149,34 +148,4 @@ export function readSafeName(
 export function toSafeName(text: string): string {
   const cleaned = text.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 100);
   return cleaned === '' || /^\.+$/.test(cleaned) ? 'scenario' : cleaned;
-}
-
-/**
- * Runs a model validator from src/bidders (latency or price) and words its issues like the rest of
- * the scenario's: an unknown key is reported at the key's own path (`…latency.medainMs: unknown key`,
- * not `…latency: unknown key "medainMs"`), and a misspelt model name gets a did-you-mean. Messages
- * in other shapes pass through untouched.
- */
-export function checkModelSpec(
-  validate: (value: unknown, path: string) => Issue[],
-  models: readonly string[],
-  value: unknown,
-  path: string,
-): Issue[] {
-  return validate(value, path).map((issue) => {
-    const unknown = /^unknown key "([^"]*)"(.*)$/s.exec(issue.message);
-    if (unknown !== null) return { path: join(issue.path, unknown[1] as string), message: `unknown key${unknown[2]}` };
-    if (!issue.path.endsWith('.model') || !issue.path.startsWith(path) || /did you mean/.test(issue.message)) {
-      return issue;
-    }
-    // `…latency.of[0].model` → `of.0.model` inside the value.
-    const inner = issue.path.slice(path.length).replace(/\[(\d+)\]/g, '.$1').replace(/^\./, '');
-    const given = getPath(value, inner);
-    const guess = typeof given === 'string' ? suggest(given, models) : undefined;
-    if (guess === undefined) return issue;
-    // Inside the validator's "(got …)" when there is one, as readEnum words it.
-    const hint = `did you mean "${guess}"?`;
-    const message = issue.message.endsWith(')') ? `${issue.message.slice(0, -1)}; ${hint})` : `${issue.message} (${hint})`;
-    return { path: issue.path, message };
-  });
 }

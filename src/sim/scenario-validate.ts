@@ -4,13 +4,12 @@
 import { basename, extname } from 'node:path';
 import type { LatencySpec } from '../bidders/config.js';
 import type { Issue } from '../bidders/issues.js';
-import { LATENCY_MODELS, validateLatencySpec } from '../bidders/latency-models.js';
+import { validateLatencySpec } from '../bidders/latency-models.js';
 import { checkBidders } from './scenario-bidders.js';
 import {
   NON_NEGATIVE,
   POSITIVE,
   checkKeys,
-  checkModelSpec,
   integerIn,
   isRecord,
   readEnum,
@@ -145,7 +144,7 @@ export function checkScenario(raw: unknown, source?: string): ScenarioResult {
   const thresholds = checkThresholds(raw.thresholds, issues);
   let network = fresh<LatencySpec>(DEFAULTS.network);
   if (raw.network !== undefined) {
-    issues.push(...checkModelSpec(validateLatencySpec, LATENCY_MODELS, raw.network, 'network'));
+    issues.push(...validateLatencySpec(raw.network, 'network'));
     network = raw.network as LatencySpec;
   }
   const scenario: Scenario = {

@@ -20,7 +20,7 @@ export class ScriptedBidders {
   private readonly wss: WebSocketServer;
   port = 0;
 
-  constructor(private readonly scripts: Record<string, Script>) {
+  constructor(scripts: Record<string, Script>) {
     for (const name of Object.keys(scripts)) this.leaves.set(name, { requests: [], notices: [], connections: 0 });
     this.http = createServer();
     this.wss = new WebSocketServer({ server: this.http, perMessageDeflate: false });
