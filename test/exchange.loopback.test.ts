@@ -184,6 +184,20 @@ describe('exchange over loopback sockets', () => {
     expect(a.outcome?.imps[0]?.clearingPrice).toBe(1);
   });
 
+  it('skips every leaf (no-bid reason 15, nothing sent) when the time left is below the minimum', async () => {
+    const { exchange, clock, leaf, metrics, bidders } = await setup({ a: answer(1) });
+    clock.advance(1000);
+    // Accepted 95 ms ago: 5 ms left, less the 5 ms allowance, is below minBidderMs (10).
+    const a = exchange.submit(request(), clock.now() - 95);
+    expect(a.closed).toBe(true);
+    expect(leaf('a').sent).toBe(0);
+    expect(metrics.skippedAuctions).toBe(1);
+    expect(metrics.auctions).toBe(1);
+    expect(metrics.filled).toBe(0);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(bidders.leaf('a').requests).toHaveLength(0);
+  });
+
   it('closes on time with the live clock when a leaf never answers', async () => {
     const clock = liveClock();
     const { exchange, leaf } = await setup({ fast: answer(1), silent: never }, clock as unknown as ManualClock);
