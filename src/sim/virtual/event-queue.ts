@@ -24,6 +24,8 @@ function before(a: QueueEvent, b: QueueEvent): boolean {
 
 export class EventQueue {
   private readonly heap: QueueEvent[] = [];
+  /** Events already run, reused so a long run allocates no event objects once warm. */
+  private readonly free: QueueEvent[] = [];
   private seq = 0;
   /** The time of the event being run (or last run): virtual "now". Only moves forward. */
   now = 0;
@@ -40,7 +42,18 @@ export class EventQueue {
 
   /** Schedule at `t` (never before now: a time in the past runs next, as a late real timer would). */
   schedule(t: number, target: EventTarget, gen: number, kind: number, arg: unknown): void {
-    const e: QueueEvent = { t: t < this.now ? this.now : t, seq: this.seq++, target, gen, kind, arg };
+    const at = t < this.now ? this.now : t;
+    let e = this.free.pop();
+    if (e === undefined) {
+      e = { t: at, seq: this.seq++, target, gen, kind, arg };
+    } else {
+      e.t = at;
+      e.seq = this.seq++;
+      e.target = target;
+      e.gen = gen;
+      e.kind = kind;
+      e.arg = arg;
+    }
     const heap = this.heap;
     let i = heap.length;
     heap.push(e);
@@ -83,11 +96,15 @@ export class EventQueue {
     if (e === undefined) return false;
     this.now = e.t;
     e.target.fire(e);
+    // Targets read an event only while it fires, so it can be reused; drop the payload reference.
+    e.arg = null;
+    this.free.push(e);
     return true;
   }
 
   /** Drop every pending event (the end of a run). */
   clear(): void {
     this.heap.length = 0;
+    this.free.length = 0;
   }
 }

@@ -10,8 +10,9 @@ import { malformed } from '../../bidders/host.js';
 import type { LeafHostStats } from '../../bidders/host.js';
 import type { Link, LinkHandler } from '../../exchange/link.js';
 import { backoffMs, POOL_DEFAULTS } from '../../exchange/ws-pool.js';
-import { encodeHistogram, newHistogram, recordMs, type Histogram } from '../../protocol/histogram.js';
+import { encodeHistogram, newHistogram } from '../../protocol/histogram.js';
 import type { BidRequest, Notice } from '../../protocol/openrtb.js';
+import { DelayRecorder } from './delay-recorder.js';
 import type { EventQueue, EventTarget, QueueEvent } from './event-queue.js';
 
 const DELIVER = 0;
@@ -32,7 +33,8 @@ export class VirtualLink implements Link, EventTarget {
   losses = 0;
   /** Connections made after the first. */
   reconnects = 0;
-  readonly delays: Histogram = newHistogram();
+  /** The delays the leaf applied, as the bidder host keeps them. */
+  private readonly delays = new DelayRecorder();
 
   constructor(
     private readonly index: number,
@@ -57,11 +59,11 @@ export class VirtualLink implements Link, EventTarget {
     const q = this.queue;
     switch (d.kind) {
       case 'respond':
-        recordMs(this.delays, d.delayMs);
+        this.delays.recordMs(d.delayMs);
         q.schedule(q.now + rtt + d.delayMs, this, this.epoch, DELIVER, d.response);
         break;
       case 'malformed':
-        recordMs(this.delays, d.delayMs);
+        this.delays.recordMs(d.delayMs);
         q.schedule(q.now + rtt + d.delayMs, this, this.epoch, MALFORMED, malformed(request.id));
         break;
       case 'disconnect':
@@ -107,6 +109,8 @@ export class VirtualLink implements Link, EventTarget {
   }
 
   stats(): LeafHostStats {
-    return { name: this.leaf.name, requests: this.requests, wins: this.wins, losses: this.losses, badRequests: 0, delays: encodeHistogram(this.delays) };
+    const delays = newHistogram();
+    this.delays.pourInto(delays);
+    return { name: this.leaf.name, requests: this.requests, wins: this.wins, losses: this.losses, badRequests: 0, delays: encodeHistogram(delays) };
   }
 }

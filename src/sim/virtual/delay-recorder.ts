@@ -1,0 +1,67 @@
+// A cheap stand-in for HdrHistogram.recordValue on the per-response path. HdrHistogramJS finds a
+// value's bucket with Math.log2 and Math.pow (about 80 ns a value in a profile of virtual runs); this
+// finds the same bucket with clz32 and shifts, counts into a flat array, and pours the counts into a
+// real histogram at the end. Same buckets as newHistogram() (3 significant digits: 2048 sub-buckets,
+// unit 1 µs), so the result is the histogram direct recording would have built.
+
+import { recordMs, type Histogram } from '../../protocol/histogram.js';
+
+/** log2 of half the sub-bucket count for 3 significant digits. */
+const HALF_MAGNITUDE = 10;
+const HALF = 1 << HALF_MAGNITUDE;
+/** Values from 2^31 µs (about 36 minutes) up go straight to the histogram. */
+const LIMIT = 2 ** 31;
+
+function indexOf(us: number): number {
+  const bucket = Math.max(0, 31 - Math.clz32(us) - HALF_MAGNITUDE);
+  return (bucket + 1) * HALF + (us >>> bucket) - HALF;
+}
+
+export class DelayRecorder {
+  private counts = new Float64Array(HALF * 8);
+  private readonly overflow: number[] = [];
+  /** The exact extremes (µs), recorded as themselves so min and max match direct recording. */
+  private minUs = Infinity;
+  private maxUs = -1;
+
+  /** Record milliseconds as HdrHistogram would (rounded to µs, negatives as 0). */
+  recordMs(ms: number): void {
+    const us = ms <= 0 ? 0 : Math.round(ms * 1000);
+    if (us >= LIMIT) {
+      this.overflow.push(ms);
+      return;
+    }
+    if (us < this.minUs) this.minUs = us;
+    if (us > this.maxUs) this.maxUs = us;
+    const index = indexOf(us);
+    let counts = this.counts;
+    if (index >= counts.length) {
+      const grown = new Float64Array(Math.max(index + 1, counts.length * 2));
+      grown.set(counts);
+      this.counts = counts = grown;
+    }
+    counts[index]!++;
+  }
+
+  /** Add everything recorded into `h` (a newHistogram()); once, at the end. */
+  pourInto(h: Histogram): void {
+    const counts = this.counts;
+    if (this.maxUs >= 0) {
+      // Take the extremes out of their buckets and record them as they were.
+      counts[indexOf(this.minUs)]!--;
+      h.recordValue(this.minUs);
+      if (this.maxUs !== this.minUs || counts[indexOf(this.maxUs)]! > 0) {
+        counts[indexOf(this.maxUs)]!--;
+        h.recordValue(this.maxUs);
+      }
+    }
+    for (let index = 0; index < counts.length; index++) {
+      const n = counts[index]!;
+      if (n === 0) continue;
+      const bucket = index < 2 * HALF ? 0 : (index >> HALF_MAGNITUDE) - 1;
+      const sub = index - (bucket + 1) * HALF + HALF;
+      h.recordValueWithCount(sub * 2 ** bucket, n);
+    }
+    for (const ms of this.overflow) recordMs(h, ms);
+  }
+}
