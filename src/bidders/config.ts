@@ -2,6 +2,8 @@
 // validated (the scenario loader in src/sim validates with path-naming errors, using the
 // validators next to each model). Times are in milliseconds.
 
+import type { HostileSpec } from './hostile.js';
+
 export type LatencySpec =
   | { model: 'constant'; ms: number }
   | { model: 'uniform'; minMs: number; maxMs: number }
@@ -43,6 +45,8 @@ export interface LeafConfig {
   latency: LatencySpec;
   bid: BidSpec;
   faults: FaultSpec;
+  /** When set, the leaf misbehaves this way instead of deciding bids (hostile.ts). */
+  hostile?: HostileSpec;
 }
 
 /** A uniform random stream on [0, 1). */

@@ -11,7 +11,7 @@ import { runAuction, type AuctionRules, type ImpFloor } from './auction.js';
 import type { Clock, Timer } from './clock.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import { InFlightAuction } from './in-flight.js';
-import type { Link, LinkHandler } from './link.js';
+import type { DropReason, Link, LinkHandler } from './link.js';
 import { Outcome, type OutcomeCode } from './outcome.js';
 
 export interface ExchangeOptions {
@@ -54,6 +54,8 @@ export interface ExchangeObserver {
   /** The auction closed; `a.outcome` holds the result. */
   onClosed(a: InFlightAuction): void;
   onLink?(leaf: number, up: boolean): void;
+  /** The link dropped the leaf for misbehaving (after onLink down, before its requests are settled LOST). */
+  onDropped?(leaf: number, reason: DropReason): void;
 }
 
 export class Exchange implements LinkHandler {
@@ -200,8 +202,9 @@ export class Exchange implements LinkHandler {
     this.observer.onLink?.(leaf, true);
   }
 
-  onDown(leaf: number): void {
+  onDown(leaf: number, reason?: DropReason): void {
     this.observer.onLink?.(leaf, false);
+    if (reason !== undefined) this.observer.onDropped?.(leaf, reason);
     const now = this.clock.now();
     for (const a of this.byId.values()) {
       if (a.closed || a.states[leaf] !== Outcome.PENDING) continue;

@@ -2,6 +2,10 @@
 // (ws-pool.ts); virtual links deliver through a discrete-event queue (src/sim).
 
 import type { BidRequest, Notice } from '../protocol/openrtb.js';
+import type { InvalidReason } from '../protocol/parse.js';
+
+/** Why a link dropped a leaf itself (an ordinary close has no reason). */
+export type DropReason = Extract<InvalidReason, 'slow-reader'>;
 
 export interface Link {
   /**
@@ -23,6 +27,6 @@ export interface LinkHandler {
   /** A frame the exchange refuses to read: binary, or over the size limit. */
   onBadFrame(leaf: number, reason: 'binary-frame' | 'too-large'): void;
   onUp(leaf: number): void;
-  /** The connection dropped: every request the leaf holds is lost. */
-  onDown(leaf: number): void;
+  /** The connection dropped (`reason` when the link dropped a misbehaving leaf): every request the leaf holds is lost. */
+  onDown(leaf: number, reason?: DropReason): void;
 }

@@ -1,6 +1,7 @@
 // The live links: one `ws` client connection per leaf, dialled by the exchange (as a real exchange
 // calls its bidders' endpoints) and redialled with exponential backoff and jitter when it drops.
 
+import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import type { Notice } from '../protocol/openrtb.js';
 import type { Link, LinkHandler } from './link.js';
@@ -19,6 +20,18 @@ export interface PoolOptions {
   maxBackoffMs: number;
   /** Dial timeout per attempt. */
   handshakeTimeoutMs: number;
+  /**
+   * Bytes queued for a leaf (ws.bufferedAmount) beyond which it is cut off as a slow reader: a leaf
+   * that stops reading would otherwise make the exchange buffer without bound. Its requests in
+   * flight are lost and it is redialled with backoff.
+   */
+  maxBufferedBytes: number;
+  /**
+   * A connection must stay up this long before the backoff starts again from `initialBackoffMs`; a
+   * leaf that accepts and drops at once (or is cut off) keeps backing off instead of being redialled
+   * in a tight loop.
+   */
+  stableMs: number;
 }
 
 export const POOL_DEFAULTS: PoolOptions = {
@@ -26,6 +39,8 @@ export const POOL_DEFAULTS: PoolOptions = {
   initialBackoffMs: 50,
   maxBackoffMs: 5000,
   handshakeTimeoutMs: 3000,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  stableMs: 1000,
 };
 
 /** The redial delay after `attempt` consecutive failures: capped exponential with equal jitter. */
@@ -41,15 +56,39 @@ class WsLink implements Link {
   redial: NodeJS.Timeout | null = null;
   /** How many times the connection came up (first dial included). */
   connects = 0;
+  /** Dial attempts, successful or not. */
+  dials = 0;
+  /** performance.now() when the connection came up; -Infinity once cut off (so no backoff reset). */
+  openedAt = 0;
+
+  constructor(
+    private readonly leaf: number,
+    private readonly pool: WsPool,
+    private readonly maxBuffered: number,
+  ) {}
 
   sendRequest(text: string): boolean {
     if (!this.up) return false;
-    (this.ws as WebSocket).send(text);
+    const ws = this.ws as WebSocket;
+    // Checked before the send, so what a leaf can make us hold is bounded by the limit plus one frame.
+    // Cutting off settles its other requests LOST; this one was never sent, so it is LOST too.
+    if (ws.bufferedAmount > this.maxBuffered) {
+      this.pool.cutOff(this.leaf);
+      return false;
+    }
+    ws.send(text);
     return true;
   }
 
   sendNotice(notice: Notice): void {
-    if (this.up) (this.ws as WebSocket).send(JSON.stringify(notice));
+    if (!this.up) return;
+    const ws = this.ws as WebSocket;
+    if (ws.bufferedAmount > this.maxBuffered) {
+      // Notices go out while an auction is closing; cut off after it, not in the middle of it.
+      queueMicrotask(() => this.pool.cutOff(this.leaf));
+      return;
+    }
+    ws.send(JSON.stringify(notice));
   }
 }
 
@@ -65,7 +104,7 @@ export class WsPool {
     options: Partial<PoolOptions> = {},
   ) {
     this.opts = { ...POOL_DEFAULTS, ...options };
-    this.wsLinks = targets.map(() => new WsLink());
+    this.wsLinks = targets.map((_, i) => new WsLink(i, this, this.opts.maxBufferedBytes));
     this.links = this.wsLinks;
   }
 
@@ -90,6 +129,24 @@ export class WsPool {
   /** Reconnections beyond the first connection, per leaf. */
   reconnects(leaf: number): number {
     return Math.max(0, (this.wsLinks[leaf]?.connects ?? 0) - 1);
+  }
+
+  /** Dial attempts so far (the first included), per leaf. */
+  dials(leaf: number): number {
+    return this.wsLinks[leaf]?.dials ?? 0;
+  }
+
+  /**
+   * Drop a leaf that is not reading what we send: its requests in flight become LOST now (not at
+   * their deadlines), the socket is destroyed, and the redial backs off.
+   */
+  cutOff(leaf: number): void {
+    const link = this.wsLinks[leaf];
+    if (link === undefined || !link.up || link.ws === null) return;
+    link.up = false;
+    link.openedAt = -Infinity;
+    this.handler.onDown(leaf, 'slow-reader');
+    link.ws.terminate();
   }
 
   isUp(leaf: number): boolean {
@@ -117,6 +174,7 @@ export class WsPool {
     const link = this.wsLinks[leaf]!;
     const target = this.targets[leaf]!;
     link.redial = null;
+    link.dials++;
     const headers: Record<string, string> = {};
     if (target.token !== undefined) headers.authorization = `Bearer ${target.token}`;
     const ws = new WebSocket(target.url, {
@@ -128,11 +186,13 @@ export class WsPool {
     link.ws = ws;
     ws.on('open', () => {
       link.up = true;
-      link.attempt = 0;
+      link.openedAt = performance.now();
       link.connects++;
       this.handler.onUp(leaf);
     });
     ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
+      // A leaf cut off is done: frames still in the socket's buffer answer nothing.
+      if (!link.up) return;
       if (isBinary) this.handler.onBadFrame(leaf, 'binary-frame');
       else this.handler.onText(leaf, data.toString());
     });
@@ -144,6 +204,7 @@ export class WsPool {
       const wasUp = link.up;
       link.up = false;
       link.ws = null;
+      if (wasUp && performance.now() - link.openedAt >= this.opts.stableMs) link.attempt = 0;
       // A close we asked for is not a drop: the run is over and nothing is in flight.
       if (wasUp && !this.closing) this.handler.onDown(leaf);
       if (this.closing) return;

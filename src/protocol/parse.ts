@@ -12,7 +12,9 @@ import type { BidRequest, Notice, SeatBid } from './openrtb.js';
  * - 'binary-frame': a binary frame (the wire is text frames only);
  * - 'too-large': a frame over the exchange's size limit;
  * - 'unknown-request': an `id` that names no auction this bidder was asked (closed ones are late, not this);
- * - 'duplicate-response': a second answer to the same request.
+ * - 'duplicate-response': a second answer to the same request;
+ * - 'slow-reader': not a message but the lack of reading: the leaf's send buffer passed the bound and
+ *   the exchange dropped it (its requests in flight are then LOST).
  */
 export const INVALID_REASONS = [
   'not-json',
@@ -33,6 +35,7 @@ export const INVALID_REASONS = [
   'unknown-request',
   'duplicate-response',
   'wrong-id',
+  'slow-reader',
 ] as const;
 // Derived from the list so the list cannot miss a member.
 export type InvalidReason = (typeof INVALID_REASONS)[number];

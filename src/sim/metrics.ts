@@ -138,6 +138,12 @@ export class Metrics implements ExchangeObserver {
     if (!up) this.leaves[leaf]!.drops++;
   }
 
+  /** The exchange dropped the leaf itself: counted with the reason, beside the invalid answers. */
+  onDropped(leaf: number, reason: InvalidReason): void {
+    const c = this.leaves[leaf]!;
+    c.invalidReasons.set(reason, (c.invalidReasons.get(reason) ?? 0) + 1);
+  }
+
   onClosed(a: InFlightAuction): void {
     this.closedAll++;
     if (!this.counted(a)) return;

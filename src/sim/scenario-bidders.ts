@@ -4,6 +4,7 @@
 // keys in the report, so they must be unique across the whole scenario.
 
 import type { BidSpec, FaultSpec, LatencySpec, LeafConfig } from '../bidders/config.js';
+import { validateHostileSpec, type HostileSpec } from '../bidders/hostile.js';
 import type { Issue } from '../bidders/issues.js';
 import { validateLatencySpec } from '../bidders/latency-models.js';
 import { validatePriceSpec } from '../bidders/price-models.js';
@@ -29,8 +30,10 @@ import {
   type Scenario,
 } from './scenario-schema.js';
 
-const LOCAL_KEYS = ['name', 'count', 'latency', 'bid', 'faults'] as const;
-const EXTERNAL_KEYS = ['name', 'url'] as const;
+const LOCAL_KEYS = ['name', 'count', 'latency', 'bid', 'faults', 'hostile', 'token'] as const;
+const EXTERNAL_KEYS = ['name', 'url', 'token'] as const;
+/** Printable ASCII without spaces: it goes into an HTTP header, so no CR/LF can ride along. */
+const TOKEN = /^[!-~]{1,200}$/;
 const BID_KEYS = ['rate', 'price', 'shade'] as const;
 const FAULT_KEYS = ['timeout', 'malformed', 'disconnect'] as const;
 export const MAX_COUNT = 10_000;
@@ -39,15 +42,17 @@ export const MAX_COUNT = 10_000;
 const SUM_TOLERANCE = 1e-9;
 
 export type Leaf =
-  | { kind: 'local'; config: LeafConfig }
-  | { kind: 'external'; name: string; group: string; url: string };
+  | { kind: 'local'; config: LeafConfig; token?: string }
+  | { kind: 'external'; name: string; group: string; url: string; token?: string };
 
 /** The leaves of a validated scenario, each with its own copy of its group's profile. */
 export function expandLeaves(s: Scenario): Leaf[] {
   const leaves: Leaf[] = [];
   for (const group of s.bidders) {
     if (isExternal(group)) {
-      leaves.push({ kind: 'external', name: group.name, group: group.name, url: group.url });
+      const leaf: Leaf = { kind: 'external', name: group.name, group: group.name, url: group.url };
+      if (group.token !== undefined) leaf.token = group.token;
+      leaves.push(leaf);
       continue;
     }
     for (let k = 1; k <= group.count; k++) {
@@ -58,7 +63,8 @@ export function expandLeaves(s: Scenario): Leaf[] {
         bid: structuredClone(group.bid),
         faults: { ...group.faults },
       };
-      leaves.push({ kind: 'local', config });
+      if (group.hostile !== undefined) config.hostile = { ...group.hostile };
+      leaves.push(group.token === undefined ? { kind: 'local', config } : { kind: 'local', config, token: group.token });
     }
   }
   return leaves;
@@ -100,9 +106,30 @@ function checkFaults(raw: Raw, path: string, issues: Issue[]): FaultSpec {
   return { timeout: timeout ?? 0, malformed: malformed ?? 0, disconnect: disconnect ?? 0 };
 }
 
+/** The optional `token` of a group, checked; undefined when absent or wrong. */
+function checkToken(raw: Raw, path: string, issues: Issue[]): string | undefined {
+  const token = raw.token;
+  if (token === undefined) return undefined;
+  if (typeof token === 'string' && TOKEN.test(token)) return token;
+  // The value itself is a secret: say what is wrong without echoing it.
+  issues.push({ path: `${path}.token`, message: `must be 1 to 200 printable ASCII characters without spaces (got ${typeof token === 'string' ? `a string of ${token.length}` : shown(token)})` });
+  return undefined;
+}
+
+function checkHostile(raw: Raw, path: string, mode: Scenario['mode'] | undefined, issues: Issue[]): HostileSpec | undefined {
+  if (raw.hostile === undefined) return undefined;
+  const found = validateHostileSpec(raw.hostile, `${path}.hostile`);
+  issues.push(...found);
+  if (mode === 'virtual') {
+    issues.push({ path: `${path}.hostile`, message: 'hostile bidders need live mode (they misbehave on real sockets)' });
+  }
+  return found.length === 0 ? (raw.hostile as HostileSpec) : undefined;
+}
+
 function checkExternal(raw: Raw, path: string, mode: Scenario['mode'] | undefined, issues: Issue[]): ExternalGroup {
   checkKeys(raw, EXTERNAL_KEYS, path, issues);
   const name = readSafeName(raw, 'name', undefined, path, issues);
+  const token = checkToken(raw, path, issues);
   const url = raw.url;
   let ok = false;
   if (typeof url === 'string') {
@@ -120,10 +147,12 @@ function checkExternal(raw: Raw, path: string, mode: Scenario['mode'] | undefine
       message: 'external bidders cannot take part in virtual mode (virtual time has no real sockets)',
     });
   }
-  return { name: name ?? '', url: typeof url === 'string' ? url : '' };
+  const group: ExternalGroup = { name: name ?? '', url: typeof url === 'string' ? url : '' };
+  if (token !== undefined) group.token = token;
+  return group;
 }
 
-function checkLocal(raw: Raw, path: string, issues: Issue[]): LocalGroup {
+function checkLocal(raw: Raw, path: string, mode: Scenario['mode'] | undefined, issues: Issue[]): LocalGroup {
   checkKeys(raw, LOCAL_KEYS, path, issues);
   const d = DEFAULTS.group;
   const name = readSafeName(raw, 'name', undefined, path, issues);
@@ -133,7 +162,24 @@ function checkLocal(raw: Raw, path: string, issues: Issue[]): LocalGroup {
   const bid = bidRaw !== undefined ? checkBid(bidRaw, `${path}.bid`, issues) : fresh<BidSpec>(d.bid);
   const faultsRaw = readObject(raw, 'faults', path, issues);
   const faults = faultsRaw !== undefined ? checkFaults(faultsRaw, `${path}.faults`, issues) : { ...d.faults };
-  return { name: name ?? '', count: count ?? 1, latency, bid, faults };
+  const group: LocalGroup = { name: name ?? '', count: count ?? 1, latency, bid, faults };
+  const hostile = checkHostile(raw, path, mode, issues);
+  if (hostile !== undefined) group.hostile = hostile;
+  const token = checkToken(raw, path, issues);
+  if (token !== undefined) group.token = token;
+  return group;
+}
+
+/** Local groups share one bidder host, which checks one token: they must agree on it. */
+function checkLocalTokens(groups: readonly (BidderGroup | undefined)[], issues: Issue[]): void {
+  let first: { token: string | undefined; i: number } | null = null;
+  groups.forEach((group, i) => {
+    if (group === undefined || isExternal(group)) return;
+    if (first === null) first = { token: group.token, i };
+    else if (group.token !== first.token) {
+      issues.push({ path: `bidders[${i}].token`, message: `must be the same as bidders[${first.i}].token: local groups share one bidder host, which checks one token` });
+    }
+  });
 }
 
 function describe(group: BidderGroup): string {
@@ -194,8 +240,9 @@ export function checkBidders(
       issues.push({ path, message: `must be an object (got ${shown(raw)})` });
       return undefined;
     }
-    return 'url' in raw ? checkExternal(raw, path, mode, issues) : checkLocal(raw, path, issues);
+    return 'url' in raw ? checkExternal(raw, path, mode, issues) : checkLocal(raw, path, mode, issues);
   });
+  checkLocalTokens(groups, issues);
   // A bad count would make a misleading clash message; name clashes wait for clean groups.
   const countsOk = !issues.slice(before).some((issue) => issue.path.endsWith('.count'));
   if (countsOk) checkLeafNames(groups, issues);

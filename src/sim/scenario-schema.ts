@@ -2,6 +2,7 @@
 // what a file leaves out from DEFAULTS, so a three-line scenario is a full one.
 
 import type { BidSpec, FaultSpec, LatencySpec } from '../bidders/config.js';
+import type { HostileSpec } from '../bidders/hostile.js';
 
 export interface LoadSpec {
   arrival: 'poisson' | 'constant';
@@ -31,6 +32,8 @@ export interface AuctionSpec {
   increment: number;
   /** Bids above this are invalid: a guard against runaway prices, not a market rule. */
   maxPrice: number;
+  /** The largest frame the exchange reads from a bidder; a larger one is refused and the link dropped. */
+  maxPayloadBytes: number;
 }
 
 /** Simulated bidders: `count` leaves named `name-1` … `name-count`, all with this profile. */
@@ -40,12 +43,18 @@ export interface LocalGroup {
   latency: LatencySpec;
   bid: BidSpec;
   faults: FaultSpec;
+  /** Leaves that misbehave this way instead of bidding (live mode only; see src/bidders/hostile.ts). */
+  hostile?: HostileSpec;
+  /** The token the bidder host requires on the upgrade, and the exchange sends (one for all local groups). */
+  token?: string;
 }
 
 /** A bidder somewhere else that the exchange dials; one leaf named like the group. */
 export interface ExternalGroup {
   name: string;
   url: string;
+  /** Sent as `Authorization: Bearer <token>` when dialling. */
+  token?: string;
 }
 
 export type BidderGroup = LocalGroup | ExternalGroup;
@@ -127,6 +136,8 @@ export const DEFAULTS = deepFreeze({
     impressions: 1,
     increment: 0.01,
     maxPrice: 1000,
+    /** Far above any real bid response (a few hundred bytes), far below what could hurt. */
+    maxPayloadBytes: 64 * 1024,
   },
   /** What a bidder group leaves out. */
   group: GROUP,

@@ -29,8 +29,10 @@ export type ScenarioResult = { ok: true; scenario: Scenario } | { ok: false; iss
 const TOP_KEYS = ['name', 'seed', 'mode', 'load', 'auction', 'bidders', 'thresholds', 'sweep', 'network'] as const;
 const LOAD_KEYS = ['arrival', 'rate', 'durationSec', 'auctions', 'warmupSec'] as const;
 const AUCTION_KEYS = [
-  'type', 'tmaxMs', 'allowanceMs', 'minBidderMs', 'floor', 'impressions', 'increment', 'maxPrice',
+  'type', 'tmaxMs', 'allowanceMs', 'minBidderMs', 'floor', 'impressions', 'increment', 'maxPrice', 'maxPayloadBytes',
 ] as const;
+/** Below this a multi-bid response could not fit; above it one bidder could make the exchange hold a lot. */
+const PAYLOAD_BYTES = integerIn(1024, 64 * 1024 * 1024);
 const MAX_IMPRESSIONS = 100;
 const SEED = { integer: true, min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER, expected: 'an integer' };
 const COUNT = { integer: true, min: 1, max: Number.MAX_SAFE_INTEGER, expected: 'a positive integer' };
@@ -94,6 +96,7 @@ function checkAuction(raw: Raw, issues: Issue[]): AuctionSpec {
   const impressions = readNumber(raw, 'impressions', integerIn(1, MAX_IMPRESSIONS), d.impressions, at, issues);
   const increment = readNumber(raw, 'increment', NON_NEGATIVE, d.increment, at, issues);
   const maxPrice = readNumber(raw, 'maxPrice', POSITIVE, d.maxPrice, at, issues);
+  const maxPayloadBytes = readNumber(raw, 'maxPayloadBytes', PAYLOAD_BYTES, d.maxPayloadBytes, at, issues);
 
   if (tmaxMs !== undefined && allowanceMs !== undefined) {
     if (allowanceMs >= tmaxMs) {
@@ -117,6 +120,7 @@ function checkAuction(raw: Raw, issues: Issue[]): AuctionSpec {
     impressions: impressions ?? d.impressions,
     increment: increment ?? d.increment,
     maxPrice: maxPrice ?? d.maxPrice,
+    maxPayloadBytes: maxPayloadBytes ?? d.maxPayloadBytes,
   };
 }
 

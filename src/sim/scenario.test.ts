@@ -36,7 +36,7 @@ describe('defaults', () => {
       load: { arrival: 'poisson', rate: 200, durationSec: 5, auctions: null, warmupSec: 1 },
       auction: {
         type: 'first-price', tmaxMs: 100, allowanceMs: 5, minBidderMs: 10, floor: 0.1,
-        impressions: 1, increment: 0.01, maxPrice: 1000,
+        impressions: 1, increment: 0.01, maxPrice: 1000, maxPayloadBytes: 65536,
       },
       bidders: [
         {
@@ -223,7 +223,7 @@ describe('impossible combinations', () => {
   it('external bidders need a ws:// or wss:// url, take no local keys, and cannot run in virtual time', () => {
     valid({ bidders: [{ name: 'p', url: 'wss://bidder.example/p' }] });
     expect(lines({ bidders: [{ name: 'p', url: 'http://bidder.example/p', count: 2 }] })).toEqual([
-      'bidders[0].count: unknown key (expected one of name, url)',
+      'bidders[0].count: unknown key (expected one of name, url, token)',
       'bidders[0].url: must be a ws:// or wss:// URL (got "http://bidder.example/p")',
     ]);
     expect(lines({ mode: 'virtual', bidders: [{ name: 'p', url: 'ws://h:1/p' }] })).toEqual([
