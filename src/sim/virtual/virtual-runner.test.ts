@@ -1,0 +1,77 @@
+import { performance } from 'node:perf_hooks';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { validateScenario, type Scenario } from '../scenario.js';
+import { accountingErrors, type Summary } from '../summary.js';
+import { runVirtual } from './virtual-runner.js';
+
+function scenario(raw: Record<string, unknown>): Scenario {
+  const r = validateScenario({ mode: 'virtual', ...raw });
+  if (!r.ok) throw new Error(r.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
+  return r.scenario;
+}
+
+/** summary.json as written, without the one field that may differ between runs. */
+const bytes = (s: Summary): string => JSON.stringify({ ...s, startedAt: '' }, null, 2);
+
+const MINUTE = scenario({
+  seed: 3,
+  load: { arrival: 'poisson', rate: 200, durationSec: 60, warmupSec: 1 },
+  auction: { tmaxMs: 80 },
+  bidders: [
+    { name: 'fast', count: 3, latency: { model: 'lognormal', medianMs: 15, p99Ms: 45 } },
+    {
+      name: 'flaky',
+      count: 2,
+      latency: { model: 'mixture', of: [{ weight: 0.97, model: 'lognormal', medianMs: 40, p99Ms: 90 }, { weight: 0.03, model: 'constant', ms: 250 }] },
+      faults: { timeout: 0.01, malformed: 0.01, disconnect: 0.002 },
+    },
+  ],
+  network: { model: 'uniform', minMs: 0.1, maxMs: 0.5 },
+});
+
+describe('runVirtual', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  it('gives the same summary byte for byte (apart from startedAt) for the same scenario and seed', () => {
+    const a = runVirtual(MINUTE).summary;
+    const b = runVirtual(MINUTE).summary;
+    expect(bytes(a)).toBe(bytes(b));
+    expect(a.mode).toBe('virtual');
+    expect(a.latency.eventLoopDelay.count).toBe(0);
+    const other = runVirtual({ ...MINUTE, seed: 4 }).summary;
+    expect(bytes(other)).not.toBe(bytes(a));
+  });
+
+  it('runs a 60-second scenario in well under a second without reading the wall clock or timers', () => {
+    const start = performance.now();
+    const forbidden = (): never => {
+      throw new Error('virtual time read the wall clock or armed a real timer');
+    };
+    vi.spyOn(Date, 'now').mockImplementation(forbidden);
+    vi.spyOn(performance, 'now').mockImplementation(forbidden);
+    vi.spyOn(globalThis, 'setTimeout').mockImplementation(forbidden);
+    vi.spyOn(globalThis, 'setImmediate').mockImplementation(forbidden);
+    vi.spyOn(globalThis, 'setInterval').mockImplementation(forbidden);
+    vi.spyOn(process, 'hrtime').mockImplementation(forbidden);
+    const { summary } = runVirtual(MINUTE);
+    vi.restoreAllMocks();
+    const wallMs = performance.now() - start;
+    expect(summary.durationSec).toBeGreaterThan(58);
+    expect(summary.auctions.total).toBeGreaterThan(11_000);
+    expect(wallMs).toBeLessThan(1000);
+  });
+
+  it('carries out malformed answers, silences and disconnects, and the accounting adds up', () => {
+    const { summary, hostStats } = runVirtual(MINUTE);
+    expect(accountingErrors(summary, 5)).toEqual([]);
+    const flaky = summary.groups.flaky!;
+    expect(flaky.invalid).toBeGreaterThan(0);
+    expect(flaky.lost).toBeGreaterThan(0);
+    expect(flaky.late).toBeGreaterThan(0);
+    expect(summary.bidders['flaky-1']!.drops).toBeGreaterThan(0);
+    expect(summary.bidders['flaky-1']!.invalidReasons['not-json']).toBeGreaterThan(0);
+    expect(summary.groups.fast!.lost).toBe(0);
+    expect(hostStats.map((h) => h.name)).toEqual(['fast-1', 'fast-2', 'fast-3', 'flaky-1', 'flaky-2']);
+    expect(hostStats.every((h) => h.requests > 0 && h.wins > 0)).toBe(true);
+  });
+});
