@@ -1,0 +1,75 @@
+// Runs sweep cells in parallel worker processes (child_process.fork; under tsx the workers load
+// TypeScript the same way, as host-child.ts does). Each worker takes the next cell when it finishes
+// one, so slow cells do not hold up the rest. Progress is an event; printing is the caller's.
+
+import { fork, type ChildProcess } from 'node:child_process';
+import type { Summary } from '../summary.js';
+import type { Cell } from './cells.js';
+import type { WorkerCommand, WorkerReply } from './worker.js';
+
+export interface CellRun {
+  index: number;
+  summary: Summary;
+  errors: string[];
+}
+
+function entry(): { file: URL; execArgv: string[] } {
+  const ts = import.meta.url.endsWith('.ts');
+  const file = new URL(`./worker.${ts ? 'ts' : 'js'}`, import.meta.url);
+  return { file, execArgv: ts ? ['--import', import.meta.resolve('tsx')] : [] };
+}
+
+/** Run every cell on `workers` processes; resolves with the runs in cell order, rejects on the first failure. */
+export function runCells(cells: readonly Cell[], workers: number, onDone?: (done: number, total: number) => void): Promise<CellRun[]> {
+  const { file, execArgv } = entry();
+  const runs = new Array<CellRun | undefined>(cells.length);
+  const children: ChildProcess[] = [];
+  let nextCell = 0;
+  let done = 0;
+  let settled = false;
+  /** Workers sent away because no cell was left: their exit is expected. */
+  const retired = new Set<ChildProcess>();
+
+  return new Promise((resolve, reject) => {
+    const finish = (err: Error | null): void => {
+      if (settled) return;
+      settled = true;
+      for (const c of children) {
+        if (c.connected) c.disconnect();
+        if (err !== null) c.kill('SIGKILL');
+      }
+      if (err !== null) reject(err);
+      else resolve(runs as CellRun[]);
+    };
+    const feed = (child: ChildProcess): void => {
+      if (nextCell >= cells.length) {
+        retired.add(child);
+        if (child.connected) child.disconnect();
+        return;
+      }
+      const cell = cells[nextCell++]!;
+      const cmd: WorkerCommand = { type: 'run', index: cell.index, scenario: cell.scenario };
+      child.send(cmd);
+    };
+    const slot = new Map<number, number>(cells.map((c, i) => [c.index, i]));
+    const count = Math.max(1, Math.min(workers, cells.length));
+    for (let w = 0; w < count; w++) {
+      const child = fork(file, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      children.push(child);
+      child.on('message', (msg: WorkerReply) => {
+        if (msg.type === 'failed') return finish(new Error(`sweep cell ${msg.index} failed: ${msg.message}`));
+        runs[slot.get(msg.index)!] = { index: msg.index, summary: msg.summary, errors: msg.errors };
+        done++;
+        onDone?.(done, cells.length);
+        if (done === cells.length) finish(null);
+        else feed(child);
+      });
+      child.once('exit', (code, signal) => {
+        if (!settled && !retired.has(child)) {
+          finish(new Error(`sweep worker ${signal !== null ? `killed by ${signal}` : `exited with status ${code}`} before the sweep finished`));
+        }
+      });
+      feed(child);
+    }
+  });
+}
