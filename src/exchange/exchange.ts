@@ -206,6 +206,9 @@ export class Exchange implements LinkHandler {
     this.observer.onLink?.(leaf, false);
     if (reason !== undefined) this.observer.onDropped?.(leaf, reason);
     const now = this.clock.now();
+    // Deadlines that passed before the timer fired close first (the leaf timed out there), so no
+    // auction is closed "early" by a drop after its deadline.
+    this.closeOverdue(now);
     for (const a of this.byId.values()) {
       if (a.closed || a.states[leaf] !== Outcome.PENDING) continue;
       this.settle(a, leaf, Outcome.LOST, Number.NaN, null);
@@ -228,6 +231,8 @@ export class Exchange implements LinkHandler {
    */
   private invalidMessage(leaf: number, reason: InvalidReason, id: string | undefined): void {
     const a = id === undefined ? undefined : this.byId.get(id);
+    // As in onValue: past the deadline the auction closes first, and this answer comes after it.
+    if (a !== undefined && !a.closed) this.closeOverdue(this.clock.now());
     if (a === undefined || a.closed || a.states[leaf] !== Outcome.PENDING) {
       this.observer.onStray(leaf, reason);
       return;
@@ -255,6 +260,12 @@ export class Exchange implements LinkHandler {
         link.sendNotice({ notice: 'loss', id: a.request.id, impid: bid.impid, bidid: bid.id, price: 0, loss: LossReason.EXPIRED });
       }
     }
+  }
+
+  /** Run the deadline timer's work now if its earliest deadline has passed (the timer is late). */
+  private closeOverdue(now: number): void {
+    const head = this.deadlines.peek();
+    if (head !== undefined && head.deadlineMs <= now) this.onTimer();
   }
 
   private readonly onTimer = (): void => {

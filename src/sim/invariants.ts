@@ -33,6 +33,8 @@ const NOTHING_SENT = new Uint8Array(0);
 export interface RevenueView {
   revenue: { total: number };
   bidders: Record<string, { spend: number }>;
+  /** The reported overshoot must cover every deadline close the checker saw (counted ones). */
+  latency?: { overshoot: { max: number } };
 }
 
 export class InvariantChecker implements ExchangeObserver {
@@ -49,6 +51,7 @@ export class InvariantChecker implements ExchangeObserver {
   private readonly late: number[];
   /** Sum of clearing CPMs of counted auctions (arrived at or after warmupEndMs). */
   private clearingSum = 0;
+  private maxCountedOvershootMs = 0;
   private warmupEndMs = -Infinity;
 
   constructor(
@@ -134,6 +137,7 @@ export class InvariantChecker implements ExchangeObserver {
       const over = a.closeMs - a.deadlineMs;
       if (over < -EPS) this.fail(`auction ${id}: closed by the deadline ${-over} ms before it`);
       if (over > this.maxOvershootMs) this.maxOvershootMs = over;
+      if (over > this.maxCountedOvershootMs && a.arrivalMs >= this.warmupEndMs) this.maxCountedOvershootMs = over;
       if (over > this.opts.maxOvershootMs) this.fail(`auction ${id}: closed ${over} ms after its deadline (bound ${this.opts.maxOvershootMs} ms)`);
     } else if (a.closeMs > Math.max(a.deadlineMs, a.sentMs) + EPS) {
       // Closed by its last answer (before the deadline) or at acceptance (skipped, or every link down).
@@ -181,6 +185,11 @@ export class InvariantChecker implements ExchangeObserver {
       }
       const spend = leaves.reduce((t, l) => t + l.spend, 0);
       if (Math.abs(spend - expected) > tolerance) this.fail(`sum of bidders' spend ${spend} != sum of clearing prices ${expected}`);
+      // The histogram keeps 3 significant digits and the summary 3 decimals: allow for both.
+      const reported = summary.latency?.overshoot.max;
+      if (reported !== undefined && this.maxCountedOvershootMs > reported * 1.002 + 0.002) {
+        this.fail(`an auction closed ${this.maxCountedOvershootMs} ms after its deadline, beyond the reported overshoot max ${reported} ms`);
+      }
     }
     return this.violations;
   }

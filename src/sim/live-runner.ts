@@ -14,6 +14,7 @@ import { liveClock } from '../exchange/live-clock.js';
 import { WsPool, type PoolTarget } from '../exchange/ws-pool.js';
 import { arrivalSchedule } from './arrivals.js';
 import { startChildHost, type ChildHost } from './host-child.js';
+import { InvariantChecker, tee } from './invariants.js';
 import { Metrics } from './metrics.js';
 import { requestFactory } from './request-factory.js';
 import type { Scenario } from './scenario-schema.js';
@@ -52,10 +53,16 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
   let host: ChildHost | null = null;
   let base = opts.biddersUrl?.replace(/\/+$/, '');
   if (base === undefined && locals.length > 0) {
-    host = await startChildHost(locals, s.seed);
+    // Local groups share one token (validated), which the child host then requires.
+    const token = leaves.find((l) => l.kind === 'local')?.token;
+    host = await startChildHost(locals, s.seed, token === undefined ? {} : { token });
     base = `ws://127.0.0.1:${host.port}`;
   }
-  const targets: PoolTarget[] = leaves.map((l) => ({ url: l.kind === 'local' ? `${base}/${encodeURIComponent(l.config.name)}` : l.url }));
+  const targets: PoolTarget[] = leaves.map((l) => {
+    const target: PoolTarget = { url: l.kind === 'local' ? `${base}/${encodeURIComponent(l.config.name)}` : l.url };
+    if (l.token !== undefined) target.token = l.token;
+    return target;
+  });
   const infos = leaves.map((l) => (l.kind === 'local' ? { name: l.config.name, group: l.config.group } : { name: l.name, group: l.group }));
 
   const clock = liveClock();
@@ -73,6 +80,8 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
   opts.signal?.addEventListener('abort', onAbort, { once: true });
 
   const m = new Metrics(infos);
+  // Checks every auction and outcome as it happens; a run that breaks an invariant fails (exit 3).
+  const checker = new InvariantChecker(leaves.length);
   const exchange = new Exchange(
     {
       type: s.auction.type,
@@ -83,9 +92,9 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
       maxPrice: s.auction.maxPrice,
     },
     clock,
-    m,
+    tee(m, checker),
   );
-  const pool = new WsPool(targets, exchange);
+  const pool = new WsPool(targets, exchange, { maxPayload: s.auction.maxPayloadBytes });
   exchange.attach(pool.links);
 
   const cleanup = async (): Promise<LeafHostStats[]> => {
@@ -106,6 +115,7 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
   const origin = clock.now() + 20;
   const warmupEnd = origin + s.load.warmupSec * 1000;
   m.begin(origin, warmupEnd);
+  checker.begin(origin, warmupEnd);
   const eld = monitorEventLoopDelay({ resolution: ELD_RESOLUTION_MS });
   eld.enable();
 
@@ -183,5 +193,6 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
     },
     eventLoopDelay: eventLoopP(eld),
   });
-  return { scenario: s, summary, metrics: m, hostStats, stoppedBy, message };
+  const invariantViolations = checker.finish(summary);
+  return { scenario: s, summary, metrics: m, hostStats, stoppedBy, message, invariantViolations };
 }

@@ -26,4 +26,6 @@ export interface RunResult {
   /** Why the run stopped early, if it did. */
   stoppedBy: 'signal' | 'host-died' | null;
   message: string | null;
+  /** What the invariant checker (invariants.ts) found broken; the run fails when any is. */
+  invariantViolations?: string[];
 }
