@@ -1,0 +1,182 @@
+// Draws report.html's charts with uPlot (inlined before this script) from the JSON block
+// #report-data. Runs in the browser, offline. Names from the scenario reach the page only through
+// uPlot's legend (textContent) and canvas text, never through innerHTML.
+/* global uPlot */
+(function () {
+  'use strict';
+  const dataEl = document.getElementById('report-data');
+  if (!dataEl || !dataEl.textContent) return;
+  
+  const D = JSON.parse(dataEl.textContent);
+  const tmax = D.tmaxMs;
+
+  const INK = '#1f2937';
+  const GRID = '#e5e7eb';
+  const DEADLINE = '#dc2626';
+  const PALETTE = ['#2563eb', '#d97706', '#059669', '#db2777', '#7c3aed', '#0891b2', '#65a30d', '#ea580c', '#4f46e5', '#0d9488'];
+  const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+  const colour = (i) => (i < 0 ? INK : PALETTE[i % PALETTE.length]);
+
+  /** Axis defaults: quiet grid, readable ticks. */
+  const axis = (extra) => Object.assign({ stroke: INK, font: FONT, labelFont: FONT, grid: { stroke: GRID, width: 1 }, ticks: { stroke: GRID, width: 1 } }, extra);
+
+  /** A hook that draws the deadline across the whole plot, labelled, on the given y scale. */
+  function deadlineHook(scale) {
+    return (u) => {
+      const y = Math.round(u.valToPos(tmax, scale, true)) + 0.5;
+      const { left, top, width, height } = u.bbox;
+      if (y < top || y > top + height) return;
+      const ctx = u.ctx;
+      ctx.save();
+      ctx.strokeStyle = DEADLINE;
+      ctx.lineWidth = 1.5 * devicePixelRatio;
+      ctx.setLineDash([6 * devicePixelRatio, 4 * devicePixelRatio]);
+      ctx.beginPath();
+      ctx.moveTo(left, y);
+      ctx.lineTo(left + width, y);
+      ctx.stroke();
+      ctx.fillStyle = DEADLINE;
+      ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`;
+      ctx.textAlign = 'right';
+      ctx.fillText(`deadline tmax ${tmax} ms`, left + width - 4 * devicePixelRatio, y - 4 * devicePixelRatio);
+      ctx.restore();
+    };
+  }
+
+  /** y range from 0 that always shows the deadline. */
+  const rangeWithDeadline = (_u, _min, max) => [0, Math.max(max || 0, tmax) * 1.1];
+
+  const charts = [];
+
+  /** Make a chart in the element with this id; records how many points it was given. */
+  function make(id, opts, data) {
+    const el = document.getElementById(id);
+    if (!el) return;
+    let points = 0;
+    for (let s = 1; s < data.length; s++) for (const v of data[s]) if (v !== null && v !== undefined) points++;
+    el.dataset.points = String(points);
+    const u = new uPlot(Object.assign({ width: el.clientWidth || 800, height: 320 }, opts), data, el);
+    charts.push({ el, u });
+  }
+
+  const pctLabel = (x) => {
+    if (x <= 1) return '0%';
+    const p = (1 - 1 / x) * 100;
+    const digits = Math.max(0, Math.ceil(Math.log10(x)) - 2);
+    return `${p.toFixed(Math.min(digits, 6))}%`;
+  };
+
+  // (a) Percentile spectrum: x = 1/(1-p) on a log axis, as HdrHistogram plotters draw it.
+  {
+    const sp = D.spectrum;
+    const maxX = sp.x.length ? sp.x[sp.x.length - 1] : 10;
+    const series = [{ label: 'percentile', value: (_u, v) => (v == null ? '—' : pctLabel(v)) }];
+    for (const l of sp.lines) {
+      series.push({
+        label: l.label,
+        stroke: colour(l.group),
+        width: l.kind === 'auction' ? 2.5 : 1.75,
+        dash: l.kind === 'host' ? [4, 4] : undefined,
+        spanGaps: true,
+        points: { show: false },
+        value: (_u, v) => (v == null ? '—' : `${v.toFixed(2)} ms`),
+      });
+    }
+    make('chart-spectrum', {
+      scales: { x: { time: false, distr: 3, log: 10, range: () => [1, Math.max(10, maxX)] }, y: { range: rangeWithDeadline } },
+      axes: [
+        axis({
+          label: 'percentile',
+          splits: (u) => { const out = [1, 2]; for (let x = 10; x <= u.scales.x.max * 1.0001; x *= 10) out.push(x); return out; },
+          values: (_u, splits) => splits.map(pctLabel),
+          // uPlot's log axes blank every label but powers of ten; 50% (x = 2) is one we want.
+          filter: (_u, splits) => splits,
+        }),
+        axis({ label: 'latency (ms)', size: 60 }),
+      ],
+      series,
+      hooks: { draw: [deadlineHook('y')] },
+    }, [sp.x, ...sp.lines.map((l) => l.values)]);
+  }
+
+  // Per-bidder charts: bidders along x, one slot each.
+  const names = D.bidders.names;
+  const idx = names.map((_n, i) => i);
+  const short = (n) => (n.length > 16 ? `${n.slice(0, 15)}…` : n);
+  // Names are drawn on the canvas (never as HTML); slanted when they would not fit side by side.
+  const longest = names.reduce((m, n) => Math.max(m, short(n).length), 0);
+  // u.width (CSS px) is known before layout, unlike the plot box; ~80 px go to the y axis.
+  const slot = (u) => (u.width - 80) / Math.max(1, names.length);
+  const slant = (u) => (longest * 7 > slot(u) - 6 ? -35 : 0);
+  const bidderAxis = axis({
+    space: 10,
+    rotate: slant,
+    size: (u) => (slant(u) === 0 ? 40 : Math.min(130, 20 + longest * 5)),
+    grid: { show: false },
+    splits: () => idx,
+    values: (u, splits) => {
+      // Label every bidder when there is room, else every k-th.
+      const every = Math.max(1, Math.ceil(16 / slot(u)));
+      return splits.map((i) => (i % every === 0 ? short(names[i] ?? '') : ''));
+    },
+  });
+  // Room on the right for the last slanted name.
+  const BAR_PADDING = [12, 40, 0, 0];
+  const bidderX = { time: false, range: () => [-0.5, names.length - 0.5] };
+  const bars = (align) => uPlot.paths.bars({ size: [0.36, 48], align });
+  const bidderName = (_u, v) => (v == null ? '—' : names[Math.round(v)] ?? '—');
+
+  // (b) Each bidder's p50 and p99 response time against the deadline.
+  make('chart-bidder-latency', {
+    padding: BAR_PADDING,
+    scales: { x: bidderX, y: { range: rangeWithDeadline } },
+    axes: [bidderAxis, axis({ label: 'response time (ms)', size: 60 })],
+    series: [
+      { label: 'bidder', value: bidderName },
+      { label: 'p50', fill: '#93c5fd', stroke: '#2563eb', width: 1, paths: bars(-1), points: { show: false }, value: (_u, v) => (v == null ? '—' : `${v.toFixed(2)} ms`) },
+      { label: 'p99', fill: '#fdba74', stroke: '#d97706', width: 1, paths: bars(1), points: { show: false }, value: (_u, v) => (v == null ? '—' : `${v.toFixed(2)} ms`) },
+    ],
+    hooks: { draw: [deadlineHook('y')] },
+  }, [idx, D.bidders.p50, D.bidders.p99]);
+
+  // (c) Timeout and win rates per bidder.
+  const pctValue = (_u, v) => (v == null ? '—' : `${(v * 100).toFixed(2)}%`);
+  make('chart-bidder-rates', {
+    padding: BAR_PADDING,
+    scales: { x: bidderX, y: { range: (_u, _min, max) => [0, Math.min(1, Math.max(max || 0, 0.01) * 1.15)] } },
+    axes: [bidderAxis, axis({ label: 'share of requests', size: 60, values: (_u, s) => s.map((v) => `${+(v * 100).toFixed(1)}%`) })],
+    series: [
+      { label: 'bidder', value: bidderName },
+      { label: 'timeout rate', fill: '#fca5a5', stroke: DEADLINE, width: 1, paths: bars(-1), points: { show: false }, value: pctValue },
+      { label: 'win rate', fill: '#86efac', stroke: '#059669', width: 1, paths: bars(1), points: { show: false }, value: pctValue },
+    ],
+  }, [idx, D.bidders.timeoutRate, D.bidders.winRate]);
+
+  // (d) Auction latency and timeout rate per second of the run.
+  const ot = D.overTime;
+  make('chart-over-time', {
+    scales: { x: { time: false }, y: { range: rangeWithDeadline }, rate: { range: (_u, _min, max) => [0, Math.min(1, Math.max(max || 0, 0.01) * 1.2)] } },
+    axes: [
+      axis({ label: 'seconds since start', incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600], values: (_u, s) => s.map((v) => `${v} s`) }),
+      axis({ label: 'auction latency (ms)', size: 60 }),
+      axis({ scale: 'rate', side: 1, label: 'timeout rate', size: 60, grid: { show: false }, values: (_u, s) => s.map((v) => `${+(v * 100).toFixed(1)}%`) }),
+    ],
+    series: [
+      { label: 'second', value: (_u, v) => (v == null ? '—' : `${v}–${v + 1} s`) },
+      { label: 'mean latency', stroke: '#2563eb', width: 2, value: (_u, v) => (v == null ? '—' : `${v.toFixed(2)} ms`) },
+      { label: 'max latency', stroke: '#d97706', width: 2, value: (_u, v) => (v == null ? '—' : `${v.toFixed(2)} ms`) },
+      { label: 'timeout rate', scale: 'rate', stroke: '#7c3aed', width: 1.5, paths: uPlot.paths.stepped({ align: 1 }), value: pctValue },
+    ],
+    hooks: { draw: [deadlineHook('y')] },
+  }, [ot.t, ot.meanMs, ot.maxMs, ot.timeoutRate]);
+
+  // Keep charts as wide as their cards when the window changes.
+  let pending = 0;
+  window.addEventListener('resize', () => {
+    cancelAnimationFrame(pending);
+    pending = requestAnimationFrame(() => {
+      for (const c of charts) c.u.setSize({ width: c.el.clientWidth, height: 320 });
+    });
+  });
+  document.documentElement.dataset.charts = String(charts.length);
+})();

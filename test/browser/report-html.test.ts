@@ -1,0 +1,189 @@
+// Opens a generated report.html in headless Chromium: every chart draws, nothing errors, nothing
+// leaves the file, hostile names show as text and never as markup, and the tables show summary.json.
+
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseShown, SHOWN_PRECISION } from '../../src/sim/report/format.js';
+import { HOSTILE_IMG, HOSTILE_MD, HOSTILE_SCRIPT, syntheticRun } from '../../src/sim/report/synthetic-run.js';
+import { writeReports } from '../../src/sim/report/write-reports.js';
+import type { Summary } from '../../src/sim/summary.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHARTS = ['chart-spectrum', 'chart-bidder-latency', 'chart-bidder-rates', 'chart-over-time'];
+
+/** A DOM table as rows keyed by their row header, cells keyed by column header. */
+type DomTable = Record<string, Record<string, string>>;
+
+/**
+ * Evaluate a JavaScript expression in the page. Page code is written as text because this project
+ * type-checks against Node's globals only (no DOM lib); what comes back is typed here.
+ */
+async function inPage<T>(page: Page, expression: string): Promise<T> {
+  return (await page.evaluate(expression)) as T;
+}
+
+describe('report.html in Chromium', () => {
+  let browser: Browser;
+  let page: Page;
+  let dir: string;
+  let summary: Summary;
+  const errors: string[] = [];
+  const requests: string[] = [];
+  const dialogs: string[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+    dir = mkdtempSync(join(tmpdir(), 'report-browser-'));
+    writeReports(dir, syntheticRun());
+    summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    page.on('request', (r) => requests.push(r.url()));
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await page.goto(pathToFileURL(join(dir, 'report.html')).href, { waitUntil: 'load' });
+    await page.waitForFunction('document.documentElement.dataset.charts !== undefined', null, { timeout: 10_000 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('draws every chart, each with data and non-blank pixels', async () => {
+    expect(await inPage<string>(page, 'document.documentElement.dataset.charts')).toBe(String(CHARTS.length));
+    for (const id of CHARTS) {
+      const drawn = await inPage<{ points: number; inked: number; colours: number; width: number } | null>(
+        page,
+        `(() => {
+          const el = document.getElementById(${JSON.stringify(id)});
+          const canvas = el && el.querySelector('canvas');
+          const ctx = canvas && canvas.getContext('2d');
+          if (!ctx) return null;
+          const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+          const colours = new Set();
+          let inked = 0;
+          for (let i = 0; i < px.length; i += 4) {
+            if (px[i + 3] === 0) continue;
+            inked++;
+            colours.add((px[i] << 16) | (px[i + 1] << 8) | px[i + 2]);
+          }
+          return { points: Number(el.dataset.points), inked, colours: colours.size, width: canvas.width };
+        })()`,
+      );
+      expect(drawn, id).not.toBeNull();
+      expect(drawn!.points, `${id} data points`).toBeGreaterThan(0);
+      expect(drawn!.width, `${id} width`).toBeGreaterThan(300);
+      // Axes alone are one or two greys; series add their colours.
+      expect(drawn!.inked, `${id} inked pixels`).toBeGreaterThan(2000);
+      expect(drawn!.colours, `${id} colours`).toBeGreaterThan(8);
+    }
+  });
+
+  it('raises no error, fetches nothing beyond the file, and opens no dialog (also on hover)', async () => {
+    const box = await page.locator('#chart-spectrum canvas').boundingBox();
+    expect(box).not.toBeNull();
+    await page.mouse.move(box!.x + box!.width * 0.6, box!.y + box!.height * 0.5);
+    await page.mouse.move(box!.x + box!.width * 0.9, box!.y + box!.height * 0.4);
+    const legend = await page.locator('#chart-spectrum .u-legend').textContent();
+    expect(legend).toMatch(/ms/);
+    expect(errors).toEqual([]);
+    expect(dialogs).toEqual([]);
+    expect(requests.length).toBeGreaterThan(0);
+    for (const url of requests) expect(url).toMatch(/^(file|data):/);
+  });
+
+  it('shows hostile names as text, never as elements', async () => {
+    const text = await inPage<string>(page, 'document.body.textContent');
+    expect(text).toContain(HOSTILE_IMG);
+    expect(text).toContain(HOSTILE_SCRIPT);
+    expect(text).toContain(HOSTILE_MD);
+    expect(await page.locator('img').count()).toBe(0);
+    // Only our three scripts: the JSON data, uPlot and the chart client.
+    expect(await page.locator('script').count()).toBe(3);
+    // The legend (built by uPlot with textContent) names the hostile groups literally.
+    expect(await page.locator('#chart-spectrum .u-legend').textContent()).toContain(HOSTILE_SCRIPT);
+    expect(await page.title()).toContain(HOSTILE_IMG);
+  });
+
+  it('fits a laptop screen: no sideways scrolling of the page', async () => {
+    const overflow = await inPage<number>(page, 'document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+
+  it('shows in its tables the numbers summary.json holds', async () => {
+    const tables = await inPage<Record<string, DomTable>>(
+      page,
+      `(() => {
+        const out = {};
+        for (const section of document.querySelectorAll('section[id^="table-"]')) {
+          const headers = [...section.querySelectorAll('thead th')].map((th) => th.textContent);
+          const rows = {};
+          for (const tr of section.querySelectorAll('tbody tr')) {
+            const cells = [...tr.children].map((c) => c.textContent);
+            const row = {};
+            headers.forEach((h, i) => (row[h] = cells[i]));
+            rows[cells[0]] = row;
+          }
+          out[section.id] = rows;
+        }
+        return out;
+      })()`,
+    );
+    const mismatches: string[] = [];
+    const near = (where: string, shown: string | undefined, actual: number, tol: number): void => {
+      if (shown === undefined || !(Math.abs(parseShown(shown) - actual) <= tol + 1e-12)) mismatches.push(`${where}: shows ${shown}, summary.json ${actual}`);
+    };
+    const same = (where: string, shown: string | undefined, actual: number): void => near(where, shown, actual, 0);
+
+    const lat: DomTable = tables['table-latency']!;
+    for (const [label, p] of [['auction', summary.latency.auction], ['deadline overshoot', summary.latency.overshoot], ['event-loop delay', summary.latency.eventLoopDelay]] as const) {
+      for (const [h, v] of [['p50', p.p50], ['p90', p.p90], ['p99', p.p99], ['p99.9', p.p999], ['max', p.max]] as const) near(`${label} ${h}`, lat[label]?.[h], v, SHOWN_PRECISION.ms);
+      same(`${label} count`, lat[label]?.count, p.count);
+    }
+    const bidders: DomTable = tables['table-bidders']!;
+    expect(Object.keys(bidders).sort()).toEqual(Object.keys(summary.bidders).sort());
+    for (const [name, b] of Object.entries(summary.bidders)) {
+      const r = bidders[name];
+      if (r?.group !== b.group) mismatches.push(`${name} group: ${r?.group} vs ${b.group}`);
+      for (const [h, v] of [['sent', b.sent], ['on time', b.onTime], ['no-bid', b.noBid], ['invalid', b.invalid], ['timed out', b.timedOut], ['lost', b.lost], ['late', b.late], ['wins', b.wins]] as const) same(`${name} ${h}`, r?.[h], v);
+      near(`${name} win rate`, r?.['win rate'], b.winRate, SHOWN_PRECISION.pct);
+      near(`${name} timeout rate`, r?.['timeout rate'], b.timeoutRate, SHOWN_PRECISION.pct);
+      near(`${name} p50`, r?.['p50 ms'], b.latency.p50, SHOWN_PRECISION.ms);
+      near(`${name} p99`, r?.['p99 ms'], b.latency.p99, SHOWN_PRECISION.ms);
+    }
+    const groups: DomTable = tables['table-groups']!;
+    for (const [name, g] of Object.entries(summary.groups)) {
+      const r = groups[name];
+      for (const [h, v] of [['leaves', g.leaves], ['sent', g.sent], ['timed out', g.timedOut], ['late', g.late], ['wins', g.wins]] as const) same(`group ${name} ${h}`, r?.[h], v);
+      near(`group ${name} p99`, r?.['p99 ms'], g.latency.p99, SHOWN_PRECISION.ms);
+      near(`group ${name} p99.9`, r?.['p99.9 ms'], g.latency.p999, SHOWN_PRECISION.ms);
+    }
+    same('all groups sent', groups['all groups']?.sent, summary.bids.sent);
+    const out: DomTable = tables['table-outcome']!;
+    same('auctions', out.auctions?.value, summary.auctions.total);
+    same('filled', out.filled?.value, summary.auctions.filled);
+    near('fill rate', out['fill rate']?.value, summary.rates.fill, SHOWN_PRECISION.pct);
+    near('timeout rate', out['timeout rate']?.value, summary.rates.timeout, SHOWN_PRECISION.pct);
+    near('revenue', out.revenue?.value, summary.revenue.total, SHOWN_PRECISION.money);
+    near('revenue per 1000', out['revenue per 1000 auctions']?.value, summary.revenue.perThousand, SHOWN_PRECISION.money);
+    const th: DomTable = tables['table-thresholds']!;
+    for (const t of summary.thresholds) {
+      const r = th[t.metric];
+      if (r?.result !== (t.pass ? 'pass' : 'FAIL')) mismatches.push(`threshold ${t.metric}: ${r?.result}`);
+      if (t.actual !== null) same(`threshold ${t.metric} actual`, r?.actual, t.actual);
+    }
+    expect(mismatches).toEqual([]);
+  });
+});
