@@ -10,6 +10,8 @@ import { bidRequestFrom, isNotice, parseJson } from '../protocol/parse.js';
 import { encodeHistogram, newHistogram, recordMs, type Histogram } from '../protocol/histogram.js';
 import type { LeafConfig } from './config.js';
 import { createLeaf, type Leaf } from './decision.js';
+import { DelayQueue, type DelayedFn } from './delay-queue.js';
+import { HostileLeaf } from './hostile.js';
 
 export interface HostOptions {
   /** 0 picks a free port. */
@@ -32,6 +34,8 @@ export interface LeafHostStats {
   badRequests: number;
   /** Compressed base64 HdrHistogram (µs) of the delays applied to answers. */
   delays: string;
+  /** Compressed base64 HdrHistogram (µs) of how late the host's timer sent each delayed answer. */
+  lateness?: string;
 }
 
 class ServedLeaf {
@@ -40,8 +44,13 @@ class ServedLeaf {
   losses = 0;
   badRequests = 0;
   readonly delays: Histogram = newHistogram();
+  readonly lateness: Histogram = newHistogram();
   readonly sockets = new Set<WebSocket>();
-  constructor(readonly leaf: Leaf) {}
+  constructor(
+    readonly leaf: Leaf,
+    /** Set for a hostile leaf: it gets the sockets and the requests instead of `leaf`. */
+    readonly hostile: HostileLeaf | null,
+  ) {}
 }
 
 /** A broken answer: it names its request, then stops being JSON (as a truncated body would). */
@@ -49,12 +58,19 @@ export function malformed(id: string): string {
   return `{"id":${JSON.stringify(id)},"seatbid":[{"bid":[{"price":1.0,`;
 }
 
-function sendLater(ws: WebSocket, text: string): void {
-  if (ws.readyState === ws.OPEN) ws.send(text);
+/** The socket an answer goes out on, and the leaf that keeps its statistics. */
+interface Pending {
+  ws: WebSocket;
+  served: ServedLeaf;
 }
 
-function dropLater(ws: WebSocket): void {
-  ws.terminate();
+function sendTimed(p: Pending, text: string, lateMs: number): void {
+  recordMs(p.served.lateness, lateMs);
+  if (p.ws.readyState === p.ws.OPEN) p.ws.send(text);
+}
+
+function dropLater(p: Pending): void {
+  p.ws.terminate();
 }
 
 export class BidderHost {
@@ -62,11 +78,14 @@ export class BidderHost {
   private readonly opts: HostOptions;
   private readonly http: Server;
   private readonly wss: WebSocketServer;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Every delayed answer, on one precise timer (see delay-queue.ts). */
+  private readonly queue = new DelayQueue<Pending, string>();
 
   constructor(configs: readonly LeafConfig[], seed: number | string, options: Partial<HostOptions> = {}) {
     this.opts = { ...HOST_DEFAULTS, ...options };
-    for (const c of configs) this.leaves.set(c.name, new ServedLeaf(createLeaf(c, seed)));
+    for (const c of configs) {
+      this.leaves.set(c.name, new ServedLeaf(createLeaf(c, seed), c.hostile === undefined ? null : new HostileLeaf(c.hostile)));
+    }
     this.wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: this.opts.maxPayload });
     this.http = createServer((_req, res) => {
       res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket upgrade required\n');
@@ -85,6 +104,11 @@ export class BidderHost {
     });
   }
 
+  /** The hostile leaf named `name`, if it is one (for tests to read what it sent). */
+  hostileLeaf(name: string): HostileLeaf | undefined {
+    return this.leaves.get(name)?.hostile ?? undefined;
+  }
+
   get leafNames(): string[] {
     return [...this.leaves.keys()];
   }
@@ -97,13 +121,13 @@ export class BidderHost {
       losses: s.losses,
       badRequests: s.badRequests,
       delays: encodeHistogram(s.delays),
+      lateness: encodeHistogram(s.lateness),
     }));
   }
 
   /** Stop answering, close every connection and the server. */
   close(): Promise<void> {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.queue.close();
     for (const ws of this.wss.clients) ws.terminate();
     return new Promise((resolve) => {
       this.wss.close(() => this.http.close(() => resolve()));
@@ -129,6 +153,7 @@ export class BidderHost {
       ws.on('message', (data, isBinary) => {
         if (!isBinary) this.onMessage(served, ws, data.toString());
       });
+      served.hostile?.attach(ws);
     });
   }
 
@@ -145,30 +170,26 @@ export class BidderHost {
       return;
     }
     served.requests++;
+    if (served.hostile !== null) return served.hostile.onRequest(ws, parsed.value);
     const d = served.leaf.decide(parsed.value);
     switch (d.kind) {
       case 'silent':
         return;
       case 'respond':
         recordMs(served.delays, d.delayMs);
-        this.after(d.delayMs, sendLater, ws, JSON.stringify(d.response));
+        this.after(d.delayMs, sendTimed, ws, JSON.stringify(d.response), served);
         return;
       case 'malformed':
         recordMs(served.delays, d.delayMs);
-        this.after(d.delayMs, sendLater, ws, malformed(parsed.value.id));
+        this.after(d.delayMs, sendTimed, ws, malformed(parsed.value.id), served);
         return;
       case 'disconnect':
-        this.after(d.delayMs, dropLater, ws, '');
+        this.after(d.delayMs, dropLater, ws, '', served);
         return;
     }
   }
 
-  private after(delayMs: number, fn: (ws: WebSocket, text: string) => void, ws: WebSocket, text: string): void {
-    const timers = this.timers;
-    const t = setTimeout(() => {
-      timers.delete(t);
-      fn(ws, text);
-    }, delayMs);
-    timers.add(t);
+  private after(delayMs: number, fn: DelayedFn<Pending, string>, ws: WebSocket, text: string, served: ServedLeaf): void {
+    this.queue.after(delayMs, fn, { ws, served }, text);
   }
 }

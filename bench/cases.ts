@@ -1,0 +1,154 @@
+// The timing cases. Each returns a Row: the figures measured (absolute numbers, printed and never
+// asserted), the ratio the case is judged on, its target and whether it met it.
+
+import type { Histogram } from '../src/protocol/histogram.js';
+import { decodeHistogram, newHistogram } from '../src/protocol/histogram.js';
+import { RawWsFloor } from './baseline.js';
+import { runClosed, runOpen, startRig, type Rig } from './rig.js';
+
+export interface Row {
+  case: string;
+  figures: Record<string, number | string>;
+  /** The number the target is about (a ratio to the floor, or milliseconds); null when not measured. */
+  ratio: number | null;
+  target: string;
+  /** null when the case could not run. */
+  pass: boolean | null;
+}
+
+export interface Durations {
+  warmupSec: number;
+  measureSec: number;
+}
+
+/** In-flight auctions for the closed-loop throughput runs. */
+export const IN_FLIGHT = 64;
+
+const ms = (us: number): number => Math.round(us) / 1000;
+
+function percentiles(h: Histogram, offsetMs = 0): { p50: number; p99: number; p999: number; max: number } {
+  const at = (p: number): number => Math.round((h.getValueAtPercentile(p) / 1000 - offsetMs) * 1000) / 1000;
+  return { p50: at(50), p99: at(99), p999: at(99.9), max: Math.round((h.maxValue / 1000 - offsetMs) * 1000) / 1000 };
+}
+
+/**
+ * Case 1: the exchange and bidder host against bare ws, N leaves answering at once. Both stay up
+ * and take turns in short slices, so a change in background load hits both alike.
+ */
+export async function throughput(leaves: number, d: Durations, rounds: number): Promise<{ row: Row; exchangePerSec: number }> {
+  const floor = await RawWsFloor.start(leaves);
+  let rig: Rig | null = null;
+  const base = { auctions: 0, seconds: 0 };
+  const ex = { auctions: 0, seconds: 0 };
+  const ratios: number[] = [];
+  try {
+    rig = await startRig({ leaves, tmaxMs: 1000, latency: { model: 'constant', ms: 0 } });
+    const slice = d.measureSec / rounds;
+    for (let r = 0; r < rounds; r++) {
+      const b = await floor.run(IN_FLIGHT, r === 0 ? d.warmupSec : 0.2, slice);
+      const e = await runClosed(rig, IN_FLIGHT, r === 0 ? d.warmupSec : 0.2, slice);
+      base.auctions += b.auctions;
+      base.seconds += b.seconds;
+      ex.auctions += e.auctions;
+      ex.seconds += e.seconds;
+      ratios.push(e.auctions / e.seconds / (b.auctions / b.seconds));
+    }
+  } finally {
+    floor.close();
+    await rig?.stop();
+  }
+  const basePerSec = base.auctions / base.seconds;
+  const exPerSec = ex.auctions / ex.seconds;
+  const ratio = exPerSec / basePerSec;
+  ratios.sort((a, b) => a - b);
+  return {
+    exchangePerSec: exPerSec,
+    row: {
+      case: `throughput N=${leaves}`,
+      figures: {
+        'baseline auctions/s': Math.round(basePerSec),
+        'exchange auctions/s': Math.round(exPerSec),
+        'ratio per round min..max': `${round(ratios[0]!, 2)}..${round(ratios[ratios.length - 1]!, 2)}`,
+      },
+      ratio: round(ratio, 3),
+      target: '>= 0.8 x baseline',
+      pass: ratio >= 0.8,
+    },
+  };
+}
+
+/** Case 2: every auction closes on its deadline (leaves answer at 1.5 x tmax), open loop. */
+export async function overshoot(maxRate: number, share: number, d: Durations): Promise<Row> {
+  const tmaxMs = 50;
+  const rate = Math.max(1, Math.round(maxRate * share));
+  const rig = await startRig({ leaves: 10, tmaxMs, latency: { model: 'constant', ms: tmaxMs * 1.5 } });
+  try {
+    await runOpen(rig, rate, d.warmupSec, d.measureSec);
+  } finally {
+    await rig.stop();
+  }
+  const m = rig.metrics;
+  const p = percentiles(m.overshoot);
+  const [p99Target, p999Target] = share <= 0.5 ? [1, 2] : [2, Infinity];
+  const pass = p.p99 <= p99Target && p.p999 <= p999Target;
+  return {
+    case: `overshoot at ${Math.round(share * 100)}%`,
+    figures: {
+      'rate/s': rate,
+      'closed by deadline': m.overshoot.totalCount,
+      'auctions': m.auctions,
+      'p50 ms': p.p50,
+      'p99 ms': p.p99,
+      'p99.9 ms': p.p999,
+      'max ms': p.max,
+    },
+    ratio: p.p99,
+    target: p999Target === Infinity ? `p99 <= ${p99Target} ms` : `p99 <= ${p99Target} ms, p99.9 <= ${p999Target} ms`,
+    pass,
+  };
+}
+
+/** Case 3: leaves at a constant 10 ms, 50% load: what the exchange adds, and what the host's timers add. */
+export async function overhead(rate: number, d: Durations): Promise<Row> {
+  const latencyMs = 10;
+  const rig = await startRig({ leaves: 10, tmaxMs: 100, latency: { model: 'constant', ms: latencyMs } });
+  let hostStats;
+  try {
+    await runOpen(rig, rate, d.warmupSec, d.measureSec);
+  } finally {
+    hostStats = await rig.stop();
+  }
+  const m = rig.metrics;
+  const auction = percentiles(m.auctionLatency, latencyMs);
+  // Each leaf's response time (sent → received at the root), less the 10 ms the leaf was asked to wait.
+  const response = newHistogram();
+  for (const leaf of m.leaves) response.add(leaf.latency);
+  const resp = percentiles(response, latencyMs);
+  // How late the host's timer sent each answer against the delay it drew (when the host reports it).
+  const lateness = newHistogram();
+  for (const s of hostStats) if (s.lateness !== undefined) lateness.add(decodeHistogram(s.lateness));
+  const host = lateness.totalCount > 0 ? percentiles(lateness) : null;
+  return {
+    case: 'overhead at 50%, 10 ms leaves',
+    figures: {
+      'rate/s': rate,
+      'auctions': m.auctions,
+      'auction-10 p50 ms': auction.p50,
+      'auction-10 p99 ms': auction.p99,
+      'auction-10 p99.9 ms': auction.p999,
+      'response-10 p99 ms': resp.p99,
+      'host timer late p99 ms': host === null ? 'n/a' : host.p99,
+      'host timer late p99.9 ms': host === null ? 'n/a' : host.p999,
+    },
+    ratio: auction.p99,
+    target: 'p99 overhead <= 2 ms',
+    pass: auction.p99 <= 2,
+  };
+}
+
+export function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}
+
+export { ms };

@@ -1,0 +1,110 @@
+// Case 5, run in its own process with --expose-gc (memory.ts is forked by run.ts): heap bytes per
+// in-flight auction and per connected leaf, and whether the heap grows over a long run.
+//   parent → { type: 'start', quick }   child → { type: 'result', ... } and exits.
+
+import { runOpen, startRig } from './rig.js';
+import { sleep } from './baseline.js';
+
+export interface MemoryResult {
+  type: 'result';
+  auctions: number;
+  bytesPerAuction: number;
+  leaves: number;
+  bytesPerLeaf: number;
+  shortSec: number;
+  longSec: number;
+  heapShortMb: number;
+  heapLongMb: number;
+  rate: number;
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+async function heap(): Promise<number> {
+  if (gc === undefined) throw new Error('memory.ts needs node --expose-gc');
+  // Twice, with a turn between, so weak callbacks and finalisers have run.
+  gc();
+  await sleep(20);
+  gc();
+  return process.memoryUsage().heapUsed;
+}
+
+/** Auctions held open: 10 leaves that never answer, a deadline far away. */
+async function perAuction(count: number): Promise<number> {
+  const rig = await startRig({ leaves: 10, tmaxMs: 1000, latency: { model: 'constant', ms: 1 }, silent: 1 }, { tmaxMs: 600_000 });
+  try {
+    // A first batch warms every path (JIT, buffers), then the measured one.
+    for (let i = 0; i < 200; i++) rig.exchange.submit(rig.make(), rig.clock.now());
+    await sleep(300);
+    const before = await heap();
+    for (let i = 0; i < count; i++) rig.exchange.submit(rig.make(), rig.clock.now());
+    await sleep(500);
+    const after = await heap();
+    return (after - before) / count;
+  } finally {
+    await rig.stop();
+  }
+}
+
+/** Leaves connected: the links, sockets and per-leaf statistics of `many` leaves against `few`. */
+async function perLeaf(few: number, many: number): Promise<number> {
+  const sizes: number[] = [];
+  for (const n of [few, many]) {
+    const before = await heap();
+    const rig = await startRig({ leaves: n, tmaxMs: 100, latency: { model: 'constant', ms: 1 } });
+    await sleep(200);
+    const after = await heap();
+    sizes.push(after - before);
+    await rig.stop();
+  }
+  return (sizes[1]! - sizes[0]!) / (many - few);
+}
+
+/** The heap after `shortSec` of steady load and after `longSec`; late answers and retention included. */
+async function growth(rate: number, shortSec: number, longSec: number): Promise<[number, number]> {
+  const rig = await startRig({ leaves: 10, tmaxMs: 50, latency: { model: 'lognormal', medianMs: 20, p99Ms: 60 } });
+  try {
+    const marks: number[] = [];
+    const run = runOpen(rig, rate, 0, longSec);
+    const t0 = performance.now();
+    for (const at of [shortSec, longSec - 0.5]) {
+      await sleep(at * 1000 - (performance.now() - t0));
+      marks.push(await heap());
+    }
+    await run;
+    return [marks[0]!, marks[1]!];
+  } finally {
+    await rig.stop();
+  }
+}
+
+process.on('message', (msg: { type: string; quick: boolean }) => {
+  if (msg.type !== 'start') return;
+  void (async () => {
+    try {
+      const quick = msg.quick;
+      const auctions = quick ? 2000 : 10_000;
+      const bytesPerAuction = await perAuction(auctions);
+      const leaves = quick ? 100 : 400;
+      const bytesPerLeaf = await perLeaf(10, 10 + leaves);
+      const [shortSec, longSec, rate] = quick ? [3, 8, 300] : [5, 30, 500];
+      const [s, l] = await growth(rate, shortSec, longSec);
+      const result: MemoryResult = {
+        type: 'result',
+        auctions,
+        bytesPerAuction,
+        leaves,
+        bytesPerLeaf,
+        shortSec,
+        longSec,
+        heapShortMb: s / 2 ** 20,
+        heapLongMb: l / 2 ** 20,
+        rate,
+      };
+      process.send?.(result, undefined, undefined, () => process.exit(0));
+    } catch (err) {
+      process.send?.({ type: 'error', message: err instanceof Error ? err.stack ?? err.message : String(err) }, undefined, undefined, () => process.exit(1));
+    }
+  })();
+});
+process.on('disconnect', () => process.exit(0));

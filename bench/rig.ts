@@ -1,0 +1,136 @@
+// The project under test, wired as the live runner wires it: a bidder host in a child process
+// (src/sim/host-child.ts), the WsPool dialling every leaf, the Exchange on the live clock, and the
+// run's Metrics as its observer. Two drivers: closed loop (a new auction when one closes) for
+// throughput, open loop (seeded Poisson arrivals on a precise timer) for latency under load.
+
+import seedrandom from 'seedrandom';
+import type { LeafConfig } from '../src/bidders/config.js';
+import type { LeafHostStats } from '../src/bidders/host.js';
+import { Exchange, type ExchangeOptions } from '../src/exchange/exchange.js';
+import type { InFlightAuction } from '../src/exchange/in-flight.js';
+import { liveClock } from '../src/exchange/live-clock.js';
+import { WsPool } from '../src/exchange/ws-pool.js';
+import type { Clock } from '../src/exchange/clock.js';
+import { arrivalSchedule } from '../src/sim/arrivals.js';
+import { startChildHost, type ChildHost } from '../src/sim/host-child.js';
+import { Metrics } from '../src/sim/metrics.js';
+import type { BidRequest } from '../src/protocol/openrtb.js';
+import { leafConfigs, requestMaker, scenarioFor, type BenchScenario } from './requests.js';
+import { sleep, type ThroughputResult } from './baseline.js';
+import { trackPid } from './children.js';
+
+/** Metrics, plus a hook on each close for the closed-loop driver. */
+class BenchMetrics extends Metrics {
+  onClose: ((a: InFlightAuction) => void) | null = null;
+  override onClosed(a: InFlightAuction): void {
+    super.onClosed(a);
+    if (this.onClose !== null) this.onClose(a);
+  }
+}
+
+export interface Rig {
+  readonly exchange: Exchange;
+  readonly pool: WsPool;
+  readonly metrics: BenchMetrics;
+  readonly clock: Clock;
+  readonly host: ChildHost;
+  readonly make: () => BidRequest;
+  /** Stop the exchange, close the links, stop the host; resolves with the host's stats. */
+  stop(): Promise<LeafHostStats[]>;
+}
+
+export type HostStarter = (leaves: LeafConfig[], seed: number) => Promise<ChildHost>;
+
+export async function startRig(b: BenchScenario, options: Partial<ExchangeOptions> = {}, startHost: HostStarter = startChildHost): Promise<Rig> {
+  const s = scenarioFor(b);
+  const leaves = leafConfigs(s);
+  const host = await startHost(leaves, s.seed);
+  trackPid(host.pid);
+  const clock = liveClock();
+  const metrics = new BenchMetrics(leaves.map((l) => ({ name: l.name, group: l.group })));
+  const exchange = new Exchange({ tmaxMs: b.tmaxMs, ...options }, clock, metrics);
+  const pool = new WsPool(
+    leaves.map((l) => ({ url: `ws://127.0.0.1:${host.port}/${l.name}` })),
+    exchange,
+  );
+  exchange.attach(pool.links);
+  try {
+    await pool.connect(15_000);
+  } catch (err) {
+    await pool.close();
+    await host.stop();
+    throw err;
+  }
+  return {
+    exchange,
+    pool,
+    metrics,
+    clock,
+    host,
+    make: requestMaker(s),
+    async stop() {
+      exchange.stop();
+      await pool.close();
+      return host.stop();
+    },
+  };
+}
+
+/** Closed loop: `inFlight` auctions open at all times; auctions closed per second. */
+export async function runClosed(rig: Rig, inFlight: number, warmupSec: number, measureSec: number): Promise<ThroughputResult> {
+  const { exchange, metrics, clock, make } = rig;
+  metrics.begin(clock.now(), clock.now());
+  let done = 0;
+  let stopped = false;
+  const submit = (): void => {
+    if (stopped) return;
+    const now = clock.now();
+    exchange.submit(make(), now);
+  };
+  // Deferred to a microtask: the exchange is still inside close() when it reports it.
+  metrics.onClose = () => {
+    done++;
+    queueMicrotask(submit);
+  };
+  for (let i = 0; i < inFlight; i++) submit();
+  await sleep(warmupSec * 1000);
+  const from = done;
+  const t0 = performance.now();
+  await sleep(measureSec * 1000);
+  const auctions = done - from;
+  const seconds = (performance.now() - t0) / 1000;
+  stopped = true;
+  await exchange.whenIdle();
+  metrics.onClose = null;
+  return { auctions, seconds };
+}
+
+/**
+ * Open loop: seeded Poisson arrivals at `rate`, each submitted at its scheduled time (the same clock
+ * timer the exchange uses for deadlines, so arrivals are not late by a millisecond of setTimeout).
+ * Only arrivals after the warm-up are counted. Resolves once every auction has closed.
+ */
+export async function runOpen(rig: Rig, rate: number, warmupSec: number, measureSec: number): Promise<void> {
+  const { exchange, metrics, clock, make } = rig;
+  const schedule = arrivalSchedule(
+    { arrival: 'poisson', rate, durationSec: warmupSec + measureSec, auctions: null, warmupSec },
+    seedrandom('bench/arrivals'),
+  );
+  const origin = clock.now() + 5;
+  metrics.begin(origin, origin + warmupSec * 1000);
+  await new Promise<void>((done) => {
+    let next = schedule.next();
+    const timer = clock.createTimer(() => {
+      const now = clock.now();
+      while (next !== null && origin + next <= now) {
+        exchange.submit(make(), origin + next);
+        next = schedule.next();
+      }
+      if (next === null) done();
+      else timer.set(origin + next);
+    });
+    if (next === null) done();
+    else timer.set(origin + next);
+  });
+  await exchange.whenIdle();
+}

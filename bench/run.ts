@@ -1,0 +1,179 @@
+// npm run bench [-- --quick] [-- --out DIR]
+// Runs every case in one process tree, prints a table and writes bench.json. The result is the
+// ratios; absolute numbers are printed for context and never asserted, and the exit status does not
+// depend on timing (0 unless the bench itself failed). Every child started is killed at the end.
+
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { awaitMessage, forkTracked, killAll, survivors, tsxArgs } from './children.js';
+import { overhead, overshoot, round, throughput, type Durations, type Row } from './cases.js';
+import type { MemoryResult } from './memory.js';
+import { formatTable } from './table.js';
+
+interface Plan {
+  throughput: Durations & { rounds: number };
+  latency: Durations;
+}
+
+const QUICK: Plan = { throughput: { warmupSec: 0.5, measureSec: 2, rounds: 2 }, latency: { warmupSec: 0.5, measureSec: 2 } };
+const FULL: Plan = { throughput: { warmupSec: 1, measureSec: 6, rounds: 6 }, latency: { warmupSec: 1, measureSec: 10 } };
+
+function parseArgs(argv: readonly string[]): { quick: boolean; out: string | null } {
+  let quick = false;
+  let out: string | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--quick') quick = true;
+    else if (a === '--out') out = argv[++i] ?? null;
+    else throw new Error(`bench: unknown argument ${a} (expected --quick, --out DIR)`);
+  }
+  return { quick, out };
+}
+
+function failed(name: string, target: string, err: unknown): Row {
+  return { case: name, figures: { error: err instanceof Error ? err.message : String(err) }, ratio: null, target, pass: null };
+}
+
+async function memoryCase(quick: boolean): Promise<Row[]> {
+  const child = forkTracked(new URL('./memory.ts', import.meta.url), [], { execArgv: tsxArgs(['--expose-gc']), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const result = awaitMessage<MemoryResult>(child, 'result', 120_000);
+  child.send({ type: 'start', quick });
+  const r = await result;
+  const growth = r.heapLongMb / r.heapShortMb;
+  return [
+    {
+      case: 'memory per auction / leaf',
+      figures: {
+        'bytes per in-flight auction (10 leaves)': Math.round(r.bytesPerAuction),
+        'in flight held': r.auctions,
+        'bytes per connected leaf': Math.round(r.bytesPerLeaf),
+        'leaves added': r.leaves,
+      },
+      ratio: null,
+      target: 'reported',
+      pass: null,
+    },
+    {
+      case: `heap ${r.longSec} s vs ${r.shortSec} s`,
+      figures: { 'rate/s': r.rate, [`heap at ${r.shortSec} s MB`]: round(r.heapShortMb, 2), [`heap at ${r.longSec} s MB`]: round(r.heapLongMb, 2) },
+      ratio: round(growth, 3),
+      target: '<= 1.05 (no growth)',
+      pass: growth <= 1.05,
+    },
+  ];
+}
+
+async function virtualCase(quick: boolean): Promise<Row> {
+  const target = '>= 1,000,000 responses per CPU s';
+  const file = new URL('./virtual.ts', import.meta.url);
+  if (!existsSync(file)) return { case: 'virtual time', figures: { status: 'not available' }, ratio: null, target, pass: null };
+  const mod = (await import(file.href)) as {
+    benchVirtual?: (opts: { quick: boolean }) => Promise<Figures> | Figures;
+  };
+  if (typeof mod.benchVirtual !== 'function') return { case: 'virtual time', figures: { status: 'not available (no benchVirtual export)' }, ratio: null, target, pass: null };
+  const r = await mod.benchVirtual({ quick });
+  return {
+    case: 'virtual time',
+    figures: { responses: r.responses, 'cpu s': round(r.cpuSec, 3), 'responses/cpu s': Math.round(r.responsesPerCpuSec) },
+    ratio: round(r.responsesPerCpuSec / 1e6, 3),
+    target: target + ' (ratio = /1e6)',
+    pass: r.responsesPerCpuSec >= 1e6,
+  };
+}
+
+interface Figures {
+  responses: number;
+  cpuSec: number;
+  responsesPerCpuSec: number;
+}
+
+async function main(): Promise<void> {
+  const { quick, out } = parseArgs(process.argv.slice(2));
+  const plan = quick ? QUICK : FULL;
+  const started = new Date();
+  const t0 = performance.now();
+  const load = loadavg()[0]!;
+  const rows: Row[] = [];
+  const step = (name: string): void => {
+    process.stderr.write(`bench: ${name} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
+  };
+
+  let maxRate = 0;
+  for (const n of [10, 50]) {
+    step(`throughput N=${n}`);
+    try {
+      const t = await throughput(n, plan.throughput, plan.throughput.rounds);
+      rows.push(t.row);
+      if (n === 10) maxRate = t.exchangePerSec;
+    } catch (err) {
+      rows.push(failed(`throughput N=${n}`, '>= 0.8 x baseline', err));
+    }
+  }
+  for (const share of [0.5, 0.9]) {
+    step(`overshoot at ${share * 100}%`);
+    try {
+      if (maxRate === 0) throw new Error('no max rate from the throughput case');
+      rows.push(await overshoot(maxRate, share, plan.latency));
+    } catch (err) {
+      rows.push(failed(`overshoot at ${share * 100}%`, 'p99 <= 1-2 ms', err));
+    }
+  }
+  step('overhead');
+  try {
+    if (maxRate === 0) throw new Error('no max rate from the throughput case');
+    rows.push(await overhead(Math.round(maxRate / 2), plan.latency));
+  } catch (err) {
+    rows.push(failed('overhead at 50%, 10 ms leaves', 'p99 overhead <= 2 ms', err));
+  }
+  step('virtual time');
+  try {
+    rows.push(await virtualCase(quick));
+  } catch (err) {
+    rows.push(failed('virtual time', '>= 1,000,000 responses per CPU s', err));
+  }
+  step('memory');
+  try {
+    rows.push(...(await memoryCase(quick)));
+  } catch (err) {
+    rows.push(failed('memory', 'reported', err));
+  }
+
+  await killAll();
+  const left = survivors();
+  const wallSec = (performance.now() - t0) / 1000;
+  const dir = out ?? join('reports', `bench-${started.toISOString().replace(/[:.]/g, '-')}`);
+  mkdirSync(dir, { recursive: true });
+  const report = {
+    startedAt: started.toISOString(),
+    quick,
+    wallSec: round(wallSec, 1),
+    node: process.version,
+    cpus: cpus().length,
+    loadAverageAtStart: round(load, 2),
+    processesLeft: left,
+    rows,
+  };
+  writeFileSync(join(dir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(formatTable(rows));
+  process.stdout.write(`\n${quick ? 'quick, ' : ''}${round(wallSec, 1)} s, load average at start ${round(load, 2)} on ${cpus().length} cores; wrote ${join(dir, 'bench.json')}\n`);
+  if (left.length > 0) process.stdout.write(`warning: processes still running: ${left.join(', ')}\n`);
+}
+
+let stopping = false;
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    if (stopping) return;
+    stopping = true;
+    void killAll(500).then(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+  });
+}
+
+main().then(
+  () => process.exit(0),
+  async (err) => {
+    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    await killAll(500);
+    process.exit(3);
+  },
+);

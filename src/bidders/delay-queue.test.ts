@@ -1,0 +1,40 @@
+import { performance } from 'node:perf_hooks';
+import { describe, expect, it } from 'vitest';
+import { DelayQueue } from './delay-queue.js';
+
+describe('DelayQueue', () => {
+  it('runs a zero delay at once, synchronously', () => {
+    const q = new DelayQueue<string, number>();
+    const seen: string[] = [];
+    q.after(0, (a) => seen.push(a), 'now', 0);
+    expect(seen).toEqual(['now']);
+    expect(q.size).toBe(0);
+  });
+
+  it('runs calls in due order, ties first in first out, never early', async () => {
+    const q = new DelayQueue<string, number>();
+    const seen: Array<[string, number]> = [];
+    const start = performance.now();
+    const record = (a: string, dueMs: number): void => {
+      seen.push([a, performance.now() - start - dueMs]);
+    };
+    q.after(12, record, 'c', 12);
+    q.after(3, record, 'a', 3);
+    q.after(7, record, 'b1', 7);
+    q.after(7, record, 'b2', 7);
+    await new Promise((r) => setTimeout(r, 40));
+    expect(seen.map((s) => s[0])).toEqual(['a', 'b1', 'b2', 'c']);
+    for (const [, early] of seen) expect(early).toBeGreaterThanOrEqual(0);
+    q.close();
+  });
+
+  it('drops pending calls on close', async () => {
+    const q = new DelayQueue<string, number>();
+    let ran = 0;
+    q.after(2, () => ran++, 'x', 0);
+    q.close();
+    q.after(1, () => ran++, 'y', 0);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(ran).toBe(0);
+  });
+});

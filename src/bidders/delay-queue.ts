@@ -1,0 +1,128 @@
+// The bidder host's delayed answers: one min-heap by due time and one timer for its head, instead of
+// a setTimeout per answer. Node timers have millisecond granularity (a 10 ms setTimeout fires 10 to
+// 11+ ms later, and 0 ms means "next timers phase", about 1 ms), which would add the host's timer
+// error to every leaf's latency. So, like the exchange's live clock, the queue sleeps with setTimeout
+// until about `spinMs` before the head is due, then finishes with setImmediate turns (which still let
+// I/O in) until performance.now() has passed it. Entries due now run at once, without a timer.
+
+import { performance } from 'node:perf_hooks';
+
+/** How close to the head's due time the queue switches from setTimeout to setImmediate turns. */
+export const DEFAULT_SPIN_MS = 1;
+
+export type DelayedFn<A, B> = (a: A, b: B, lateMs: number) => void;
+
+interface Entry<A, B> {
+  atMs: number;
+  /** Insertion order: ties run first in, first out. */
+  seq: number;
+  fn: DelayedFn<A, B>;
+  a: A;
+  b: B;
+}
+
+export class DelayQueue<A, B> {
+  private readonly heap: Array<Entry<A, B>> = [];
+  private seq = 0;
+  private timeout: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
+  /** Due time the armed timer is for (Infinity when none). */
+  private armedFor = Infinity;
+  private closed = false;
+
+  constructor(private readonly spinMs = DEFAULT_SPIN_MS) {}
+
+  get size(): number {
+    return this.heap.length;
+  }
+
+  /** Call `fn(a, b, lateMs)` `delayMs` from now; at once (synchronously) when `delayMs` <= 0. */
+  after(delayMs: number, fn: DelayedFn<A, B>, a: A, b: B): void {
+    if (this.closed) return;
+    if (!(delayMs > 0)) {
+      fn(a, b, 0);
+      return;
+    }
+    const e: Entry<A, B> = { atMs: performance.now() + delayMs, seq: this.seq++, fn, a, b };
+    this.push(e);
+    if (e.atMs < this.armedFor) this.arm();
+  }
+
+  /** Drop every pending call and stop the timer; later calls to after() are ignored. */
+  close(): void {
+    this.closed = true;
+    this.heap.length = 0;
+    this.cancel();
+  }
+
+  private cancel(): void {
+    if (this.timeout !== null) clearTimeout(this.timeout);
+    if (this.immediate !== null) clearImmediate(this.immediate);
+    this.timeout = null;
+    this.immediate = null;
+    this.armedFor = Infinity;
+  }
+
+  private arm(): void {
+    this.cancel();
+    const head = this.heap[0];
+    if (head === undefined) return;
+    this.armedFor = head.atMs;
+    const wait = head.atMs - performance.now();
+    if (wait > this.spinMs) this.timeout = setTimeout(this.onWake, wait - this.spinMs);
+    else this.immediate = setImmediate(this.onWake);
+  }
+
+  private readonly onWake = (): void => {
+    this.timeout = null;
+    this.immediate = null;
+    this.armedFor = Infinity;
+    const now = performance.now();
+    let head = this.heap[0];
+    while (head !== undefined && head.atMs <= now) {
+      this.pop();
+      head.fn(head.a, head.b, now - head.atMs);
+      if (this.closed) return;
+      head = this.heap[0];
+    }
+    this.arm();
+  };
+
+  private static before<A, B>(x: Entry<A, B>, y: Entry<A, B>): boolean {
+    return x.atMs < y.atMs || (x.atMs === y.atMs && x.seq < y.seq);
+  }
+
+  private push(e: Entry<A, B>): void {
+    const heap = this.heap;
+    let i = heap.length;
+    heap.push(e);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = heap[parent]!;
+      if (!DelayQueue.before(e, p)) break;
+      heap[i] = p;
+      i = parent;
+    }
+    heap[i] = e;
+  }
+
+  private pop(): void {
+    const heap = this.heap;
+    const last = heap.pop();
+    if (last === undefined || heap.length === 0) return;
+    const n = heap.length;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      let c = l;
+      if (r < n && DelayQueue.before(heap[r]!, heap[l]!)) c = r;
+      const child = heap[c]!;
+      if (!DelayQueue.before(child, last)) break;
+      heap[i] = child;
+      i = c;
+    }
+    heap[i] = last;
+  }
+}
