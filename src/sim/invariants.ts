@@ -113,7 +113,7 @@ export class InvariantChecker implements ExchangeObserver {
     }
   }
 
-  onLate(leaf: number, a: InFlightAuction): void {
+  onLate(leaf: number, a: InFlightAuction, _lateMs?: number, _responseMs?: number): void {
     this.late[leaf]!++;
     if (!a.closed) this.fail(`auction ${a.request.id}: late answer from leaf ${leaf} before the close`);
     if (this.late[leaf]! > this.timedOut[leaf]!) this.fail(`leaf ${leaf}: late ${this.late[leaf]} > timedOut ${this.timedOut[leaf]}`);
