@@ -139,13 +139,15 @@ export class WsPool {
     held.length = 0;
   };
 
-  /** Dial every target; resolves when all are up, rejects naming the ones still down after `timeoutMs`. */
+  /** Dial every target; resolves when each has been reached, rejects naming the ones never reached after `timeoutMs`. */
   connect(timeoutMs = 5000): Promise<void> {
     for (let i = 0; i < this.targets.length; i++) this.dial(i);
     return new Promise((resolve, reject) => {
       const started = Date.now();
       const check = (): void => {
-        const down = this.wsLinks.flatMap((l, i) => (l.up ? [] : [this.targets[i]!.url]));
+        // Reached at least once counts: a leaf that accepts and then drops (or flaps) is the
+        // exchange's to count as lost, not a reason to refuse to start.
+        const down = this.wsLinks.flatMap((l, i) => (l.up || l.connects > 0 ? [] : [this.targets[i]!.url]));
         if (down.length === 0) return resolve();
         if (this.closing) return reject(new Error('pool closed while connecting'));
         if (Date.now() - started > timeoutMs) {
