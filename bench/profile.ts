@@ -1,7 +1,7 @@
 // A target for the profiler: the project's exchange and bidder host under load, each process
 // writing a .cpuprofile into DIR (the host is forked here with --cpu-prof, since NODE_OPTIONS may
 // not carry it).
-//   node --cpu-prof --cpu-prof-dir=DIR --import tsx bench/profile.ts DIR [leaves=10] [seconds=5] [latencyMs=0] [rate=0: closed loop]
+//   node --cpu-prof --cpu-prof-dir=DIR --import tsx bench/profile.ts DIR [leaves=10] [seconds=5] [latencyMs=0] [rate=0: closed loop] [tmaxMs=1000]
 // then: npx tsx bench/profile-sum.ts DIR/<file>.cpuprofile
 
 import type { LeafConfig } from '../src/bidders/config.js';
@@ -15,6 +15,7 @@ const leaves = Number(process.argv[3] ?? 10);
 const seconds = Number(process.argv[4] ?? 5);
 const latencyMs = Number(process.argv[5] ?? 0);
 const rate = Number(process.argv[6] ?? 0);
+const tmaxMs = Number(process.argv[7] ?? 1000);
 
 async function profiledHost(configs: LeafConfig[], seed: number): Promise<ChildHost> {
   const child = forkTracked(new URL('../src/bidders/host-process.ts', import.meta.url), [], {
@@ -37,7 +38,7 @@ async function profiledHost(configs: LeafConfig[], seed: number): Promise<ChildH
   };
 }
 
-const rig = await startRig({ leaves, tmaxMs: 1000, latency: { model: 'constant', ms: latencyMs } }, {}, profiledHost);
+const rig = await startRig({ leaves, tmaxMs, latency: { model: 'constant', ms: latencyMs } }, {}, profiledHost);
 if (rate > 0) {
   await runOpen(rig, rate, 1, seconds);
   console.log(`open loop ${rate}/s; auctions ${rig.metrics.auctions}`);

@@ -5,7 +5,7 @@
 
 import seedrandom from 'seedrandom';
 import type { LeafConfig } from '../src/bidders/config.js';
-import type { LeafHostStats } from '../src/bidders/host.js';
+import type { HostOptions, LeafHostStats } from '../src/bidders/host.js';
 import { Exchange, type ExchangeOptions } from '../src/exchange/exchange.js';
 import type { InFlightAuction } from '../src/exchange/in-flight.js';
 import { liveClock } from '../src/exchange/live-clock.js';
@@ -39,12 +39,17 @@ export interface Rig {
   stop(): Promise<LeafHostStats[]>;
 }
 
-export type HostStarter = (leaves: LeafConfig[], seed: number) => Promise<ChildHost>;
+export type HostStarter = (leaves: LeafConfig[], seed: number, options: Partial<HostOptions>) => Promise<ChildHost>;
 
-export async function startRig(b: BenchScenario, options: Partial<ExchangeOptions> = {}, startHost: HostStarter = startChildHost): Promise<Rig> {
+export async function startRig(
+  b: BenchScenario,
+  options: Partial<ExchangeOptions> = {},
+  startHost: HostStarter = startChildHost,
+  hostOptions: Partial<HostOptions> = {},
+): Promise<Rig> {
   const s = scenarioFor(b);
   const leaves = leafConfigs(s);
-  const host = await startHost(leaves, s.seed);
+  const host = await startHost(leaves, s.seed, hostOptions);
   trackPid(host.pid);
   const clock = liveClock();
   const metrics = new BenchMetrics(leaves.map((l) => ({ name: l.name, group: l.group })));

@@ -4,10 +4,14 @@
 // error to every leaf's latency. So, like the exchange's live clock, the queue sleeps with setTimeout
 // until about `spinMs` before the head is due, then finishes with setImmediate turns (which still let
 // I/O in) until performance.now() has passed it. Entries due now run at once, without a timer.
+// Never early: a timer that wakes before the head is due is re-armed.
 
 import { performance } from 'node:perf_hooks';
 
-/** How close to the head's due time the queue switches from setTimeout to setImmediate turns. */
+/**
+ * How close to the head's due time the queue switches from setTimeout to setImmediate turns. 0 never
+ * spins: an entry then runs on the first timer wake at or after its due time (up to ~1 ms late).
+ */
 export const DEFAULT_SPIN_MS = 1;
 
 export type DelayedFn<A, B> = (a: A, b: B, lateMs: number) => void;

@@ -21,9 +21,16 @@ export interface HostOptions {
   /** When set, an upgrade without `Authorization: Bearer <token>` is refused with 401. */
   token?: string;
   maxPayload: number;
+  /**
+   * How close to an answer's due time the host stops sleeping and spins (setImmediate turns) to send
+   * it on time to the microsecond; 0 sends on Node's millisecond timers (up to ~1 ms late). Spinning
+   * keeps a core busy whenever answers are due within the window, so it suits a host with a core of
+   * its own; on a shared machine it takes CPU from the exchange's deadlines (see bench/).
+   */
+  spinMs: number;
 }
 
-export const HOST_DEFAULTS: HostOptions = { port: 0, host: '127.0.0.1', maxPayload: 64 * 1024 };
+export const HOST_DEFAULTS: HostOptions = { port: 0, host: '127.0.0.1', maxPayload: 64 * 1024, spinMs: 0 };
 
 /** What a leaf saw, for the runner to merge into its report. */
 export interface LeafHostStats {
@@ -79,10 +86,11 @@ export class BidderHost {
   private readonly http: Server;
   private readonly wss: WebSocketServer;
   /** Every delayed answer, on one precise timer (see delay-queue.ts). */
-  private readonly queue = new DelayQueue<Pending, string>();
+  private readonly queue: DelayQueue<Pending, string>;
 
   constructor(configs: readonly LeafConfig[], seed: number | string, options: Partial<HostOptions> = {}) {
     this.opts = { ...HOST_DEFAULTS, ...options };
+    this.queue = new DelayQueue(this.opts.spinMs);
     for (const c of configs) {
       this.leaves.set(c.name, new ServedLeaf(createLeaf(c, seed), c.hostile === undefined ? null : new HostileLeaf(c.hostile)));
     }
