@@ -41,10 +41,12 @@ describe('npm run sim', () => {
     expect(r.status).toBe(0);
     const s = readSummary(out);
     expect(s.auctions.total).toBeGreaterThan(50);
-    expect(s.bids.sent).toBe(s.auctions.total * 3);
+    // An auction the exchange reached too late to call anyone (a stalled, loaded machine) is skipped.
+    const called = s.auctions.total - s.auctions.skipped;
+    expect(s.bids.sent).toBe(called * 3);
     expect(s.bids.sent).toBe(s.bids.onTime + s.bids.noBid + s.bids.invalid + s.bids.timedOut + s.bids.lost);
     // The constant 150 ms leaf misses every 80 ms deadline and answers late.
-    expect(s.bidders['slow-1']!.timedOut).toBe(s.auctions.total);
+    expect(s.bidders['slow-1']!.timedOut).toBe(called);
     expect(s.bidders['slow-1']!.late).toBeGreaterThan(0);
     expect(s.bidders['fast-1']!.timedOut).toBe(0);
     expect(s.latency.auction.p50).toBeGreaterThanOrEqual(80);
@@ -96,7 +98,7 @@ describe('npm run sim', () => {
     const s = readSummary(out);
     expect(s.partial).toBe(true);
     expect(s.auctions.total).toBeGreaterThan(0);
-    expect(s.bids.sent).toBe(s.auctions.total * 3);
+    expect(s.bids.sent).toBe((s.auctions.total - s.auctions.skipped) * 3);
     expect(alive(host[0]!)).toBe(false);
   });
 });
@@ -115,7 +117,7 @@ describe('npm run bidders', () => {
     expect(r.status).toBe(0);
     expect(children(simPid)).toEqual([]);
     const s = readSummary(out);
-    expect(s.bidders['fast-1']!.onTime + s.bidders['fast-1']!.noBid).toBe(s.auctions.total);
+    expect(s.bidders['fast-1']!.onTime + s.bidders['fast-1']!.noBid).toBe(s.auctions.total - s.auctions.skipped);
     host.kill('SIGTERM');
     const h = await hostDone;
     expect(h.status).toBe(0);
