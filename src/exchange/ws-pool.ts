@@ -116,16 +116,17 @@ export class WsPool {
   }
 
   /**
-   * Cork `link`'s socket until the check phase of this event-loop turn, so everything sent to one
-   * leaf in one turn (a request, the notices of auctions that closed) leaves in one write: the
-   * syscall per frame, not the frames, is what costs on this path. Nothing waits on a timer: the
-   * flush runs right after this turn's I/O callbacks.
+   * Cork `link`'s socket until the current callback returns (process.nextTick), so everything sent
+   * to one leaf from one callback (the notices of the auctions a chunk of answers closed, requests
+   * scattered together) leaves in one write: the syscall per frame, not the frame, is what costs on
+   * this path. Nothing waits: the flush runs before the loop goes back to I/O. (Flushing in the check
+   * phase batches more but holds requests behind the turn's other I/O; measured slower: bench/.)
    */
   hold(link: WsLink, ws: WebSocket): void {
     const socket = (ws as unknown as { _socket: Duplex })._socket;
     socket.cork();
     link.corked = socket;
-    if (this.held.push(link) === 1) setImmediate(this.flush);
+    if (this.held.push(link) === 1) process.nextTick(this.flush);
   }
 
   private readonly flush = (): void => {
