@@ -272,7 +272,9 @@ export class Exchange implements LinkHandler {
     const now = this.clock.now();
     const q = this.deadlines;
     let head = q.peek();
-    while (head !== undefined && head.deadlineMs <= now) {
+    // Auctions that closed early leave the heap here too, before their deadline, so the timer is
+    // re-armed for the next open one instead of waking (and spinning) for each closed one in turn.
+    while (head !== undefined && (head.closed || head.deadlineMs <= now)) {
       q.pop();
       if (!head.closed) this.close(head, now, true);
       head = q.peek();
