@@ -15,6 +15,7 @@ import { arrivalSchedule } from '../src/sim/arrivals.js';
 import { startChildHost, type ChildHost } from '../src/sim/host-child.js';
 import { Metrics } from '../src/sim/metrics.js';
 import type { BidRequest } from '../src/protocol/openrtb.js';
+import { newHistogram, recordMs, type Histogram } from '../src/protocol/histogram.js';
 import { leafConfigs, requestMaker, scenarioFor, type BenchScenario } from './requests.js';
 import { sleep, type ThroughputResult } from './baseline.js';
 import { trackPid } from './children.js';
@@ -22,8 +23,16 @@ import { trackPid } from './children.js';
 /** Metrics, plus a hook on each close for the closed-loop driver. */
 class BenchMetrics extends Metrics {
   onClose: ((a: InFlightAuction) => void) | null = null;
+  /** Submit (requests sent) to close, for auctions after the warm-up: the exchange's own part. */
+  readonly fromSubmit: Histogram = newHistogram();
+  private countFrom = Infinity;
+  override begin(originMs: number, warmupEndMs: number): void {
+    super.begin(originMs, warmupEndMs);
+    this.countFrom = warmupEndMs;
+  }
   override onClosed(a: InFlightAuction): void {
     super.onClosed(a);
+    if (a.arrivalMs >= this.countFrom) recordMs(this.fromSubmit, a.closeMs - a.sentMs);
     if (this.onClose !== null) this.onClose(a);
   }
 }
@@ -111,11 +120,13 @@ export async function runClosed(rig: Rig, inFlight: number, warmupSec: number, m
 }
 
 /**
- * Open loop: seeded Poisson arrivals at `rate`, each submitted at its scheduled time (the same clock
- * timer the exchange uses for deadlines, so arrivals are not late by a millisecond of setTimeout).
- * Only arrivals after the warm-up are counted. Resolves once every auction has closed.
+ * Open loop: seeded Poisson arrivals at `rate`, submitted as the live runner does: a setTimeout
+ * wakes for the next arrival and submits every one due, each stamped with its scheduled time (so a
+ * late wake eats into the bidders' time and shows in auction latency, never hides). A spinning timer
+ * would be more punctual but would burn the root's core, which the exchange needs more. Only
+ * arrivals after the warm-up are counted. Resolves once every auction has closed.
  */
-export async function runOpen(rig: Rig, rate: number, warmupSec: number, measureSec: number): Promise<void> {
+export async function runOpen(rig: Rig, rate: number, warmupSec: number, measureSec: number): Promise<OpenResult> {
   const { exchange, metrics, clock, make } = rig;
   const schedule = arrivalSchedule(
     { arrival: 'poisson', rate, durationSec: warmupSec + measureSec, auctions: null, warmupSec },
@@ -123,19 +134,28 @@ export async function runOpen(rig: Rig, rate: number, warmupSec: number, measure
   );
   const origin = clock.now() + 5;
   metrics.begin(origin, origin + warmupSec * 1000);
+  let cpu = { user: 0, system: 0 };
+  const cpuAt = setTimeout(() => (cpu = process.cpuUsage()), warmupSec * 1000 + 5);
   await new Promise<void>((done) => {
     let next = schedule.next();
-    const timer = clock.createTimer(() => {
+    const tick = (): void => {
       const now = clock.now();
       while (next !== null && origin + next <= now) {
         exchange.submit(make(), origin + next);
         next = schedule.next();
       }
       if (next === null) done();
-      else timer.set(origin + next);
-    });
-    if (next === null) done();
-    else timer.set(origin + next);
+      else setTimeout(tick, origin + next - now);
+    };
+    tick();
   });
+  clearTimeout(cpuAt);
+  const used = process.cpuUsage(cpu);
   await exchange.whenIdle();
+  return { cpuUsPerAuction: (used.user + used.system) / Math.max(1, metrics.auctions) };
+}
+
+export interface OpenResult {
+  /** The root process's CPU time (user + system) over the measured part, per auction counted. */
+  cpuUsPerAuction: number;
 }
