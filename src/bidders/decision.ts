@@ -27,10 +27,12 @@ export interface Leaf {
 
 /**
  * The leaf's own random stream, seeded from the scenario seed and the leaf's name only, so adding,
- * removing or reordering other leaves never changes what this one draws.
+ * removing or reordering other leaves never changes what this one draws. Alea rather than
+ * seedrandom's default ARC4: it passes the same statistical suites and costs about a third as much
+ * per draw, which matters at 3-4 draws per request and a million requests per second in virtual time.
  */
 export function leafRng(seed: number | string, leafName: string): Rng {
-  return seedrandom(`${seed}/${leafName}`);
+  return seedrandom.alea(`${seed}/${leafName}`);
 }
 
 /** Prices go on the wire with 4 decimals. */
