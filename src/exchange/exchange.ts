@@ -167,8 +167,11 @@ export class Exchange implements LinkHandler {
       return;
     }
     const now = this.clock.now();
-    // The deadline passed but the timer has not fired yet: close first, so the answer is late.
-    if (!a.closed && now >= a.deadlineMs) this.onTimer();
+    // Any deadline that has passed while the timer waits for its turn (a burst of answers can hold
+    // the loop for milliseconds) closes now, between two messages: this answer's own auction first
+    // of all, so an answer after its deadline is late. The head of the heap is the earliest deadline.
+    const head = this.deadlines.peek();
+    if (head !== undefined && now >= head.deadlineMs) this.onTimer();
     const state = a.states[leaf];
     if (state !== Outcome.PENDING) {
       this.answerAfterSettled(leaf, a, value, state, now);
