@@ -40,7 +40,7 @@ const pricesOf = (d: Decision): number[] | undefined =>
   d.kind === 'respond' && d.response.seatbid ? d.response.seatbid.flatMap((s) => s.bid.map((b) => b.price)) : undefined;
 
 describe('leafRng', () => {
-  it('is seedrandom's Alea seeded with "<seed>/<leaf name>"', () => {
+  it('is the Alea generator of seedrandom, seeded with "<seed>/<leaf name>"', () => {
     const a = leafRng(7, 'dsp-1');
     const b = seedrandom.alea('7/dsp-1');
     expect([a(), a(), a()]).toEqual([b(), b(), b()]);
