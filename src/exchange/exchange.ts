@@ -340,7 +340,9 @@ export class Exchange implements LinkHandler {
       this.byId.delete(a.request.id);
       head++;
     }
-    if (head > 1024 && head * 2 > retained.length) {
+    // Purged slots still hold their auctions (and requests) until the array is compacted, so compact
+    // as soon as they outnumber the live ones: at most as many dead as live, never a fixed 1024.
+    if (head > 64 && head * 2 > retained.length) {
       this.retained = retained.slice(head);
       head = 0;
     }
