@@ -68,6 +68,8 @@ export class Exchange implements LinkHandler {
   private retainedHead = 0;
   private readonly timer: Timer;
   private links: readonly Link[] = [];
+  /** Whether any link sends the serialised request (live links do; virtual ones read the object). */
+  private textWanted = true;
   private seq = 0;
   private openCount = 0;
   private idleWaiters: Array<() => void> = [];
@@ -85,6 +87,7 @@ export class Exchange implements LinkHandler {
   /** The links to the leaves, by leaf index. */
   attach(links: readonly Link[]): void {
     this.links = links;
+    this.textWanted = links.some((l) => l.wantsText);
   }
 
   get inFlight(): number {
@@ -115,7 +118,7 @@ export class Exchange implements LinkHandler {
     request.tmax = left;
     request.at = opts.type === 'first-price' ? 1 : 2;
     this.byId.set(request.id, a);
-    const text = JSON.stringify(request);
+    const text = this.textWanted ? JSON.stringify(request) : '';
     const states = a.states;
     this.observer.onScatter(a, n);
     for (let leaf = 0; leaf < n; leaf++) {

@@ -9,6 +9,11 @@ export type DropReason = Extract<InvalidReason, 'slow-reader'>;
 
 export interface Link {
   /**
+   * Whether the link sends `text`. A virtual link reads the request object instead, and when no
+   * link wants text the exchange skips serialising the request (its largest per-auction cost there).
+   */
+  readonly wantsText: boolean;
+  /**
    * Send a bid request. `text` is the request serialised once per auction and shared by every
    * link; a link that does not need text (virtual) may use `request` instead. Returns false when
    * the link is down, so the request is lost without being sent.

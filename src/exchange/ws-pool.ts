@@ -51,6 +51,7 @@ export function backoffMs(attempt: number, opts: Pick<PoolOptions, 'initialBacko
 }
 
 class WsLink implements Link {
+  readonly wantsText = true;
   ws: WebSocket | null = null;
   up = false;
   attempt = 0;

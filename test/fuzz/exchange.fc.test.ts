@@ -18,6 +18,7 @@ const LEAVES = 4;
 const TMAX = 50;
 
 class FakeLink implements Link {
+  readonly wantsText = false;
   up = true;
   requests = 0;
   readonly notices: Notice[] = [];

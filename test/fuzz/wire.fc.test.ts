@@ -51,7 +51,7 @@ describe('the exchange fed anything', () => {
         metrics.begin(0, 0);
         const checker = new InvariantChecker(3, { maxOvershootMs: 0 });
         const exchange = new Exchange({ tmaxMs: 50 }, clock, tee(metrics, checker));
-        const link: Link = { sendRequest: () => true, sendNotice: () => {} };
+        const link: Link = { wantsText: false, sendRequest: () => true, sendNotice: () => {} };
         exchange.attach([link, link, link]);
         exchange.submit({ id: 'r-1', imp: [{ id: '1', bidfloor: 0.1, bidfloorcur: 'USD' }], tmax: 0, at: 1, cur: ['USD'] }, 0);
         for (const m of messages) {

@@ -87,7 +87,7 @@ describe('hostile answers are counted against that leaf, and the others close on
     const metrics = new Metrics([{ name: 'x', group: 'g' }]);
     metrics.begin(0, -Infinity);
     const exchange = new Exchange({}, clock, metrics);
-    const link: Link = { sendRequest: () => true, sendNotice: () => {} };
+    const link: Link = { wantsText: false, sendRequest: () => true, sendNotice: () => {} };
     exchange.attach([link]);
     const a = exchange.submit(request(), 0);
     exchange.onValue(0, { id: a.request.id, seatbid: [{ bid: [{ id: 'b', impid: '1', price: Number.NaN }] }] });

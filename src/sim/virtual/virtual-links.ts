@@ -24,6 +24,7 @@ const REDIAL = 3;
 export type NetworkDelay = () => number;
 
 export class VirtualLink implements Link, EventTarget {
+  readonly wantsText = false;
   private up = true;
   /** Bumped on every drop: events sent over an earlier connection die with it. */
   private epoch = 0;
