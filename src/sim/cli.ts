@@ -106,7 +106,7 @@ async function main(): Promise<void> {
   summary.thresholds = evaluateThresholds(summary, scenario.thresholds);
   const errors = accountingErrors(summary, expandLeaves(scenario).length);
   if (errors.length > 0) fail(3, `refusing to write a summary whose accounting does not add up:\n${errors.join('\n')}`);
-  const broken = result.invariantViolations ?? [];
+  const broken = result.invariantViolations;
   if (broken.length > 0) fail(3, `refusing to write the report of a run that broke ${broken.length} invariant(s):\n${broken.join('\n')}`);
 
   const dir = resolve(out ?? join('reports', `${scenario.name}-${stamp(new Date(summary.startedAt))}`));

@@ -5,7 +5,6 @@
 
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { nanoid } from 'nanoid';
-import seedrandom from 'seedrandom';
 import type { LeafConfig } from '../bidders/config.js';
 import type { LeafHostStats } from '../bidders/host.js';
 import { latencyQuantile } from '../bidders/latency-models.js';
@@ -20,6 +19,7 @@ import { requestFactory } from './request-factory.js';
 import type { Scenario } from './scenario-schema.js';
 import { expandLeaves } from './scenario-bidders.js';
 import type { Progress, RunResult } from './run-result.js';
+import { exchangeOptions, leafInfos, plannedSec, streams, summaryConfig } from './run-setup.js';
 import { buildSummary, type P } from './summary.js';
 
 export interface RunOptions {
@@ -63,7 +63,7 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
     if (l.token !== undefined) target.token = l.token;
     return target;
   });
-  const infos = leaves.map((l) => (l.kind === 'local' ? { name: l.config.name, group: l.config.group } : { name: l.name, group: l.group }));
+  const infos = leafInfos(leaves);
 
   const clock = liveClock();
   let stoppedBy: RunResult['stoppedBy'] = null;
@@ -82,18 +82,7 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
   const m = new Metrics(infos);
   // Checks every auction and outcome as it happens; a run that breaks an invariant fails (exit 3).
   const checker = new InvariantChecker(leaves.length);
-  const exchange = new Exchange(
-    {
-      type: s.auction.type,
-      tmaxMs: s.auction.tmaxMs,
-      allowanceMs: s.auction.allowanceMs,
-      minBidderMs: s.auction.minBidderMs,
-      increment: s.auction.increment,
-      maxPrice: s.auction.maxPrice,
-    },
-    clock,
-    tee(m, checker),
-  );
+  const exchange = new Exchange(exchangeOptions(s), clock, tee(m, checker));
   const pool = new WsPool(targets, exchange, { maxPayload: s.auction.maxPayloadBytes });
   exchange.attach(pool.links);
 
@@ -119,17 +108,16 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
   const eld = monitorEventLoopDelay({ resolution: ELD_RESOLUTION_MS });
   eld.enable();
 
-  const rng = seedrandom(`${s.seed}/arrivals`);
-  const makeRequest = requestFactory(s, seedrandom(`${s.seed}/requests`));
-  const schedule = arrivalSchedule(s.load, rng);
-  const plannedSec = s.load.durationSec ?? (s.load.auctions ?? 0) / s.load.rate;
+  const makeRequest = requestFactory(s, streams.requests(s.seed));
+  const schedule = arrivalSchedule(s.load, streams.arrivals(s.seed));
+  const totalSec = plannedSec(s);
   let lastArrival = origin;
   let resetDone = false;
 
   const progress = setInterval(() => {
     opts.onProgress?.({
       elapsedSec: (clock.now() - origin) / 1000,
-      totalSec: plannedSec,
+      totalSec,
       closed: m.closedAll,
       inFlight: exchange.inFlight,
       auctionP99Ms: m.auctionLatency.getValueAtPercentile(99) / 1000,
@@ -180,17 +168,7 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
     startedAt,
     durationSec: measuredSec,
     partial: stoppedBy !== null,
-    config: {
-      rate: s.load.rate,
-      arrival: s.load.arrival,
-      tmaxMs: s.auction.tmaxMs,
-      allowanceMs: s.auction.allowanceMs,
-      type: s.auction.type,
-      floor: s.auction.floor,
-      impressions: s.auction.impressions,
-      leaves: leaves.length,
-      warmupSec: s.load.warmupSec,
-    },
+    config: summaryConfig(s, leaves.length),
     eventLoopDelay: eventLoopP(eld),
   });
   const invariantViolations = checker.finish(summary);

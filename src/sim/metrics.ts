@@ -7,6 +7,7 @@ import type { ExchangeObserver } from '../exchange/exchange.js';
 import type { InFlightAuction } from '../exchange/in-flight.js';
 import { Outcome, type OutcomeCode } from '../exchange/outcome.js';
 import { newHistogram, recordMs, type Histogram } from '../protocol/histogram.js';
+import { RecordedHistogram } from '../protocol/histogram-recorder.js';
 import type { InvalidReason } from '../protocol/parse.js';
 
 export interface LeafInfo {
@@ -29,10 +30,15 @@ export class LeafCounters {
   stray = 0;
   /** Why answers were refused, attributed or stray. */
   readonly invalidReasons = new Map<InvalidReason, number>();
-  readonly latency: Histogram = newHistogram();
+  /** Response times (sent → received, late answers included), cheap to record per message. */
+  readonly responses = new RecordedHistogram();
   /** Connection drops seen. */
   drops = 0;
   constructor(readonly info: LeafInfo) {}
+
+  get latency(): Histogram {
+    return this.responses.histogram;
+  }
 }
 
 /** One second of the run, for charts over time. */
@@ -114,14 +120,14 @@ export class Metrics implements ExchangeObserver {
         c.lost++;
         break;
     }
-    if (responseMs === responseMs) recordMs(c.latency, responseMs);
+    if (responseMs === responseMs) c.responses.recordMs(responseMs);
   }
 
   onLate(leaf: number, a: InFlightAuction, _lateMs: number, responseMs: number): void {
     if (!this.counted(a)) return;
     const c = this.leaves[leaf]!;
     c.late++;
-    recordMs(c.latency, responseMs);
+    c.responses.recordMs(responseMs);
   }
 
   onStray(leaf: number, reason: InvalidReason): void {

@@ -27,5 +27,5 @@ export interface RunResult {
   stoppedBy: 'signal' | 'host-died' | null;
   message: string | null;
   /** What the invariant checker (invariants.ts) found broken; the run fails when any is. */
-  invariantViolations?: string[];
+  invariantViolations: string[];
 }

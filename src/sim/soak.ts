@@ -137,7 +137,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${name.padEnd(15)} ${String(b.sent).padStart(5)} ${String(b.onTime).padStart(7)} ${String(b.invalid).padStart(7)} ${String(b.timedOut).padStart(8)} ${String(b.lost).padStart(5)} ${String(b.stray).padStart(5)} ${String(b.drops).padStart(5)}  ${reasons}\n`);
   }
 
-  const broken = [...accountingErrors(s, leafCount), ...(result.invariantViolations ?? [])];
+  const broken = [...accountingErrors(s, leafCount), ...(result.invariantViolations)];
   if (result.stoppedBy !== null) broken.push(`the run stopped early: ${result.message ?? result.stoppedBy}`);
   if (start === null || end === null) fail(3, 'soak: the run ended before both samples were taken');
   const a: Sample = start;

@@ -9,6 +9,7 @@ import { Metrics } from './metrics.js';
 import type { Scenario } from './scenario-schema.js';
 import { expandLeaves } from './scenario-bidders.js';
 import { COMPARISON } from './scenario-sweep.js';
+import { leafInfos } from './run-setup.js';
 import { buildSummary, type Summary, type ThresholdResult } from './summary.js';
 
 type Op = '<' | '<=' | '>' | '>=';
@@ -45,9 +46,8 @@ export function evaluateThresholds(summary: Summary, thresholds: Record<string, 
 
 /** An empty summary with the scenario's leaves and groups: the shape every run's summary has. */
 export function summaryShape(s: Scenario): Summary {
-  const leaves = expandLeaves(s).map((l) => (l.kind === 'local' ? { name: l.config.name, group: l.config.group } : { name: l.name, group: l.group }));
   const zero = { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, count: 0 };
-  return buildSummary(new Metrics(leaves), {
+  return buildSummary(new Metrics(leafInfos(expandLeaves(s))), {
     scenario: s.name,
     seed: s.seed,
     mode: s.mode,

@@ -119,6 +119,7 @@ export function syntheticRun(opts: SyntheticOptions = {}): RunResult {
       ? []
       : infos.map((info, i) => ({ name: info.name, requests: n, wins: m.leaves[i]!.wins, losses: n - m.leaves[i]!.wins, badRequests: 0, delays: encodeHistogram(hostDelays[i]!) }));
   return {
+    invariantViolations: [],
     scenario: scenario.scenario,
     summary,
     metrics: m,

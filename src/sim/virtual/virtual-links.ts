@@ -12,7 +12,7 @@ import type { Link, LinkHandler } from '../../exchange/link.js';
 import { backoffMs, POOL_DEFAULTS } from '../../exchange/ws-pool.js';
 import { encodeHistogram, newHistogram } from '../../protocol/histogram.js';
 import type { BidRequest, Notice } from '../../protocol/openrtb.js';
-import { DelayRecorder } from './delay-recorder.js';
+import { HistogramRecorder } from '../../protocol/histogram-recorder.js';
 import type { EventQueue, EventTarget, QueueEvent } from './event-queue.js';
 
 const DELIVER = 0;
@@ -35,7 +35,7 @@ export class VirtualLink implements Link, EventTarget {
   /** Connections made after the first. */
   reconnects = 0;
   /** The delays the leaf applied, as the bidder host keeps them. */
-  private readonly delays = new DelayRecorder();
+  private readonly delays = new HistogramRecorder();
 
   constructor(
     private readonly index: number,

@@ -3,7 +3,6 @@
 // from the scenario seed, auction ids are sequential, and nothing in the simulated path reads the
 // wall clock, so the same scenario and seed give the same summary apart from `startedAt`.
 
-import seedrandom from 'seedrandom';
 import { createLeaf } from '../../bidders/decision.js';
 import { latencySampler } from '../../bidders/latency-models.js';
 import { Exchange } from '../../exchange/exchange.js';
@@ -14,6 +13,8 @@ import { requestFactory, sequentialIds } from '../request-factory.js';
 import type { Progress, RunResult } from '../run-result.js';
 import { expandLeaves } from '../scenario-bidders.js';
 import type { Scenario } from '../scenario-schema.js';
+import { InvariantChecker, tee } from '../invariants.js';
+import { exchangeOptions, leafInfos, plannedSec, streams, summaryConfig } from '../run-setup.js';
 import { buildSummary, type P } from '../summary.js';
 import { EventQueue } from './event-queue.js';
 import { VirtualClock } from './virtual-clock.js';
@@ -36,7 +37,7 @@ function networkDelay(s: Scenario, leafName: string): NetworkDelay {
     return () => ms;
   }
   const sample = latencySampler(spec);
-  const rng = seedrandom(`${s.seed}/network/${leafName}`);
+  const rng = streams.network(s.seed, leafName);
   return () => sample(rng);
 }
 
@@ -49,31 +50,29 @@ export function runVirtual(s: Scenario, opts: VirtualOptions = {}): RunResult {
   const startedAt = new Date();
   const queue = new EventQueue();
   const clock = new VirtualClock(queue);
-  const m = new Metrics(locals.map((c) => ({ name: c.name, group: c.group })));
-  const a = s.auction;
-  const exchange = new Exchange(
-    { type: a.type, tmaxMs: a.tmaxMs, allowanceMs: a.allowanceMs, minBidderMs: a.minBidderMs, increment: a.increment, maxPrice: a.maxPrice },
-    clock,
-    m,
-  );
+  const m = new Metrics(leafInfos(leaves));
+  // The same checks as live: a virtual run that breaks an invariant fails the same way.
+  const checker = new InvariantChecker(leaves.length);
+  const exchange = new Exchange(exchangeOptions(s), clock, tee(m, checker));
   const links = locals.map(
-    (c, i) => new VirtualLink(i, createLeaf(c, s.seed), networkDelay(s, c.name), seedrandom(`${s.seed}/backoff/${c.name}`), queue, exchange),
+    (c, i) => new VirtualLink(i, createLeaf(c, s.seed), networkDelay(s, c.name), streams.backoff(s.seed, c.name), queue, exchange),
   );
   exchange.attach(links);
 
   const origin = 0;
   const warmupEnd = origin + s.load.warmupSec * 1000;
   m.begin(origin, warmupEnd);
-  const schedule = arrivalSchedule(s.load, seedrandom(`${s.seed}/arrivals`));
-  const makeRequest = requestFactory(s, seedrandom(`${s.seed}/requests`));
+  checker.begin(origin, warmupEnd);
+  const schedule = arrivalSchedule(s.load, streams.arrivals(s.seed));
+  const makeRequest = requestFactory(s, streams.requests(s.seed));
   const nextId = sequentialIds();
-  const plannedSec = s.load.durationSec ?? (s.load.auctions ?? 0) / s.load.rate;
+  const totalSec = plannedSec(s);
   const everyMs = (opts.progressEverySec ?? 1) * 1000;
   let nextProgress = everyMs;
   const report = (): void => {
     opts.onProgress?.({
       elapsedSec: queue.now / 1000,
-      totalSec: plannedSec,
+      totalSec,
       closed: m.closedAll,
       inFlight: exchange.inFlight,
       auctionP99Ms: m.auctionLatency.getValueAtPercentile(99) / 1000,
@@ -113,18 +112,9 @@ export function runVirtual(s: Scenario, opts: VirtualOptions = {}): RunResult {
     startedAt,
     durationSec: measuredSec,
     partial: false,
-    config: {
-      rate: s.load.rate,
-      arrival: s.load.arrival,
-      tmaxMs: a.tmaxMs,
-      allowanceMs: a.allowanceMs,
-      type: a.type,
-      floor: a.floor,
-      impressions: a.impressions,
-      leaves: leaves.length,
-      warmupSec: s.load.warmupSec,
-    },
+    config: summaryConfig(s, leaves.length),
     eventLoopDelay: NO_EVENT_LOOP,
   });
-  return { scenario: s, summary, metrics: m, hostStats: links.map((l) => l.stats()), stoppedBy: null, message: null };
+  const invariantViolations = checker.finish(summary);
+  return { scenario: s, summary, metrics: m, hostStats: links.map((l) => l.stats()), stoppedBy: null, message: null, invariantViolations };
 }

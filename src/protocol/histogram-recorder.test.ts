@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { encodeHistogram, newHistogram, recordMs } from '../../protocol/histogram.js';
-import { DelayRecorder } from './delay-recorder.js';
+import { encodeHistogram, newHistogram, recordMs } from './histogram.js';
+import { HistogramRecorder, RecordedHistogram } from './histogram-recorder.js';
 
-describe('DelayRecorder', () => {
+describe('HistogramRecorder', () => {
   it('builds the same histogram as recording each value directly', () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(fc.double({ min: -1, max: 100_000, noNaN: true }), fc.constantFrom(0, 0.0004, 1, 2.047, 2.048, 1e7)), { maxLength: 300 }), (values) => {
         const direct = newHistogram();
-        const r = new DelayRecorder();
+        const r = new HistogramRecorder();
         for (const v of values) {
           recordMs(direct, v);
           r.recordMs(v);
@@ -20,6 +20,25 @@ describe('DelayRecorder', () => {
         expect(poured.minNonZeroValue).toBe(direct.minNonZeroValue);
         for (const p of [0, 50, 90, 99, 99.9, 100]) expect(poured.getValueAtPercentile(p)).toBe(direct.getValueAtPercentile(p));
         expect(encodeHistogram(poured)).toBe(encodeHistogram(direct));
+      }),
+    );
+  });
+});
+
+describe('RecordedHistogram', () => {
+  it('reads the same as direct recording however the reads and records interleave', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.double({ min: 0, max: 5000, noNaN: true }), fc.constant('read' as const)), { maxLength: 200 }), (steps) => {
+        const direct = newHistogram();
+        const r = new RecordedHistogram();
+        for (const step of steps) {
+          if (step === 'read') expect(r.histogram.totalCount).toBe(direct.totalCount);
+          else {
+            recordMs(direct, step);
+            r.recordMs(step);
+          }
+        }
+        expect(encodeHistogram(r.histogram)).toBe(encodeHistogram(direct));
       }),
     );
   });

@@ -1,0 +1,50 @@
+// What the live and the virtual runner set up alike from a scenario: the exchange's options, the
+// named random streams, the leaves as metrics name them, and the config echoed in summary.json.
+
+import seedrandom from 'seedrandom';
+import type { Rng } from '../bidders/config.js';
+import type { ExchangeOptions } from '../exchange/exchange.js';
+import type { LeafInfo } from './metrics.js';
+import type { Leaf } from './scenario-bidders.js';
+import type { Scenario } from './scenario-schema.js';
+import type { Summary } from './summary.js';
+
+export function exchangeOptions(s: Scenario): Partial<ExchangeOptions> {
+  const a = s.auction;
+  return { type: a.type, tmaxMs: a.tmaxMs, allowanceMs: a.allowanceMs, minBidderMs: a.minBidderMs, increment: a.increment, maxPrice: a.maxPrice };
+}
+
+/**
+ * Every random stream of a run but the leaves' own (src/bidders/decision.ts leafRng), each seeded from
+ * the scenario seed and its own name, so that no stream's draws depend on another's. Alea, as the
+ * leaves use: cheap per draw, which counts at a million responses per second in virtual time.
+ */
+export const streams = {
+  arrivals: (seed: number): Rng => seedrandom.alea(`${seed}/arrivals`),
+  requests: (seed: number): Rng => seedrandom.alea(`${seed}/requests`),
+  network: (seed: number, leaf: string): Rng => seedrandom.alea(`${seed}/network/${leaf}`),
+  backoff: (seed: number, leaf: string): Rng => seedrandom.alea(`${seed}/backoff/${leaf}`),
+};
+
+export function leafInfos(leaves: readonly Leaf[]): LeafInfo[] {
+  return leaves.map((l) => (l.kind === 'local' ? { name: l.config.name, group: l.config.group } : { name: l.name, group: l.group }));
+}
+
+/** Seconds of arrivals the scenario plans, warm-up included. */
+export function plannedSec(s: Scenario): number {
+  return s.load.durationSec ?? (s.load.auctions ?? 0) / s.load.rate;
+}
+
+export function summaryConfig(s: Scenario, leaves: number): Summary['config'] {
+  return {
+    rate: s.load.rate,
+    arrival: s.load.arrival,
+    tmaxMs: s.auction.tmaxMs,
+    allowanceMs: s.auction.allowanceMs,
+    type: s.auction.type,
+    floor: s.auction.floor,
+    impressions: s.auction.impressions,
+    leaves,
+    warmupSec: s.load.warmupSec,
+  };
+}
