@@ -3,12 +3,13 @@
 // ratios; absolute numbers are printed for context and never asserted, and the exit status does not
 // depend on timing (0 unless the bench itself failed). Every child started is killed at the end.
 
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { writeFileSync, existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { awaitMessage, forkTracked, killAll, survivors, tsxArgs } from './children.js';
 import { overhead, overshoot, round, throughput, type Durations, type Row } from './cases.js';
 import type { MemoryResult } from './memory.js';
+import { ensureDir } from '../src/sim/ensure-dir.js';
 import { formatTable } from './table.js';
 
 interface Plan {
@@ -153,7 +154,7 @@ async function main(): Promise<void> {
   const left = survivors();
   const wallSec = (performance.now() - t0) / 1000;
   const dir = out ?? join('reports', `bench-${started.toISOString().replace(/[:.]/g, '-')}`);
-  mkdirSync(dir, { recursive: true });
+  ensureDir(dir);
   const report = {
     startedAt: started.toISOString(),
     quick,

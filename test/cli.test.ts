@@ -66,6 +66,13 @@ describe('npm run sim', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('refuses a report folder it cannot make before running anything (exit 2), instead of hanging', async () => {
+    const r = await run('src/sim/cli.ts', ['--mode', 'virtual', '--out', '/proc/rtb-sim-nope'], 15_000);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--out: cannot create folder /proc/rtb-sim-nope: ENOENT');
+    expect(r.stdout).not.toContain('running');
+  });
+
   it('exits 1 after writing the report when a threshold fails, and 2 for a threshold path that does not exist', async () => {
     const dir = tempDir();
     const out = join(dir, 'out');

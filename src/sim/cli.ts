@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { runScenario } from './run-scenario.js';
 import { applyOverrides, formatIssues, loadScenarioFile, type Scenario } from './scenario.js';
 import { expandLeaves } from './scenario-bidders.js';
+import { ensureDir } from './ensure-dir.js';
 import { writeReports } from './report/write-reports.js';
 import { accountingErrors, type Summary } from './summary.js';
 import { progressLine, summaryTable } from './terminal.js';
@@ -75,6 +76,12 @@ function parse(): { scenario: Scenario; out: string | undefined; bidders: string
 
 async function main(): Promise<void> {
   const { scenario, out, bidders } = parse();
+  // A report folder that cannot be made is bad input: say so before anything runs.
+  try {
+    ensureDir(out ?? 'reports');
+  } catch (err) {
+    fail(2, `${out === undefined ? 'reports' : '--out'}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 
   const abort = new AbortController();
   let signalStatus = 0;

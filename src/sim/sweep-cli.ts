@@ -4,10 +4,11 @@
 // Exit status: 0 a cell is recommended; 1 no cell meets the thresholds; 2 bad input (nothing runs);
 // 3 a cell failed or its accounting did not add up.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ensureDir } from './ensure-dir.js';
 import { formatIssues, loadScenarioFile } from './scenario.js';
 import { buildCells } from './sweep/cells.js';
 import { runCells, type CellRun } from './sweep/pool.js';
@@ -61,6 +62,11 @@ function main(): void {
   if (pathIssues.length > 0) fail(2, `${file}: invalid thresholds\n${formatIssues(pathIssues)}`);
   const built = buildCells(base, mode);
   if (!built.ok) fail(2, `${file}: invalid sweep\n${formatIssues(built.issues)}`);
+  try {
+    ensureDir(out ?? 'reports');
+  } catch (err) {
+    fail(2, `${out === undefined ? 'reports' : '--out'}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 
   // Live cells measure real timers: cells run side by side would steal each other's CPU and show it
   // as latency, so live runs one cell at a time unless told otherwise.
@@ -91,7 +97,7 @@ function main(): void {
       });
       const report = sweepReport(base, built.axes, results, startedAt, elapsed());
       const dir = resolve(out ?? join('reports', `${base.name}-sweep-${stamp(startedAt)}`));
-      mkdirSync(dir, { recursive: true });
+      ensureDir(dir);
       writeFileSync(join(dir, 'sweep.json'), `${JSON.stringify(report, null, 2)}\n`);
       writeFileSync(join(dir, 'sweep.md'), sweepMarkdown(report));
       writeFileSync(join(dir, 'sweep.html'), sweepHtml(report));

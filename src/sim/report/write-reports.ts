@@ -3,8 +3,9 @@
 // (auction, overshoot, each bidder group's response time and, when the bidder host reported them,
 // the delays it applied per group).
 
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureDir } from '../ensure-dir.js';
 import type { RunResult } from '../run-result.js';
 import { hgrmText, safeHgrmName } from './hgrm.js';
 import { reportHtml } from './report-html.js';
@@ -13,7 +14,7 @@ import { reportModel } from './report-model.js';
 
 /** Write every report file into `dir` (created if needed); returns the paths written. */
 export function writeReports(dir: string, run: RunResult): string[] {
-  mkdirSync(dir, { recursive: true });
+  ensureDir(dir);
   const model = reportModel(run);
   const files: Array<[string, string]> = [
     ['summary.json', `${JSON.stringify(run.summary, null, 2)}\n`],
