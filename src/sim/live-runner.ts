@@ -5,9 +5,7 @@
 
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { nanoid } from 'nanoid';
-import type { LeafConfig } from '../bidders/config.js';
 import type { LeafHostStats } from '../bidders/host.js';
-import { latencyQuantile } from '../bidders/latency-models.js';
 import { Exchange } from '../exchange/exchange.js';
 import { liveClock } from '../exchange/live-clock.js';
 import { WsPool, type PoolTarget } from '../exchange/ws-pool.js';
@@ -19,7 +17,7 @@ import { requestFactory } from './request-factory.js';
 import type { Scenario } from './scenario-schema.js';
 import { expandLeaves } from './scenario-bidders.js';
 import type { Progress, RunResult } from './run-result.js';
-import { exchangeOptions, leafInfos, plannedSec, streams, summaryConfig } from './run-setup.js';
+import { exchangeOptions, lateGraceMs, leafInfos, plannedSec, streams, summaryConfig } from './run-setup.js';
 import { buildSummary, type P } from './summary.js';
 
 export interface RunOptions {
@@ -29,13 +27,6 @@ export interface RunOptions {
   onProgress?: (p: Progress) => void;
   /** Milliseconds between progress events. */
   progressEveryMs?: number;
-}
-
-/** How long to wait after the last close for late answers: the slowest leaf's p99.9 past the deadline. */
-export function lateGraceMs(s: Scenario, locals: LeafConfig[]): number {
-  let slowest = 0;
-  for (const c of locals) slowest = Math.max(slowest, latencyQuantile(c.latency, 0.999));
-  return Math.min(2000, Math.max(50, slowest - s.auction.tmaxMs + 20));
 }
 
 /** The event-loop monitor's sampling interval; its samples include it, so it is taken off. */
@@ -50,6 +41,20 @@ function eventLoopP(h: ReturnType<typeof monitorEventLoopDelay>): P {
 export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunResult> {
   const leaves = expandLeaves(s);
   const locals = leaves.flatMap((l) => (l.kind === 'local' ? [l.config] : []));
+  let stoppedBy: RunResult['stoppedBy'] = null;
+  let message: string | null = null;
+  let stopArrivals: (() => void) | null = null;
+  const stop = (why: NonNullable<RunResult['stoppedBy']>, text: string): void => {
+    if (stoppedBy !== null) return;
+    stoppedBy = why;
+    message = text;
+    stopArrivals?.();
+  };
+  const onAbort = (): void => stop('signal', 'stopped by signal');
+  // Listen before anything slow starts, and catch a signal that came even earlier.
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  if (opts.signal?.aborted === true) onAbort();
+
   let host: ChildHost | null = null;
   let base = opts.biddersUrl?.replace(/\/+$/, '');
   if (base === undefined && locals.length > 0) {
@@ -64,20 +69,8 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
     return target;
   });
   const infos = leafInfos(leaves);
-
-  const clock = liveClock();
-  let stoppedBy: RunResult['stoppedBy'] = null;
-  let message: string | null = null;
-  let stopArrivals: (() => void) | null = null;
-  const stop = (why: NonNullable<RunResult['stoppedBy']>, text: string): void => {
-    if (stoppedBy !== null) return;
-    stoppedBy = why;
-    message = text;
-    stopArrivals?.();
-  };
   host?.onUnexpectedExit((reason) => stop('host-died', `bidder host ${reason} during the run`));
-  const onAbort = (): void => stop('signal', 'stopped by signal');
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const clock = liveClock();
 
   const m = new Metrics(infos);
   // Checks every auction and outcome as it happens; a run that breaks an invariant fails (exit 3).
@@ -127,6 +120,7 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
   progress.unref();
 
   await new Promise<void>((done) => {
+    if (stoppedBy !== null) return done();
     let next = schedule.next();
     let timer: NodeJS.Timeout | null = null;
     stopArrivals = () => {
@@ -157,10 +151,9 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
   if (stoppedBy === null) await new Promise((r) => setTimeout(r, lateGraceMs(s, locals)));
   clearInterval(progress);
   eld.disable();
-  const end = Math.max(clock.now(), lastArrival);
   const hostStats = await cleanup();
 
-  const measuredSec = Math.max(0, (Math.min(end, lastArrival) - warmupEnd) / 1000);
+  const measuredSec = Math.max(0, (lastArrival - warmupEnd) / 1000);
   const summary = buildSummary(m, {
     scenario: s.name,
     seed: s.seed,

@@ -2,7 +2,8 @@
 // named random streams, the leaves as metrics name them, and the config echoed in summary.json.
 
 import seedrandom from 'seedrandom';
-import type { Rng } from '../bidders/config.js';
+import type { LeafConfig, Rng } from '../bidders/config.js';
+import { latencyQuantile } from '../bidders/latency-models.js';
 import type { ExchangeOptions } from '../exchange/exchange.js';
 import type { LeafInfo } from './metrics.js';
 import type { Leaf } from './scenario-bidders.js';
@@ -47,4 +48,11 @@ export function summaryConfig(s: Scenario, leaves: number): Summary['config'] {
     leaves,
     warmupSec: s.load.warmupSec,
   };
+}
+
+/** How long to wait after the last close for late answers: the slowest leaf's p99.9 past the deadline. */
+export function lateGraceMs(s: Scenario, locals: LeafConfig[]): number {
+  let slowest = 0;
+  for (const c of locals) slowest = Math.max(slowest, latencyQuantile(c.latency, 0.999));
+  return Math.min(2000, Math.max(50, slowest - s.auction.tmaxMs + 20));
 }
