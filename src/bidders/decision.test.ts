@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { NoBidReason } from '../protocol/codes.js';
 import type { BidRequest } from '../protocol/openrtb.js';
 import type { LeafConfig } from './config.js';
-import { createLeaf, leafRng, type Decision, type Leaf } from './decision.js';
+import { createLeaf, leafRng, malformed, type Decision, type Leaf } from './decision.js';
 
 function request(n: number, imps = 1, floor = 0.1): BidRequest {
   return {
@@ -190,5 +190,11 @@ describe('createLeaf', () => {
       kind: 'disconnect',
       delayMs: 12,
     });
+  });
+
+  it('writes a malformed answer that names its request and then stops being JSON', () => {
+    const text = malformed('req-"7"');
+    expect(text.startsWith('{"id":"req-\\"7\\"",')).toBe(true);
+    expect(() => JSON.parse(text) as unknown).toThrow(SyntaxError);
   });
 });

@@ -99,3 +99,8 @@ export function createLeaf(config: LeafConfig, seed: number | string): Leaf {
     },
   };
 }
+
+/** The text of a 'malformed' decision: it names its request, then stops being JSON (as a truncated body would). */
+export function malformed(id: string): string {
+  return `{"id":${JSON.stringify(id)},"seatbid":[{"bid":[{"price":1.0,`;
+}

@@ -9,7 +9,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { bidRequestFrom, isNotice, parseJson } from '../protocol/parse.js';
 import { encodeHistogram, newHistogram, recordMs, type Histogram } from '../protocol/histogram.js';
 import type { LeafConfig } from './config.js';
-import { createLeaf, type Leaf } from './decision.js';
+import { createLeaf, malformed, type Leaf } from './decision.js';
 import { DelayQueue, type DelayedFn } from './delay-queue.js';
 import { HostileLeaf } from './hostile.js';
 
@@ -58,11 +58,6 @@ class ServedLeaf {
     /** Set for a hostile leaf: it gets the sockets and the requests instead of `leaf`. */
     readonly hostile: HostileLeaf | null,
   ) {}
-}
-
-/** A broken answer: it names its request, then stops being JSON (as a truncated body would). */
-export function malformed(id: string): string {
-  return `{"id":${JSON.stringify(id)},"seatbid":[{"bid":[{"price":1.0,`;
 }
 
 /** The socket an answer goes out on, and the leaf that keeps its statistics. */

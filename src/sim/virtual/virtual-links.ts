@@ -5,8 +5,7 @@
 // Notices are counted, not delivered: nothing in a leaf's decision depends on them.
 
 import type { Rng } from '../../bidders/config.js';
-import type { Leaf } from '../../bidders/decision.js';
-import { malformed } from '../../bidders/host.js';
+import { malformed, type Leaf } from '../../bidders/decision.js';
 import type { LeafHostStats } from '../../bidders/host.js';
 import type { Link, LinkHandler } from '../../exchange/link.js';
 import { backoffMs, POOL_DEFAULTS } from '../../exchange/ws-pool.js';
