@@ -97,6 +97,24 @@ describe('exchange over loopback sockets', () => {
     expect(a.outcome?.imps[0]?.clearingPrice).toBe(1);
   });
 
+  it('counts a broken answer that names its request after the close as late, not stray', async () => {
+    let held: (() => void) | null = null;
+    const { exchange, clock, leaf } = await setup({
+      fast: answer(1),
+      slow: (req, ws) => {
+        held = () => send(ws, `{"id":${JSON.stringify(req.id)},"seatbid":[{`);
+      },
+    });
+    const a = exchange.submit(request(), clock.now());
+    await waitFor(() => leaf('fast').onTime === 1 && held !== null, 'the fast answer');
+    clock.advance(100);
+    expect(a.closed).toBe(true);
+    held!();
+    await waitFor(() => leaf('slow').late === 1, 'the late broken answer');
+    expect(leaf('slow').stray).toBe(0);
+    expect(leaf('slow').timedOut).toBe(1);
+  });
+
   it('treats an answer that comes after the deadline, before the timer fired, as late', async () => {
     let held: (() => void) | null = null;
     const { exchange, clock, leaf } = await setup({

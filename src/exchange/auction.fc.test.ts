@@ -13,7 +13,7 @@ const IMP_IDS = ['1', '2', '3'];
 
 const impsArb: fc.Arbitrary<ImpFloor[]> = fc
   .subarray(IMP_IDS, { minLength: 1 })
-  .chain((ids) => fc.tuple(...ids.map((id) => price.map((floor): ImpFloor => ({ id, floor })))));
+  .chain((ids) => fc.tuple(...ids.map((id) => price.map((floor): ImpFloor => ({ id, bidfloor: floor })))));
 
 // Distinct seqs; impid '4' is never offered, so it exercises the unknown-impression path.
 const bidsArb: fc.Arbitrary<AuctionBid[]> = fc
@@ -43,14 +43,14 @@ describe('runAuction properties', () => {
         imps.forEach((imp, k) => {
           const o = out.imps[k]!;
           expect(o.impid).toBe(imp.id);
-          const eligible = bidsFor(bids, imp.id).filter((b) => b.price >= imp.floor);
+          const eligible = bidsFor(bids, imp.id).filter((b) => b.price >= imp.bidfloor);
           if (eligible.length === 0) {
             expect(o).toEqual({ impid: imp.id, winner: -1, clearingPrice: 0 });
             return;
           }
           const w = bids[o.winner]!;
           expect(w.impid).toBe(imp.id);
-          expect(w.price).toBeGreaterThanOrEqual(imp.floor);
+          expect(w.price).toBeGreaterThanOrEqual(imp.bidfloor);
           for (const b of eligible) {
             expect(b.price < w.price || (b.price === w.price && b.seq >= w.seq)).toBe(true);
           }
@@ -67,13 +67,13 @@ describe('runAuction properties', () => {
           const o = out.imps[k]!;
           if (o.winner === -1) return;
           const w = bids[o.winner]!;
-          expect(o.clearingPrice).toBeGreaterThanOrEqual(imp.floor);
+          expect(o.clearingPrice).toBeGreaterThanOrEqual(imp.bidfloor);
           expect(o.clearingPrice).toBeLessThanOrEqual(w.price);
           if (rules.type === 'first-price') {
             expect(o.clearingPrice).toBe(w.price);
           } else {
-            const others = bidsFor(bids, imp.id).filter((b) => b !== w && b.price >= imp.floor);
-            const runnerUp = Math.max(imp.floor, ...others.map((b) => b.price));
+            const others = bidsFor(bids, imp.id).filter((b) => b !== w && b.price >= imp.bidfloor);
+            const runnerUp = Math.max(imp.bidfloor, ...others.map((b) => b.price));
             expect(o.clearingPrice).toBeGreaterThanOrEqual(Math.min(runnerUp, w.price));
             if (rules.increment === 0) expect(o.clearingPrice).toBe(runnerUp);
           }
@@ -100,7 +100,7 @@ describe('runAuction properties', () => {
           const imp = imps[k]!;
           const o = out.imps[k]!;
           expect(out.prices[i]).toBe(o.clearingPrice);
-          if (b.price < imp.floor) expect(reason).toBe(LossReason.BELOW_FLOOR);
+          if (b.price < imp.bidfloor) expect(reason).toBe(LossReason.BELOW_FLOOR);
           else if (i === o.winner) expect(reason).toBe(LossReason.WON);
           else expect(reason).toBe(LossReason.LOST_TO_HIGHER_BID);
         });

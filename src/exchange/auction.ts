@@ -4,9 +4,10 @@
 
 import { LossReason } from '../protocol/codes.js';
 
+/** An impression as the auction needs it: an OpenRTB Imp fits as it is. */
 export interface ImpFloor {
   id: string;
-  floor: number;
+  bidfloor: number;
 }
 
 export interface AuctionBid {
@@ -67,7 +68,7 @@ export function runAuction(
 
   for (const imp of imps) {
     const impid = imp.id;
-    const floor = imp.floor;
+    const floor = imp.bidfloor;
     let winner = -1;
     let winnerPrice = 0;
     let winnerSeq = 0;

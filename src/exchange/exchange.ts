@@ -7,7 +7,7 @@
 import type { BidRequest, BidResponse, Notice } from '../protocol/openrtb.js';
 import { LossReason } from '../protocol/codes.js';
 import { checkBidResponse, NOT_JSON, parseJson, responseId, salvageId, type InvalidReason } from '../protocol/parse.js';
-import { runAuction, type AuctionRules, type ImpFloor } from './auction.js';
+import { runAuction, type AuctionRules } from './auction.js';
 import type { Clock, Timer } from './clock.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import { InFlightAuction } from './in-flight.js';
@@ -70,6 +70,8 @@ export class Exchange implements LinkHandler {
   private links: readonly Link[] = [];
   /** Whether any link sends the serialised request (live links do; virtual ones read the object). */
   private textWanted = true;
+  /** Requests each leaf holds unanswered: a drop of a leaf holding none needs no scan. */
+  private pendingByLeaf = new Int32Array(0);
   private seq = 0;
   private openCount = 0;
   private idleWaiters: Array<() => void> = [];
@@ -88,6 +90,7 @@ export class Exchange implements LinkHandler {
   attach(links: readonly Link[]): void {
     this.links = links;
     this.textWanted = links.some((l) => l.wantsText);
+    this.pendingByLeaf = new Int32Array(links.length);
   }
 
   get inFlight(): number {
@@ -125,6 +128,7 @@ export class Exchange implements LinkHandler {
       if ((links[leaf] as Link).sendRequest(text, request)) {
         states[leaf] = Outcome.PENDING;
         a.pending++;
+        this.pendingByLeaf[leaf]!++;
       } else {
         states[leaf] = Outcome.LOST;
         this.observer.onOutcome(leaf, Outcome.LOST, a, Number.NaN, null);
@@ -172,12 +176,12 @@ export class Exchange implements LinkHandler {
     const now = this.clock.now();
     // Any deadline that has passed while the timer waits for its turn (a burst of answers can hold
     // the loop for milliseconds) closes now, between two messages: this answer's own auction first
-    // of all, so an answer after its deadline is late. The head of the heap is the earliest deadline.
-    const head = this.deadlines.peek();
-    if (head !== undefined && now >= head.deadlineMs) this.onTimer();
+    // of all, so an answer after its deadline is late.
+    this.closeOverdue(now);
     const state = a.states[leaf];
     if (state !== Outcome.PENDING) {
-      this.answerAfterSettled(leaf, a, value, state, now);
+      const late = state === Outcome.TIMED_OUT && checkBidResponse(value, a.request, this.opts.maxPrice) === null;
+      this.answerAfterSettled(leaf, a, state, now, late ? (value as BidResponse) : null, 'duplicate-response');
       return;
     }
     const responseMs = now - a.sentMs;
@@ -215,6 +219,7 @@ export class Exchange implements LinkHandler {
     // Deadlines that passed before the timer fired close first (the leaf timed out there), so no
     // auction is closed "early" by a drop after its deadline.
     this.closeOverdue(now);
+    if (this.pendingByLeaf[leaf] === 0) return;
     for (const a of this.byId.values()) {
       if (a.closed || a.states[leaf] !== Outcome.PENDING) continue;
       this.settle(a, leaf, Outcome.LOST, Number.NaN, null);
@@ -227,6 +232,7 @@ export class Exchange implements LinkHandler {
   private settle(a: InFlightAuction, leaf: number, outcome: OutcomeCode, responseMs: number, reason: InvalidReason | null): void {
     a.states[leaf] = outcome;
     a.pending--;
+    this.pendingByLeaf[leaf]!--;
     this.observer.onOutcome(leaf, outcome, a, responseMs, reason);
   }
 
@@ -237,25 +243,35 @@ export class Exchange implements LinkHandler {
    */
   private invalidMessage(leaf: number, reason: InvalidReason, id: string | undefined): void {
     const a = id === undefined ? undefined : this.byId.get(id);
-    // As in onValue: past the deadline the auction closes first, and this answer comes after it.
-    if (a !== undefined && !a.closed) this.closeOverdue(this.clock.now());
-    if (a === undefined || a.closed || a.states[leaf] !== Outcome.PENDING) {
+    if (a === undefined) {
       this.observer.onStray(leaf, reason);
       return;
     }
     const now = this.clock.now();
+    // As in onValue: past the deadline the auction closes first, and this answer comes after it.
+    this.closeOverdue(now);
+    const state = a.states[leaf];
+    if (state !== Outcome.PENDING) {
+      this.answerAfterSettled(leaf, a, state, now, null, reason);
+      return;
+    }
     this.settle(a, leaf, Outcome.INVALID, now - a.sentMs, reason);
     if (a.pending === 0) this.close(a, now, false);
   }
 
-  private answerAfterSettled(leaf: number, a: InFlightAuction, value: unknown, state: number | undefined, now: number): void {
+  /**
+   * An answer for a request already settled. A timed-out leaf's answer, readable or not, is late
+   * (and a readable one gets its expired loss notices); any other is stray with `reason`, or
+   * unknown-request when the leaf was never asked on this auction.
+   */
+  private answerAfterSettled(leaf: number, a: InFlightAuction, state: number | undefined, now: number, response: BidResponse | null, reason: InvalidReason): void {
     if (state === Outcome.TIMED_OUT) {
       a.states[leaf] = Outcome.LATE;
       this.observer.onLate(leaf, a, now - a.closeMs, now - a.sentMs);
-      if (checkBidResponse(value, a.request, this.opts.maxPrice) === null) this.noticeExpired(leaf, a, value as BidResponse);
+      if (response !== null) this.noticeExpired(leaf, a, response);
     } else {
       const neverAsked = state === Outcome.SKIPPED || state === Outcome.LOST || state === undefined;
-      this.observer.onStray(leaf, neverAsked ? 'unknown-request' : 'duplicate-response');
+      this.observer.onStray(leaf, neverAsked ? 'unknown-request' : reason);
     }
   }
 
@@ -300,6 +316,7 @@ export class Exchange implements LinkHandler {
         if (states[leaf] !== Outcome.PENDING) continue;
         states[leaf] = Outcome.TIMED_OUT;
         a.timedOut++;
+        this.pendingByLeaf[leaf]!--;
         this.observer.onOutcome(leaf, Outcome.TIMED_OUT, a, Number.NaN, null);
       }
       a.pending = 0;
@@ -316,19 +333,14 @@ export class Exchange implements LinkHandler {
   }
 
   private runAndNotify(a: InFlightAuction): void {
-    const imps = a.request.imp;
-    const floors: ImpFloor[] = imps.map((imp) => ({ id: imp.id, floor: imp.bidfloor }));
-    const outcome = runAuction(floors, a.bids, this.rules);
+    const outcome = runAuction(a.request.imp, a.bids, this.rules);
     a.outcome = outcome;
     const id = a.request.id;
+    const { reasons, prices } = outcome;
     for (let i = 0; i < a.bids.length; i++) {
       const bid = a.bids[i]!;
-      const reason = outcome.reasons[i] ?? LossReason.INTERNAL_ERROR;
-      let price = 0;
-      for (const imp of outcome.imps) {
-        if (imp.impid === bid.impid) price = imp.clearingPrice;
-      }
-      const notice: Notice = { notice: reason === LossReason.WON ? 'win' : 'loss', id, impid: bid.impid, bidid: bid.bidId, price, loss: reason };
+      const reason = reasons[i]!;
+      const notice: Notice = { notice: reason === LossReason.WON ? 'win' : 'loss', id, impid: bid.impid, bidid: bid.bidId, price: prices[i]!, loss: reason };
       (this.links[bid.bidder] as Link).sendNotice(notice);
     }
   }

@@ -36,3 +36,31 @@ describe('accountingErrors', () => {
     expect(errors).toContain('bids.sent 3 != (auctions 0 - skipped 0) x leaves 2 = 0');
   });
 });
+
+describe('percentiles', () => {
+  it('are ordered and never above the max, whatever was recorded', async () => {
+    const fc = (await import('fast-check')).default;
+    const { newHistogram, recordMs } = await import('../protocol/histogram.js');
+    const { percentiles } = await import('./summary.js');
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0, max: 10_000, noNaN: true }), { minLength: 1, maxLength: 300 }), (values) => {
+        const h = newHistogram();
+        for (const v of values) recordMs(h, v);
+        const p = percentiles(h);
+        expect(p.p50).toBeLessThanOrEqual(p.p90);
+        expect(p.p90).toBeLessThanOrEqual(p.p99);
+        expect(p.p99).toBeLessThanOrEqual(p.p999);
+        expect(p.p999).toBeLessThanOrEqual(p.max);
+        expect(p.count).toBe(values.length);
+      }),
+    );
+  });
+
+  it('reads a capped latency as the cap, not the top of its bucket', async () => {
+    const { newHistogram, recordMs } = await import('../protocol/histogram.js');
+    const { percentiles } = await import('./summary.js');
+    const h = newHistogram();
+    for (let i = 0; i < 100; i++) recordMs(h, 30);
+    expect(percentiles(h)).toMatchObject({ p50: 30, p99: 30, max: 30 });
+  });
+});

@@ -83,14 +83,11 @@ const ratio = (a: number, b: number): number => (b === 0 ? 0 : round(a / b, 6));
 export function percentiles(h: Histogram): P {
   const ms = (us: number): number => round(us / 1000);
   if (h.totalCount === 0) return { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, count: 0 };
-  return {
-    p50: ms(h.getValueAtPercentile(50)),
-    p90: ms(h.getValueAtPercentile(90)),
-    p99: ms(h.getValueAtPercentile(99)),
-    p999: ms(h.getValueAtPercentile(99.9)),
-    max: ms(h.maxValue),
-    count: h.totalCount,
-  };
+  // A percentile reads as the top of its HdrHistogram bucket, which can lie above the largest value
+  // recorded (a 30 ms cap reading as 30.015); no percentile is reported above the max.
+  const max = h.maxValue;
+  const at = (p: number): number => ms(Math.min(h.getValueAtPercentile(p), max));
+  return { p50: at(50), p90: at(90), p99: at(99), p999: at(99.9), max: ms(max), count: h.totalCount };
 }
 
 function counts(c: LeafCounters): BidCounts {
