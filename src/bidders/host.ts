@@ -97,6 +97,19 @@ function dropLater(p: Pending): void {
   p.ws.terminate();
 }
 
+/** The leaf an upgrade asks for (`/<leaf>?…`, percent-decoded); null when the path does not decode. */
+function requestedLeaf(url: string | undefined): string | null {
+  try {
+    return decodeURIComponent((url ?? '/').split('?')[0]!.slice(1));
+  } catch {
+    return null; // URIError: a malformed escape such as `%E0%A4%A`
+  }
+}
+
+function refuse(socket: Duplex, status: string): void {
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
 export class BidderHost {
   private readonly leaves = new Map<string, ServedLeaf>();
   private readonly opts: HostOptions;
@@ -161,16 +174,14 @@ export class BidderHost {
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const name = decodeURIComponent((req.url ?? '/').split('?')[0]!.slice(1));
-    const served = this.leaves.get(name);
+    // The token first: without it, nothing about the path is looked at or answered.
     if (this.opts.token !== undefined && req.headers.authorization !== `Bearer ${this.opts.token}`) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
+      return refuse(socket, '401 Unauthorized');
     }
-    if (served === undefined) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
+    const name = requestedLeaf(req.url);
+    if (name === null) return refuse(socket, '400 Bad Request');
+    const served = this.leaves.get(name);
+    if (served === undefined) return refuse(socket, '404 Not Found');
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       served.sockets.add(ws);
       ws.on('close', () => served.sockets.delete(ws));
