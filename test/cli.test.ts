@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Summary } from '../src/sim/summary.js';
-import { alive, finish, removeTempDirs, run, start, tempDir, waitForOutput, writeScenario } from './helpers/cli.js';
+import { alive, finish, groupAlive, removeTempDirs, run, start, tempDir, waitForOutput, writeScenario } from './helpers/cli.js';
 
 afterAll(removeTempDirs);
 
@@ -90,23 +90,34 @@ describe('npm run sim', () => {
     expect(existsSync(join(dir, 'typo'))).toBe(false);
   });
 
-  it('on SIGINT stops arrivals, closes what is in flight, writes a partial report, exits 130 and leaves no process', async () => {
+  it('on a terminal Ctrl-C (SIGINT to the process group) closes what is in flight at its deadlines, writes a partial report, exits 130 and leaves no process', async () => {
     const dir = tempDir();
     const out = join(dir, 'out');
     const long = { ...small, load: { rate: 100, durationSec: 30, warmupSec: 0.2 } };
-    const child = start('src/sim/cli.ts', [writeScenario(dir, 'long', long), '--out', out]);
+    // Its own process group, as a shell job: the signal reaches the bidder host child too.
+    const child = start('src/sim/cli.ts', [writeScenario(dir, 'long', long), '--out', out], { detached: true });
     const done = finish(child);
-    await waitForOutput(child, /auctions/);
-    const host = children(child.pid!);
-    expect(host.length).toBe(1);
-    child.kill('SIGINT');
-    const r = await done;
-    expect(r.status).toBe(130);
-    const s = readSummary(out);
-    expect(s.partial).toBe(true);
-    expect(s.auctions.total).toBeGreaterThan(0);
-    expect(s.bids.sent).toBe((s.auctions.total - s.auctions.skipped) * 3);
-    expect(alive(host[0]!)).toBe(false);
+    try {
+      await waitForOutput(child, /auctions/);
+      const host = children(child.pid!);
+      expect(host.length).toBe(1);
+      // The slow leaf (150 ms against an 80 ms deadline) always has requests in flight: they must
+      // time out at their deadlines, not be lost to a host killed by the same Ctrl-C.
+      process.kill(-child.pid!, 'SIGINT');
+      const r = await done;
+      expect(r.status).toBe(130);
+      const s = readSummary(out);
+      expect(s.partial).toBe(true);
+      expect(s.auctions.total).toBeGreaterThan(0);
+      expect(s.bids.sent).toBe((s.auctions.total - s.auctions.skipped) * 3);
+      expect(s.bids.lost).toBe(0);
+      expect(s.bidders['slow-1']!.timedOut).toBe(s.auctions.total - s.auctions.skipped);
+      expect(alive(host[0]!)).toBe(false);
+      expect(groupAlive(child.pid!)).toBe(false);
+    } finally {
+      if (groupAlive(child.pid!)) process.kill(-child.pid!, 'SIGKILL');
+      await done;
+    }
   });
 });
 

@@ -45,3 +45,11 @@ async function onCommand(cmd: HostCommand): Promise<void> {
 
 process.on('message', (msg: HostCommand) => void onCommand(msg));
 process.on('disconnect', () => process.exit(0));
+// A terminal's Ctrl-C (and a kill of the process group) reaches this child too. Under a parent it
+// is the parent's to act on: it stops its arrivals, lets the auctions in flight close at their
+// deadlines (this host still answering), then sends 'stop'; and if the parent dies instead, the IPC
+// channel closes and 'disconnect' above ends this process.
+if (process.send !== undefined) {
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => undefined);
+}

@@ -31,9 +31,19 @@ export function writeScenario(dir: string, name: string, scenario: unknown): str
   return path;
 }
 
+export interface StartOptions {
+  /** Lead a process group of its own, as a shell job does: `process.kill(-pid, sig)` then reaches
+   * the process and every child it starts, as a terminal's Ctrl-C would. */
+  detached?: boolean;
+}
+
 /** Start `node --import tsx <script> ...args` from the project root. */
-export function start(script: string, args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: new URL('../..', import.meta.url).pathname, stdio: ['ignore', 'pipe', 'pipe'] });
+export function start(script: string, args: string[], opts: StartOptions = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: new URL('../..', import.meta.url).pathname,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.detached === true,
+  });
 }
 
 /** Wait for a started process to end (killing it after `timeoutMs`), collecting its output. */
@@ -71,6 +81,16 @@ export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 
     };
     child.stdout?.on('data', onData);
   });
+}
+
+/** Whether any process is left in the process group `pgid`. */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether a process with this pid is still alive. */
