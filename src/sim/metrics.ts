@@ -80,6 +80,12 @@ export class Metrics implements ExchangeObserver {
     this.warmupEndMs = warmupEndMs;
   }
 
+  /**
+   * Whether the warm-up is over, learnt from the first counted auction to arrive (so no clock is
+   * needed). Events that name no auction (strays, drops) count only from then on, like the rest.
+   */
+  private warm = false;
+
   private counted(a: InFlightAuction): boolean {
     return a.arrivalMs >= this.warmupEndMs;
   }
@@ -93,6 +99,7 @@ export class Metrics implements ExchangeObserver {
 
   onScatter(a: InFlightAuction, sent: number): void {
     if (!this.counted(a)) return;
+    this.warm = true;
     const states = a.states;
     for (let leaf = 0; leaf < states.length; leaf++) this.leaves[leaf]!.sent++;
     this.bucket(a).sent += sent;
@@ -131,21 +138,25 @@ export class Metrics implements ExchangeObserver {
   }
 
   onStray(leaf: number, reason: InvalidReason): void {
+    if (!this.warm) return;
     const c = this.leaves[leaf]!;
     c.stray++;
     c.invalidReasons.set(reason, (c.invalidReasons.get(reason) ?? 0) + 1);
   }
 
   onSkipped(a: InFlightAuction): void {
-    if (this.counted(a)) this.skippedAuctions++;
+    if (!this.counted(a)) return;
+    this.warm = true;
+    this.skippedAuctions++;
   }
 
   onLink(leaf: number, up: boolean): void {
-    if (!up) this.leaves[leaf]!.drops++;
+    if (!up && this.warm) this.leaves[leaf]!.drops++;
   }
 
   /** The exchange dropped the leaf itself: counted with the reason, beside the invalid answers. */
   onDropped(leaf: number, reason: InvalidReason): void {
+    if (!this.warm) return;
     const c = this.leaves[leaf]!;
     c.invalidReasons.set(reason, (c.invalidReasons.get(reason) ?? 0) + 1);
   }
