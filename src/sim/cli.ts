@@ -125,4 +125,5 @@ async function main(): Promise<void> {
   process.exit(summary.thresholds.some((t) => !t.pass) ? 1 : 0);
 }
 
-void main();
+// Anything that escapes (a report that cannot be written, say) is a failed run: 3, with the reason.
+main().catch((err: unknown) => fail(3, `run failed: ${err instanceof Error ? err.message : String(err)}`));

@@ -83,8 +83,8 @@ function main(): void {
     process.stdout.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
   };
 
-  runCells(built.cells, n, progress).then(
-    (runs: CellRun[]) => {
+  runCells(built.cells, n, progress)
+    .then((runs: CellRun[]) => {
       if (tty) process.stdout.write('\r\x1b[K');
       const broken = runs.filter((r) => r.errors.length > 0);
       if (broken.length > 0) {
@@ -106,9 +106,9 @@ function main(): void {
       process.stdout.write(rec.found ? `RECOMMENDATION: cell ${rec.index}: ${rec.reason}\n` : `NO RECOMMENDATION: ${rec.reason}\n`);
       process.stdout.write(`report: ${dir}\n`);
       process.exit(rec.found ? 0 : 1);
-    },
-    (err: unknown) => fail(3, `sweep failed: ${err instanceof Error ? err.message : String(err)}`),
-  );
+    })
+    // A failure while writing the report is a failed sweep too (3), never an unhandled rejection.
+    .catch((err: unknown) => fail(3, `sweep failed: ${err instanceof Error ? err.message : String(err)}`));
 }
 
 main();
