@@ -24,6 +24,8 @@ export class LeafCounters {
   lost = 0;
   late = 0;
   wins = 0;
+  /** Bids placed (one per impression bid on) that were taken into an auction. */
+  bids = 0;
   /** Sum of the clearing CPMs of impressions won. */
   spendCpm = 0;
   /** Messages that answered no request (unknown id, duplicates, unattributable garbage). */
@@ -175,6 +177,8 @@ export class Metrics implements ExchangeObserver {
     this.impressions += a.request.imp.length;
     const outcome = a.outcome;
     if (outcome === null) return;
+    const leaves = this.leaves;
+    for (const bid of a.bids) leaves[bid.bidder]!.bids++;
     let sold = 0;
     for (const imp of outcome.imps) {
       if (imp.winner < 0) continue;

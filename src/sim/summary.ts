@@ -27,7 +27,10 @@ export interface BidCounts {
 
 export interface LeafSummary extends BidCounts {
   group: string;
+  /** Bids placed on time (one per impression bid on). */
+  bids: number;
   wins: number;
+  /** wins / bids: the share of its bids the leaf won. */
   winRate: number;
   timeoutRate: number;
   /** Sum of clearing prices of impressions won, in currency (CPM / 1000). */
@@ -129,8 +132,9 @@ export function buildSummary(m: Metrics, input: SummaryInput): Summary {
     bidders[c.info.name] = {
       group: c.info.group,
       ...bc,
+      bids: c.bids,
       wins: c.wins,
-      winRate: ratio(c.wins, c.sent),
+      winRate: ratio(c.wins, c.bids),
       timeoutRate: ratio(c.timedOut, c.sent),
       spend: round(c.spendCpm / 1000, 6),
       stray: c.stray,

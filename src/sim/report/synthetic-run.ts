@@ -86,6 +86,7 @@ export function syntheticRun(opts: SyntheticOptions = {}): RunResult {
     b.timedOut += timedOut;
     b.latencySumMs += latency;
     b.maxLatencyMs = Math.max(b.maxLatencyMs, latency);
+    for (const i of onTime) m.leaves[i]!.bids++;
     if (onTime.length > 0) {
       const winner = m.leaves[onTime[Math.floor(rng() * onTime.length)]!]!;
       const price = 0.5 + rng() * 2.5;
