@@ -1,6 +1,7 @@
 // Entry point of a bidder host run as a child process of the simulator (so that the leaves' timers
 // never share an event loop with the exchange's deadlines). Driven over Node's IPC channel:
 //   parent → { type: 'start', leaves, seed, options }   child → { type: 'ready', port }
+//   parent → { type: 'mark' }                           (the warm-up is over: statistics start afresh)
 //   parent → { type: 'stop' }                           child → { type: 'stats', leaves }, then exits
 // The child also exits when the parent goes away (IPC disconnect), so no process is left behind.
 
@@ -9,6 +10,7 @@ import { BidderHost, type HostOptions, type LeafHostStats } from './host.js';
 
 export type HostCommand =
   | { type: 'start'; leaves: LeafConfig[]; seed: number | string; options: Partial<HostOptions> }
+  | { type: 'mark' }
   | { type: 'stop' };
 
 export type HostReply =
@@ -31,6 +33,8 @@ async function onCommand(cmd: HostCommand): Promise<void> {
       host = new BidderHost(cmd.leaves, cmd.seed, cmd.options);
       const port = await host.listen();
       await reply({ type: 'ready', port });
+    } else if (cmd.type === 'mark') {
+      host?.mark();
     } else if (cmd.type === 'stop') {
       const stats = host?.stats() ?? [];
       await host?.close();

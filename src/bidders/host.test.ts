@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
+import { decodeHistogram } from '../protocol/histogram.js';
 import type { BidRequest } from '../protocol/openrtb.js';
 import type { LeafConfig } from './config.js';
 import { BidderHost } from './host.js';
@@ -38,25 +39,41 @@ function upgradeStatusLine(port: number, path: string, headers: Record<string, s
   });
 }
 
-/** Opens a leaf, sends one request, resolves with the id the answer names; closes the socket. */
-function answerId(url: string, id: string, headers: Record<string, string> = {}): Promise<string> {
-  return new Promise((done, fail) => {
-    const ws = new WebSocket(url, { headers });
-    const timer = setTimeout(() => {
-      ws.terminate();
-      fail(new Error(`no answer from ${url}`));
-    }, 5000);
-    ws.on('open', () => ws.send(JSON.stringify(request(id))));
-    ws.on('message', (data: WebSocket.RawData) => {
-      clearTimeout(timer);
-      ws.terminate();
-      done((JSON.parse(data.toString()) as { id: string }).id);
-    });
-    ws.on('error', (err) => {
-      clearTimeout(timer);
-      fail(err);
-    });
+/** An open connection to one leaf. */
+async function dial(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+  const ws = new WebSocket(url, { headers });
+  await new Promise<void>((done, fail) => {
+    ws.once('open', () => done());
+    ws.once('error', fail);
   });
+  return ws;
+}
+
+/** Sends one request per id and resolves with the ids the answers name, in arrival order. */
+function exchange(ws: WebSocket, ids: string[]): Promise<string[]> {
+  return new Promise((done, fail) => {
+    const got: string[] = [];
+    const timer = setTimeout(() => fail(new Error(`${got.length} of ${ids.length} answers`)), 5000);
+    const onMessage = (data: WebSocket.RawData): void => {
+      got.push((JSON.parse(data.toString()) as { id: string }).id);
+      if (got.length < ids.length) return;
+      clearTimeout(timer);
+      ws.off('message', onMessage);
+      done(got);
+    };
+    ws.on('message', onMessage);
+    for (const id of ids) ws.send(JSON.stringify(request(id)));
+  });
+}
+
+/** Opens a leaf, sends one request, resolves with the id the answer names; closes the socket. */
+async function answerId(url: string, id: string, headers: Record<string, string> = {}): Promise<string> {
+  const ws = await dial(url, headers);
+  try {
+    return (await exchange(ws, [id]))[0]!;
+  } finally {
+    ws.terminate();
+  }
 }
 
 describe('BidderHost', () => {
@@ -83,5 +100,21 @@ describe('BidderHost', () => {
     expect(await upgradeStatusLine(port, '/%E0%A4%A')).toBe('HTTP/1.1 401 Unauthorized');
     expect(await upgradeStatusLine(port, '/%E0%A4%A', { authorization: 'Bearer s3cret' })).toBe('HTTP/1.1 400 Bad Request');
     expect(await answerId(`ws://127.0.0.1:${port}/dsp-1`, 'r-2', { authorization: 'Bearer s3cret' })).toBe('r-2');
+  });
+
+  it('mark() starts the statistics afresh, as the runner asks when its warm-up ends', async () => {
+    const { host, port } = await listening();
+    const ws = await dial(`ws://127.0.0.1:${port}/dsp-1`);
+    try {
+      expect(await exchange(ws, ['w-1', 'w-2', 'w-3'])).toEqual(['w-1', 'w-2', 'w-3']);
+      host.mark();
+      expect(await exchange(ws, ['m-1', 'm-2'])).toEqual(['m-1', 'm-2']);
+    } finally {
+      ws.terminate();
+    }
+    const [stats] = host.stats();
+    expect(stats!.requests).toBe(2);
+    expect(decodeHistogram(stats!.delays).totalCount).toBe(2);
+    expect(decodeHistogram(stats!.lateness!).totalCount).toBe(2);
   });
 });

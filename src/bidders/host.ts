@@ -58,6 +58,16 @@ class ServedLeaf {
     /** Set for a hostile leaf: it gets the sockets and the requests instead of `leaf`. */
     readonly hostile: HostileLeaf | null,
   ) {}
+
+  /** Forget what was counted so far (the decisions' random stream goes on untouched). */
+  resetStats(): void {
+    this.requests = 0;
+    this.wins = 0;
+    this.losses = 0;
+    this.badRequests = 0;
+    this.delays.reset();
+    this.lateness.reset();
+  }
 }
 
 /** The socket an answer goes out on, and the leaf that keeps its statistics. */
@@ -161,6 +171,15 @@ export class BidderHost {
       delays: encodeHistogram(s.delays),
       lateness: encodeHistogram(s.lateness),
     }));
+  }
+
+  /**
+   * Start the statistics afresh: the runner calls this when its warm-up ends, so that what stats()
+   * reports covers the same stretch as the exchange's measurements. Answers already waiting in the
+   * queue still count against the leaf's lateness when they go out.
+   */
+  mark(): void {
+    for (const s of this.leaves.values()) s.resetStats();
   }
 
   /** Stop answering, close every connection and the server. */

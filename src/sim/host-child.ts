@@ -10,6 +10,8 @@ import type { HostOptions, LeafHostStats } from '../bidders/host.js';
 export interface ChildHost {
   port: number;
   pid: number;
+  /** Tell the host the warm-up is over: the stats it reports start afresh. */
+  mark(): void;
   /** Ask the host to stop; resolves with its stats (empty if it had already died). */
   stop(timeoutMs?: number): Promise<LeafHostStats[]>;
   /** Called once if the child exits before stop() was asked. */
@@ -59,6 +61,9 @@ export function startChildHost(leaves: LeafConfig[], seed: number | string, opti
       resolve({
         port: msg.port,
         pid: child.pid ?? -1,
+        mark() {
+          send({ type: 'mark' });
+        },
         onUnexpectedExit(cb) {
           exitCb = cb;
           if (exitReason !== null && !stopping) cb(exitReason);

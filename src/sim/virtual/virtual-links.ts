@@ -34,7 +34,7 @@ export class VirtualLink implements Link, EventTarget {
   /** Connections made after the first. */
   reconnects = 0;
   /** The delays the leaf applied, as the bidder host keeps them. */
-  private readonly delays = new HistogramRecorder();
+  private delays = new HistogramRecorder();
 
   constructor(
     private readonly index: number,
@@ -106,6 +106,14 @@ export class VirtualLink implements Link, EventTarget {
         this.handler.onUp(this.index);
         return;
     }
+  }
+
+  /** The warm-up is over: the host's statistics start afresh, as BidderHost.mark() does live. */
+  mark(): void {
+    this.requests = 0;
+    this.wins = 0;
+    this.losses = 0;
+    this.delays = new HistogramRecorder();
   }
 
   stats(): LeafHostStats {

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { decodeHistogram } from '../../protocol/histogram.js';
 import { validateScenario, type Scenario } from '../scenario.js';
 import { accountingErrors, type Summary } from '../summary.js';
 import { runVirtual } from './virtual-runner.js';
@@ -73,5 +74,20 @@ describe('runVirtual', () => {
     expect(summary.groups.fast!.lost).toBe(0);
     expect(hostStats.map((h) => h.name)).toEqual(['fast-1', 'fast-2', 'fast-3', 'flaky-1', 'flaky-2']);
     expect(hostStats.every((h) => h.requests > 0 && h.wins > 0)).toBe(true);
+  });
+
+  it("leaves the warm-up out of the leaves' own statistics, as out of the exchange's", () => {
+    const s = scenario({
+      seed: 5,
+      load: { arrival: 'poisson', rate: 300, durationSec: 3, warmupSec: 2 },
+      bidders: [{ name: 'dsp', count: 2, latency: { model: 'lognormal', medianMs: 10, p99Ms: 30 } }],
+    });
+    const { summary, hostStats } = runVirtual(s);
+    for (const h of hostStats) {
+      const sent = summary.bidders[h.name]!.sent;
+      expect(sent).toBeGreaterThan(200);
+      expect(h.requests).toBe(sent);
+      expect(decodeHistogram(h.delays).totalCount).toBe(sent);
+    }
   });
 });

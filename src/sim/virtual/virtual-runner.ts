@@ -83,11 +83,17 @@ export function runVirtual(s: Scenario, opts: VirtualOptions = {}): RunResult {
   // the same time as an arrival run first (any fixed rule would do; this one is stated).
   let next = schedule.next();
   let lastArrival = origin;
+  let marked = false;
   while (next !== null) {
     const at = origin + next;
     while (queue.peekTime() <= at) queue.step();
     queue.now = at;
     lastArrival = at;
+    if (!marked && at >= warmupEnd) {
+      // As the live runner tells its host: the leaves' own statistics leave out the warm-up.
+      for (const l of links) l.mark();
+      marked = true;
+    }
     exchange.submit(makeRequest(nextId()), at);
     next = schedule.next();
     if (opts.onProgress !== undefined && at >= nextProgress) {
