@@ -41,12 +41,16 @@ describe('live and virtual agree', () => {
     const virtual = runVirtual(scenario('virtual')).summary;
     expect(live.auctions.total).toBe(virtual.auctions.total);
     const n = virtual.bids.sent;
-    expect(live.bids.sent).toBe(n);
+    // A live auction the loaded exchange reached too late to call anyone is skipped, not sent.
+    expect(live.bids.sent + live.auctions.skipped * 4).toBe(n);
+    // What live may add: the fixed overhead, plus however long this run's own event loop stalled
+    // (measured, so a busy CI machine widens the bound by what it actually cost, no more).
+    const overhead = OVERHEAD_MS + live.latency.eventLoopDelay.p99;
 
     // A request can time out in one run and not the other only if its delay falls within the
     // overhead of the threshold tmax - 2 x network: the model's mass there, plus 4 SE of that count.
     const threshold = TMAX_MS - 2 * NETWORK_MS;
-    const w = latencyCdf(LATENCY, threshold) - latencyCdf(LATENCY, threshold - OVERHEAD_MS);
+    const w = latencyCdf(LATENCY, threshold) - latencyCdf(LATENCY, threshold - overhead);
     const timeoutTol = w + 4 * Math.sqrt((w * (1 - w)) / n) + 1 / n;
     // Latency quantiles: live is later by at most the overhead (its deadline timer spins to be on
     // time, so the capped p99 moves by the overshoot alone), and never earlier than virtual by more
@@ -57,13 +61,13 @@ describe('live and virtual agree', () => {
       `live vs virtual (n ${n} requests, ${virtual.auctions.total} auctions): ` +
       `timeout ${live.rates.timeout.toFixed(4)} vs ${virtual.rates.timeout.toFixed(4)} (tol ±${timeoutTol.toFixed(4)}), ` +
       `p50 ${live.latency.auction.p50.toFixed(2)} vs ${virtual.latency.auction.p50.toFixed(2)} ms, ` +
-      `p99 ${live.latency.auction.p99.toFixed(2)} vs ${virtual.latency.auction.p99.toFixed(2)} ms (live may be up to ${OVERHEAD_MS} ms later)`;
+      `p99 ${live.latency.auction.p99.toFixed(2)} vs ${virtual.latency.auction.p99.toFixed(2)} ms (live may be up to ${overhead.toFixed(2)} ms later)`;
     console.log(figures);
     expect(Math.abs(live.rates.timeout - virtual.rates.timeout)).toBeLessThanOrEqual(timeoutTol);
     const early = 2 * NETWORK_MS + 0.1;
     expect(d50).toBeGreaterThanOrEqual(-early);
-    expect(d50).toBeLessThanOrEqual(OVERHEAD_MS);
+    expect(d50).toBeLessThanOrEqual(overhead);
     expect(d99).toBeGreaterThanOrEqual(-early);
-    expect(d99).toBeLessThanOrEqual(OVERHEAD_MS);
+    expect(d99).toBeLessThanOrEqual(overhead);
   }, 20_000);
 });
