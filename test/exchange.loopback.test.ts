@@ -190,6 +190,13 @@ describe('exchange over loopback sockets', () => {
     expect(leaf('noisy').invalidReasons.get('not-json')).toBe(1);
   });
 
+  it('counts an empty frame as stray with its own reason', async () => {
+    const { exchange, clock, leaf } = await setup({ good: answer(1), mute: (_req, ws) => ws.send('') });
+    exchange.submit(request(), clock.now());
+    await waitFor(() => leaf('mute').stray === 1 && leaf('good').onTime === 1, 'the empty frame');
+    expect(leaf('mute').invalidReasons.get('empty-response')).toBe(1);
+  });
+
   it('refuses an invalid bid (unknown impid) without touching the other leaves', async () => {
     const { exchange, clock, leaf } = await setup({
       good: answer(1),

@@ -157,6 +157,10 @@ export class Exchange implements LinkHandler {
   // ---- LinkHandler: the per-message path ----
 
   onText(leaf: number, text: string): void {
+    if (text.length === 0) {
+      this.invalidMessage(leaf, 'empty-response', undefined);
+      return;
+    }
     const value = parseJson(text);
     if (value === NOT_JSON) this.invalidMessage(leaf, 'not-json', salvageId(text));
     else this.onValue(leaf, value);

@@ -1,6 +1,6 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { arrivalSchedule, expectedArrivals, inWarmup } from './arrivals.js';
+import { arrivalSchedule } from './arrivals.js';
 import type { LoadSpec } from './scenario-schema.js';
 
 function load(over: Partial<LoadSpec>): LoadSpec {
@@ -91,18 +91,5 @@ describe('ending', () => {
   it('runs on without a duration or a count', () => {
     const schedule = arrivalSchedule(load({ durationSec: null, rate: 1e6 }), seedrandom('e'));
     for (let i = 0; i < 10_000; i++) expect(schedule.next()).not.toBeNull();
-  });
-});
-
-describe('helpers', () => {
-  it('expectedArrivals uses the count or rate × duration', () => {
-    expect(expectedArrivals(load({ rate: 200, durationSec: 5 }))).toBe(1000);
-    expect(expectedArrivals(load({ durationSec: null, auctions: 42 }))).toBe(42);
-  });
-
-  it('inWarmup marks arrivals before warmupSec', () => {
-    const l = load({ warmupSec: 1 });
-    expect(inWarmup(l, 999.9)).toBe(true);
-    expect(inWarmup(l, 1000)).toBe(false);
   });
 });

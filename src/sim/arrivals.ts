@@ -45,14 +45,3 @@ export function arrivalSchedule(load: LoadSpec, rng: () => number): ArrivalSched
     },
   };
 }
-
-/** How many arrivals the run should have on average: for progress and for sizing, not for control. */
-export function expectedArrivals(load: LoadSpec): number {
-  if (load.auctions !== null) return load.auctions;
-  return load.durationSec === null ? Infinity : load.rate * load.durationSec;
-}
-
-/** Whether an arrival scheduled at `atMs` is warmup, run but left out of the statistics. */
-export function inWarmup(load: LoadSpec, atMs: number): boolean {
-  return atMs < load.warmupSec * 1000;
-}
