@@ -28,6 +28,8 @@ export class VirtualLink implements Link, EventTarget {
   /** Bumped on every drop: events sent over an earlier connection die with it. */
   private epoch = 0;
   private attempt = 0;
+  /** When the current connection came up (the first at time 0). */
+  private upSince = 0;
   requests = 0;
   wins = 0;
   losses = 0;
@@ -94,14 +96,17 @@ export class VirtualLink implements Link, EventTarget {
         this.up = false;
         this.epoch++;
         this.handler.onDown(this.index);
-        // As the pool does: redial after a jittered backoff; the handshake costs a round trip.
+        // As the pool does: redial after a jittered backoff, which starts over only when the
+        // connection had stayed up `stableMs` (a leaf that drops at once backs off further each
+        // time); the handshake costs a round trip.
+        if (this.queue.now - this.upSince >= POOL_DEFAULTS.stableMs) this.attempt = 0;
         const wait = backoffMs(this.attempt++, POOL_DEFAULTS, this.backoffRng) + this.network() + this.network();
         this.queue.schedule(this.queue.now + wait, this, this.epoch, REDIAL, null);
         return;
       }
       case REDIAL:
         this.up = true;
-        this.attempt = 0;
+        this.upSince = this.queue.now;
         this.reconnects++;
         this.handler.onUp(this.index);
         return;

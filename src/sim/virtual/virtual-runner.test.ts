@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { POOL_DEFAULTS } from '../../exchange/ws-pool.js';
 import { decodeHistogram } from '../../protocol/histogram.js';
 import { validateScenario, type Scenario } from '../scenario.js';
 import { accountingErrors, type Summary } from '../summary.js';
@@ -89,5 +90,33 @@ describe('runVirtual', () => {
       expect(h.requests).toBe(sent);
       expect(decodeHistogram(h.delays).totalCount).toBe(sent);
     }
+  });
+
+  it('redials a leaf that drops at once with growing backoff, and starts over after a stable connection', () => {
+    const s = scenario({
+      seed: 9,
+      load: { arrival: 'constant', rate: 200, durationSec: 60, warmupSec: 0 },
+      bidders: [
+        // Drops on every request it gets: 5 ms after it comes back up.
+        { name: 'dropper', latency: { model: 'constant', ms: 1 }, faults: { timeout: 0, malformed: 0, disconnect: 1 } },
+        // Drops about every 5 s, each time after far longer than stableMs up.
+        { name: 'rare', latency: { model: 'constant', ms: 1 }, faults: { timeout: 0, malformed: 0, disconnect: 0.001 } },
+      ],
+    });
+    const { summary } = runVirtual(s);
+    const { initialBackoffMs, maxBackoffMs } = POOL_DEFAULTS;
+    // Restarting from the first backoff every time would redial about every 0.75 x 50 ms + 5 ms:
+    // over a thousand times a minute. Doubling to the 5 s cap (at least 2.5 s with jitter) allows
+    // the few short waits on the way up, then one redial per 2.5 s at most.
+    const climb = Math.ceil(Math.log2(maxBackoffMs / initialBackoffMs)) + 1;
+    const dropper = summary.bidders['dropper-1']!;
+    expect(dropper.drops).toBeGreaterThan(climb);
+    expect(dropper.drops).toBeLessThanOrEqual(climb + 60_000 / (maxBackoffMs / 2) + 1);
+    // A drop after a stable connection waits about the first backoff again (some drops come less
+    // than stableMs apart and wait longer): tens of requests lost per drop at 200/s, not the 500 to
+    // 1000 of a wait that had kept growing to the cap.
+    const rare = summary.bidders['rare-1']!;
+    expect(rare.drops).toBeGreaterThan(3);
+    expect(rare.lost / rare.drops).toBeLessThan(100);
   });
 });
