@@ -18,11 +18,28 @@ describe('DelayQueue', () => {
     const record = (a: string, dueMs: number): void => {
       seen.push([a, performance.now() - start - dueMs]);
     };
-    q.after(12, record, 'c', 12);
+    // The wait ends when the last entry due runs; the timeout only bounds a queue that never runs it.
+    let bound: NodeJS.Timeout | undefined;
+    const lastRan = new Promise<void>((resolve, reject) => {
+      bound = setTimeout(() => reject(new Error(`the 12 ms entry had not run after 2 s (ran: ${seen.map((s) => s[0]).join(', ')})`)), 2000);
+      q.after(
+        12,
+        (a, dueMs) => {
+          record(a, dueMs);
+          resolve();
+        },
+        'c',
+        12,
+      );
+    });
     q.after(3, record, 'a', 3);
     q.after(7, record, 'b1', 7);
     q.after(7, record, 'b2', 7);
-    await new Promise((r) => setTimeout(r, 40));
+    try {
+      await lastRan;
+    } finally {
+      clearTimeout(bound);
+    }
     expect(seen.map((s) => s[0])).toEqual(['a', 'b1', 'b2', 'c']);
     for (const [, early] of seen) expect(early).toBeGreaterThanOrEqual(0);
     q.close();
