@@ -41,7 +41,11 @@ export interface LeafHostStats {
   badRequests: number;
   /** Compressed base64 HdrHistogram (µs) of the delays applied to answers. */
   delays: string;
-  /** Compressed base64 HdrHistogram (µs) of how late the host's timer sent each delayed answer. */
+  /**
+   * Compressed base64 HdrHistogram (µs) of how late the host's timer sent each delayed answer. The
+   * reports leave it out (the gap between host delays and response times shows it, with the rest);
+   * bench/ reads it to tell the host's timers apart from the exchange's overhead.
+   */
   lateness?: string;
 }
 
