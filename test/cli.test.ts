@@ -66,6 +66,12 @@ describe('npm run sim', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('takes a negative flag value and lets the scenario validator name it (not parseArgs\' "ambiguous")', async () => {
+    const r = await run('src/sim/cli.ts', ['--duration', '-1']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('load.durationSec: must be a positive number (got -1)');
+  });
+
   it('refuses a report folder it cannot make before running anything (exit 2), instead of hanging', async () => {
     const r = await run('src/sim/cli.ts', ['--mode', 'virtual', '--out', '/proc/rtb-sim-nope'], 15_000);
     expect(r.status).toBe(2);

@@ -5,7 +5,7 @@
 
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import { suggest, type Issue } from './issues.js';
+import { checkKeys, integerIn, isRecord, readEnum, readField, readNumber, shown, type Issue } from './issues.js';
 import type { BidRequest } from '../protocol/openrtb.js';
 
 /**
@@ -68,44 +68,20 @@ const PRICE_TOKEN = /^(?:-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|-?NaN|-?Infinity
 const MAX_BYTES = 64 * 1024 * 1024;
 const MAX_RATE = 100_000;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function shown(value: unknown): string {
-  const text = typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
 /** Issues with a hostile spec at `path`, each at its field's own path, with a did-you-mean for near misses. */
 export function validateHostileSpec(value: unknown, path: string): Issue[] {
   const issues: Issue[] = [];
   if (!isRecord(value)) return [{ path, message: `must be an object such as { "mode": "flood" } (got ${shown(value)})` }];
-  for (const key of Object.keys(value)) {
-    if ((HOSTILE_KEYS as readonly string[]).includes(key)) continue;
-    const guess = suggest(key, HOSTILE_KEYS);
-    issues.push({ path: `${path}.${key}`, message: `unknown key (${guess !== undefined ? `did you mean "${guess}"?` : `expected one of ${HOSTILE_KEYS.join(', ')}`})` });
-  }
-  if (typeof value.mode !== 'string' || !(HOSTILE_MODES as readonly string[]).includes(value.mode)) {
-    const guess = typeof value.mode === 'string' ? suggest(value.mode, HOSTILE_MODES) : undefined;
-    const hint = guess !== undefined ? `; did you mean "${guess}"?` : '';
-    issues.push({ path: `${path}.mode`, message: `must be one of ${HOSTILE_MODES.join(', ')} (got ${shown(value.mode)}${hint})` });
-  }
-  const { priceText, currency, bytes, rate, after } = value;
-  if (priceText !== undefined && !(typeof priceText === 'string' && PRICE_TOKEN.test(priceText))) {
-    issues.push({ path: `${path}.priceText`, message: `must be a number token, NaN, Infinity or a short quoted string (got ${shown(priceText)})` });
-  }
-  if (currency !== undefined && !(typeof currency === 'string' && /^[A-Za-z]{0,8}$/.test(currency))) {
-    issues.push({ path: `${path}.currency`, message: `must be up to 8 letters (got ${shown(currency)})` });
-  }
-  const integer = (v: unknown, key: string, min: number, max: number): void => {
-    if (v !== undefined && !(typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max)) {
-      issues.push({ path: `${path}.${key}`, message: `must be an integer from ${min} to ${max} (got ${shown(v)})` });
-    }
-  };
-  integer(bytes, 'bytes', 1, MAX_BYTES);
-  integer(rate, 'rate', 1, MAX_RATE);
-  integer(after, 'after', 0, Number.MAX_SAFE_INTEGER);
+  checkKeys(value, HOSTILE_KEYS, path, issues);
+  readEnum(value, 'mode', HOSTILE_MODES, undefined, path, issues);
+  const priceToken = (v: unknown): v is string => typeof v === 'string' && PRICE_TOKEN.test(v);
+  const currency = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z]{0,8}$/.test(v);
+  const d = HOSTILE_DEFAULTS;
+  readField(value, 'priceText', priceToken, 'a number token, NaN, Infinity or a short quoted string', d.priceText, path, issues);
+  readField(value, 'currency', currency, 'up to 8 letters', d.currency, path, issues);
+  readNumber(value, 'bytes', integerIn(1, MAX_BYTES), d.bytes, path, issues);
+  readNumber(value, 'rate', integerIn(1, MAX_RATE), d.rate, path, issues);
+  readNumber(value, 'after', integerIn(0, Number.MAX_SAFE_INTEGER), d.after, path, issues);
   return issues;
 }
 

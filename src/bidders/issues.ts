@@ -1,6 +1,11 @@
 // Validation issues: what a validator reports (a path into the input and what was expected there),
-// plus the small field checks the model validators share. The scenario loader in src/sim reuses them
-// so every message in a scenario error reads the same way.
+// plus the field readers every validator uses, the model validators here and the scenario loader in
+// src/sim alike, so one error list reads in one style:
+//   `<path>: must be <what was expected> (got <the value>)`, `<path>: is required`,
+//   `<path>: unknown key (did you mean "x"?)`, `<path>: must be one of a, b (got "c"; did you mean "a"?)`.
+// Each reader checks one value, pushes an Issue naming its path, and returns the value, or undefined
+// when it was wrong so that later cross-checks (p99Ms > medianMs) skip rather than pile a second
+// message onto the first.
 
 /** One problem with the input: `path` names the field (`bidders[1].latency.p99Ms`). */
 export interface Issue {
@@ -50,89 +55,146 @@ export function suggest(name: string, candidates: readonly string[]): string | u
   return best;
 }
 
-/** A short rendering of a bad value for messages: strings quoted, objects by kind. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'object') return 'an object';
-  return String(value);
+/** A value as the "(got …)" of a message: JSON, cut short so a huge value stays one line. */
+export function shown(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  // JSON would print NaN and Infinity (from a command-line flag) as null.
+  if (typeof value === 'number') return String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
+export type Raw = Record<string, unknown>;
+
+export function isRecord(value: unknown): value is Raw {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** One issue per key of `obj` not in `allowed`, at the key's own path, with a did-you-mean. */
-export function unknownKeyIssues(obj: Record<string, unknown>, allowed: readonly string[], path: string): Issue[] {
-  const issues: Issue[] = [];
+/** An Issue per key of `obj` not in `known`, at the key's own path, with a did-you-mean when one is close. */
+export function checkKeys(obj: Raw, known: readonly string[], path: string, issues: Issue[]): void {
   for (const key of Object.keys(obj)) {
-    if (allowed.includes(key)) continue;
-    const hint = suggest(key, allowed);
-    issues.push({ path: joinPath(path, key), message: `unknown key${hint === undefined ? '' : ` (did you mean "${hint}"?)`}` });
+    if (known.includes(key)) continue;
+    const guess = suggest(key, known);
+    const hint = guess !== undefined ? `did you mean "${guess}"?` : `expected one of ${known.join(', ')}`;
+    issues.push({ path: joinPath(path, key), message: `unknown key (${hint})` });
   }
-  return issues;
 }
 
-/** The lower bound a number field must respect: `> min` (exclusive) or `>= min`. */
-export interface Bound {
-  min: number;
-  exclusive: boolean;
+/** The object at `key`, {} when absent (so its defaults apply), undefined with an Issue otherwise. */
+export function readObject(obj: Raw, key: string, path: string, issues: Issue[]): Raw | undefined {
+  const value = obj[key];
+  if (value === undefined) return {};
+  if (isRecord(value)) return value;
+  issues.push({ path: joinPath(path, key), message: `must be an object (got ${shown(value)})` });
+  return undefined;
 }
-
-export const POSITIVE: Bound = { min: 0, exclusive: true };
-export const NON_NEGATIVE: Bound = { min: 0, exclusive: false };
 
 /**
- * Checks that `obj[key]` is present, a finite number and within `bound`; pushes an issue otherwise.
- * Returns the number when it is valid, so callers can go on to check relations between fields.
+ * The core of every reader: the value at `key` when `valid` accepts it. When absent: `fallback`, or,
+ * with no fallback, an `is required` Issue. Otherwise an Issue `must be <expected> (got <value><hint>)`
+ * and undefined, so every reader's message has the same form.
  */
-export function checkNumber(
-  obj: Record<string, unknown>,
+export function readField<T>(
+  obj: Raw,
   key: string,
+  valid: (value: unknown) => value is T,
+  expected: string,
+  fallback: T | undefined,
   path: string,
-  bound: Bound,
   issues: Issue[],
-): number | undefined {
-  const at = joinPath(path, key);
+  hint = '',
+): T | undefined {
   const value = obj[key];
   if (value === undefined) {
-    issues.push({ path: at, message: 'is required' });
-    return undefined;
+    if (fallback === undefined) issues.push({ path: joinPath(path, key), message: 'is required' });
+    return fallback;
   }
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    issues.push({ path: at, message: `must be a finite number (got ${describe(value)})` });
-    return undefined;
-  }
-  if (bound.exclusive ? value <= bound.min : value < bound.min) {
-    const rule = bound.exclusive ? `greater than ${bound.min}` : `at least ${bound.min}`;
-    issues.push({ path: at, message: `must be ${rule} (got ${value})` });
-    return undefined;
-  }
-  return value;
+  if (valid(value)) return value;
+  issues.push({ path: joinPath(path, key), message: `must be ${expected} (got ${shown(value)}${hint})` });
+  return undefined;
+}
+
+/** What a number field accepts (always finite), and how that reads in a message. */
+export interface NumberRule {
+  /** Exclusive lower bound. */
+  above?: number;
+  /** Inclusive bounds. */
+  min?: number;
+  max?: number;
+  integer?: boolean;
+  /** How the rule reads in a message: "a positive number". */
+  expected: string;
+}
+
+export const POSITIVE: NumberRule = { above: 0, expected: 'a positive number' };
+export const NON_NEGATIVE: NumberRule = { min: 0, expected: 'a number >= 0' };
+export const FRACTION: NumberRule = { min: 0, max: 1, expected: 'a number from 0 to 1' };
+
+export function integerIn(min: number, max: number): NumberRule {
+  return { min, max, integer: true, expected: `an integer from ${min} to ${max}` };
+}
+
+function passes(value: number, rule: NumberRule): boolean {
+  if (!Number.isFinite(value)) return false;
+  if (rule.integer === true && !Number.isInteger(value)) return false;
+  if (rule.above !== undefined && !(value > rule.above)) return false;
+  if (rule.min !== undefined && value < rule.min) return false;
+  return rule.max === undefined || value <= rule.max;
 }
 
 /**
- * Checks `obj.model` names one of `models`; pushes an issue and returns undefined otherwise.
- * Message: `must be one of constant, uniform (got "lognormall")`.
+ * The number at `key` if it meets `rule`. When absent: `fallback`, or, with no fallback, an
+ * `is required` Issue. A wrong value (a string, NaN, out of range) gives an Issue and undefined.
  */
-export function checkModel<M extends string>(
-  obj: Record<string, unknown>,
-  models: readonly M[],
+export function readNumber(
+  obj: Raw,
+  key: string,
+  rule: NumberRule,
+  fallback: number | undefined,
   path: string,
   issues: Issue[],
-): M | undefined {
-  const value = obj['model'];
-  const at = joinPath(path, 'model');
-  const list = models.join(', ');
-  if (value === undefined) {
-    issues.push({ path: at, message: `is required (one of ${list})` });
+): number | undefined {
+  const valid = (value: unknown): value is number => typeof value === 'number' && passes(value, rule);
+  return readField(obj, key, valid, rule.expected, fallback, path, issues);
+}
+
+/** Like readNumber, but null is a value too ("not this way"); absent gives null. */
+export function readNullableNumber(
+  obj: Raw,
+  key: string,
+  rule: NumberRule,
+  path: string,
+  issues: Issue[],
+): number | null | undefined {
+  if (obj[key] === null || obj[key] === undefined) return null;
+  return readNumber(obj, key, rule, 0, path, issues);
+}
+
+/**
+ * One of `options` at `key`, with a did-you-mean for a near miss. When absent: `fallback`, or, with
+ * no fallback, an `is required (one of …)` Issue.
+ */
+export function readEnum<T extends string>(
+  obj: Raw,
+  key: string,
+  options: readonly T[],
+  fallback: T | undefined,
+  path: string,
+  issues: Issue[],
+): T | undefined {
+  const value = obj[key];
+  const list = options.join(', ');
+  if (value === undefined && fallback === undefined) {
+    issues.push({ path: joinPath(path, key), message: `is required (one of ${list})` });
     return undefined;
   }
-  if (typeof value !== 'string' || !(models as readonly string[]).includes(value)) {
-    const hint = typeof value === 'string' ? suggest(value, models) : undefined;
-    issues.push({ path: at, message: `must be one of ${list} (got ${describe(value)}${hint === undefined ? '' : `; did you mean "${hint}"?`})` });
-    return undefined;
-  }
-  return value as M;
+  const valid = (v: unknown): v is T => typeof v === 'string' && (options as readonly string[]).includes(v);
+  const guess = typeof value === 'string' && !valid(value) ? suggest(value, options) : undefined;
+  const hint = guess !== undefined ? `; did you mean "${guess}"?` : '';
+  return readField(obj, key, valid, `one of ${list}`, fallback, path, issues, hint);
 }

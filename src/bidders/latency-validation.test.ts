@@ -28,7 +28,7 @@ describe('validateLatencySpec accepts', () => {
 describe('validateLatencySpec reports', () => {
   it('a value that is not an object', () => {
     expect(validateLatencySpec(20, P)).toEqual([{ path: P, message: 'must be an object with a "model" key (got 20)' }]);
-    expect(validateLatencySpec([], P)).toEqual([{ path: P, message: 'must be an object with a "model" key (got an array)' }]);
+    expect(validateLatencySpec([], P)).toEqual([{ path: P, message: 'must be an object with a "model" key (got [])' }]);
   });
 
   it('a missing model', () => {
@@ -47,26 +47,26 @@ describe('validateLatencySpec reports', () => {
 
   it('a field of the wrong type', () => {
     expect(validateLatencySpec({ model: 'constant', ms: '20' }, P)).toEqual([
-      { path: `${P}.ms`, message: 'must be a finite number (got "20")' },
+      { path: `${P}.ms`, message: 'must be a number >= 0 (got "20")' },
     ]);
     expect(validateLatencySpec({ model: 'constant', ms: null }, P)).toEqual([
-      { path: `${P}.ms`, message: 'must be a finite number (got null)' },
+      { path: `${P}.ms`, message: 'must be a number >= 0 (got null)' },
     ]);
     expect(validateLatencySpec({ model: 'constant', ms: Infinity }, P)).toEqual([
-      { path: `${P}.ms`, message: 'must be a finite number (got Infinity)' },
+      { path: `${P}.ms`, message: 'must be a number >= 0 (got Infinity)' },
     ]);
   });
 
   it('fields out of range: > 0 where zero is meaningless, >= 0 where it is not', () => {
-    expect(validateLatencySpec({ model: 'constant', ms: -1 }, P)).toEqual([{ path: `${P}.ms`, message: 'must be at least 0 (got -1)' }]);
+    expect(validateLatencySpec({ model: 'constant', ms: -1 }, P)).toEqual([{ path: `${P}.ms`, message: 'must be a number >= 0 (got -1)' }]);
     expect(validateLatencySpec({ model: 'normal', meanMs: 10, sdMs: 0 }, P)).toEqual([
-      { path: `${P}.sdMs`, message: 'must be greater than 0 (got 0)' },
+      { path: `${P}.sdMs`, message: 'must be a positive number (got 0)' },
     ]);
     expect(validateLatencySpec({ model: 'pareto', minMs: 10, alpha: 0 }, P)).toEqual([
-      { path: `${P}.alpha`, message: 'must be greater than 0 (got 0)' },
+      { path: `${P}.alpha`, message: 'must be a positive number (got 0)' },
     ]);
     expect(validateLatencySpec({ model: 'lognormal', medianMs: 0, p99Ms: 5 }, P)).toEqual([
-      { path: `${P}.medianMs`, message: 'must be greater than 0 (got 0)' },
+      { path: `${P}.medianMs`, message: 'must be a positive number (got 0)' },
     ]);
   });
 
@@ -92,7 +92,7 @@ describe('validateLatencySpec reports', () => {
   it('an unknown key, with a did-you-mean when one is close', () => {
     expect(validateLatencySpec({ model: 'lognormal', medianms: 20, medianMs: 20, p99Ms: 80, colour: 'red' }, P)).toEqual([
       { path: `${P}.medianms`, message: 'unknown key (did you mean "medianMs"?)' },
-      { path: `${P}.colour`, message: 'unknown key' },
+      { path: `${P}.colour`, message: 'unknown key (expected one of model, medianMs, p99Ms)' },
     ]);
   });
 
@@ -119,7 +119,7 @@ describe('validateLatencySpec reports', () => {
     ).toEqual([
       { path: `${P}.of[0].p99Ms`, message: 'must be greater than medianMs (20)' },
       { path: `${P}.of[1].wieght`, message: 'unknown key (did you mean "weight"?)' },
-      { path: `${P}.of[1].weight`, message: 'must be greater than 0 (got -0.1)' },
+      { path: `${P}.of[1].weight`, message: 'must be a positive number (got -0.1)' },
       { path: `${P}.of[2].model`, message: `must be one of ${MODELS} (got "exponentail"; did you mean "exponential"?)` },
       { path: `${P}.of[2].weight`, message: 'is required' },
     ]);
@@ -142,7 +142,7 @@ describe('validateLatencySpec reports', () => {
 
   it('a mixture without parts', () => {
     expect(validateLatencySpec({ model: 'mixture', of: [] }, P)).toEqual([
-      { path: `${P}.of`, message: 'must be a non-empty array of weighted latency models (got an array)' },
+      { path: `${P}.of`, message: 'must be a non-empty array of weighted latency models (got [])' },
     ]);
     expect(validateLatencySpec({ model: 'mixture' }, P)).toEqual([
       { path: `${P}.of`, message: 'is required (a non-empty array of weighted latency models)' },
@@ -150,7 +150,7 @@ describe('validateLatencySpec reports', () => {
   });
 
   it('a weight outside a mixture as an unknown key', () => {
-    expect(validateLatencySpec({ model: 'constant', ms: 1, weight: 1 }, P)).toEqual([{ path: `${P}.weight`, message: 'unknown key' }]);
+    expect(validateLatencySpec({ model: 'constant', ms: 1, weight: 1 }, P)).toEqual([{ path: `${P}.weight`, message: 'unknown key (expected one of model, ms)' }]);
   });
 
   it('fields at the top level when the path is empty', () => {

@@ -2,15 +2,16 @@
 // relations, unknown model names and unknown keys, each reported with the path of the field.
 
 import {
-  checkModel,
-  checkNumber,
-  describe,
+  checkKeys,
   isRecord,
   joinPath,
   NON_NEGATIVE,
   POSITIVE,
-  unknownKeyIssues,
+  readEnum,
+  readNumber,
+  shown,
   type Issue,
+  type Raw,
 } from './issues.js';
 
 export const LATENCY_MODELS = [
@@ -52,8 +53,9 @@ function checkGreater(
   issues.push({ path: laterPath, message: `must be greater than ${earlierName} (${earlier})` });
 }
 
-function checkFields(model: LatencyModelName, obj: Record<string, unknown>, path: string, issues: Issue[]): void {
-  const num = (key: string, bound = POSITIVE): number | undefined => checkNumber(obj, key, path, bound, issues);
+function checkFields(model: LatencyModelName, obj: Raw, path: string, issues: Issue[]): void {
+  // Every field is required: a latency model has no defaults.
+  const num = (key: string, rule = POSITIVE): number | undefined => readNumber(obj, key, rule, undefined, path, issues);
   switch (model) {
     case 'constant':
       num('ms', NON_NEGATIVE);
@@ -102,7 +104,7 @@ function checkMixture(of: unknown, path: string, issues: Issue[]): void {
     return;
   }
   if (!Array.isArray(of) || of.length === 0) {
-    issues.push({ path, message: `must be a non-empty array of weighted latency models (got ${describe(of)})` });
+    issues.push({ path, message: `must be a non-empty array of weighted latency models (got ${shown(of)})` });
     return;
   }
   let total = 0;
@@ -110,7 +112,7 @@ function checkMixture(of: unknown, path: string, issues: Issue[]): void {
   of.forEach((item: unknown, i) => {
     const at = `${path}[${i}]`;
     validateSpec(item, at, true, issues);
-    const weight = isRecord(item) ? checkNumber(item, 'weight', at, POSITIVE, issues) : undefined;
+    const weight = isRecord(item) ? readNumber(item, 'weight', POSITIVE, undefined, at, issues) : undefined;
     if (weight === undefined) allWeightsValid = false;
     else total += weight;
   });
@@ -123,14 +125,13 @@ function checkMixture(of: unknown, path: string, issues: Issue[]): void {
 
 function validateSpec(value: unknown, path: string, weighted: boolean, issues: Issue[]): void {
   if (!isRecord(value)) {
-    issues.push({ path, message: `must be an object with a "model" key (got ${describe(value)})` });
+    issues.push({ path, message: `must be an object with a "model" key (got ${shown(value)})` });
     return;
   }
-  const model = checkModel(value, LATENCY_MODELS, path, issues);
+  const model = readEnum(value, 'model', LATENCY_MODELS, undefined, path, issues);
   if (model === undefined) return;
   checkFields(model, value, path, issues);
-  const allowed = ['model', ...FIELDS[model], ...(weighted ? ['weight'] : [])];
-  issues.push(...unknownKeyIssues(value, allowed, path));
+  checkKeys(value, ['model', ...FIELDS[model], ...(weighted ? ['weight'] : [])], path, issues);
 }
 
 /**

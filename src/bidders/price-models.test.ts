@@ -77,10 +77,10 @@ describe('validatePriceSpec', () => {
 
   it('reports a price that is not > 0', () => {
     expect(validatePriceSpec({ model: 'constant', value: 0 }, P)).toEqual([
-      { path: `${P}.value`, message: 'must be greater than 0 (got 0)' },
+      { path: `${P}.value`, message: 'must be a positive number (got 0)' },
     ]);
     expect(validatePriceSpec({ model: 'uniform', min: 0, max: 3 }, P)).toEqual([
-      { path: `${P}.min`, message: 'must be greater than 0 (got 0)' },
+      { path: `${P}.min`, message: 'must be a positive number (got 0)' },
     ]);
   });
 
@@ -93,7 +93,7 @@ describe('validatePriceSpec', () => {
 
   it('reports missing and mistyped fields and unknown keys', () => {
     expect(validatePriceSpec({ model: 'lognormal', median: '1.5', p9: 6 }, P)).toEqual([
-      { path: `${P}.median`, message: 'must be a finite number (got "1.5")' },
+      { path: `${P}.median`, message: 'must be a positive number (got "1.5")' },
       { path: `${P}.p99`, message: 'is required' },
       { path: `${P}.p9`, message: 'unknown key (did you mean "p99"?)' },
     ]);

@@ -4,7 +4,7 @@
 
 import type { PriceSpec, Rng } from './config.js';
 import { normCdf, normInv, normInvFast, Z_99 } from './distributions.js';
-import { checkModel, checkNumber, isRecord, joinPath, POSITIVE, unknownKeyIssues, describe, type Issue } from './issues.js';
+import { checkKeys, isRecord, joinPath, POSITIVE, readEnum, readNumber, shown, type Issue } from './issues.js';
 
 export const PRICE_MODELS = ['constant', 'uniform', 'lognormal'] as const;
 
@@ -71,12 +71,13 @@ const FIELDS: Record<(typeof PRICE_MODELS)[number], readonly string[]> = {
 export function validatePriceSpec(value: unknown, path: string): Issue[] {
   const issues: Issue[] = [];
   if (!isRecord(value)) {
-    issues.push({ path, message: `must be an object with a "model" key (got ${describe(value)})` });
+    issues.push({ path, message: `must be an object with a "model" key (got ${shown(value)})` });
     return issues;
   }
-  const model = checkModel(value, PRICE_MODELS, path, issues);
+  const model = readEnum(value, 'model', PRICE_MODELS, undefined, path, issues);
   if (model === undefined) return issues;
-  const num = (key: string): number | undefined => checkNumber(value, key, path, POSITIVE, issues);
+  // Every field is required: a price model has no defaults.
+  const num = (key: string): number | undefined => readNumber(value, key, POSITIVE, undefined, path, issues);
   switch (model) {
     case 'constant':
       num('value');
@@ -98,6 +99,6 @@ export function validatePriceSpec(value: unknown, path: string): Issue[] {
       break;
     }
   }
-  issues.push(...unknownKeyIssues(value, ['model', ...FIELDS[model]], path));
+  checkKeys(value, ['model', ...FIELDS[model]], path, issues);
   return issues;
 }

@@ -5,7 +5,7 @@
 // 130/143 stopped by SIGINT/SIGTERM (after writing a partial report).
 
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCliArgs } from './cli-args.js';
 import { runScenario } from './run-scenario.js';
 import { applyOverrides, formatIssues, loadScenarioFile, type Scenario } from './scenario.js';
 import { expandLeaves } from './scenario-bidders.js';
@@ -37,7 +37,7 @@ function stamp(d: Date): string {
 function parse(): { scenario: Scenario; out: string | undefined; bidders: string | undefined } {
   let args;
   try {
-    args = parseArgs({
+    args = parseCliArgs({
       allowPositionals: true,
       options: {
         seed: { type: 'string' },

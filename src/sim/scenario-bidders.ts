@@ -5,9 +5,6 @@
 
 import type { BidSpec, FaultSpec, LatencySpec, LeafConfig } from '../bidders/config.js';
 import { validateHostileSpec, type HostileSpec } from '../bidders/hostile.js';
-import type { Issue } from '../bidders/issues.js';
-import { validateLatencySpec } from '../bidders/latency-models.js';
-import { validatePriceSpec } from '../bidders/price-models.js';
 import {
   FRACTION,
   POSITIVE,
@@ -16,10 +13,13 @@ import {
   isRecord,
   readNumber,
   readObject,
-  readSafeName,
   shown,
+  type Issue,
   type Raw,
-} from './scenario-fields.js';
+} from '../bidders/issues.js';
+import { validateLatencySpec } from '../bidders/latency-models.js';
+import { validatePriceSpec } from '../bidders/price-models.js';
+import { readSafeName } from './scenario-fields.js';
 import {
   DEFAULTS,
   fresh,

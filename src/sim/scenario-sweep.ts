@@ -2,9 +2,8 @@
 // syntax only, since the summary does not exist yet) and sweep (into the scenario itself, so each
 // value can be checked by applying it and validating the result).
 
-import { suggest, type Issue } from '../bidders/issues.js';
+import { isRecord, shown, suggest, type Issue } from '../bidders/issues.js';
 import { getPath, isSafePath, issuePath, listPaths, setPath, splitPath } from './dotted-path.js';
-import { isRecord, shown } from './scenario-fields.js';
 import type { Scenario } from './scenario-schema.js';
 
 /** `<120`, `>= 0.9`, `<=-1.5`: an operator and a plain decimal number. */

@@ -3,9 +3,6 @@
 
 import { basename, extname } from 'node:path';
 import type { LatencySpec } from '../bidders/config.js';
-import type { Issue } from '../bidders/issues.js';
-import { validateLatencySpec } from '../bidders/latency-models.js';
-import { checkBidders } from './scenario-bidders.js';
 import {
   NON_NEGATIVE,
   POSITIVE,
@@ -16,11 +13,14 @@ import {
   readNullableNumber,
   readNumber,
   readObject,
-  readSafeName,
   shown,
-  toSafeName,
+  type Issue,
+  type NumberRule,
   type Raw,
-} from './scenario-fields.js';
+} from '../bidders/issues.js';
+import { validateLatencySpec } from '../bidders/latency-models.js';
+import { checkBidders } from './scenario-bidders.js';
+import { readSafeName, toSafeName } from './scenario-fields.js';
 import { DEFAULTS, fresh, type AuctionSpec, type LoadSpec, type Scenario } from './scenario-schema.js';
 import { checkSweep, checkThresholds } from './scenario-sweep.js';
 
@@ -34,8 +34,8 @@ const AUCTION_KEYS = [
 /** Below this a multi-bid response could not fit; above it one bidder could make the exchange hold a lot. */
 const PAYLOAD_BYTES = integerIn(1024, 64 * 1024 * 1024);
 const MAX_IMPRESSIONS = 100;
-const SEED = { integer: true, min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER, expected: 'an integer' };
-const COUNT = { integer: true, min: 1, max: Number.MAX_SAFE_INTEGER, expected: 'a positive integer' };
+const SEED: NumberRule = { integer: true, min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER, expected: 'an integer' };
+const COUNT: NumberRule = { integer: true, min: 1, max: Number.MAX_SAFE_INTEGER, expected: 'a positive integer' };
 
 /** "(got 1, the default)" tells the user which number to change when they never wrote it. */
 function got(raw: Raw, key: string, value: number): string {

@@ -216,7 +216,7 @@ describe('impossible combinations', () => {
       'name: must be 1 to 100 of letters, digits, ".", "_" and "-", not only dots (got "../etc")',
       'bidders[0].name: must be 1 to 100 of letters, digits, ".", "_" and "-", not only dots (got "a b")',
       'bidders[1].name: must be 1 to 100 of letters, digits, ".", "_" and "-", not only dots (got "..")',
-      'bidders[2].name: required',
+      'bidders[2].name: is required',
     ]);
   });
 

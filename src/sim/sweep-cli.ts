@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCliArgs } from './cli-args.js';
 import { ensureDir } from './ensure-dir.js';
 import { formatIssues, loadScenarioFile } from './scenario.js';
 import { buildCells } from './sweep/cells.js';
@@ -32,7 +32,7 @@ function stamp(d: Date): string {
 function parse(): { file: string; mode: 'virtual' | 'live'; workers: number | undefined; out: string | undefined } {
   let args;
   try {
-    args = parseArgs({
+    args = parseCliArgs({
       allowPositionals: true,
       options: { mode: { type: 'string' }, workers: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });

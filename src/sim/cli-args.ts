@@ -1,0 +1,38 @@
+// The CLIs' argument parsing. parseArgs refuses `--tmax -5` as ambiguous (the value starts with a
+// dash), which hides the real problem; joined as `--tmax=-5` the value reaches the scenario validator,
+// which names it (`auction.tmaxMs: must be a positive number (got -5)`). Only a negative-looking number
+// after a string option is joined, so `--out --help` still fails as a missing value.
+
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const NEGATIVE_NUMBER = /^-(?:\.?\d|Infinity$|NaN$)/;
+
+/** `argv` with each `--name -1` (name a string option) written `--name=-1`; all after `--` untouched. */
+export function joinNegativeValues(argv: readonly string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : undefined;
+    const next = argv[i + 1];
+    const takesValue = name !== undefined && Object.hasOwn(options, name) && options[name]?.type === 'string';
+    if (takesValue && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+/** parseArgs over the process's arguments (or `config.args`), with negative option values allowed. */
+export function parseCliArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  const args = joinNegativeValues(config.args ?? process.argv.slice(2), config.options ?? {});
+  return parseArgs<T>({ ...config, args });
+}
