@@ -52,6 +52,24 @@ export function benchVirtual(opts: BenchVirtualOptions = {}): BenchVirtualResult
   return { responses, cpuSec, responsesPerCpuSec: Math.round(responses / cpuSec) };
 }
 
+export interface SteadyVirtualResult {
+  responses: number;
+  /** The first run in this process: JIT compilation included, as a one-off `npm run sim` pays it. */
+  coldPerCpuSec: number;
+  /** The median of the runs after it: the steady rate a sweep's workers reach. */
+  warmPerCpuSec: number;
+  warmRuns: number[];
+}
+
+/** One cold run, then `runs` more of the same shape; a single cold figure mostly measures the JIT. */
+export function benchVirtualSteady(opts: BenchVirtualOptions & { runs?: number } = {}): SteadyVirtualResult {
+  const cold = benchVirtual(opts);
+  const warm: number[] = [];
+  for (let i = 0; i < (opts.runs ?? 3); i++) warm.push(benchVirtual(opts).responsesPerCpuSec);
+  const sorted = [...warm].sort((x, y) => x - y);
+  return { responses: cold.responses, coldPerCpuSec: cold.responsesPerCpuSec, warmPerCpuSec: sorted[Math.floor(sorted.length / 2)]!, warmRuns: warm };
+}
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { values } = parseArgs({ options: { leaves: { type: 'string' }, auctions: { type: 'string' } } });
   const leaves = values.leaves !== undefined ? [Number(values.leaves)] : [4, 16, 64];

@@ -22,6 +22,12 @@ export class InFlightAuction implements HasDeadline {
   byDeadline = false;
   /** The auction's result; null when no valid bid came. */
   outcome: AuctionOutcome | null = null;
+  /**
+   * Kept by an observer that records the auction independently of the exchange (the invariant
+   * checker's witness of each leaf's outcome). The exchange never reads or writes it; a field here
+   * spares that observer a map lookup on every outcome.
+   */
+  witness: Uint8Array | null = null;
 
   constructor(
     readonly request: BidRequest,

@@ -28,6 +28,8 @@ const DEFAULTS: InvariantOptions = { maxOvershootMs: Infinity, keep: 50 };
 /** Float slack for times rebuilt from differences (sentMs + responseMs). */
 const EPS = 1e-6;
 const NOTHING_SENT = new Uint8Array(0);
+/** The witness of an auction already closed: a second close is caught. */
+const CLOSED = new Uint8Array(0);
 
 /** What the summary must agree with. */
 export interface RevenueView {
@@ -45,8 +47,6 @@ export class InvariantChecker implements ExchangeObserver {
   /** The largest deadline overshoot seen, in ms. */
   maxOvershootMs = 0;
   private readonly opts: InvariantOptions;
-  /** Per open auction, per leaf: PENDING once sent, then the outcome code. */
-  private readonly open = new Map<InFlightAuction, Uint8Array>();
   private readonly timedOut: number[];
   private readonly late: number[];
   /** Sum of clearing CPMs of counted auctions (arrived at or after warmupEndMs). */
@@ -78,10 +78,10 @@ export class InvariantChecker implements ExchangeObserver {
   }
 
   private opening(a: InFlightAuction, rec: Uint8Array): void {
-    if (this.open.has(a)) return this.fail(`auction ${a.request.id}: opened twice`);
+    if (a.witness !== null) return this.fail(`auction ${a.request.id}: opened twice`);
     if (a.closed) return this.fail(`auction ${a.request.id}: announced after it closed`);
     this.opened++;
-    this.open.set(a, rec);
+    a.witness = rec;
   }
 
   onScatter(a: InFlightAuction, sent: number): void {
@@ -94,9 +94,9 @@ export class InvariantChecker implements ExchangeObserver {
   }
 
   onOutcome(leaf: number, outcome: OutcomeCode, a: InFlightAuction, responseMs: number, _reason: InvalidReason | null): void {
-    const rec = this.open.get(a);
+    const rec = a.witness === CLOSED ? null : a.witness;
     const id = a.request.id;
-    if (rec === undefined) return this.fail(`auction ${id}: outcome ${outcome} for leaf ${leaf} while the auction is not open`);
+    if (rec === null) return this.fail(`auction ${id}: outcome ${outcome} for leaf ${leaf} while the auction is not open`);
     const was = rec[leaf];
     if (was !== Outcome.PENDING) {
       return this.fail(`auction ${id}: leaf ${leaf} ${was === undefined || was === Outcome.SKIPPED ? 'was not sent a request but' : 'already'} had an outcome; got ${outcome}`);
@@ -124,10 +124,10 @@ export class InvariantChecker implements ExchangeObserver {
   onDropped(_leaf: number, _reason: DropReason): void {}
 
   onClosed(a: InFlightAuction): void {
-    const rec = this.open.get(a);
+    const rec = a.witness === CLOSED ? null : a.witness;
     const id = a.request.id;
-    if (rec === undefined) return this.fail(`auction ${id}: closed twice, or closed without being opened`);
-    this.open.delete(a);
+    if (rec === null) return this.fail(`auction ${id}: closed twice, or closed without being opened`);
+    a.witness = CLOSED;
     this.closed++;
     if (!a.closed || a.closeMs !== a.closeMs) this.fail(`auction ${id}: reported closed without a close time`);
     for (let leaf = 0; leaf < rec.length; leaf++) {
@@ -164,7 +164,8 @@ export class InvariantChecker implements ExchangeObserver {
         this.fail(`auction ${id}: imp ${imp.impid} won by bid #${imp.winner}, which was not taken`);
         continue;
       }
-      const floor = a.request.imp.find((i) => i.id === imp.impid)?.bidfloor;
+      let floor: number | undefined;
+      for (const i of a.request.imp) if (i.id === imp.impid) floor = i.bidfloor;
       if (bid.impid !== imp.impid) this.fail(`auction ${id}: imp ${imp.impid} won by a bid on imp ${bid.impid}`);
       if (!(imp.clearingPrice <= bid.price + EPS)) this.fail(`auction ${id}: imp ${imp.impid} clears at ${imp.clearingPrice} above the winning bid ${bid.price}`);
       if (floor === undefined || !(imp.clearingPrice >= floor - EPS)) this.fail(`auction ${id}: imp ${imp.impid} clears at ${imp.clearingPrice} below the floor ${floor}`);
@@ -174,7 +175,8 @@ export class InvariantChecker implements ExchangeObserver {
 
   /** The end-of-run checks: nothing left open, and the summary's revenue is the sum of clearing prices. */
   finish(summary?: RevenueView): string[] {
-    if (this.open.size > 0) this.fail(`${this.open.size} auction(s) never closed`);
+    const open = this.opened - this.closed;
+    if (open > 0) this.fail(`${open} auction(s) never closed`);
     if (summary !== undefined) {
       const expected = this.clearingSum / 1000;
       const leaves = Object.values(summary.bidders);
