@@ -11,6 +11,7 @@ import { runAuction, type AuctionRules } from './auction.js';
 import type { Clock, Timer } from './clock.js';
 import { DeadlineQueue } from './deadline-queue.js';
 import { InFlightAuction } from './in-flight.js';
+import { LateWindow } from './late-window.js';
 import type { DropReason, Link, LinkHandler } from './link.js';
 import { Outcome, type OutcomeCode } from './outcome.js';
 
@@ -64,8 +65,7 @@ export class Exchange implements LinkHandler {
   private readonly byId = new Map<string, InFlightAuction>();
   private readonly deadlines = new DeadlineQueue<InFlightAuction>();
   /** Closed auctions kept for late answers, in close order. */
-  private retained: InFlightAuction[] = [];
-  private retainedHead = 0;
+  private readonly lateWindow: LateWindow;
   private readonly timer: Timer;
   private links: readonly Link[] = [];
   /** Whether any link sends the serialised request (live links do; virtual ones read the object). */
@@ -82,6 +82,7 @@ export class Exchange implements LinkHandler {
     private readonly observer: ExchangeObserver,
   ) {
     this.opts = { ...EXCHANGE_DEFAULTS, ...options };
+    this.lateWindow = new LateWindow(this.opts.lateWindowMs);
     this.rules = { type: this.opts.type, increment: this.opts.increment };
     this.timer = clock.createTimer(this.onTimer);
   }
@@ -327,7 +328,7 @@ export class Exchange implements LinkHandler {
     }
     if (a.bids.length > 0) this.runAndNotify(a);
     this.observer.onClosed(a);
-    if (a.timedOut > 0) this.retained.push(a);
+    if (a.timedOut > 0) this.lateWindow.keep(a);
     else this.byId.delete(a.request.id);
     if (this.openCount === 0 && this.idleWaiters.length > 0) {
       const waiters = this.idleWaiters;
@@ -350,21 +351,10 @@ export class Exchange implements LinkHandler {
   }
 
   private purgeRetained(now: number): void {
-    const retained = this.retained;
-    const window = this.opts.lateWindowMs;
-    let head = this.retainedHead;
-    while (head < retained.length) {
-      const a = retained[head]!;
-      if (a.closeMs + window > now) break;
-      this.byId.delete(a.request.id);
-      head++;
-    }
-    // Purged slots still hold their auctions (and requests) until the array is compacted, so compact
-    // as soon as they outnumber the live ones: at most as many dead as live, never a fixed 1024.
-    if (head > 64 && head * 2 > retained.length) {
-      this.retained = retained.slice(head);
-      head = 0;
-    }
-    this.retainedHead = head;
+    this.lateWindow.expire(now, this.forget);
   }
+
+  private readonly forget = (a: InFlightAuction): void => {
+    this.byId.delete(a.request.id);
+  };
 }
