@@ -62,6 +62,11 @@ function main(): void {
   if (pathIssues.length > 0) fail(2, `${file}: invalid thresholds\n${formatIssues(pathIssues)}`);
   const built = buildCells(base, mode);
   if (!built.ok) fail(2, `${file}: invalid sweep\n${formatIssues(built.issues)}`);
+  // A threshold may name a leaf that only some cells have (bidders.dsp-16.timeoutRate with 4 leaves).
+  for (const cell of built.cells) {
+    const issues = thresholdPathIssues(cell.scenario);
+    if (issues.length > 0) fail(2, `${file}: invalid thresholds for cell ${cell.index}\n${formatIssues(issues)}`);
+  }
   try {
     ensureDir(out ?? 'reports');
   } catch (err) {

@@ -91,6 +91,17 @@ describe('npm run sweep', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('stops with exit 2 when a threshold names a leaf that only some cells have', () => {
+    const file = join(dir, 'leaf.json');
+    writeFileSync(file, JSON.stringify({ name: 'leaf', bidders: [{ name: 'dsp', count: 8 }], thresholds: { 'bidders.dsp-5.timeoutRate': '<0.5' }, sweep: { 'bidders.0.count': [4, 8] } }));
+    const out = join(dir, 'leaf-out');
+    const r = cli([file, '--out', out]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('invalid thresholds for cell 0');
+    expect(r.stderr).toContain('thresholds["bidders.dsp-5.timeoutRate"]');
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('stops with exit 2 on a value of the wrong type', () => {
     const file = join(dir, 'type.json');
     writeFileSync(file, JSON.stringify({ name: 'type', sweep: { 'bidders.0.count': [2, 'many'] } }));
