@@ -7,6 +7,7 @@
 // Never early: a timer that wakes before the head is due is re-armed.
 
 import { performance } from 'node:perf_hooks';
+import { MinHeap } from '../protocol/min-heap.js';
 
 /**
  * How close to the head's due time the queue switches from setTimeout to setImmediate turns. 0 never
@@ -25,8 +26,13 @@ interface Entry<A, B> {
   b: B;
 }
 
+/** Due time first; entries due together run in the order they were queued. */
+function before<A, B>(x: Entry<A, B>, y: Entry<A, B>): boolean {
+  return x.atMs < y.atMs || (x.atMs === y.atMs && x.seq < y.seq);
+}
+
 export class DelayQueue<A, B> {
-  private readonly heap: Array<Entry<A, B>> = [];
+  private readonly heap = new MinHeap<Entry<A, B>>(before);
   private seq = 0;
   private timeout: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
@@ -37,7 +43,7 @@ export class DelayQueue<A, B> {
   constructor(private readonly spinMs = DEFAULT_SPIN_MS) {}
 
   get size(): number {
-    return this.heap.length;
+    return this.heap.size;
   }
 
   /** Call `fn(a, b, lateMs)` `delayMs` from now; at once (synchronously) when `delayMs` <= 0. */
@@ -48,14 +54,14 @@ export class DelayQueue<A, B> {
       return;
     }
     const e: Entry<A, B> = { atMs: performance.now() + delayMs, seq: this.seq++, fn, a, b };
-    this.push(e);
+    this.heap.push(e);
     if (e.atMs < this.armedFor) this.arm();
   }
 
   /** Drop every pending call and stop the timer; later calls to after() are ignored. */
   close(): void {
     this.closed = true;
-    this.heap.length = 0;
+    this.heap.clear();
     this.cancel();
   }
 
@@ -69,7 +75,7 @@ export class DelayQueue<A, B> {
 
   private arm(): void {
     this.cancel();
-    const head = this.heap[0];
+    const head = this.heap.peek();
     if (head === undefined) return;
     this.armedFor = head.atMs;
     const wait = head.atMs - performance.now();
@@ -82,51 +88,13 @@ export class DelayQueue<A, B> {
     this.immediate = null;
     this.armedFor = Infinity;
     const now = performance.now();
-    let head = this.heap[0];
+    let head = this.heap.peek();
     while (head !== undefined && head.atMs <= now) {
-      this.pop();
+      this.heap.pop();
       head.fn(head.a, head.b, now - head.atMs);
       if (this.closed) return;
-      head = this.heap[0];
+      head = this.heap.peek();
     }
     this.arm();
   };
-
-  private static before<A, B>(x: Entry<A, B>, y: Entry<A, B>): boolean {
-    return x.atMs < y.atMs || (x.atMs === y.atMs && x.seq < y.seq);
-  }
-
-  private push(e: Entry<A, B>): void {
-    const heap = this.heap;
-    let i = heap.length;
-    heap.push(e);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const p = heap[parent]!;
-      if (!DelayQueue.before(e, p)) break;
-      heap[i] = p;
-      i = parent;
-    }
-    heap[i] = e;
-  }
-
-  private pop(): void {
-    const heap = this.heap;
-    const last = heap.pop();
-    if (last === undefined || heap.length === 0) return;
-    const n = heap.length;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      let c = l;
-      if (r < n && DelayQueue.before(heap[r]!, heap[l]!)) c = r;
-      const child = heap[c]!;
-      if (!DelayQueue.before(child, last)) break;
-      heap[i] = child;
-      i = c;
-    }
-    heap[i] = last;
-  }
 }

@@ -3,6 +3,8 @@
 // (FIFO) and a run is the same every time. Entries are plain records dispatched by their target,
 // so scheduling makes one small object and no closure.
 
+import { MinHeap } from '../../protocol/min-heap.js';
+
 /** Something an event calls when it comes due. */
 export interface EventTarget {
   fire(e: QueueEvent): void;
@@ -23,7 +25,7 @@ function before(a: QueueEvent, b: QueueEvent): boolean {
 }
 
 export class EventQueue {
-  private readonly heap: QueueEvent[] = [];
+  private readonly heap = new MinHeap<QueueEvent>(before);
   /** Events already run, reused so a long run allocates no event objects once warm. */
   private readonly free: QueueEvent[] = [];
   private seq = 0;
@@ -31,12 +33,12 @@ export class EventQueue {
   now = 0;
 
   get size(): number {
-    return this.heap.length;
+    return this.heap.size;
   }
 
   /** Time of the earliest event, Infinity when empty. */
   peekTime(): number {
-    const top = this.heap[0];
+    const top = this.heap.peek();
     return top === undefined ? Infinity : top.t;
   }
 
@@ -54,40 +56,12 @@ export class EventQueue {
       e.kind = kind;
       e.arg = arg;
     }
-    const heap = this.heap;
-    let i = heap.length;
-    heap.push(e);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const p = heap[parent] as QueueEvent;
-      if (!before(e, p)) break;
-      heap[i] = p;
-      i = parent;
-    }
-    heap[i] = e;
+    this.heap.push(e);
   }
 
   /** Remove the earliest event, or undefined when empty. */
   pop(): QueueEvent | undefined {
-    const heap = this.heap;
-    const top = heap[0];
-    const last = heap.pop();
-    if (top === undefined || last === undefined || heap.length === 0) return top;
-    const n = heap.length;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      let c = l;
-      if (r < n && before(heap[r] as QueueEvent, heap[l] as QueueEvent)) c = r;
-      const child = heap[c] as QueueEvent;
-      if (!before(child, last)) break;
-      heap[i] = child;
-      i = c;
-    }
-    heap[i] = last;
-    return top;
+    return this.heap.pop();
   }
 
   /** Run the earliest event, advancing now to its time. False when there was none. */
@@ -104,7 +78,7 @@ export class EventQueue {
 
   /** Drop every pending event (the end of a run). */
   clear(): void {
-    this.heap.length = 0;
+    this.heap.clear();
     this.free.length = 0;
   }
 }
