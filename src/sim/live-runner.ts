@@ -17,8 +17,8 @@ import { requestFactory } from './request-factory.js';
 import type { Scenario } from './scenario-schema.js';
 import { expandLeaves } from './scenario-bidders.js';
 import type { Progress, RunResult } from './run-result.js';
-import { exchangeOptions, lateGraceMs, leafInfos, plannedSec, streams, summaryConfig } from './run-setup.js';
-import { buildSummary, type P } from './summary.js';
+import { exchangeOptions, finishRun, lateGraceMs, leafInfos, plannedSec, streams } from './run-setup.js';
+import type { P } from './summary.js';
 
 export interface RunOptions {
   /** An already running bidder host (ws://host:port) serving the scenario's local leaves. */
@@ -154,17 +154,18 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
   eld.disable();
   const hostStats = await cleanup();
 
-  const measuredSec = Math.max(0, (lastArrival - warmupEnd) / 1000);
-  const summary = buildSummary(m, {
-    scenario: s.name,
-    seed: s.seed,
+  return finishRun({
+    scenario: s,
     mode: 'live',
     startedAt,
-    durationSec: measuredSec,
-    partial: stoppedBy !== null,
-    config: summaryConfig(s, leaves.length),
+    warmupEndMs: warmupEnd,
+    lastArrivalMs: lastArrival,
+    leaves: leaves.length,
+    metrics: m,
+    checker,
     eventLoopDelay: eventLoopP(eld),
+    hostStats,
+    stoppedBy,
+    message,
   });
-  const invariantViolations = checker.finish(summary);
-  return { scenario: s, summary, metrics: m, hostStats, stoppedBy, message, invariantViolations };
 }

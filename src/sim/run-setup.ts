@@ -8,7 +8,11 @@ import type { ExchangeOptions } from '../exchange/exchange.js';
 import type { LeafInfo } from './metrics.js';
 import type { Leaf } from './scenario-bidders.js';
 import type { Scenario } from './scenario-schema.js';
-import type { Summary } from './summary.js';
+import type { LeafHostStats } from '../bidders/host.js';
+import type { InvariantChecker } from './invariants.js';
+import type { Metrics } from './metrics.js';
+import type { RunResult } from './run-result.js';
+import { buildSummary, type P, type Summary } from './summary.js';
 
 export function exchangeOptions(s: Scenario): Partial<ExchangeOptions> {
   const a = s.auction;
@@ -36,7 +40,7 @@ export function plannedSec(s: Scenario): number {
   return s.load.durationSec ?? (s.load.auctions ?? 0) / s.load.rate;
 }
 
-export function summaryConfig(s: Scenario, leaves: number): Summary['config'] {
+function summaryConfig(s: Scenario, leaves: number): Summary['config'] {
   return {
     rate: s.load.rate,
     arrival: s.load.arrival,
@@ -55,4 +59,37 @@ export function lateGraceMs(s: Scenario, locals: LeafConfig[]): number {
   let slowest = 0;
   for (const c of locals) slowest = Math.max(slowest, latencyQuantile(c.latency, 0.999));
   return Math.min(2000, Math.max(50, slowest - s.auction.tmaxMs + 20));
+}
+
+export interface RunEnd {
+  scenario: Scenario;
+  mode: Scenario['mode'];
+  startedAt: Date;
+  /** Clock times of the warm-up's end and of the last arrival: the measured span between them. */
+  warmupEndMs: number;
+  lastArrivalMs: number;
+  leaves: number;
+  metrics: Metrics;
+  checker: InvariantChecker;
+  eventLoopDelay: P;
+  hostStats: LeafHostStats[];
+  stoppedBy: RunResult['stoppedBy'];
+  message: string | null;
+}
+
+/** The summary and the final invariant checks, alike for both runners. */
+export function finishRun(e: RunEnd): RunResult {
+  const s = e.scenario;
+  const summary = buildSummary(e.metrics, {
+    scenario: s.name,
+    seed: s.seed,
+    mode: e.mode,
+    startedAt: e.startedAt,
+    durationSec: Math.max(0, (e.lastArrivalMs - e.warmupEndMs) / 1000),
+    partial: e.stoppedBy !== null,
+    config: summaryConfig(s, e.leaves),
+    eventLoopDelay: e.eventLoopDelay,
+  });
+  const invariantViolations = e.checker.finish(summary);
+  return { scenario: s, summary, metrics: e.metrics, hostStats: e.hostStats, stoppedBy: e.stoppedBy, message: e.message, invariantViolations };
 }

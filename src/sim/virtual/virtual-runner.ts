@@ -13,8 +13,8 @@ import type { Progress, RunResult } from '../run-result.js';
 import { expandLeaves } from '../scenario-bidders.js';
 import type { Scenario } from '../scenario-schema.js';
 import { InvariantChecker, tee } from '../invariants.js';
-import { exchangeOptions, lateGraceMs, leafInfos, plannedSec, streams, summaryConfig } from '../run-setup.js';
-import { buildSummary, type P } from '../summary.js';
+import { exchangeOptions, finishRun, lateGraceMs, leafInfos, plannedSec, streams } from '../run-setup.js';
+import type { P } from '../summary.js';
 import { EventQueue } from './event-queue.js';
 import { VirtualClock } from './virtual-clock.js';
 import { VirtualLink, type NetworkDelay } from './virtual-links.js';
@@ -109,17 +109,18 @@ export function runVirtual(s: Scenario, opts: VirtualOptions = {}): RunResult {
   exchange.stop();
   if (opts.onProgress !== undefined) report();
 
-  const measuredSec = Math.max(0, (lastArrival - warmupEnd) / 1000);
-  const summary = buildSummary(m, {
-    scenario: s.name,
-    seed: s.seed,
+  return finishRun({
+    scenario: s,
     mode: 'virtual',
     startedAt,
-    durationSec: measuredSec,
-    partial: false,
-    config: summaryConfig(s, leaves.length),
+    warmupEndMs: warmupEnd,
+    lastArrivalMs: lastArrival,
+    leaves: leaves.length,
+    metrics: m,
+    checker,
     eventLoopDelay: NO_EVENT_LOOP,
+    hostStats: links.map((l) => l.stats()),
+    stoppedBy: null,
+    message: null,
   });
-  const invariantViolations = checker.finish(summary);
-  return { scenario: s, summary, metrics: m, hostStats: links.map((l) => l.stats()), stoppedBy: null, message: null, invariantViolations };
 }
