@@ -20,20 +20,13 @@ export type DelayedFn<A, B> = (a: A, b: B, lateMs: number) => void;
 interface Entry<A, B> {
   atMs: number;
   /** Insertion order: ties run first in, first out. */
-  seq: number;
   fn: DelayedFn<A, B>;
   a: A;
   b: B;
 }
 
-/** Due time first; entries due together run in the order they were queued. */
-function before<A, B>(x: Entry<A, B>, y: Entry<A, B>): boolean {
-  return x.atMs < y.atMs || (x.atMs === y.atMs && x.seq < y.seq);
-}
-
 export class DelayQueue<A, B> {
-  private readonly heap = new MinHeap<Entry<A, B>>(before);
-  private seq = 0;
+  private readonly heap = new MinHeap<Entry<A, B>>();
   private timeout: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
   /** Due time the armed timer is for (Infinity when none). */
@@ -53,8 +46,8 @@ export class DelayQueue<A, B> {
       fn(a, b, 0);
       return;
     }
-    const e: Entry<A, B> = { atMs: performance.now() + delayMs, seq: this.seq++, fn, a, b };
-    this.heap.push(e);
+    const e: Entry<A, B> = { atMs: performance.now() + delayMs, fn, a, b };
+    this.heap.push(e, e.atMs);
     if (e.atMs < this.armedFor) this.arm();
   }
 

@@ -8,12 +8,22 @@ export interface HasDeadline {
   readonly deadlineMs: number;
 }
 
-function earlier(a: HasDeadline, b: HasDeadline): boolean {
-  return a.deadlineMs < b.deadlineMs;
-}
+export class DeadlineQueue<T extends HasDeadline> {
+  private readonly heap = new MinHeap<T>();
 
-export class DeadlineQueue<T extends HasDeadline> extends MinHeap<T> {
-  constructor() {
-    super(earlier);
+  get size(): number {
+    return this.heap.size;
+  }
+
+  peek(): T | undefined {
+    return this.heap.peek();
+  }
+
+  push(item: T): void {
+    this.heap.push(item, item.deadlineMs);
+  }
+
+  pop(): T | undefined {
+    return this.heap.pop();
   }
 }

@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { MinHeap } from './min-heap.js';
 
 describe('MinHeap', () => {
-  it('pops in `before` order whatever the push order, ties in insertion order when before says so', () => {
+  it('pops by key whatever the push order, equal keys in insertion order', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 20 })), (keys) => {
-        const h = new MinHeap<{ k: number; seq: number }>((a, b) => a.k < b.k || (a.k === b.k && a.seq < b.seq));
-        keys.forEach((k, seq) => h.push({ k, seq }));
+        const h = new MinHeap<{ k: number; seq: number }>();
+        keys.forEach((k, seq) => h.push({ k, seq }, k));
         expect(h.size).toBe(keys.length);
         const out: Array<{ k: number; seq: number }> = [];
         for (let x = h.pop(); x !== undefined; x = h.pop()) out.push(x);
@@ -19,10 +19,12 @@ describe('MinHeap', () => {
   });
 
   it('peeks without removing, and clears', () => {
-    const h = new MinHeap<number>((a, b) => a < b);
-    h.push(3);
-    h.push(1);
-    expect(h.peek()).toBe(1);
+    const h = new MinHeap<string>();
+    expect(h.peekKey()).toBe(Infinity);
+    h.push('three', 3);
+    h.push('one', 1);
+    expect(h.peek()).toBe('one');
+    expect(h.peekKey()).toBe(1);
     expect(h.size).toBe(2);
     h.clear();
     expect(h.size).toBe(0);

@@ -1,11 +1,14 @@
-// A binary min-heap ordered by a `before` function. Three queues are built on it: the exchange's
-// deadline queue, the bidder host's delay queue and virtual time's event queue. It lives in
-// protocol/, the one folder both the exchange and the bidders may import, as the histogram does.
+// A binary min-heap of items by a numeric key, first in first out among equal keys. Three queues are
+// built on it: the exchange's deadline queue, the bidder host's delay queue and virtual time's event
+// queue. Keys and insertion numbers sit in arrays beside the items, so a comparison reads two numbers
+// and calls nothing: this is the innermost loop of a virtual run. It lives in protocol/, the one
+// folder both the exchange and the bidders may import, as the histogram settings do.
 
 export class MinHeap<T> {
   private readonly items: T[] = [];
-
-  constructor(private readonly before: (a: T, b: T) => boolean) {}
+  private readonly keys: number[] = [];
+  private readonly seqs: number[] = [];
+  private seq = 0;
 
   get size(): number {
     return this.items.length;
@@ -15,27 +18,39 @@ export class MinHeap<T> {
     return this.items[0];
   }
 
-  push(item: T): void {
-    const items = this.items;
-    const before = this.before;
+  /** The smallest key, Infinity when empty. */
+  peekKey(): number {
+    return this.items.length === 0 ? Infinity : (this.keys[0] as number);
+  }
+
+  push(item: T, key: number): void {
+    const { items, keys, seqs } = this;
+    const seq = this.seq++;
     let i = items.length;
     items.push(item);
+    keys.push(key);
+    seqs.push(seq);
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const p = items[parent] as T;
-      if (!before(item, p)) break;
-      items[i] = p;
+      const pk = keys[parent] as number;
+      if (pk < key || (pk === key && (seqs[parent] as number) < seq)) break;
+      items[i] = items[parent] as T;
+      keys[i] = pk;
+      seqs[i] = seqs[parent] as number;
       i = parent;
     }
     items[i] = item;
+    keys[i] = key;
+    seqs[i] = seq;
   }
 
   pop(): T | undefined {
-    const items = this.items;
+    const { items, keys, seqs } = this;
     const top = items[0];
     const last = items.pop();
+    const lastKey = keys.pop() as number;
+    const lastSeq = seqs.pop() as number;
     if (top === undefined || last === undefined || items.length === 0) return top;
-    const before = this.before;
     const n = items.length;
     let i = 0;
     for (;;) {
@@ -43,17 +58,29 @@ export class MinHeap<T> {
       if (l >= n) break;
       const r = l + 1;
       let c = l;
-      if (r < n && before(items[r] as T, items[l] as T)) c = r;
-      const child = items[c] as T;
-      if (!before(child, last)) break;
-      items[i] = child;
+      let ck = keys[l] as number;
+      if (r < n) {
+        const rk = keys[r] as number;
+        if (rk < ck || (rk === ck && (seqs[r] as number) < (seqs[l] as number))) {
+          c = r;
+          ck = rk;
+        }
+      }
+      if (lastKey < ck || (lastKey === ck && lastSeq < (seqs[c] as number))) break;
+      items[i] = items[c] as T;
+      keys[i] = ck;
+      seqs[i] = seqs[c] as number;
       i = c;
     }
     items[i] = last;
+    keys[i] = lastKey;
+    seqs[i] = lastSeq;
     return top;
   }
 
   clear(): void {
     this.items.length = 0;
+    this.keys.length = 0;
+    this.seqs.length = 0;
   }
 }

@@ -1,6 +1,6 @@
-// The discrete-event queue of virtual time: a binary min-heap keyed by (time, seq). `seq` is a
-// global insertion counter, so events due at the same time run in the order they were scheduled
-// (FIFO) and a run is the same every time. Entries are plain records dispatched by their target,
+// The discrete-event queue of virtual time: a min-heap keyed by time, first in first out among equal
+// times, so events due at the same time run in the order they were scheduled and a run is the same
+// every time. Entries are plain records dispatched by their target,
 // so scheduling makes one small object and no closure.
 
 import { MinHeap } from '../../protocol/min-heap.js';
@@ -13,22 +13,16 @@ export interface EventTarget {
 /** One scheduled event. `gen`, `kind` and `arg` are the target's to interpret. */
 export interface QueueEvent {
   t: number;
-  seq: number;
   target: EventTarget;
   gen: number;
   kind: number;
   arg: unknown;
 }
 
-function before(a: QueueEvent, b: QueueEvent): boolean {
-  return a.t < b.t || (a.t === b.t && a.seq < b.seq);
-}
-
 export class EventQueue {
-  private readonly heap = new MinHeap<QueueEvent>(before);
+  private readonly heap = new MinHeap<QueueEvent>();
   /** Events already run, reused so a long run allocates no event objects once warm. */
   private readonly free: QueueEvent[] = [];
-  private seq = 0;
   /** The time of the event being run (or last run): virtual "now". Only moves forward. */
   now = 0;
 
@@ -38,8 +32,7 @@ export class EventQueue {
 
   /** Time of the earliest event, Infinity when empty. */
   peekTime(): number {
-    const top = this.heap.peek();
-    return top === undefined ? Infinity : top.t;
+    return this.heap.peekKey();
   }
 
   /** Schedule at `t` (never before now: a time in the past runs next, as a late real timer would). */
@@ -47,16 +40,15 @@ export class EventQueue {
     const at = t < this.now ? this.now : t;
     let e = this.free.pop();
     if (e === undefined) {
-      e = { t: at, seq: this.seq++, target, gen, kind, arg };
+      e = { t: at, target, gen, kind, arg };
     } else {
       e.t = at;
-      e.seq = this.seq++;
       e.target = target;
       e.gen = gen;
       e.kind = kind;
       e.arg = arg;
     }
-    this.heap.push(e);
+    this.heap.push(e, at);
   }
 
   /** Remove the earliest event, or undefined when empty. */
