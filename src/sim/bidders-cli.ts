@@ -7,13 +7,9 @@ import { parseArgs } from 'node:util';
 import { BidderHost } from '../bidders/host.js';
 import { formatIssues, loadScenarioFile } from './scenario.js';
 import { expandLeaves } from './scenario-bidders.js';
+import { fail } from './cli-common.js';
 
 const USAGE = 'usage: npm run bidders -- --scenario FILE [--port P] [--host H] [--token T] [--seed N]';
-
-function fail(status: number, text: string): never {
-  process.stderr.write(`${text}\n`);
-  process.exit(status);
-}
 
 async function main(): Promise<void> {
   let values;

@@ -14,13 +14,9 @@ import { writeReports } from './report/write-reports.js';
 import { accountingErrors, type Summary } from './summary.js';
 import { progressLine, summaryTable } from './terminal.js';
 import { evaluateThresholds, thresholdPathIssues } from './thresholds.js';
+import { fail, stamp } from './cli-common.js';
 
 const USAGE = 'usage: npm run sim -- [scenario.json] [--seed N] [--mode live|virtual] [--rate R] [--duration S] [--tmax MS] [--out DIR] [--bidders URL]';
-
-function fail(status: number, text: string): never {
-  process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
-  process.exit(status);
-}
 
 /** A number flag, or a bad-input error naming the flag. */
 function num(flag: string, value: string | undefined): number | undefined {
@@ -28,10 +24,6 @@ function num(flag: string, value: string | undefined): number | undefined {
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n)) fail(2, `--${flag}: must be a number (got "${value}")`);
   return n;
-}
-
-function stamp(d: Date): string {
-  return d.toISOString().replace(/[:]/g, '-').replace(/\..*$/, '');
 }
 
 function parse(): { scenario: Scenario; out: string | undefined; bidders: string | undefined } {

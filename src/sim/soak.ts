@@ -15,6 +15,7 @@ import { runLive } from './live-runner.js';
 import { formatIssues, validateScenario } from './scenario.js';
 import { expandLeaves } from './scenario-bidders.js';
 import { accountingErrors } from './summary.js';
+import { fail } from './cli-common.js';
 
 /** Heap growth allowed between the samples: GC timing, JIT code, the late-answer window's churn. */
 export const HEAP_ALLOWANCE_BYTES = 16 * 1024 * 1024;
@@ -42,11 +43,6 @@ const HOSTILE: Array<[string, HostileSpec]> = [
   ['disconnect', { mode: 'disconnect' }],
   ['storm', { mode: 'reconnect-storm' }],
 ];
-
-function fail(status: number, text: string): never {
-  process.stderr.write(`${text}\n`);
-  process.exit(status);
-}
 
 interface Sample {
   heapBytes: number;

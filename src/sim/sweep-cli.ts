@@ -17,17 +17,9 @@ import { sweepHtml } from './sweep/sweep-html.js';
 import { sweepMarkdown } from './sweep/sweep-md.js';
 import { sweepReport } from './sweep/sweep-model.js';
 import { evaluateThresholds, thresholdPathIssues } from './thresholds.js';
+import { fail, stamp } from './cli-common.js';
 
 const USAGE = 'usage: npm run sweep -- scenario.json [--mode virtual|live] [--workers N] [--out DIR]';
-
-function fail(status: number, text: string): never {
-  process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
-  process.exit(status);
-}
-
-function stamp(d: Date): string {
-  return d.toISOString().replace(/[:]/g, '-').replace(/\..*$/, '');
-}
 
 function parse(): { file: string; mode: 'virtual' | 'live'; workers: number | undefined; out: string | undefined } {
   let args;
