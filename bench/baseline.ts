@@ -74,12 +74,7 @@ export class RawWsFloor {
     };
     for (const ws of sockets) ws.on('message', onMessage);
     for (let i = 0; i < inFlight; i++) submit();
-    await sleep(warmupSec * 1000);
-    const from = done;
-    const t0 = performance.now();
-    await sleep(measureSec * 1000);
-    const auctions = done - from;
-    const seconds = (performance.now() - t0) / 1000;
+    const { auctions, seconds } = await measureWindow(warmupSec, measureSec, () => done);
     stopped = true;
     if (waiting.size > 0) await new Promise<void>((r) => (drained = r));
     for (const ws of sockets) ws.off('message', onMessage);
@@ -94,4 +89,13 @@ export class RawWsFloor {
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Let `warmupSec` pass, then count how many more `done()` reports over `measureSec`, and how long it really took. */
+export async function measureWindow(warmupSec: number, measureSec: number, done: () => number): Promise<ThroughputResult> {
+  await sleep(warmupSec * 1000);
+  const from = done();
+  const t0 = performance.now();
+  await sleep(measureSec * 1000);
+  return { auctions: done() - from, seconds: (performance.now() - t0) / 1000 };
 }

@@ -17,7 +17,7 @@ import { Metrics } from '../src/sim/metrics.js';
 import type { BidRequest } from '../src/protocol/openrtb.js';
 import { newHistogram, recordMs, type Histogram } from '../src/protocol/histogram.js';
 import { leafConfigs, requestMaker, scenarioFor, type BenchScenario } from './requests.js';
-import { sleep, type ThroughputResult } from './baseline.js';
+import { measureWindow, type ThroughputResult } from './baseline.js';
 import { trackPid } from './children.js';
 
 /** Metrics, plus a hook on each close for the closed-loop driver. */
@@ -107,12 +107,7 @@ export async function runClosed(rig: Rig, inFlight: number, warmupSec: number, m
     queueMicrotask(submit);
   };
   for (let i = 0; i < inFlight; i++) submit();
-  await sleep(warmupSec * 1000);
-  const from = done;
-  const t0 = performance.now();
-  await sleep(measureSec * 1000);
-  const auctions = done - from;
-  const seconds = (performance.now() - t0) / 1000;
+  const { auctions, seconds } = await measureWindow(warmupSec, measureSec, () => done);
   stopped = true;
   await exchange.whenIdle();
   metrics.onClose = null;

@@ -3,16 +3,10 @@ import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeHistogram } from '../protocol/histogram.js';
 import type { BidRequest } from '../protocol/openrtb.js';
-import type { LeafConfig } from './config.js';
 import { BidderHost } from './host.js';
+import { plainLeaf } from '../../test/helpers/leaves.js';
 
-const leaf: LeafConfig = {
-  name: 'dsp-1',
-  group: 'dsp',
-  latency: { model: 'constant', ms: 1 },
-  bid: { rate: 1, price: { model: 'constant', value: 1 }, shade: 1 },
-  faults: { timeout: 0, malformed: 0, disconnect: 0 },
-};
+const leaf = plainLeaf();
 
 function request(id: string): BidRequest {
   return { id, imp: [{ id: '1', bidfloor: 0.1, bidfloorcur: 'USD', banner: { w: 300, h: 250 } }], tmax: 95, at: 1, cur: ['USD'] };

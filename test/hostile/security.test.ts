@@ -8,19 +8,13 @@ import { join, resolve, sep } from 'node:path';
 import fc from 'fast-check';
 import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
-import type { LeafConfig } from '../../src/bidders/config.js';
 import { BidderHost } from '../../src/bidders/host.js';
 import { runLive } from '../../src/sim/live-runner.js';
 import { validateScenario } from '../../src/sim/scenario.js';
 import { alive } from './cli.js';
+import { plainLeaf } from '../helpers/leaves.js';
 
-const leaf: LeafConfig = {
-  name: 'dsp-1',
-  group: 'dsp',
-  latency: { model: 'constant', ms: 1 },
-  bid: { rate: 1, price: { model: 'constant', value: 1 }, shade: 1 },
-  faults: { timeout: 0, malformed: 0, disconnect: 0 },
-};
+const leaf = plainLeaf();
 
 /** The HTTP status of an upgrade to `url` with these headers (101 when the socket opened). */
 function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
