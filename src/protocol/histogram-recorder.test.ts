@@ -23,6 +23,27 @@ describe('HistogramRecorder', () => {
       }),
     );
   });
+
+  it('keeps counts past 16 bits in one bucket, with the extremes in that bucket too', () => {
+    const direct = newHistogram();
+    const r = new HistogramRecorder();
+    // 2^16 + 2^16 + 3 values in one bucket: two carries, and the min and max taken out of a bucket
+    // whose 16-bit count has wrapped to a small number.
+    for (let i = 0; i < 2 * 65_536 + 3; i++) {
+      const v = 12.5 + (i % 3) * 0.001;
+      recordMs(direct, v);
+      r.recordMs(v);
+    }
+    const poured = newHistogram();
+    r.pourInto(poured);
+    expect(poured.totalCount).toBe(2 * 65_536 + 3);
+    expect(encodeHistogram(poured)).toBe(encodeHistogram(direct));
+    // And the recorder starts empty again.
+    r.recordMs(1);
+    const again = newHistogram();
+    r.pourInto(again);
+    expect(again.totalCount).toBe(1);
+  });
 });
 
 describe('RecordedHistogram', () => {

@@ -11,6 +11,7 @@ const HALF_MAGNITUDE = 10;
 const HALF = 1 << HALF_MAGNITUDE;
 /** Values from 2^31 µs (about 36 minutes) up go straight to the histogram. */
 const LIMIT = 2 ** 31;
+const CARRY = 0x10000;
 
 function indexOf(us: number): number {
   const bucket = Math.max(0, 31 - Math.clz32(us) - HALF_MAGNITUDE);
@@ -18,7 +19,13 @@ function indexOf(us: number): number {
 }
 
 export class HistogramRecorder {
-  private counts = new Float64Array(HALF * 8);
+  /**
+   * 16-bit counts keep the array small enough to stay in cache with dozens of recorders (a run keeps
+   * two per leaf); a count that would reach 2^16 is carried into `carries` instead.
+   */
+  private counts = new Uint16Array(HALF * 8);
+  /** One entry per CARRY counts taken out of `counts[index]`: the index. */
+  private readonly carries: number[] = [];
   private readonly overflow: number[] = [];
   /** The exact extremes (µs), recorded as themselves so min and max match direct recording. */
   private minUs = Infinity;
@@ -36,16 +43,26 @@ export class HistogramRecorder {
     const index = indexOf(us);
     let counts = this.counts;
     if (index >= counts.length) {
-      const grown = new Float64Array(Math.max(index + 1, counts.length * 2));
+      const grown = new Uint16Array(Math.max(index + 1, counts.length * 2));
       grown.set(counts);
       this.counts = counts = grown;
     }
-    counts[index]!++;
+    const c = counts[index]! + 1;
+    if (c === CARRY) {
+      this.carries.push(index);
+      counts[index] = 0;
+    } else {
+      counts[index] = c;
+    }
   }
 
   /** Move everything recorded so far into `h` (a newHistogram()), leaving this recorder empty. */
   pourInto(h: Histogram): void {
-    const counts = this.counts;
+    // Pouring is rare (when a report reads the histogram): whole counts in a wider array are simpler.
+    const counts = Float64Array.from(this.counts);
+    for (const index of this.carries) counts[index]! += CARRY;
+    this.counts.fill(0);
+    this.carries.length = 0;
     if (this.maxUs >= 0) {
       // Take the extremes out of their buckets and record them as they were.
       counts[indexOf(this.minUs)]!--;
@@ -61,7 +78,6 @@ export class HistogramRecorder {
       const bucket = index < 2 * HALF ? 0 : (index >> HALF_MAGNITUDE) - 1;
       const sub = index - (bucket + 1) * HALF + HALF;
       h.recordValueWithCount(sub * 2 ** bucket, n);
-      counts[index] = 0;
     }
     for (const ms of this.overflow) recordMs(h, ms);
     this.overflow.length = 0;
