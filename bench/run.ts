@@ -11,7 +11,7 @@ import { overhead, overshoot, round, throughput, type Durations, type Row } from
 import type { MemoryResult } from './memory.js';
 import { ensureDir } from '../src/sim/ensure-dir.js';
 import { formatTable } from './table.js';
-import { benchVirtualSteady } from './virtual.js';
+import type { SteadyVirtualMessage } from './virtual.js';
 
 interface Plan {
   throughput: Durations & { rounds: number };
@@ -73,13 +73,18 @@ async function memoryCase(quick: boolean): Promise<Row[]> {
 }
 
 async function virtualCase(quick: boolean): Promise<Row> {
-  const r = benchVirtualSteady({ leaves: 16, auctions: quick ? 25_000 : 50_000, runs: quick ? 2 : 3 });
+  // A process of its own, as a sweep worker is.
+  const child = forkTracked(new URL('./virtual.ts', import.meta.url), ['--child'], { execArgv: tsxArgs(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const result = awaitMessage<SteadyVirtualMessage>(child, 'result', 300_000);
+  child.send({ leaves: 16, auctions: quick ? 25_000 : 50_000, warmups: quick ? 1 : 2, runs: quick ? 2 : 5 });
+  const r = await result;
   return {
     case: 'virtual time (16 leaves)',
     figures: {
       'responses per run': r.responses,
       'cold run responses/cpu s': Math.round(r.coldPerCpuSec),
       'warm median responses/cpu s': Math.round(r.warmPerCpuSec),
+      'warm-up runs': r.warmupRuns.map((x) => Math.round(x)).join(' / '),
       'warm runs': r.warmRuns.map((x) => Math.round(x)).join(' / '),
     },
     ratio: round(r.warmPerCpuSec / 1e6, 3),

@@ -1,6 +1,6 @@
 // Virtual-time throughput: simulated bidder responses per second of CPU (process.cpuUsage, user +
 // system), over the whole virtual path: arrivals, request factory, exchange, leaf decisions, links,
-// event queue, auction, metrics and the summary. bench/run.ts calls benchVirtual; alone:
+// event queue, auction, metrics and the summary. bench/run.ts forks this file with --child; alone:
 //   npx tsx bench/virtual.ts [--leaves N] [--auctions N]
 
 import { parseArgs } from 'node:util';
@@ -56,21 +56,42 @@ export interface SteadyVirtualResult {
   responses: number;
   /** The first run in this process: JIT compilation included, as a one-off `npm run sim` pays it. */
   coldPerCpuSec: number;
-  /** The median of the runs after it: the steady rate a sweep's workers reach. */
+  /** Runs after the cold one that are not counted as warm: V8 still deoptimises and recompiles there. */
+  warmupRuns: number[];
+  /** The median of the runs after those: the steady rate a sweep's workers reach. */
   warmPerCpuSec: number;
   warmRuns: number[];
 }
 
-/** One cold run, then `runs` more of the same shape; a single cold figure mostly measures the JIT. */
-export function benchVirtualSteady(opts: BenchVirtualOptions & { runs?: number } = {}): SteadyVirtualResult {
+/**
+ * One cold run, `warmups` more, then `runs` measured ones, all of the same shape. A single cold figure
+ * mostly measures the JIT: with --trace-deopt, the first run of a process deoptimises about 30
+ * functions and the second still about 20 (each run makes new leaves, so call sites that had inlined
+ * one leaf's samplers see others), the third and later a handful.
+ */
+export function benchVirtualSteady(opts: BenchVirtualOptions & { runs?: number; warmups?: number } = {}): SteadyVirtualResult {
   const cold = benchVirtual(opts);
-  const warm: number[] = [];
-  for (let i = 0; i < (opts.runs ?? 3); i++) warm.push(benchVirtual(opts).responsesPerCpuSec);
+  const rate = (): number => benchVirtual(opts).responsesPerCpuSec;
+  const warmupRuns = Array.from({ length: opts.warmups ?? 1 }, rate);
+  const warm = Array.from({ length: opts.runs ?? 3 }, rate);
   const sorted = [...warm].sort((x, y) => x - y);
-  return { responses: cold.responses, coldPerCpuSec: cold.responsesPerCpuSec, warmPerCpuSec: sorted[Math.floor(sorted.length / 2)]!, warmRuns: warm };
+  return { responses: cold.responses, coldPerCpuSec: cold.responsesPerCpuSec, warmupRuns, warmPerCpuSec: sorted[Math.floor(sorted.length / 2)]!, warmRuns: warm };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+export type SteadyVirtualMessage = { type: 'result' } & SteadyVirtualResult;
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.argv[2] === '--child') {
+  // Forked by bench/run.ts, so the case runs in a process of its own as a sweep worker does, not in a
+  // heap the live cases have filled: one message with the options in, one with the result out.
+  process.once('message', (opts: BenchVirtualOptions & { runs?: number; warmups?: number }) => {
+    try {
+      const result: SteadyVirtualMessage = { type: 'result', ...benchVirtualSteady(opts) };
+      process.send?.(result, undefined, undefined, () => process.exit(0));
+    } catch (err) {
+      process.send?.({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) }, undefined, undefined, () => process.exit(1));
+    }
+  });
+} else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { values } = parseArgs({ options: { leaves: { type: 'string' }, auctions: { type: 'string' } } });
   const leaves = values.leaves !== undefined ? [Number(values.leaves)] : [4, 16, 64];
   benchVirtual({ leaves: 8, auctions: 5000 }); // warm the JIT
