@@ -58,26 +58,32 @@ export class HistogramRecorder {
 
   /** Move everything recorded so far into `h` (a newHistogram()), leaving this recorder empty. */
   pourInto(h: Histogram): void {
-    // Pouring is rare (when a report reads the histogram): whole counts in a wider array are simpler.
-    const counts = Float64Array.from(this.counts);
-    for (const index of this.carries) counts[index]! += CARRY;
-    this.counts.fill(0);
-    this.carries.length = 0;
-    if (this.maxUs >= 0) {
+    const minUs = this.minUs;
+    const maxUs = this.maxUs;
+    if (maxUs >= 0) {
+      // Only the buckets between the extremes can hold counts. Pouring is rare (when a report reads
+      // the histogram), so whole counts in a wider array keep it simple.
+      const from = indexOf(minUs);
+      const to = indexOf(maxUs);
+      const counts = Float64Array.from(this.counts.subarray(from, to + 1));
+      for (const index of this.carries) counts[index - from]! += CARRY;
+      this.counts.fill(0, from, to + 1);
+      this.carries.length = 0;
       // Take the extremes out of their buckets and record them as they were.
-      counts[indexOf(this.minUs)]!--;
-      h.recordValue(this.minUs);
-      if (this.maxUs !== this.minUs || counts[indexOf(this.maxUs)]! > 0) {
-        counts[indexOf(this.maxUs)]!--;
-        h.recordValue(this.maxUs);
+      counts[0]!--;
+      h.recordValue(minUs);
+      if (maxUs !== minUs || counts[to - from]! > 0) {
+        counts[to - from]!--;
+        h.recordValue(maxUs);
       }
-    }
-    for (let index = 0; index < counts.length; index++) {
-      const n = counts[index]!;
-      if (n === 0) continue;
-      const bucket = index < 2 * HALF ? 0 : (index >> HALF_MAGNITUDE) - 1;
-      const sub = index - (bucket + 1) * HALF + HALF;
-      h.recordValueWithCount(sub * 2 ** bucket, n);
+      for (let i = 0; i < counts.length; i++) {
+        const n = counts[i]!;
+        if (n === 0) continue;
+        const index = from + i;
+        const bucket = index < 2 * HALF ? 0 : (index >> HALF_MAGNITUDE) - 1;
+        const sub = index - (bucket + 1) * HALF + HALF;
+        h.recordValueWithCount(sub * 2 ** bucket, n);
+      }
     }
     for (const ms of this.overflow) recordMs(h, ms);
     this.overflow.length = 0;
