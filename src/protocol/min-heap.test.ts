@@ -18,6 +18,25 @@ describe('MinHeap', () => {
     );
   });
 
+  it('interleaved pushes and pops always give the least key, earliest pushed among equals', () => {
+    fc.assert(
+      fc.property(fc.array(fc.option(fc.integer({ min: 0, max: 30 }), { nil: null }), { maxLength: 300 }), (ops) => {
+        const h = new MinHeap<number>();
+        const model: Array<{ k: number; seq: number }> = [];
+        ops.forEach((op, seq) => {
+          if (op === null) {
+            model.sort((a, b) => a.k - b.k || a.seq - b.seq);
+            expect(h.pop()).toBe(model.shift()?.seq);
+          } else {
+            h.push(seq, op);
+            model.push({ k: op, seq });
+          }
+          expect(h.size).toBe(model.length);
+        });
+      }),
+    );
+  });
+
   it('peeks without removing, and clears', () => {
     const h = new MinHeap<string>();
     expect(h.peekKey()).toBe(Infinity);

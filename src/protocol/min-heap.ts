@@ -52,25 +52,33 @@ export class MinHeap<T> {
     const lastSeq = seqs.pop() as number;
     if (top === undefined || last === undefined || items.length === 0) return top;
     const n = items.length;
+    // Bottom-up: walk the hole at the root down to a leaf along the lesser children (one comparison
+    // a level), then sift the last item up from there. The last item nearly always belongs near the
+    // bottom, so this makes about half the comparisons of sifting it down from the root.
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
       const r = l + 1;
       let c = l;
-      let ck = keys[l] as number;
       if (r < n) {
+        const lk = keys[l] as number;
         const rk = keys[r] as number;
-        if (rk < ck || (rk === ck && (seqs[r] as number) < (seqs[l] as number))) {
-          c = r;
-          ck = rk;
-        }
+        if (rk < lk || (rk === lk && (seqs[r] as number) < (seqs[l] as number))) c = r;
       }
-      if (lastKey < ck || (lastKey === ck && lastSeq < (seqs[c] as number))) break;
       items[i] = items[c] as T;
-      keys[i] = ck;
+      keys[i] = keys[c] as number;
       seqs[i] = seqs[c] as number;
       i = c;
+    }
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const pk = keys[parent] as number;
+      if (pk < lastKey || (pk === lastKey && (seqs[parent] as number) < lastSeq)) break;
+      items[i] = items[parent] as T;
+      keys[i] = pk;
+      seqs[i] = seqs[parent] as number;
+      i = parent;
     }
     items[i] = last;
     keys[i] = lastKey;

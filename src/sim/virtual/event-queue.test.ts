@@ -36,6 +36,61 @@ describe('EventQueue', () => {
   });
 });
 
+describe('EventQueue against a sorted reference', () => {
+  // Times on a 1/16 ms grid, so equal times are frequent, spread from the current bucket to past the
+  // ring's end (1,024 ms), with some in the past; the queue is stepped, peeked and fed in any order.
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant('schedule' as const), dt: fc.integer({ min: -32, max: 160 }).map((x) => x / 16) }),
+    fc.record({ kind: fc.constant('far' as const), dt: fc.integer({ min: 16_000, max: 48_000 }).map((x) => x / 16) }),
+    fc.record({ kind: fc.constant('step' as const) }),
+    fc.record({ kind: fc.constant('peek' as const) }),
+  );
+
+  it('runs the same events in the same order as a (time, schedule order) sort', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 400 }), fc.integer({ min: 0, max: 5000 }), (ops, start) => {
+        const q = new EventQueue();
+        const r = new Recorder();
+        const pending: Array<{ t: number; seq: number }> = [];
+        let seq = 0;
+        let now = 0;
+        const runOne = (): void => {
+          pending.sort((a, b) => a.t - b.t || a.seq - b.seq);
+          const want = pending.shift();
+          expect(q.step()).toBe(want !== undefined);
+          if (want === undefined) return;
+          now = want.t;
+          expect(r.seen[r.seen.length - 1]).toEqual([want.t, want.seq]);
+          expect(q.now).toBe(want.t);
+        };
+        q.schedule(start, r, 0, 0, seq);
+        pending.push({ t: start, seq: seq++ });
+        for (const o of ops) {
+          if (o.kind === 'step') runOne();
+          else if (o.kind === 'peek') {
+            const min = pending.reduce((m, p) => Math.min(m, p.t), Infinity);
+            expect(q.peekTime()).toBe(min);
+          } else {
+            const t = now + o.dt;
+            q.schedule(t, r, 0, 0, seq);
+            pending.push({ t: Math.max(t, now), seq: seq++ });
+          }
+          expect(q.size).toBe(pending.length);
+        }
+        while (pending.length > 0) runOne();
+        expect(q.step()).toBe(false);
+        expect(q.peekTime()).toBe(Infinity);
+      }),
+    );
+  });
+
+  it('refuses a time that is not finite', () => {
+    const q = new EventQueue();
+    expect(() => q.schedule(Number.NaN, new Recorder(), 0, 0, null)).toThrow(/not a finite time/);
+    expect(() => q.schedule(Infinity, new Recorder(), 0, 0, null)).toThrow(/not a finite time/);
+  });
+});
+
 describe('VirtualClock', () => {
   it('fires a timer once at its last setting; clear and re-arm cancel the earlier entries', () => {
     const q = new EventQueue();
