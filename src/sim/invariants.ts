@@ -27,9 +27,9 @@ export interface InvariantOptions {
 const DEFAULTS: InvariantOptions = { maxOvershootMs: Infinity, keep: 50 };
 /** Float slack for times rebuilt from differences (sentMs + responseMs). */
 const EPS = 1e-6;
-const NOTHING_SENT = new Uint8Array(0);
+const NOTHING_SENT: number[] = [];
 /** The witness of an auction already closed: a second close is caught. */
-const CLOSED = new Uint8Array(0);
+const CLOSED: number[] = [];
 
 /** What the summary must agree with. */
 export interface RevenueView {
@@ -77,7 +77,7 @@ export class InvariantChecker implements ExchangeObserver {
     if (this.violations.length < this.opts.keep) this.violations.push(text);
   }
 
-  private opening(a: InFlightAuction, rec: Uint8Array): void {
+  private opening(a: InFlightAuction, rec: number[]): void {
     if (a.witness !== null) return this.fail(`auction ${a.request.id}: opened twice`);
     if (a.closed) return this.fail(`auction ${a.request.id}: announced after it closed`);
     this.opened++;
@@ -86,7 +86,7 @@ export class InvariantChecker implements ExchangeObserver {
 
   onScatter(a: InFlightAuction, sent: number): void {
     if (sent !== this.leafCount) this.fail(`auction ${a.request.id}: sent to ${sent} leaves, expected ${this.leafCount}`);
-    this.opening(a, new Uint8Array(this.leafCount).fill(Outcome.PENDING));
+    this.opening(a, new Array<number>(this.leafCount).fill(Outcome.PENDING));
   }
 
   onSkipped(a: InFlightAuction): void {
@@ -146,7 +146,7 @@ export class InvariantChecker implements ExchangeObserver {
     this.checkOutcome(a, rec);
   }
 
-  private checkOutcome(a: InFlightAuction, rec: Uint8Array): void {
+  private checkOutcome(a: InFlightAuction, rec: number[]): void {
     const id = a.request.id;
     for (const bid of a.bids) {
       if (rec[bid.bidder] !== Outcome.ON_TIME) this.fail(`auction ${id}: bid ${bid.bidId} from leaf ${bid.bidder} taken though its answer was not on time`);
