@@ -26,22 +26,11 @@ export class MinHeap<T> {
   push(item: T, key: number): void {
     const { items, keys, seqs } = this;
     const seq = this.seq++;
-    let i = items.length;
+    const i = items.length;
     items.push(item);
     keys.push(key);
     seqs.push(seq);
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const pk = keys[parent] as number;
-      if (pk < key || (pk === key && (seqs[parent] as number) < seq)) break;
-      items[i] = items[parent] as T;
-      keys[i] = pk;
-      seqs[i] = seqs[parent] as number;
-      i = parent;
-    }
-    items[i] = item;
-    keys[i] = key;
-    seqs[i] = seq;
+    this.siftUp(i, item, key, seq);
   }
 
   pop(): T | undefined {
@@ -71,19 +60,26 @@ export class MinHeap<T> {
       seqs[i] = seqs[c] as number;
       i = c;
     }
+    this.siftUp(i, last, lastKey, lastSeq);
+    return top;
+  }
+
+  /** Place `item` in the hole at `i`, moving it up past every parent that sorts after it. */
+  private siftUp(hole: number, item: T, key: number, seq: number): void {
+    const { items, keys, seqs } = this;
+    let i = hole;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const pk = keys[parent] as number;
-      if (pk < lastKey || (pk === lastKey && (seqs[parent] as number) < lastSeq)) break;
+      if (pk < key || (pk === key && (seqs[parent] as number) < seq)) break;
       items[i] = items[parent] as T;
       keys[i] = pk;
       seqs[i] = seqs[parent] as number;
       i = parent;
     }
-    items[i] = last;
-    keys[i] = lastKey;
-    seqs[i] = lastSeq;
-    return top;
+    items[i] = item;
+    keys[i] = key;
+    seqs[i] = seq;
   }
 
   clear(): void {
