@@ -83,10 +83,13 @@ describe('exchange over loopback sockets', () => {
         held = () => send(ws, bidOn(req, 9));
       },
     });
-    const a = exchange.submit(request(), clock.now());
+    const a = exchange.submit({ ...request(), site: { id: 'site-1', domain: 'example.com', page: 'https://example.com/' } }, clock.now());
     await waitFor(() => leaf('fast').onTime === 1 && held !== null, 'the fast answer');
     clock.advance(100);
     expect(a.closed).toBe(true);
+    // Kept for late answers with only what they are checked against: the site is let go.
+    expect(a.request.site).toBeUndefined();
+    expect(a.request.imp[0]?.bidfloor).toBe(0.1);
     clock.advance(30);
     held!();
     await waitFor(() => leaf('slow').late === 1, 'the late answer');

@@ -328,8 +328,12 @@ export class Exchange implements LinkHandler {
     }
     if (a.bids.length > 0) this.runAndNotify(a);
     this.observer.onClosed(a);
-    if (a.timedOut > 0) this.lateWindow.keep(a);
-    else this.byId.delete(a.request.id);
+    if (a.timedOut > 0) {
+      a.keepForLate();
+      this.lateWindow.keep(a);
+    } else {
+      this.byId.delete(a.request.id);
+    }
     if (this.openCount === 0 && this.idleWaiters.length > 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
