@@ -11,6 +11,7 @@ import { overhead, overshoot, round, throughput, type Durations, type Row } from
 import type { MemoryResult } from './memory.js';
 import { ensureDir } from '../src/sim/ensure-dir.js';
 import { formatTable } from './table.js';
+import { VIRTUAL_NODE_FLAGS } from '../src/sim/sweep/pool.js';
 import type { SteadyVirtualMessage } from './virtual.js';
 
 interface Plan {
@@ -72,20 +73,28 @@ async function memoryCase(quick: boolean): Promise<Row[]> {
   ];
 }
 
-async function virtualCase(quick: boolean): Promise<Row> {
-  // A process of its own, as a sweep worker is.
-  const child = forkTracked(new URL('./virtual.ts', import.meta.url), ['--child'], { execArgv: tsxArgs(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** The virtual case in a process of its own, as a sweep worker runs, with `flags` for node. */
+async function virtualChild(flags: readonly string[], quick: boolean): Promise<SteadyVirtualMessage> {
+  const child = forkTracked(new URL('./virtual.ts', import.meta.url), ['--child'], { execArgv: tsxArgs(flags), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const result = awaitMessage<SteadyVirtualMessage>(child, 'result', 300_000);
   child.send({ leaves: 16, auctions: quick ? 25_000 : 50_000, warmups: quick ? 1 : 2, runs: quick ? 2 : 5 });
-  const r = await result;
+  return result;
+}
+
+async function virtualCase(quick: boolean): Promise<Row> {
+  // With a sweep worker's node flags (what the target is about), then V8's defaults for comparison.
+  const r = await virtualChild(VIRTUAL_NODE_FLAGS, quick);
+  const d = await virtualChild([], quick);
   return {
     case: 'virtual time (16 leaves)',
     figures: {
       'responses per run': r.responses,
+      'node flags': VIRTUAL_NODE_FLAGS.join(' '),
       'cold run responses/cpu s': Math.round(r.coldPerCpuSec),
       'warm median responses/cpu s': Math.round(r.warmPerCpuSec),
       'warm-up runs': r.warmupRuns.map((x) => Math.round(x)).join(' / '),
       'warm runs': r.warmRuns.map((x) => Math.round(x)).join(' / '),
+      'warm median with default GC': Math.round(d.warmPerCpuSec),
     },
     ratio: round(r.warmPerCpuSec / 1e6, 3),
     target: '>= 1,000,000 responses per CPU s, warm (ratio = /1e6)',
