@@ -53,6 +53,25 @@ describe('createLeaf', () => {
     expect([leaf.name, leaf.group]).toEqual(['dsp-fast-1', 'dsp-fast']);
   });
 
+  it('draws then answers exactly what decide gives at once, later and in any order (as virtual time does)', () => {
+    const cfg = config({ faults: { timeout: 0.1, malformed: 0.1, disconnect: 0.1 } });
+    const reqs = Array.from({ length: 400 }, (_, i) => request(i, 1 + (i % 3)));
+    const direct = createLeaf(cfg, 42);
+    const expected = reqs.map((r) => direct.decide(r));
+    const split = createLeaf(cfg, 42);
+    const draws = reqs.map((r) => split.draw(r));
+    // Answers built in reverse order still carry their own bid ids and prices.
+    const answers = draws.map((_, i) => draws[draws.length - 1 - i]!).map((d) => (d.kind === 'bid' || d.kind === 'no-bid' ? split.answer(d) : null)).reverse();
+    const rebuilt: Decision[] = draws.map((d, i) =>
+      d.kind === 'silent' ? { kind: 'silent' } : d.kind === 'malformed' || d.kind === 'disconnect' ? { kind: d.kind, delayMs: d.delayMs } : { kind: 'respond', delayMs: d.delayMs, response: answers[i]! },
+    );
+    expect(rebuilt).toEqual(expected);
+    // Bid ids count the leaf's bids in request order, whenever the answers are built.
+    const ids = rebuilt.flatMap((d) => (d.kind === 'respond' ? (d.response.seatbid ?? []).flatMap((sb) => sb.bid.map((b) => b.id)) : []));
+    expect(ids.length).toBeGreaterThan(200);
+    expect(ids).toEqual(ids.map((_, i) => String(i + 1)));
+  });
+
   it('decides the same way for the same seed and name', () => {
     const cfg = config({ faults: { timeout: 0.1, malformed: 0.1, disconnect: 0.1 } });
     expect(run(createLeaf(cfg, 42), 500, 2)).toEqual(run(createLeaf(cfg, 42), 500, 2));

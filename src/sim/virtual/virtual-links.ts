@@ -1,11 +1,12 @@
 // The Link seam in virtual time: one link per leaf, no sockets and no text. Sending a request asks
 // the leaf's pure decision at once (the same createLeaf the bidder host runs) and schedules what the
-// exchange would see: the answer at now + network + the leaf's delay + network, the malformed frame
-// the host would send, or the connection dropping, then coming back after the pool's backoff.
+// exchange would see: the answer at now + network + the leaf's delay + network (built from the
+// leaf's draw when it is delivered), the malformed frame the host would send, or the connection
+// dropping, then coming back after the pool's backoff.
 // Notices are counted, not delivered: nothing in a leaf's decision depends on them.
 
 import type { Rng } from '../../bidders/config.js';
-import { malformed, type Leaf } from '../../bidders/decision.js';
+import { malformed, type Draw, type Leaf } from '../../bidders/decision.js';
 import type { LeafHostStats } from '../../bidders/host.js';
 import type { Link, LinkHandler } from '../../exchange/link.js';
 import { backoffMs, POOL_DEFAULTS } from '../../exchange/ws-pool.js';
@@ -54,19 +55,21 @@ export class VirtualLink implements Link, EventTarget {
   sendRequest(_text: string, request: BidRequest): boolean {
     if (!this.up) return false;
     this.requests++;
-    const d = this.leaf.decide(request);
+    // Only the draw travels: the response is built when it is delivered (see Draw).
+    const d = this.leaf.draw(request);
     // Both legs are drawn for every request, whatever the decision, so the network stream stays
     // aligned with the request count (as the leaf's own stream does).
     const rtt = this.network() + this.network();
     const q = this.queue;
     switch (d.kind) {
-      case 'respond':
+      case 'bid':
+      case 'no-bid':
         this.delays.recordMs(d.delayMs);
-        q.schedule(q.now + rtt + d.delayMs, this, this.epoch, DELIVER, d.response);
+        q.schedule(q.now + rtt + d.delayMs, this, this.epoch, DELIVER, d);
         break;
       case 'malformed':
         this.delays.recordMs(d.delayMs);
-        q.schedule(q.now + rtt + d.delayMs, this, this.epoch, MALFORMED, malformed(request.id));
+        q.schedule(q.now + rtt + d.delayMs, this, this.epoch, MALFORMED, d);
         break;
       case 'disconnect':
         q.schedule(q.now + rtt + d.delayMs, this, this.epoch, DROP, null);
@@ -87,10 +90,10 @@ export class VirtualLink implements Link, EventTarget {
     if (e.gen !== this.epoch) return;
     switch (e.kind) {
       case DELIVER:
-        this.handler.onValue(this.index, e.arg);
+        this.handler.onValue(this.index, this.leaf.answer(e.arg as Draw));
         return;
       case MALFORMED:
-        this.handler.onText(this.index, e.arg as string);
+        this.handler.onText(this.index, malformed((e.arg as Draw).req.id));
         return;
       case DROP: {
         this.up = false;
