@@ -83,13 +83,10 @@ describe('exchange over loopback sockets', () => {
         held = () => send(ws, bidOn(req, 9));
       },
     });
-    const a = exchange.submit({ ...request(), site: { id: 'site-1', domain: 'example.com', page: 'https://example.com/' } }, clock.now());
+    const a = exchange.submit(request(), clock.now());
     await waitFor(() => leaf('fast').onTime === 1 && held !== null, 'the fast answer');
     clock.advance(100);
     expect(a.closed).toBe(true);
-    // Kept for late answers with only what they are checked against: the site is let go.
-    expect(a.request.site).toBeUndefined();
-    expect(a.request.imp[0]?.bidfloor).toBe(0.1);
     clock.advance(30);
     held!();
     await waitFor(() => leaf('slow').late === 1, 'the late answer');
@@ -98,6 +95,7 @@ describe('exchange over loopback sockets', () => {
     expect(bidders.leaf('slow').notices[0]).toMatchObject({ notice: 'loss', loss: LossReason.EXPIRED });
     // The late 9.0 bid was never taken: the fast leaf won at its own price.
     expect(a.outcome?.imps[0]?.clearingPrice).toBe(1);
+    expect(a.states).toEqual([Outcome.ON_TIME, Outcome.LATE]);
   });
 
   it('counts a broken answer that names its request after the close as late, not stray', async () => {

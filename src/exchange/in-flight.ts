@@ -1,7 +1,7 @@
-// One auction as the exchange holds it from acceptance to close (and, when some leaf timed out, a
-// while after, so late answers are recognised). Per-leaf state is a small-integer array indexed by
-// leaf: a plain array, since a Uint8Array of 16 costs about twice the heap (its ArrayBuffer and view
-// objects), and auctions with a timed-out leaf are kept for seconds.
+// One auction as the exchange holds it from acceptance to close, and what it keeps of it after the
+// close when some leaf timed out, so late answers are recognised. Per-leaf state is a small-integer
+// array indexed by leaf: a plain array, since a Uint8Array of 16 costs about twice the heap (its
+// ArrayBuffer and view objects), and it is kept for seconds.
 
 import type { BidRequest } from '../protocol/openrtb.js';
 import type { AuctionBid, AuctionOutcome } from './auction.js';
@@ -31,14 +31,8 @@ export class InFlightAuction implements HasDeadline {
    */
   witness: number[] | null = null;
 
-  /**
-   * The request as sent. Once the auction has closed with a leaf timed out, it is kept for seconds
-   * to recognise late answers, and `keepForLate()` cuts this down to what they are checked against.
-   */
-  request: BidRequest;
-
   constructor(
-    request: BidRequest,
+    readonly request: BidRequest,
     /** Scheduled arrival: latency is measured from here (no coordinated omission). */
     readonly arrivalMs: number,
     readonly acceptedMs: number,
@@ -47,18 +41,42 @@ export class InFlightAuction implements HasDeadline {
     readonly sentMs: number,
     leafCount: number,
   ) {
-    this.request = request;
     this.states = new Array<number>(leafCount).fill(Outcome.SKIPPED);
   }
+}
 
-  /**
-   * Called after the close, when the auction is kept for late answers: the request keeps its id,
-   * impressions, currencies, tmax and auction type, and lets go of the site, app, device and user.
-   * With every leaf late (a deadline-bound load) the exchange keeps rate × 5 s auctions; without this
-   * each held about a dozen objects more, which the young-generation collector had to promote.
-   */
-  keepForLate(): void {
-    const { id, imp, tmax, at, cur } = this.request;
+/** What a late answer is checked and counted against: an auction once it has closed. */
+export interface ClosedAuction {
+  readonly request: BidRequest;
+  /** Per leaf: an Outcome code (a late answer turns TIMED_OUT into LATE). */
+  readonly states: number[];
+  readonly arrivalMs: number;
+  readonly sentMs: number;
+  readonly closeMs: number;
+  readonly closed: boolean;
+}
+
+/**
+ * What the exchange keeps of a closed auction that some leaf timed out on, for the seconds a late
+ * answer may take: the request's id, impressions, tmax, auction type and currencies (what an answer
+ * is checked against), and the per-leaf states, shared with the auction. The bids, the outcome and
+ * the request's site, app, device and user are let go. Under a deadline-bound load nearly every
+ * auction is kept, so this is most of what the young-generation collector copies and promotes.
+ */
+export class KeptAuction implements ClosedAuction {
+  readonly request: BidRequest;
+  readonly states: number[];
+  readonly arrivalMs: number;
+  readonly sentMs: number;
+  readonly closeMs: number;
+  readonly closed = true;
+
+  constructor(a: InFlightAuction) {
+    const { id, imp, tmax, at, cur } = a.request;
     this.request = { id, imp, tmax, at, cur };
+    this.states = a.states;
+    this.arrivalMs = a.arrivalMs;
+    this.sentMs = a.sentMs;
+    this.closeMs = a.closeMs;
   }
 }

@@ -2,20 +2,20 @@
 // answer is recognised (counted late, answered expired) rather than taken for an unknown request.
 // Closes come in time order, so this is a FIFO: the oldest expire first.
 
-import type { InFlightAuction } from './in-flight.js';
+import type { KeptAuction } from './in-flight.js';
 
 export class LateWindow {
-  private kept: InFlightAuction[] = [];
+  private kept: KeptAuction[] = [];
   private head = 0;
 
   constructor(private readonly windowMs: number) {}
 
-  keep(a: InFlightAuction): void {
+  keep(a: KeptAuction): void {
     this.kept.push(a);
   }
 
   /** Forget the auctions whose window has passed, calling `forget` for each. */
-  expire(now: number, forget: (a: InFlightAuction) => void): void {
+  expire(now: number, forget: (a: KeptAuction) => void): void {
     const kept = this.kept;
     let head = this.head;
     while (head < kept.length) {
