@@ -102,12 +102,27 @@ async function virtualCase(quick: boolean): Promise<Row> {
   };
 }
 
+/**
+ * CPU ms of a fixed integer loop: this VM's speed moves by a quarter over minutes (neighbours), so
+ * absolute figures (the virtual case above all) are read against it; ratios measured side by side
+ * are not affected.
+ */
+function cpuProbeMs(): number {
+  const before = process.cpuUsage();
+  let x = 1;
+  for (let i = 0; i < 200_000_000; i++) x = (Math.imul(x, 1103515245) + 12345) | 0;
+  const used = process.cpuUsage(before);
+  if (x === 0) process.stdout.write(''); // keep the loop from being dropped
+  return round((used.user + used.system) / 1000, 0);
+}
+
 async function main(): Promise<void> {
   const { quick, out } = parseArgs(process.argv.slice(2));
   const plan = quick ? QUICK : FULL;
   const started = new Date();
   const t0 = performance.now();
   const load = loadavg()[0]!;
+  const probeStart = cpuProbeMs();
   const rows: Row[] = [];
   const step = (name: string): void => {
     process.stderr.write(`bench: ${name} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
@@ -158,6 +173,7 @@ async function main(): Promise<void> {
   }
 
   await killAll();
+  const probeEnd = cpuProbeMs();
   const left = survivors();
   const wallSec = (performance.now() - t0) / 1000;
   const dir = out ?? join('reports', `bench-${started.toISOString().replace(/[:.]/g, '-')}`);
@@ -169,12 +185,13 @@ async function main(): Promise<void> {
     node: process.version,
     cpus: cpus().length,
     loadAverageAtStart: round(load, 2),
+    cpuProbeMs: { start: probeStart, end: probeEnd },
     processesLeft: left,
     rows,
   };
   writeFileSync(join(dir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(formatTable(rows));
-  process.stdout.write(`\n${quick ? 'quick, ' : ''}${round(wallSec, 1)} s, load average at start ${round(load, 2)} on ${cpus().length} cores; wrote ${join(dir, 'bench.json')}\n`);
+  process.stdout.write(`\n${quick ? 'quick, ' : ''}${round(wallSec, 1)} s, load average at start ${round(load, 2)} on ${cpus().length} cores, CPU probe ${probeStart} ms at start and ${probeEnd} ms at end (lower is a faster machine); wrote ${join(dir, 'bench.json')}\n`);
   if (left.length > 0) process.stdout.write(`warning: processes still running: ${left.join(', ')}\n`);
 }
 
