@@ -72,6 +72,13 @@ describe('createLeaf', () => {
     expect(ids).toEqual(ids.map((_, i) => String(i + 1)));
   });
 
+  it('refuses to build a response for a draw that has none', () => {
+    const leaf = createLeaf(config({ faults: { timeout: 1, malformed: 0, disconnect: 0 } }), 1);
+    const d = leaf.draw(request(1));
+    expect(d.kind).toBe('silent');
+    expect(() => leaf.answer(d)).toThrow(/'silent' draw has no response/);
+  });
+
   it('decides the same way for the same seed and name', () => {
     const cfg = config({ faults: { timeout: 0.1, malformed: 0.1, disconnect: 0.1 } });
     expect(run(createLeaf(cfg, 42), 500, 2)).toEqual(run(createLeaf(cfg, 42), 500, 2));

@@ -28,14 +28,19 @@ export type Decision =
  */
 export class Draw {
   constructor(
-    readonly req: BidRequest,
+    /**
+     * The request's id and impressions, all an answer names: not the request itself, whose site,
+     * device and user would then stay alive for as long as a late answer is in flight.
+     */
+    readonly id: string,
+    readonly imp: BidRequest['imp'],
     readonly kind: 'silent' | 'malformed' | 'disconnect' | 'no-bid' | 'bid',
     readonly delayMs: number,
     /** The first bid's number: bid i of this answer has id `String(firstBid + i)`. */
     readonly firstBid: number,
-    /** The price of the first impression's bid (all a one-impression request needs). */
+    /** The bid's price when there is one impression (`prices` is then null). */
     readonly price: number,
-    /** Every impression's price, in `req.imp` order, when there are several. */
+    /** Every impression's price, in `imp` order, when there are several. */
     readonly prices: readonly number[] | null,
   ) {}
 }
@@ -110,26 +115,28 @@ export function createLeaf(config: LeafConfig, seed: number | string): Leaf {
       // Take the price draws anyway (see the draw order above).
       for (let i = 0; i < n; i++) price(rng);
       const kind = uFault < silentBelow ? 'silent' : uFault < malformedBelow ? 'malformed' : faulty ? 'disconnect' : 'no-bid';
-      return new Draw(req, kind, delayMs, 0, 0, null);
+      return new Draw(req.id, imps, kind, delayMs, 0, 0, null);
     }
     const firstBid = bidCounter + 1;
     bidCounter += n;
-    if (n === 1) return new Draw(req, 'bid', delayMs, firstBid, roundPrice(price(rng) * shade), null);
+    if (n === 1) return new Draw(req.id, imps, 'bid', delayMs, firstBid, roundPrice(price(rng) * shade), null);
     const prices = new Array<number>(n);
     for (let i = 0; i < n; i++) prices[i] = roundPrice(price(rng) * shade);
-    return new Draw(req, 'bid', delayMs, firstBid, prices[0]!, prices);
+    return new Draw(req.id, imps, 'bid', delayMs, firstBid, 0, prices);
   };
 
   const answer = (d: Draw): BidResponse => {
-    const req = d.req;
-    if (d.kind !== 'bid') return { id: req.id, nbr: NoBidReason.UNMATCHED_USER };
-    const imps = req.imp;
+    if (d.kind !== 'bid') {
+      if (d.kind !== 'no-bid') throw new Error(`leaf ${name}: a '${d.kind}' draw has no response`);
+      return { id: d.id, nbr: NoBidReason.UNMATCHED_USER };
+    }
+    const imps = d.imp;
     const prices = d.prices;
     const bids: Bid[] = new Array<Bid>(imps.length);
     for (let i = 0; i < imps.length; i++) {
       bids[i] = { id: String(d.firstBid + i), impid: imps[i]!.id, price: prices === null ? d.price : prices[i]!, crid, adomain };
     }
-    return { id: req.id, seatbid: [{ seat: name, bid: bids }], cur: 'USD' };
+    return { id: d.id, seatbid: [{ seat: name, bid: bids }], cur: 'USD' };
   };
 
   return {

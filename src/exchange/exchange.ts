@@ -46,7 +46,10 @@ export interface ExchangeObserver {
   onScatter(a: InFlightAuction, sent: number): void;
   /** Exactly once per request sent: ON_TIME, NO_BID, INVALID (with reason), TIMED_OUT or LOST. */
   onOutcome(leaf: number, outcome: OutcomeCode, a: InFlightAuction, responseMs: number, reason: InvalidReason | null): void;
-  /** A timed-out leaf answered after the close, `lateMs` after it. */
+  /**
+   * A timed-out leaf answered after the close, `lateMs` after it. `a` is the auction, or what the
+   * exchange kept of it (a KeptAuction): read only what ClosedAuction declares.
+   */
   onLate(leaf: number, a: ClosedAuction, lateMs: number, responseMs: number): void;
   /** A message that answers no request (unknown id, duplicate, unattributable garbage). */
   onStray(leaf: number, reason: InvalidReason): void;
@@ -182,7 +185,7 @@ export class Exchange implements LinkHandler {
     }
     const a = this.byId.get(id);
     if (a === undefined || a instanceof KeptAuction) {
-      this.answerAfterClose(leaf, a, value, 'duplicate-response');
+      this.answerAfterClose(leaf, a, value, 'duplicate-response', 'unknown-request');
       return;
     }
     const now = this.clock.now();
@@ -260,7 +263,7 @@ export class Exchange implements LinkHandler {
     }
     const a = this.byId.get(id);
     if (a === undefined || a instanceof KeptAuction) {
-      this.answerAfterClose(leaf, a, NOT_JSON, reason);
+      this.answerAfterClose(leaf, a, NOT_JSON, reason, reason);
       return;
     }
     const now = this.clock.now();
@@ -277,11 +280,12 @@ export class Exchange implements LinkHandler {
 
   /**
    * An answer (`value`, or NOT_JSON when it could not be read) naming a request that is not open:
-   * late when the auction is kept (`k`) and this leaf timed out on it, otherwise stray.
+   * late when the auction is kept (`k`) and this leaf timed out on it; otherwise stray, with `reason`
+   * when the auction is kept and `unknownReason` when it is not.
    */
-  private answerAfterClose(leaf: number, k: KeptAuction | undefined, value: unknown, reason: InvalidReason): void {
+  private answerAfterClose(leaf: number, k: KeptAuction | undefined, value: unknown, reason: InvalidReason, unknownReason: InvalidReason): void {
     if (k === undefined) {
-      this.observer.onStray(leaf, value === NOT_JSON ? reason : 'unknown-request');
+      this.observer.onStray(leaf, unknownReason);
       return;
     }
     const now = this.clock.now();

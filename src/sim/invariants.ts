@@ -12,7 +12,7 @@
 // Pure bookkeeping: one small array per open auction, nothing per message.
 
 import type { ExchangeObserver } from '../exchange/exchange.js';
-import type { InFlightAuction } from '../exchange/in-flight.js';
+import type { ClosedAuction, InFlightAuction } from '../exchange/in-flight.js';
 import type { DropReason } from '../exchange/link.js';
 import { Outcome, type OutcomeCode } from '../exchange/outcome.js';
 import type { InvalidReason } from '../protocol/parse.js';
@@ -113,7 +113,7 @@ export class InvariantChecker implements ExchangeObserver {
     }
   }
 
-  onLate(leaf: number, a: InFlightAuction, _lateMs?: number, _responseMs?: number): void {
+  onLate(leaf: number, a: ClosedAuction, _lateMs?: number, _responseMs?: number): void {
     this.late[leaf]!++;
     if (!a.closed) this.fail(`auction ${a.request.id}: late answer from leaf ${leaf} before the close`);
     if (this.late[leaf]! > this.timedOut[leaf]!) this.fail(`leaf ${leaf}: late ${this.late[leaf]} > timedOut ${this.timedOut[leaf]}`);
@@ -227,7 +227,7 @@ class Tee2 implements ExchangeObserver {
     this.a.onOutcome(leaf, outcome, x, ms, reason);
     this.b.onOutcome(leaf, outcome, x, ms, reason);
   }
-  onLate(leaf: number, x: InFlightAuction, lateMs: number, ms: number): void {
+  onLate(leaf: number, x: ClosedAuction, lateMs: number, ms: number): void {
     this.a.onLate(leaf, x, lateMs, ms);
     this.b.onLate(leaf, x, lateMs, ms);
   }

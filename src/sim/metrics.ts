@@ -4,7 +4,7 @@
 // the accounting identities hold over exactly the auctions counted.
 
 import type { ExchangeObserver } from '../exchange/exchange.js';
-import type { InFlightAuction } from '../exchange/in-flight.js';
+import type { ClosedAuction, InFlightAuction } from '../exchange/in-flight.js';
 import { Outcome, type OutcomeCode } from '../exchange/outcome.js';
 import { newHistogram, recordMs, type Histogram } from '../protocol/histogram.js';
 import { RecordedHistogram } from '../protocol/histogram-recorder.js';
@@ -88,7 +88,7 @@ export class Metrics implements ExchangeObserver {
    */
   private warm = false;
 
-  private counted(a: InFlightAuction): boolean {
+  private counted(a: ClosedAuction): boolean {
     return a.arrivalMs >= this.warmupEndMs;
   }
 
@@ -132,7 +132,7 @@ export class Metrics implements ExchangeObserver {
     if (responseMs === responseMs) c.responses.recordMs(responseMs);
   }
 
-  onLate(leaf: number, a: InFlightAuction, _lateMs: number, responseMs: number): void {
+  onLate(leaf: number, a: ClosedAuction, _lateMs: number, responseMs: number): void {
     if (!this.counted(a)) return;
     const c = this.leaves[leaf]!;
     c.late++;

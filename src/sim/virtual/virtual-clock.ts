@@ -1,6 +1,6 @@
 // The Clock seam over the event queue: now() is the queue's time and a timer is a queue entry.
-// Re-arming does not search the heap for the old entry: it bumps the timer's generation, and an
-// entry whose generation is stale is ignored when it comes due (lazy cancellation, O(log n) per set).
+// Re-arming does not search the queue for the old entry: it bumps the timer's generation, and an
+// entry whose generation is stale is ignored when it comes due (lazy cancellation).
 
 import type { Clock, Timer } from '../../exchange/clock.js';
 import type { EventQueue, EventTarget, QueueEvent } from './event-queue.js';

@@ -93,7 +93,7 @@ export class VirtualLink implements Link, EventTarget {
         this.handler.onValue(this.index, this.leaf.answer(e.arg as Draw));
         return;
       case MALFORMED:
-        this.handler.onText(this.index, malformed((e.arg as Draw).req.id));
+        this.handler.onText(this.index, malformed((e.arg as Draw).id));
         return;
       case DROP: {
         this.up = false;
