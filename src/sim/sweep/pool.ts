@@ -15,12 +15,13 @@ export interface CellRun {
 
 /**
  * Node flags for a process that runs virtual time. A virtual run is one busy thread that allocates
- * fast and keeps thousands of auctions live, and V8's default parallel scavenge spends more CPU
- * coordinating its helper threads than it saves on a 2-core machine: per-thread CPU times of the
- * bench's virtual case (4 warm runs, 3.2 M responses) were 397 ticks on the main thread + 45 on
- * helpers by default, 359 + 10 with `--single-threaded-gc` (17% less CPU; `--no-parallel-scavenge`
- * alone gave 368 + 14; `--no-concurrent-marking` was worse). Live runs keep the default: their GC
- * pauses are the deadline's tail, and a single-threaded scavenge is a longer pause.
+ * fast, and V8's default parallel scavenge adds helper threads whose CPU counts too: per-thread CPU
+ * of the bench's virtual case (4 warm runs, 3.2 M responses) was 397 ticks on the main thread + 45
+ * on helpers by default, 359 + 10 with `--single-threaded-gc` (`--no-parallel-scavenge` alone 368 +
+ * 14; `--no-concurrent-marking` was worse). Over 11 pairs of processes run alternately, responses
+ * per CPU second were 1.06x the default's (geometric mean; pairs from 0.84x to 1.32x, as this VM's
+ * speed drifts by a quarter within minutes). Live runs keep the default: their GC pauses are the
+ * deadline's tail, and a single-threaded scavenge is a longer pause.
  */
 export const VIRTUAL_NODE_FLAGS: readonly string[] = ['--single-threaded-gc'];
 
