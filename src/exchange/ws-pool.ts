@@ -50,6 +50,9 @@ export function backoffMs(attempt: number, opts: Pick<PoolOptions, 'initialBacko
   return ceiling / 2 + (rand() * ceiling) / 2;
 }
 
+/** Send options for a Buffer that holds text: a text frame, as a string would be. */
+const TEXT_FRAME = { binary: false } as const;
+
 class WsLink implements Link {
   readonly wantsText = true;
   ws: WebSocket | null = null;
@@ -81,7 +84,7 @@ class WsLink implements Link {
       return false;
     }
     if (this.corked === null) this.pool.hold(this, ws);
-    ws.send(text);
+    ws.send(this.pool.encoded(text), TEXT_FRAME);
     return true;
   }
 
@@ -105,6 +108,9 @@ export class WsPool {
   private closing = false;
   /** Links corked this turn of the event loop. */
   private readonly held: WsLink[] = [];
+  /** The request text last sent, and its UTF-8 bytes. */
+  private lastText = '';
+  private lastBytes: Buffer = Buffer.alloc(0);
 
   constructor(
     private readonly targets: readonly PoolTarget[],
@@ -114,6 +120,19 @@ export class WsPool {
     this.opts = { ...POOL_DEFAULTS, ...options };
     this.wsLinks = targets.map((_, i) => new WsLink(i, this, this.opts.maxBufferedBytes));
     this.links = this.wsLinks;
+  }
+
+  /**
+   * `text` as UTF-8, encoded once for every leaf a request goes to: `ws` sends a string by measuring
+   * and encoding it again for each socket (and, as a client, masking that copy), where a Buffer is
+   * masked straight into the frame.
+   */
+  encoded(text: string): Buffer {
+    if (text !== this.lastText) {
+      this.lastText = text;
+      this.lastBytes = Buffer.from(text);
+    }
+    return this.lastBytes;
   }
 
   /**
