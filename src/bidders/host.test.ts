@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import WebSocket from 'ws';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { decodeHistogram } from '../protocol/histogram.js';
 import type { BidRequest } from '../protocol/openrtb.js';
 import { BidderHost } from './host.js';
@@ -110,5 +110,32 @@ describe('BidderHost', () => {
     expect(stats!.requests).toBe(2);
     expect(decodeHistogram(stats!.delays).totalCount).toBe(2);
     expect(decodeHistogram(stats!.lateness!).totalCount).toBe(2);
+  });
+
+  it('reads a text sent to several leaves once, and each leaf still answers and counts for itself', async () => {
+    const host = new BidderHost([plainLeaf('dsp-1'), plainLeaf('dsp-2')], 1);
+    open.push(host);
+    const port = await host.listen();
+    const a = await dial(`ws://127.0.0.1:${port}/dsp-1`);
+    const b = await dial(`ws://127.0.0.1:${port}/dsp-2`);
+    try {
+      const text = JSON.stringify(request('shared-1'));
+      const seats = (ws: WebSocket): Promise<string> =>
+        new Promise((done) => ws.once('message', (d) => done((JSON.parse(d.toString()) as { seatbid: Array<{ seat: string }> }).seatbid[0]!.seat)));
+      const answers = Promise.all([seats(a), seats(b)]);
+      a.send(text);
+      b.send(text);
+      expect(await answers).toEqual(['dsp-1', 'dsp-2']);
+      // The same bad text twice, and a notice twice: each is counted where it arrived.
+      const bad = JSON.stringify({ ...request('bad-1'), imp: [] });
+      const win = JSON.stringify({ notice: 'win', id: 'shared-1', impid: '1', bidid: '1', price: 1, loss: 0 });
+      for (const t of [bad, bad, win, win]) b.send(t);
+      a.send(bad);
+      const stats = async (): Promise<Array<{ requests: number; badRequests: number; wins: number }>> => host.stats();
+      await vi.waitFor(async () => expect((await stats()).map((x) => [x.requests, x.badRequests, x.wins])).toEqual([[1, 1, 0], [1, 2, 2]]), { timeout: 5000 });
+    } finally {
+      a.terminate();
+      b.terminate();
+    }
   });
 });

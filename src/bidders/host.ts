@@ -6,7 +6,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { bidRequestFrom, isNotice, parseJson } from '../protocol/parse.js';
+import type { BidRequest } from '../protocol/openrtb.js';
+import { bidRequestFrom, isNotice, parseJson, type Parsed } from '../protocol/parse.js';
 import { encodeHistogram, newHistogram, recordMs, type Histogram } from '../protocol/histogram.js';
 import type { LeafConfig } from './config.js';
 import { createLeaf, malformed, type Leaf } from './decision.js';
@@ -124,6 +125,9 @@ function refuse(socket: Duplex, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
+/** How many request texts the host remembers (see BidderHost.recent). */
+const RECENT_REQUESTS = 256;
+
 export class BidderHost {
   private readonly leaves = new Map<string, ServedLeaf>();
   private readonly opts: HostOptions;
@@ -131,6 +135,12 @@ export class BidderHost {
   private readonly wss: WebSocketServer;
   /** Every delayed answer, on one precise timer (see delay-queue.ts). */
   private readonly queue: DelayQueue<Pending, string>;
+  /**
+   * Request texts read lately and what they parsed to, oldest first. A leaf's socket brings several
+   * requests in one read, so by the time the next leaf's copy of a request is read, a few others
+   * have been: one entry is not enough; RECENT_REQUESTS covers the requests of many turns.
+   */
+  private readonly recent = new Map<string, Parsed<BidRequest>>();
 
   constructor(configs: readonly LeafConfig[], seed: number | string, options: Partial<HostOptions> = {}) {
     this.opts = { ...HOST_DEFAULTS, ...options };
@@ -217,13 +227,20 @@ export class BidderHost {
   }
 
   private onMessage(served: ServedLeaf, ws: WebSocket, text: string): void {
-    const value = parseJson(text);
-    if (isNotice(value)) {
-      if ((value as { notice: unknown }).notice === 'win') served.wins++;
-      else served.losses++;
-      return;
+    // The exchange sends one request text to every leaf it calls, and the host reads it once: leaves
+    // only read a request, never change it, so they share one. Notices, different for every leaf, are
+    // not kept.
+    let parsed = this.recent.get(text);
+    if (parsed === undefined) {
+      const value = parseJson(text);
+      if (isNotice(value)) {
+        if ((value as { notice: unknown }).notice === 'win') served.wins++;
+        else served.losses++;
+        return;
+      }
+      parsed = bidRequestFrom(value);
+      this.remember(text, parsed);
     }
-    const parsed = bidRequestFrom(value);
     if (!parsed.ok) {
       served.badRequests++;
       return;
@@ -246,6 +263,12 @@ export class BidderHost {
         this.after(d.delayMs, dropLater, ws, '', served);
         return;
     }
+  }
+
+  private remember(text: string, parsed: Parsed<BidRequest>): void {
+    const recent = this.recent;
+    recent.set(text, parsed);
+    if (recent.size > RECENT_REQUESTS) recent.delete(recent.keys().next().value as string);
   }
 
   private after(delayMs: number, fn: DelayedFn<Pending, string>, ws: WebSocket, text: string, served: ServedLeaf): void {

@@ -199,7 +199,7 @@ function hasDuplicateBidId(seatbid: readonly SeatBid[], count: number): boolean 
   return false;
 }
 
-type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
+export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 function isFiniteNonNegative(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0;
