@@ -18,6 +18,13 @@ describe('DelayQueue', () => {
     const record = (a: string, dueMs: number): void => {
       seen.push([a, performance.now() - start - dueMs]);
     };
+    // Queued first and far off, so the entries below re-arm the timer for an earlier head. The rest
+    // are queued in due order: each entry's due time is taken when it is queued, so a stall between
+    // two after() calls on a loaded machine could otherwise put 'c' ahead of the 7 ms entries.
+    q.after(1000, record, 'z', 1000);
+    q.after(3, record, 'a', 3);
+    q.after(7, record, 'b1', 7);
+    q.after(7, record, 'b2', 7);
     // The wait ends when the last entry due runs; the timeout only bounds a queue that never runs it.
     let bound: NodeJS.Timeout | undefined;
     const lastRan = new Promise<void>((resolve, reject) => {
@@ -32,9 +39,6 @@ describe('DelayQueue', () => {
         12,
       );
     });
-    q.after(3, record, 'a', 3);
-    q.after(7, record, 'b1', 7);
-    q.after(7, record, 'b2', 7);
     try {
       await lastRan;
     } finally {

@@ -30,6 +30,8 @@ export class HistogramRecorder {
   /** The exact extremes (µs), recorded as themselves so min and max match direct recording. */
   private minUs = Infinity;
   private maxUs = -1;
+  /** The smallest value above 0 (µs): what HdrHistogram reports as minNonZeroValue. */
+  private minNonZeroUs = Infinity;
 
   /** Record milliseconds as HdrHistogram would (rounded to µs, negatives as 0). */
   recordMs(ms: number): void {
@@ -39,6 +41,7 @@ export class HistogramRecorder {
       return;
     }
     if (us < this.minUs) this.minUs = us;
+    if (us > 0 && us < this.minNonZeroUs) this.minNonZeroUs = us;
     if (us > this.maxUs) this.maxUs = us;
     const index = indexOf(us);
     let counts = this.counts;
@@ -82,13 +85,18 @@ export class HistogramRecorder {
         const index = from + i;
         const bucket = index < 2 * HALF ? 0 : (index >> HALF_MAGNITUDE) - 1;
         const sub = index - (bucket + 1) * HALF + HALF;
-        h.recordValueWithCount(sub * 2 ** bucket, n);
+        // A bucket's lowest value can lie below the smallest value recorded in it (2068 for 2069
+        // µs), which would become the histogram's minNonZeroValue: count at that smallest value
+        // instead. It lies in the same bucket, since the bucket holds a value no smaller than it.
+        const low = sub * 2 ** bucket;
+        h.recordValueWithCount(low === 0 ? 0 : Math.max(low, this.minNonZeroUs), n);
       }
     }
     for (const ms of this.overflow) recordMs(h, ms);
     this.overflow.length = 0;
     this.minUs = Infinity;
     this.maxUs = -1;
+    this.minNonZeroUs = Infinity;
   }
 }
 
