@@ -52,6 +52,8 @@ export function request(padBytes = 0): BidRequest {
 export interface HostileRunOptions {
   auctions?: number;
   spacingMs?: number;
+  /** Submit each auction only once the one before has closed (instead of after `spacingMs`). */
+  closeEach?: boolean;
   pool?: Partial<PoolOptions>;
   padBytes?: number;
   /** Wait for every link before the first auction (false for leaves that never stay up). */
@@ -111,8 +113,10 @@ export async function hostileRun(spec: HostileSpec, o: HostileRunOptions = {}): 
   try {
     const n = o.auctions ?? 20;
     for (let i = 0; i < n; i++) {
-      run.auctions.push(exchange.submit(request(o.padBytes), clock.now()));
-      await new Promise((r) => setTimeout(r, o.spacingMs ?? 10));
+      const a = exchange.submit(request(o.padBytes), clock.now());
+      run.auctions.push(a);
+      if (o.closeEach === true) await waitFor(() => a.closed, `auction ${i + 1} to close`);
+      else await new Promise((r) => setTimeout(r, o.spacingMs ?? 10));
     }
     if (o.during !== undefined) await o.during(run);
     await exchange.whenIdle();
