@@ -62,6 +62,9 @@ export interface ExchangeObserver {
   onDropped?(leaf: number, reason: DropReason): void;
 }
 
+/** What links that do not want text are given in its place. */
+const NO_TEXT = Buffer.alloc(0);
+
 export class Exchange implements LinkHandler {
   private readonly opts: ExchangeOptions;
   private readonly rules: AuctionRules;
@@ -132,7 +135,7 @@ export class Exchange implements LinkHandler {
     request.tmax = left;
     request.at = opts.type === 'first-price' ? 1 : 2;
     this.byId.set(request.id, a);
-    const text = this.textWanted ? JSON.stringify(request) : '';
+    const text = this.textWanted ? Buffer.from(JSON.stringify(request)) : NO_TEXT;
     const states = a.states;
     this.observer.onScatter(a, n);
     for (let leaf = 0; leaf < n; leaf++) {

@@ -14,11 +14,12 @@ export interface Link {
    */
   readonly wantsText: boolean;
   /**
-   * Send a bid request. `text` is the request serialised once per auction and shared by every
-   * link; a link that does not need text (virtual) may use `request` instead. Returns false when
+   * Send a bid request. `text` is the request serialised and UTF-8 encoded once per auction and
+   * shared by every link (a socket would otherwise encode a string again for itself); a link that
+   * does not need text (virtual) gets an empty buffer and uses `request` instead. Returns false when
    * the link is down, so the request is lost without being sent.
    */
-  sendRequest(text: string, request: BidRequest): boolean;
+  sendRequest(text: Buffer, request: BidRequest): boolean;
   /** Send a win or loss notice; dropped silently when the link is down. */
   sendNotice(notice: Notice): void;
 }

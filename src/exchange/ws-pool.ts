@@ -50,7 +50,7 @@ export function backoffMs(attempt: number, opts: Pick<PoolOptions, 'initialBacko
   return ceiling / 2 + (rand() * ceiling) / 2;
 }
 
-/** Send options for a Buffer that holds text: a text frame, as a string would be. */
+/** Send options for the request's UTF-8 bytes: a text frame, as a string would be. */
 const TEXT_FRAME = { binary: false } as const;
 
 class WsLink implements Link {
@@ -74,7 +74,7 @@ class WsLink implements Link {
     private readonly maxBuffered: number,
   ) {}
 
-  sendRequest(text: string): boolean {
+  sendRequest(text: Buffer): boolean {
     if (!this.up) return false;
     const ws = this.ws as WebSocket;
     // Checked before the send, so what a leaf can make us hold is bounded by the limit plus one frame.
@@ -84,7 +84,7 @@ class WsLink implements Link {
       return false;
     }
     if (this.corked === null) this.pool.hold(this, ws);
-    ws.send(this.pool.encoded(text), TEXT_FRAME);
+    ws.send(text, TEXT_FRAME);
     return true;
   }
 
@@ -108,9 +108,6 @@ export class WsPool {
   private closing = false;
   /** Links corked this turn of the event loop. */
   private readonly held: WsLink[] = [];
-  /** The request text last sent, and its UTF-8 bytes. */
-  private lastText = '';
-  private lastBytes: Buffer = Buffer.alloc(0);
 
   constructor(
     private readonly targets: readonly PoolTarget[],
@@ -120,19 +117,6 @@ export class WsPool {
     this.opts = { ...POOL_DEFAULTS, ...options };
     this.wsLinks = targets.map((_, i) => new WsLink(i, this, this.opts.maxBufferedBytes));
     this.links = this.wsLinks;
-  }
-
-  /**
-   * `text` as UTF-8, encoded once for every leaf a request goes to: `ws` sends a string by measuring
-   * and encoding it again for each socket (and, as a client, masking that copy), where a Buffer is
-   * masked straight into the frame.
-   */
-  encoded(text: string): Buffer {
-    if (text !== this.lastText) {
-      this.lastText = text;
-      this.lastBytes = Buffer.from(text);
-    }
-    return this.lastBytes;
   }
 
   /**

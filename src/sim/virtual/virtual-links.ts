@@ -52,7 +52,7 @@ export class VirtualLink implements Link, EventTarget {
     return this.leaf.name;
   }
 
-  sendRequest(_text: string, request: BidRequest): boolean {
+  sendRequest(_text: Buffer, request: BidRequest): boolean {
     if (!this.up) return false;
     this.requests++;
     // Only the draw travels: the response is built when it is delivered (see Draw).
