@@ -1,7 +1,7 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
 import { NoBidReason } from '../protocol/codes.js';
-import type { BidRequest } from '../protocol/openrtb.js';
+import type { BidRequest, BidResponse } from '../protocol/openrtb.js';
 import type { LeafConfig } from './config.js';
 import { createLeaf, leafRng, malformed, type Decision, type Leaf } from './decision.js';
 
@@ -61,7 +61,11 @@ describe('createLeaf', () => {
     const split = createLeaf(cfg, 42);
     const draws = reqs.map((r) => split.draw(r));
     // Answers built in reverse order still carry their own bid ids and prices.
-    const answers = draws.map((_, i) => draws[draws.length - 1 - i]!).map((d) => (d.kind === 'bid' || d.kind === 'no-bid' ? split.answer(d) : null)).reverse();
+    const answers = new Array<BidResponse | null>(draws.length).fill(null);
+    for (let i = draws.length - 1; i >= 0; i--) {
+      const d = draws[i]!;
+      if (d.kind === 'bid' || d.kind === 'no-bid') answers[i] = split.answer(d);
+    }
     const rebuilt: Decision[] = draws.map((d, i) =>
       d.kind === 'silent' ? { kind: 'silent' } : d.kind === 'malformed' || d.kind === 'disconnect' ? { kind: d.kind, delayMs: d.delayMs } : { kind: 'respond', delayMs: d.delayMs, response: answers[i]! },
     );
