@@ -5,6 +5,7 @@
 
 import type { ChildProcess } from 'node:child_process';
 import WebSocket from 'ws';
+import { zeroMask } from '../src/exchange/ws-pool.js';
 import { awaitMessage, forkTracked, tsxArgs } from './children.js';
 import { requestMaker, scenarioFor } from './requests.js';
 
@@ -28,7 +29,7 @@ export class RawWsFloor {
       const { port } = await ready;
       const sockets = await Promise.all(
         Array.from({ length: leaves }, (_, i) => {
-          const ws = new WebSocket(`ws://127.0.0.1:${port}/dsp-${i + 1}`, { perMessageDeflate: false, maxPayload: 64 * 1024 });
+          const ws = new WebSocket(`ws://127.0.0.1:${port}/dsp-${i + 1}`, { perMessageDeflate: false, maxPayload: 64 * 1024, generateMask: zeroMask });
           return new Promise<WebSocket>((resolve, reject) => {
             ws.once('open', () => resolve(ws));
             ws.once('error', reject);

@@ -53,6 +53,16 @@ export function backoffMs(attempt: number, opts: Pick<PoolOptions, 'initialBacko
 /** Send options for the request's UTF-8 bytes: a text frame, as a string would be. */
 const TEXT_FRAME = { binary: false } as const;
 
+/**
+ * A client must mask what it sends (RFC 6455 5.3). The mask protects proxies from scripts in a
+ * browser that choose their bytes; the exchange is no browser and sends only what it built. A zero
+ * key is a legal mask that ws recognises and skips (its `generateMask` option), so a send hands
+ * the encoded request to the socket as it is, instead of allocating a masked copy per leaf.
+ */
+export function zeroMask(mask: Buffer): void {
+  mask[0] = mask[1] = mask[2] = mask[3] = 0;
+}
+
 class WsLink implements Link {
   readonly wantsText = true;
   ws: WebSocket | null = null;
@@ -220,6 +230,7 @@ export class WsPool {
       maxPayload: this.opts.maxPayload,
       handshakeTimeout: this.opts.handshakeTimeoutMs,
       headers,
+      generateMask: zeroMask,
     });
     link.ws = ws;
     ws.on('open', () => {
