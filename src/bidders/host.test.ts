@@ -138,4 +138,27 @@ describe('BidderHost', () => {
       b.terminate();
     }
   });
+
+  it('remembers at most 1 M chars of request texts, however large the requests are', async () => {
+    const { host, port } = await listening();
+    const ws = await dial(`ws://127.0.0.1:${port}/dsp-1`);
+    try {
+      const big = (id: string): string => JSON.stringify({ ...request(id), ext: { pad: 'x'.repeat(60_000) } });
+      const ids = Array.from({ length: 40 }, (_, i) => `big-${i}`);
+      const answered = new Promise<string[]>((done) => {
+        const got: string[] = [];
+        ws.on('message', (d) => {
+          got.push((JSON.parse(d.toString()) as { id: string }).id);
+          if (got.length === ids.length) done(got);
+        });
+      });
+      for (const id of ids) ws.send(big(id));
+      expect(await answered).toEqual(ids);
+      // 40 texts of 60 KB would be 2.4 M chars: the oldest went, and the newest is still there.
+      expect(host.rememberedChars).toBeLessThanOrEqual(1 << 20);
+      expect(host.rememberedChars).toBeGreaterThanOrEqual(big('big-39').length);
+    } finally {
+      ws.terminate();
+    }
+  });
 });

@@ -125,8 +125,9 @@ function refuse(socket: Duplex, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
-/** How many request texts the host remembers (see BidderHost.recent). */
+/** How many request texts the host remembers (see BidderHost.recent), and at most how many chars. */
 const RECENT_REQUESTS = 256;
+const RECENT_CHARS = 1 << 20;
 
 export class BidderHost {
   private readonly leaves = new Map<string, ServedLeaf>();
@@ -141,6 +142,8 @@ export class BidderHost {
    * have been: one entry is not enough; RECENT_REQUESTS covers the requests of many turns.
    */
   private readonly recent = new Map<string, Parsed<BidRequest>>();
+  /** The length of the texts in `recent`, so that large requests cannot make it hold megabytes. */
+  private recentChars = 0;
 
   constructor(configs: readonly LeafConfig[], seed: number | string, options: Partial<HostOptions> = {}) {
     this.opts = { ...HOST_DEFAULTS, ...options };
@@ -169,6 +172,11 @@ export class BidderHost {
   /** The hostile leaf named `name`, if it is one (for tests to read what it sent). */
   hostileLeaf(name: string): HostileLeaf | undefined {
     return this.leaves.get(name)?.hostile ?? undefined;
+  }
+
+  /** The chars of the request texts remembered for reading once (bounded by RECENT_CHARS). */
+  get rememberedChars(): number {
+    return this.recentChars;
   }
 
   get leafNames(): string[] {
@@ -268,7 +276,12 @@ export class BidderHost {
   private remember(text: string, parsed: Parsed<BidRequest>): void {
     const recent = this.recent;
     recent.set(text, parsed);
-    if (recent.size > RECENT_REQUESTS) recent.delete(recent.keys().next().value as string);
+    this.recentChars += text.length;
+    while (recent.size > RECENT_REQUESTS || (this.recentChars > RECENT_CHARS && recent.size > 1)) {
+      const oldest = recent.keys().next().value as string;
+      recent.delete(oldest);
+      this.recentChars -= oldest.length;
+    }
   }
 
   private after(delayMs: number, fn: DelayedFn<Pending, string>, ws: WebSocket, text: string, served: ServedLeaf): void {
