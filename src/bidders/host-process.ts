@@ -5,7 +5,6 @@
 //   parent → { type: 'stop' }                           child → { type: 'stats', leaves }, then exits
 // The child also exits when the parent goes away (IPC disconnect), so no process is left behind.
 
-import { getPriority, setPriority } from 'node:os';
 import type { LeafConfig } from './config.js';
 import { BidderHost, type HostOptions, type LeafHostStats } from './host.js';
 
@@ -18,9 +17,6 @@ export type HostReply =
   | { type: 'ready'; port: number }
   | { type: 'stats'; leaves: LeafHostStats[] }
   | { type: 'error'; message: string };
-
-/** The host's priority under a parent: below the exchange's (see the end of this file). */
-const NICE = 10;
 
 let host: BidderHost | null = null;
 
@@ -60,14 +56,4 @@ process.on('disconnect', () => process.exit(0));
 if (process.send !== undefined) {
   process.on('SIGINT', () => undefined);
   process.on('SIGTERM', () => undefined);
-  // The exchange beside it is what a run measures; the leaves' delays are simulated, and what the
-  // host adds to them is measured and reported. So when both want a core of a small machine, the
-  // exchange's event loop goes first: this thread runs at a lower priority (nice 10, which any user
-  // may set). Over five alternated pairs at 50% load, deadline overshoot p99 fell from 1.41 to 1.19 ms
-  // (mean), lower in every pair; the host's own lateness did not change measurably.
-  try {
-    if (getPriority() < NICE) setPriority(NICE);
-  } catch {
-    // Not permitted here: run at the inherited priority.
-  }
 }
