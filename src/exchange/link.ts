@@ -16,7 +16,8 @@ export interface Link {
   /**
    * Send a bid request. `text` is the request serialised and UTF-8 encoded once per auction and
    * shared by every link (a socket would otherwise encode a string again for itself); a link that
-   * does not need text (virtual) gets an empty buffer and uses `request` instead. Returns false when
+   * does not need text (virtual) gets an empty buffer and uses `request` instead. A link may hand
+   * `text` to its socket without copying it, so it must not be changed once sent. Returns false when
    * the link is down, so the request is lost without being sent.
    */
   sendRequest(text: Buffer, request: BidRequest): boolean;

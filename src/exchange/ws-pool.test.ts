@@ -1,5 +1,9 @@
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
 import { describe, expect, it } from 'vitest';
-import { backoffMs } from './ws-pool.js';
+import type { BidRequest } from '../protocol/openrtb.js';
+import type { LinkHandler } from './link.js';
+import { backoffMs, isLoopback, WsPool } from './ws-pool.js';
 
 describe('backoffMs', () => {
   const opts = { initialBackoffMs: 50, maxBackoffMs: 5000 };
@@ -14,5 +18,45 @@ describe('backoffMs', () => {
 
   it('never exceeds the cap however many attempts failed', () => {
     expect(backoffMs(1000, opts, () => 0.999999)).toBeLessThanOrEqual(5000);
+  });
+});
+
+describe('isLoopback', () => {
+  it('names this machine by 127.0.0.0/8, ::1 or localhost, and nothing else', () => {
+    for (const url of ['ws://127.0.0.1:9000/a', 'ws://127.3.2.1/a', 'ws://localhost:1/x', 'ws://[::1]:80/']) expect(isLoopback(url)).toBe(true);
+    for (const url of ['ws://10.0.0.1/a', 'ws://bidder.example.com/a', 'ws://127.example.com/', 'ws://[::2]/', 'not a url']) expect(isLoopback(url)).toBe(false);
+  });
+});
+
+describe('WsPool masking', () => {
+  /** The 4-byte masking key of the first frame `url`'s pool sends, read off the server's raw socket. */
+  async function firstMaskKey(host: string): Promise<number[]> {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((done) => wss.once('listening', () => done()));
+    const port = (wss.address() as AddressInfo).port;
+    const key = new Promise<number[]>((done) =>
+      wss.once('connection', (_ws, req) => {
+        req.socket.once('data', (frame: Buffer) => {
+          // FIN+opcode, MASK bit + 7-bit length (the request is under 126 bytes), then the key.
+          expect(frame[1]! & 0x80).toBe(0x80);
+          done([...frame.subarray(2, 6)]);
+        });
+      }),
+    );
+    const handler: LinkHandler = { onText() {}, onValue() {}, onBadFrame() {}, onUp() {}, onDown() {} };
+    const pool = new WsPool([{ url: `ws://${host}:${port}/leaf` }], handler);
+    try {
+      await pool.connect(5000);
+      const request: BidRequest = { id: 'r-1', imp: [{ id: '1', bidfloor: 0.1, bidfloorcur: 'USD', banner: { w: 1, h: 1 } }], tmax: 50, at: 2, cur: ['USD'] };
+      expect(pool.links[0]!.sendRequest(Buffer.from(JSON.stringify(request)), request)).toBe(true);
+      return await key;
+    } finally {
+      await pool.close();
+      await new Promise<void>((done) => wss.close(() => done()));
+    }
+  }
+
+  it('sends with a zero key to a leaf on this machine', async () => {
+    expect(await firstMaskKey('127.0.0.1')).toEqual([0, 0, 0, 0]);
   });
 });

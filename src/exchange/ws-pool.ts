@@ -54,13 +54,26 @@ export function backoffMs(attempt: number, opts: Pick<PoolOptions, 'initialBacko
 const TEXT_FRAME = { binary: false } as const;
 
 /**
- * A client must mask what it sends (RFC 6455 5.3). The mask protects proxies from scripts in a
- * browser that choose their bytes; the exchange is no browser and sends only what it built. A zero
- * key is a legal mask that ws recognises and skips (its `generateMask` option), so a send hands
- * the encoded request to the socket as it is, instead of allocating a masked copy per leaf.
+ * A client must mask what it sends (RFC 6455 5.3) with a fresh, unpredictable key per frame. The mask
+ * protects proxies on the way from frames whose bytes a browser script chose; ws copies every frame
+ * to mask it. On a loopback link there is no proxy, and the exchange sends only what it built, so
+ * there it uses a zero key, which servers accept and ws recognises and skips (its `generateMask`
+ * option): a send hands the encoded request to the socket as it is, instead of allocating a masked
+ * copy per leaf. Links to other hosts keep ws's random keys.
  */
 export function zeroMask(mask: Buffer): void {
   mask[0] = mask[1] = mask[2] = mask[3] = 0;
+}
+
+/** Whether `url` names this machine (127.0.0.0/8, ::1 or localhost). */
+export function isLoopback(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 class WsLink implements Link {
@@ -230,7 +243,7 @@ export class WsPool {
       maxPayload: this.opts.maxPayload,
       handshakeTimeout: this.opts.handshakeTimeoutMs,
       headers,
-      generateMask: zeroMask,
+      generateMask: isLoopback(target.url) ? zeroMask : undefined,
     });
     link.ws = ws;
     ws.on('open', () => {
