@@ -1,10 +1,11 @@
 // The live clock: performance.now()'s time (read by nowMs(), which makes no garbage) and Node
-// timers. Node timers have millisecond granularity and may fire up to a millisecond early or late; a hard deadline should not
-// inherit that. So a timer sleeps with setTimeout until about `spinMs` before the target, then
-// finishes with setImmediate turns (which still let I/O in) until the clock has passed it.
+// timers. Node timers have millisecond granularity and may fire up to a millisecond early or late;
+// a hard deadline should not inherit that. So a timer sleeps with setTimeout until about `spinMs`
+// before the target, then finishes with setImmediate turns (which still let I/O in) until the clock
+// has passed it.
 //
 // The spin is the costly part: under load some timer is nearly always within `spinMs` of its target,
-// and every turn allocates an Immediate (and did an array, when it read performance.now()): garbage the
+// and every turn allocates an Immediate (and more, when it read performance.now()): garbage the
 // young-generation collector must then stop the loop for. So the timers of one clock share a single
 // spinner that reads the time once per turn for all of them, and a timer that is re-armed while it
 // spins just moves its target instead of queueing another turn.
