@@ -142,7 +142,7 @@ export class BidderHost {
    * have been: one entry is not enough; RECENT_REQUESTS covers the requests of many turns.
    */
   private readonly recent = new Map<string, Parsed<BidRequest>>();
-  /** The length of the texts in `recent`, so that large requests cannot make it hold megabytes. */
+  /** The length of the texts in `recent`: at most RECENT_CHARS (the parsed values beside them are of a like size). */
   private recentChars = 0;
 
   constructor(configs: readonly LeafConfig[], seed: number | string, options: Partial<HostOptions> = {}) {
@@ -277,8 +277,10 @@ export class BidderHost {
     const recent = this.recent;
     recent.set(text, parsed);
     this.recentChars += text.length;
-    while (recent.size > RECENT_REQUESTS || (this.recentChars > RECENT_CHARS && recent.size > 1)) {
-      const oldest = recent.keys().next().value as string;
+    if (recent.size <= RECENT_REQUESTS && this.recentChars <= RECENT_CHARS) return;
+    // Oldest first, keeping at least the newest.
+    for (const oldest of recent.keys()) {
+      if (recent.size === 1 || (recent.size <= RECENT_REQUESTS && this.recentChars <= RECENT_CHARS)) break;
       recent.delete(oldest);
       this.recentChars -= oldest.length;
     }
