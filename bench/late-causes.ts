@@ -13,14 +13,39 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PerformanceObserver } from 'node:perf_hooks';
-import { toMonotonicMs } from '../src/protocol/now.js';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { runOpen, startRig } from './rig.js';
 
 const LATE_MS = 1;
 const WARMUP_SEC = 1;
 /** A late interval counts toward a cause it overlaps by at least this much (ms). */
 const MIN_CAUSE_MS = 0.2;
+
+function hrMs(): number {
+  const t = process.hrtime();
+  return t[0] * 1e3 + t[1] / 1e6;
+}
+
+/** CLOCK_MONOTONIC ms less performance.now(), from the closest of a few paired readings. */
+const MONOTONIC_OFFSET = ((): number => {
+  let best = Infinity;
+  let offset = 0;
+  for (let i = 0; i < 8; i++) {
+    const a = performance.now();
+    const h = hrMs();
+    const b = performance.now();
+    if (b - a < best) {
+      best = b - a;
+      offset = h - (a + b) / 2;
+    }
+  }
+  return offset;
+})();
+
+/** A performance.now() time (the live clock's scale) as CLOCK_MONOTONIC ms. */
+function toMonotonicMs(t: number): number {
+  return t + MONOTONIC_OFFSET;
+}
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

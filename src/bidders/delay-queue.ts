@@ -3,10 +3,10 @@
 // 11+ ms later, and 0 ms means "next timers phase", about 1 ms), which would add the host's timer
 // error to every leaf's latency. So, like the exchange's live clock, the queue sleeps with setTimeout
 // until about `spinMs` before the head is due, then finishes with setImmediate turns (which still let
-// I/O in) until the clock has passed it. Entries due now run at once, without a timer.
+// I/O in) until performance.now() has passed it. Entries due now run at once, without a timer.
 // Never early: a timer that wakes before the head is due is re-armed.
 
-import { nowMs } from '../protocol/now.js';
+import { performance } from 'node:perf_hooks';
 import { MinHeap } from '../protocol/min-heap.js';
 
 /**
@@ -46,7 +46,7 @@ export class DelayQueue<A, B> {
       fn(a, b, 0);
       return;
     }
-    const e: Entry<A, B> = { atMs: nowMs() + delayMs, fn, a, b };
+    const e: Entry<A, B> = { atMs: performance.now() + delayMs, fn, a, b };
     this.heap.push(e, e.atMs);
     if (e.atMs < this.armedFor) this.arm();
   }
@@ -71,7 +71,7 @@ export class DelayQueue<A, B> {
     const head = this.heap.peek();
     if (head === undefined) return;
     this.armedFor = head.atMs;
-    const wait = head.atMs - nowMs();
+    const wait = head.atMs - performance.now();
     if (wait > this.spinMs) this.timeout = setTimeout(this.onWake, wait - this.spinMs);
     else this.immediate = setImmediate(this.onWake);
   }
@@ -80,7 +80,7 @@ export class DelayQueue<A, B> {
     this.timeout = null;
     this.immediate = null;
     this.armedFor = Infinity;
-    const now = nowMs();
+    const now = performance.now();
     let head = this.heap.peek();
     while (head !== undefined && head.atMs <= now) {
       this.heap.pop();

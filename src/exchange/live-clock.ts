@@ -1,16 +1,15 @@
-// The live clock: performance.now()'s time (read by nowMs(), which makes no garbage) and Node
-// timers. Node timers have millisecond granularity and may fire up to a millisecond early or late;
-// a hard deadline should not inherit that. So a timer sleeps with setTimeout until about `spinMs`
-// before the target, then finishes with setImmediate turns (which still let I/O in) until the clock
-// has passed it.
+// The live clock: performance.now() and Node timers. Node timers have millisecond granularity and
+// may fire up to a millisecond early or late against performance.now(); a hard deadline should not
+// inherit that. So a timer sleeps with setTimeout until about `spinMs` before the target, then
+// finishes with setImmediate turns (which still let I/O in) until performance.now() has passed it.
 //
 // The spin is the costly part: under load some timer is nearly always within `spinMs` of its target,
-// and every turn allocates an Immediate (and more, when it read performance.now()): garbage the
+// and every turn allocates (an Immediate, and performance.now()'s hrtime array), which is garbage the
 // young-generation collector must then stop the loop for. So the timers of one clock share a single
 // spinner that reads the time once per turn for all of them, and a timer that is re-armed while it
 // spins just moves its target instead of queueing another turn.
 
-import { nowMs } from '../protocol/now.js';
+import { performance } from 'node:perf_hooks';
 import type { Clock, Timer } from './clock.js';
 
 /** How close to the target the timer switches from setTimeout to setImmediate turns. */
@@ -32,7 +31,7 @@ class Spinner {
 
   private readonly turn = (): void => {
     this.immediate = null;
-    const now = nowMs();
+    const now = performance.now();
     const list = this.timers;
     const n = list.length;
     let kept = 0;
@@ -76,7 +75,7 @@ class LiveTimer implements Timer {
 
   set(atMs: number): void {
     this.atMs = atMs;
-    this.arm(nowMs());
+    this.arm(performance.now());
   }
 
   clear(): void {
@@ -107,7 +106,7 @@ class LiveTimer implements Timer {
   private readonly onTimeout = (): void => {
     this.timeout = null;
     if (this.atMs === Infinity) return;
-    const now = nowMs();
+    const now = performance.now();
     if (now >= this.atMs) {
       this.atMs = Infinity;
       this.fire();
@@ -120,7 +119,7 @@ class LiveTimer implements Timer {
 export function liveClock(spinMs = DEFAULT_SPIN_MS): Clock {
   const spinner = new Spinner();
   return {
-    now: nowMs,
+    now: () => performance.now(),
     createTimer: (fire) => new LiveTimer(fire, spinMs, spinner),
   };
 }
