@@ -4,7 +4,7 @@
 // finishes with setImmediate turns (which still let I/O in) until performance.now() has passed it.
 //
 // The spin is the costly part: under load some timer is nearly always within `spinMs` of its target,
-// and every turn allocates (an Immediate, and performance.now()'s hrtime array), which is garbage the
+// and every turn allocates (an Immediate, and the number performance.now() returns), which is garbage the
 // young-generation collector must then stop the loop for. So the timers of one clock share a single
 // spinner that reads the time once per turn for all of them, and a timer that is re-armed while it
 // spins just moves its target instead of queueing another turn.
