@@ -277,10 +277,9 @@ export class BidderHost {
     const recent = this.recent;
     recent.set(text, parsed);
     this.recentChars += text.length;
-    if (recent.size <= RECENT_REQUESTS && this.recentChars <= RECENT_CHARS) return;
-    // Oldest first, keeping at least the newest.
+    // Oldest first, never the one just added.
     for (const oldest of recent.keys()) {
-      if (recent.size === 1 || (recent.size <= RECENT_REQUESTS && this.recentChars <= RECENT_CHARS)) break;
+      if (oldest === text || (recent.size <= RECENT_REQUESTS && this.recentChars <= RECENT_CHARS)) break;
       recent.delete(oldest);
       this.recentChars -= oldest.length;
     }
