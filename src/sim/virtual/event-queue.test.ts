@@ -84,6 +84,26 @@ describe('EventQueue against a sorted reference', () => {
     );
   });
 
+  it('sorts a bucket crowded past insertion sort, then reuses its arrays without reading what they held', () => {
+    const q = new EventQueue();
+    const r = new Recorder();
+    // 100 events within one 1/8 ms bucket, scheduled out of time order.
+    const times = Array.from({ length: 100 }, (_, i) => 5 + ((i * 37) % 100) / 1000);
+    times.forEach((t, i) => q.schedule(t, r, 0, 0, i));
+    while (q.step());
+    expect(r.seen.map(([t]) => t)).toEqual([...times].sort((a, b) => a - b));
+    // The same buckets again, a ring turn later and with fewer events: only these come back.
+    r.seen.length = 0;
+    q.schedule(1029.05, r, 0, 0, 'b');
+    q.schedule(1029.01, r, 0, 0, 'a');
+    expect(q.size).toBe(2);
+    while (q.step());
+    expect(r.seen).toEqual([
+      [1029.01, 'a'],
+      [1029.05, 'b'],
+    ]);
+  });
+
   it('refuses a time that is not finite', () => {
     const q = new EventQueue();
     expect(() => q.schedule(Number.NaN, new Recorder(), 0, 0, null)).toThrow(/not a finite time/);

@@ -48,16 +48,23 @@ function byTime(a: QueueEvent, b: QueueEvent): number {
 }
 
 export class EventQueue {
-  /** Unsorted events by bucket (floor(t * PER_MS)) mod RING, for buckets in (base, base + RING). */
+  /**
+   * Unsorted events by bucket (floor(t * PER_MS)) mod RING, for buckets in (base, base + RING): the
+   * first `ringLen[i]` entries of `ring[i]`. Counted apart from the arrays' own lengths, which are
+   * never cut: setting a length to 0 gives V8's array back its empty store, and every bucket grew a
+   * new one on its next push (37 bytes of garbage per event).
+   */
   private readonly ring: QueueEvent[][] = Array.from({ length: RING }, () => []);
+  private readonly ringLen = new Int32Array(RING);
   /** Events in the ring. */
   private inRing = 0;
   /** Events whose bucket was base + RING or later when scheduled. */
   private readonly far = new MinHeap<QueueEvent>();
   /** The bucket time has reached (and any events scheduled below it). */
   private base = 0;
-  /** That bucket, sorted, run from `pos` on. */
+  /** That bucket, sorted: its first `currentLen` entries, run from `pos` on. */
   private current: QueueEvent[] = [];
+  private currentLen = 0;
   private pos = 0;
   private seq = 0;
   /** Events already run, reused so a long run allocates no event objects once warm. */
@@ -66,7 +73,7 @@ export class EventQueue {
   now = 0;
 
   get size(): number {
-    return this.current.length - this.pos + this.inRing + this.far.size;
+    return this.currentLen - this.pos + this.inRing + this.far.size;
   }
 
   /** Time of the earliest event, Infinity when empty. */
@@ -94,15 +101,15 @@ export class EventQueue {
       // Due in the bucket being run (or before it, when a look ahead moved past empty buckets):
       // into its sorted run, after every event not later than it.
       const cur = this.current;
-      let i = cur.length;
-      cur.push(e);
+      let i = this.currentLen++;
       while (i > this.pos && before(e, cur[i - 1]!)) {
         cur[i] = cur[i - 1]!;
         i--;
       }
       cur[i] = e;
     } else if (ahead < RING) {
-      this.ring[(this.base + ahead) & RING_MASK]!.push(e);
+      const k = (this.base + ahead) & RING_MASK;
+      this.ring[k]![this.ringLen[k]!++] = e;
       this.inRing++;
     } else {
       // NaN and Infinity fail both tests above and land here, where they are caught.
@@ -133,47 +140,56 @@ export class EventQueue {
   /** Drop every pending event (the end of a run). */
   clear(): void {
     for (const bucket of this.ring) bucket.length = 0;
+    this.ringLen.fill(0);
     this.inRing = 0;
     this.far.clear();
     this.current.length = 0;
+    this.currentLen = 0;
     this.pos = 0;
     this.free.length = 0;
   }
 
   /** The earliest event, left in place; moves to the next non-empty bucket when this one is run. */
   private head(): QueueEvent | undefined {
-    if (this.pos < this.current.length) return this.current[this.pos];
+    if (this.pos < this.currentLen) return this.current[this.pos];
     if (this.inRing === 0 && this.far.size === 0) return undefined;
-    const done = this.current;
-    done.length = 0;
+    // The run bucket's entries past its count are stale; they are only ever overwritten.
+    this.currentLen = 0;
     this.pos = 0;
     let bucket: QueueEvent[];
+    let n = 0;
     if (this.inRing === 0) {
       // Nothing within the ring: jump straight to the far heap's earliest bucket.
       this.base = Math.floor(this.far.peekKey() * PER_MS);
-      bucket = done;
+      bucket = this.current;
     } else {
+      let k: number;
       do {
         this.base++;
-        bucket = this.ring[this.base & RING_MASK]!;
-      } while (bucket.length === 0 && this.far.peekKey() * PER_MS >= this.base + 1);
-      this.inRing -= bucket.length;
-      // The emptied run takes the bucket's place in the ring: no array is made per bucket.
-      this.ring[this.base & RING_MASK] = done;
+        k = this.base & RING_MASK;
+      } while (this.ringLen[k] === 0 && this.far.peekKey() * PER_MS >= this.base + 1);
+      n = this.ringLen[k]!;
+      this.ringLen[k] = 0;
+      this.inRing -= n;
+      bucket = this.ring[k]!;
+      // The run array takes the bucket's place in the ring: no array is made per bucket.
+      this.ring[k] = this.current;
     }
     // Far events whose bucket time has come join it.
     const far = this.far;
-    while (far.peekKey() * PER_MS < this.base + 1) bucket.push(far.pop()!);
-    sort(bucket);
+    while (far.peekKey() * PER_MS < this.base + 1) bucket[n++] = far.pop()!;
+    sort(bucket, n);
     this.current = bucket;
+    this.currentLen = n;
     return bucket[0];
   }
 }
 
-function sort(events: QueueEvent[]): void {
-  const n = events.length;
+/** Sort the first `n` events by time, then scheduling order. */
+function sort(events: QueueEvent[], n: number): void {
   if (n > INSERTION_SORT_MAX) {
-    events.sort(byTime);
+    const sorted = events.slice(0, n).sort(byTime);
+    for (let i = 0; i < n; i++) events[i] = sorted[i]!;
     return;
   }
   for (let i = 1; i < n; i++) {
