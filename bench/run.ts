@@ -13,6 +13,7 @@ import { ensureDir } from '../src/sim/ensure-dir.js';
 import { formatTable } from './table.js';
 import { VIRTUAL_NODE_FLAGS } from '../src/sim/sweep/pool.js';
 import type { SteadyVirtualMessage } from './virtual.js';
+import { cpuProbeMs } from './probes.js';
 
 interface Plan {
   throughput: Durations & { rounds: number };
@@ -102,27 +103,15 @@ async function virtualCase(quick: boolean): Promise<Row> {
   };
 }
 
-/**
- * CPU ms of a fixed integer loop: this VM's speed moves by a quarter over minutes (neighbours), so
- * absolute figures (the virtual case above all) are read against it; ratios measured side by side
- * are not affected.
- */
-function cpuProbeMs(): number {
-  const before = process.cpuUsage();
-  let x = 1;
-  for (let i = 0; i < 200_000_000; i++) x = (Math.imul(x, 1103515245) + 12345) | 0;
-  const used = process.cpuUsage(before);
-  if (x === 0) process.stdout.write(''); // keep the loop from being dropped
-  return round((used.user + used.system) / 1000, 0);
-}
-
 async function main(): Promise<void> {
   const { quick, out } = parseArgs(process.argv.slice(2));
   const plan = quick ? QUICK : FULL;
   const started = new Date();
   const t0 = performance.now();
   const load = loadavg()[0]!;
-  const probeStart = cpuProbeMs();
+  // This VM's speed moves by a quarter and more within minutes (neighbours): absolute figures are
+  // read against it, ratios measured side by side are not affected (bench/probes.ts).
+  const probeStart = round(cpuProbeMs(), 0);
   const rows: Row[] = [];
   const step = (name: string): void => {
     process.stderr.write(`bench: ${name} (${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
@@ -173,7 +162,7 @@ async function main(): Promise<void> {
   }
 
   await killAll();
-  const probeEnd = cpuProbeMs();
+  const probeEnd = round(cpuProbeMs(), 0);
   const left = survivors();
   const wallSec = (performance.now() - t0) / 1000;
   const dir = out ?? join('reports', `bench-${started.toISOString().replace(/[:.]/g, '-')}`);

@@ -1,12 +1,15 @@
 // Virtual-time throughput: simulated bidder responses per second of CPU (process.cpuUsage, user +
 // system), over the whole virtual path: arrivals, request factory, exchange, leaf decisions, links,
 // event queue, auction, metrics and the summary. bench/run.ts forks this file with --child; alone:
-//   npx tsx bench/virtual.ts [--leaves N] [--auctions N]
+//   npx tsx bench/virtual.ts [--leaves N] [--auctions N]   responses per CPU s at a few fan-outs
+//   npx tsx bench/virtual.ts --drift RUNS [--auctions N]   how the rate moves with this VM's probes
 
 import { parseArgs } from 'node:util';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { validateScenario } from '../src/sim/scenario.js';
 import { runVirtual } from '../src/sim/virtual/virtual-runner.js';
+import { correlation, cpuProbeMs, MemoryProbe } from './probes.js';
 
 export interface BenchVirtualOptions {
   /** Leaves called per auction (fan-out). */
@@ -92,12 +95,70 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.arg
     }
   });
 } else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { leaves: { type: 'string' }, auctions: { type: 'string' } } });
-  const leaves = values.leaves !== undefined ? [Number(values.leaves)] : [4, 16, 64];
+  const { values } = parseArgs({ options: { leaves: { type: 'string' }, auctions: { type: 'string' }, drift: { type: 'string' } } });
+  if (values.drift !== undefined) await drift(Number(values.drift), values.auctions !== undefined ? Number(values.auctions) : 50_000);
+  else sizes(values.leaves, values.auctions);
+}
+
+/** Responses per CPU s at a few fan-outs, after one run to warm the JIT. */
+function sizes(leavesArg: string | undefined, auctionsArg: string | undefined): void {
+  const leaves = leavesArg !== undefined ? [Number(leavesArg)] : [4, 16, 64];
   benchVirtual({ leaves: 8, auctions: 5000 }); // warm the JIT
   for (const n of leaves) {
-    const auctions = values.auctions !== undefined ? Number(values.auctions) : Math.round(1_000_000 / n);
+    const auctions = auctionsArg !== undefined ? Number(auctionsArg) : Math.round(1_000_000 / n);
     const r = benchVirtual({ leaves: n, auctions });
     process.stdout.write(`virtual: ${n} leaves, ${r.responses} responses in ${r.cpuSec.toFixed(2)} CPU s = ${r.responsesPerCpuSec.toLocaleString('en-US')} responses/CPU s\n`);
   }
+}
+
+/**
+ * The bench's virtual case `runs` times in this process (after two runs to warm the JIT), each
+ * between readings of the probes of bench/probes.ts and with its garbage collections counted: the
+ * same code doing the same work, so what moves the rate is the machine. Prints each run and how the
+ * rate correlates with each probe.
+ */
+async function drift(runs: number, auctions: number): Promise<void> {
+  if (!Number.isInteger(runs) || runs < 3) throw new RangeError(`--drift wants a whole number of runs >= 3, got ${runs}`);
+  const probe = new MemoryProbe();
+  for (let i = 0; i < 2; i++) benchVirtual({ auctions });
+  let gcs = 0;
+  let gcMs = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gcs++;
+      gcMs += e.duration;
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const rates: number[] = [];
+  const cpuSec: number[] = [];
+  const gcTimes: number[] = [];
+  const cpu: number[] = [];
+  const mem: number[] = [];
+  process.stdout.write('run  M responses/CPU s  CPU s  GCs  GC ms  integer probe ms  memory probe ns/load\n');
+  for (let i = 0; i < runs; i++) {
+    const cpuBefore = cpuProbeMs(100_000_000);
+    const memBefore = probe.ns();
+    gcs = 0;
+    gcMs = 0;
+    const r = benchVirtual({ auctions });
+    // GC entries are delivered in a later task: let them in before reading the counts.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const runGcs = gcs;
+    const runGcMs = gcMs;
+    // Each probe is the mean of its readings before and after the run.
+    cpu.push((cpuBefore + cpuProbeMs(100_000_000)) / 2);
+    mem.push((memBefore + probe.ns()) / 2);
+    rates.push(r.responsesPerCpuSec / 1e6);
+    cpuSec.push(r.cpuSec);
+    gcTimes.push(runGcMs);
+    const cols = [rates[i]!.toFixed(3).padStart(19), r.cpuSec.toFixed(2).padStart(5), String(runGcs).padStart(4), runGcMs.toFixed(0).padStart(5), cpu[i]!.toFixed(0).padStart(16), mem[i]!.toFixed(0).padStart(20)];
+    process.stdout.write(`${String(i + 1).padStart(3)}  ${cols.join('  ')}\n`);
+  }
+  observer.disconnect();
+  const range = (xs: number[], digits: number): string => `${Math.min(...xs).toFixed(digits)} to ${Math.max(...xs).toFixed(digits)}`;
+  process.stdout.write(`rate ${range(rates, 3)} M; integer probe ${range(cpu, 0)} ms; memory probe ${range(mem, 0)} ns\n`);
+  process.stdout.write(`correlation of the rate with the integer probe ${correlation(rates, cpu).toFixed(2)}, with the memory probe ${correlation(rates, mem).toFixed(2)}\n`);
+  // The collector is V8's C++, untouched by the JIT: when its time moves with the run's, the machine moved.
+  process.stdout.write(`correlation of a run's CPU s with its GC ms ${correlation(cpuSec, gcTimes).toFixed(2)}\n`);
 }
