@@ -50,9 +50,9 @@ function byTime(a: QueueEvent, b: QueueEvent): number {
 export class EventQueue {
   /**
    * Unsorted events by bucket (floor(t * PER_MS)) mod RING, for buckets in (base, base + RING): the
-   * first `ringLen[i]` entries of `ring[i]`. Counted apart from the arrays' own lengths, which are
-   * never cut: setting a length to 0 gives V8's array back its empty store, and every bucket grew a
-   * new one on its next push (37 bytes of garbage per event).
+   * first `ringLen[i]` entries of `ring[i]`. Counted apart from the arrays' own lengths, which only
+   * clear() cuts (to let a finished run's events go): setting a length to 0 gives a V8 array back its
+   * empty store, and every bucket grew a new one on its next push (37 bytes of garbage per event).
    */
   private readonly ring: QueueEvent[][] = Array.from({ length: RING }, () => []);
   private readonly ringLen = new Int32Array(RING);
@@ -153,8 +153,7 @@ export class EventQueue {
   private head(): QueueEvent | undefined {
     if (this.pos < this.currentLen) return this.current[this.pos];
     if (this.inRing === 0 && this.far.size === 0) return undefined;
-    // The run bucket's entries past its count are stale; they are only ever overwritten.
-    this.currentLen = 0;
+    // Entries past a count are stale (events run since, some reused): only ever overwritten.
     this.pos = 0;
     let bucket: QueueEvent[];
     let n = 0;
