@@ -1,12 +1,9 @@
-// How fast this VM is right now. Its speed moves within minutes as neighbours come and go, and the
-// virtual case's rate with it: `npx tsx bench/virtual.ts --drift 24` runs that case again and again in
-// one process, the same work each time (the same number of collections), beside an integer loop and
-// a memory-latency chase. Neither probe tracks the rate well enough to correct by: over five samples
-// of 16-24 runs, the rate's correlation with the integer probe went from -0.66 to +0.82 (its sign
-// flips), with the memory probe from -0.82 to -0.32 (slower loads, slower runs, but loosely). A
-// bench's figures are read beside the probe, not divided by it.
+// How fast this VM is right now. Its speed moves within minutes as neighbours come and go; the
+// bench's footer reads the integer probe, and bench/virtual.ts --drift reads both beside the virtual
+// case run after run. Neither tracks that case closely enough to correct its figures by (README,
+// Performance): figures are read beside a probe, not divided by it.
 
-/** CPU ms of a fixed integer loop (ALU-bound; fits in registers). */
+/** CPU ms of a fixed integer loop (ALU-bound; fits in registers): 200 M iterations by default, as the bench's footer. */
 export function cpuProbeMs(iterations = 200_000_000): number {
   const before = process.cpuUsage();
   let x = 1;

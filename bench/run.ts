@@ -109,8 +109,8 @@ async function main(): Promise<void> {
   const started = new Date();
   const t0 = performance.now();
   const load = loadavg()[0]!;
-  // This VM's speed moves by a quarter and more within minutes (neighbours): absolute figures are
-  // read against it, ratios measured side by side are not affected (bench/probes.ts).
+  // This VM's speed moves within minutes (neighbours): absolute figures are read beside the probe;
+  // ratios measured side by side are not affected (bench/probes.ts).
   const probeStart = round(cpuProbeMs(), 0);
   const rows: Row[] = [];
   const step = (name: string): void => {

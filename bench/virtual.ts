@@ -2,7 +2,8 @@
 // system), over the whole virtual path: arrivals, request factory, exchange, leaf decisions, links,
 // event queue, auction, metrics and the summary. bench/run.ts forks this file with --child; alone:
 //   npx tsx bench/virtual.ts [--leaves N] [--auctions N]   responses per CPU s at a few fan-outs
-//   npx tsx bench/virtual.ts --drift RUNS [--auctions N]   how the rate moves with this VM's probes
+//   node --single-threaded-gc --import tsx bench/virtual.ts --drift RUNS [--auctions N]
+//                                                          how the rate moves, run after run
 
 import { parseArgs } from 'node:util';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -10,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { validateScenario } from '../src/sim/scenario.js';
 import { runVirtual } from '../src/sim/virtual/virtual-runner.js';
 import { correlation, cpuProbeMs, MemoryProbe } from './probes.js';
+import { VIRTUAL_NODE_FLAGS } from '../src/sim/sweep/pool.js';
 
 export interface BenchVirtualOptions {
   /** Leaves called per auction (fan-out). */
@@ -112,15 +114,24 @@ function sizes(leavesArg: string | undefined, auctionsArg: string | undefined): 
 }
 
 /**
- * The bench's virtual case `runs` times in this process (after two runs to warm the JIT), each
- * between readings of the probes of bench/probes.ts and with its garbage collections counted: the
- * same code doing the same work, so what moves the rate is the machine. Prints each run and how the
- * rate correlates with each probe.
+ * The bench's virtual case `runs` times in one process, after a cold run and two warm-ups as the
+ * bench has, each between readings of the probes of bench/probes.ts and with its collections counted
+ * and timed. The same code does the same work in every run, so a rate that moves while the work does
+ * not points at the machine. Prints each run, how the rate correlates with each probe, and how the
+ * time outside the collector correlates with the time per collection: the collector does the same
+ * kind of work in every run, so the two moving together is what a machine slowing down as a whole
+ * would show (it is not proof: the JIT's choices change what is allocated and what survives).
  */
 async function drift(runs: number, auctions: number): Promise<void> {
   if (!Number.isInteger(runs) || runs < 3) throw new RangeError(`--drift wants a whole number of runs >= 3, got ${runs}`);
+  // As the bench's child runs. Then the collector also runs on this thread only, so its entries'
+  // durations (wall time) are time this thread spent, within what preemption adds.
+  const missing = VIRTUAL_NODE_FLAGS.filter((f) => !process.execArgv.includes(f));
+  if (missing.length > 0) {
+    throw new Error(`--drift measures what the bench measures, with node ${VIRTUAL_NODE_FLAGS.join(' ')}: node ${VIRTUAL_NODE_FLAGS.join(' ')} --import tsx bench/virtual.ts --drift ${runs}`);
+  }
   const probe = new MemoryProbe();
-  for (let i = 0; i < 2; i++) benchVirtual({ auctions });
+  for (let i = 0; i < 3; i++) benchVirtual({ auctions });
   let gcs = 0;
   let gcMs = 0;
   const observer = new PerformanceObserver((list) => {
@@ -131,13 +142,13 @@ async function drift(runs: number, auctions: number): Promise<void> {
   });
   observer.observe({ entryTypes: ['gc'] });
   const rates: number[] = [];
-  const cpuSec: number[] = [];
-  const gcTimes: number[] = [];
+  const outsideGcSec: number[] = [];
+  const msPerGc: number[] = [];
   const cpu: number[] = [];
   const mem: number[] = [];
   process.stdout.write('run  M responses/CPU s  CPU s  GCs  GC ms  integer probe ms  memory probe ns/load\n');
   for (let i = 0; i < runs; i++) {
-    const cpuBefore = cpuProbeMs(100_000_000);
+    const cpuBefore = cpuProbeMs();
     const memBefore = probe.ns();
     gcs = 0;
     gcMs = 0;
@@ -147,11 +158,11 @@ async function drift(runs: number, auctions: number): Promise<void> {
     const runGcs = gcs;
     const runGcMs = gcMs;
     // Each probe is the mean of its readings before and after the run.
-    cpu.push((cpuBefore + cpuProbeMs(100_000_000)) / 2);
+    cpu.push((cpuBefore + cpuProbeMs()) / 2);
     mem.push((memBefore + probe.ns()) / 2);
     rates.push(r.responsesPerCpuSec / 1e6);
-    cpuSec.push(r.cpuSec);
-    gcTimes.push(runGcMs);
+    outsideGcSec.push(r.cpuSec - runGcMs / 1000);
+    msPerGc.push(runGcMs / Math.max(1, runGcs));
     const cols = [rates[i]!.toFixed(3).padStart(19), r.cpuSec.toFixed(2).padStart(5), String(runGcs).padStart(4), runGcMs.toFixed(0).padStart(5), cpu[i]!.toFixed(0).padStart(16), mem[i]!.toFixed(0).padStart(20)];
     process.stdout.write(`${String(i + 1).padStart(3)}  ${cols.join('  ')}\n`);
   }
@@ -159,6 +170,5 @@ async function drift(runs: number, auctions: number): Promise<void> {
   const range = (xs: number[], digits: number): string => `${Math.min(...xs).toFixed(digits)} to ${Math.max(...xs).toFixed(digits)}`;
   process.stdout.write(`rate ${range(rates, 3)} M; integer probe ${range(cpu, 0)} ms; memory probe ${range(mem, 0)} ns\n`);
   process.stdout.write(`correlation of the rate with the integer probe ${correlation(rates, cpu).toFixed(2)}, with the memory probe ${correlation(rates, mem).toFixed(2)}\n`);
-  // The collector is V8's C++, untouched by the JIT: when its time moves with the run's, the machine moved.
-  process.stdout.write(`correlation of a run's CPU s with its GC ms ${correlation(cpuSec, gcTimes).toFixed(2)}\n`);
+  process.stdout.write(`correlation of a run's CPU s outside the collector with its ms per collection ${correlation(outsideGcSec, msPerGc).toFixed(2)}\n`);
 }
