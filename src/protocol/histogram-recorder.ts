@@ -4,6 +4,7 @@
 // counts into a real histogram when it is read. Same buckets as newHistogram() (3 significant
 // digits: 2048 sub-buckets, unit 1 µs), so the result is the histogram direct recording builds.
 
+import { JsHistogram } from 'hdr-histogram-js';
 import { newHistogram, recordMs, type Histogram } from './histogram.js';
 
 /** log2 of half the sub-bucket count for 3 significant digits. */
@@ -64,33 +65,37 @@ export class HistogramRecorder {
     const minUs = this.minUs;
     const maxUs = this.maxUs;
     if (maxUs >= 0) {
+      if (!(h instanceof JsHistogram)) throw new TypeError('HistogramRecorder pours into a JS histogram (newHistogram())');
       // Only the buckets between the extremes can hold counts. Pouring is rare (when a report reads
       // the histogram), so whole counts in a wider array keep it simple.
       const from = indexOf(minUs);
       const to = indexOf(maxUs);
-      const counts = Float64Array.from(this.counts.subarray(from, to + 1));
+      const counts = new Float64Array(this.counts.subarray(from, to + 1));
       for (const index of this.carries) counts[index - from]! += CARRY;
       this.counts.fill(0, from, to + 1);
       this.carries.length = 0;
-      // Take the extremes out of their buckets and record them as they were.
-      counts[0]!--;
-      h.recordValue(minUs);
-      if (maxUs !== minUs || counts[to - from]! > 0) {
-        counts[to - from]!--;
-        h.recordValue(maxUs);
-      }
+      // The extremes, taken out of their buckets and recorded as themselves: that sets the
+      // histogram's min, max and smallest non-zero value as recording every value would, and grows
+      // it to hold the max. (All values equal: one record sets them all.)
+      const take = (us: number): void => {
+        counts[indexOf(us) - from]!--;
+        h.recordValue(us);
+      };
+      take(minUs);
+      if (maxUs !== minUs) take(maxUs);
+      const minNonZeroUs = this.minNonZeroUs;
+      if (minNonZeroUs !== Infinity && minNonZeroUs !== minUs && minNonZeroUs !== maxUs) take(minNonZeroUs);
+      // Every other count goes straight to its index, the same in both (3 significant digits, unit
+      // 1 µs): HdrHistogram's recordValueWithCount finds an index with log2 and pow, about 0.2 µs
+      // for each of the thousands of buckets a leaf's response times fill.
+      let total = 0;
       for (let i = 0; i < counts.length; i++) {
         const n = counts[i]!;
         if (n === 0) continue;
-        const index = from + i;
-        const bucket = index < 2 * HALF ? 0 : (index >> HALF_MAGNITUDE) - 1;
-        const sub = index - (bucket + 1) * HALF + HALF;
-        // A bucket's lowest value can lie below the smallest value recorded in it (2068 for 2069
-        // µs), which would become the histogram's minNonZeroValue: count at that smallest value
-        // instead. It lies in the same bucket, since the bucket holds a value no smaller than it.
-        const low = sub * 2 ** bucket;
-        h.recordValueWithCount(low === 0 ? 0 : Math.max(low, this.minNonZeroUs), n);
+        h.addToCountAtIndex(from + i, n);
+        total += n;
       }
+      h.setTotalCount(h.totalCount + total);
     }
     for (const ms of this.overflow) recordMs(h, ms);
     this.overflow.length = 0;
