@@ -85,6 +85,9 @@ export class HistogramRecorder {
       if (maxUs !== minUs) take(maxUs);
       const minNonZeroUs = this.minNonZeroUs;
       if (minNonZeroUs !== Infinity && minNonZeroUs !== minUs && minNonZeroUs !== maxUs) take(minNonZeroUs);
+      // Recording the max grew the histogram to hold every index below; a count added past its end
+      // would be lost without a word (typed arrays ignore such writes).
+      if (to >= h.countsArrayLength) throw new RangeError(`histogram holds ${h.countsArrayLength} counts, pouring needs index ${to}`);
       // Every other count goes straight to its index, the same in both (3 significant digits, unit
       // 1 µs): HdrHistogram's recordValueWithCount finds an index with log2 and pow, about 0.2 µs
       // for each of the thousands of buckets a leaf's response times fill.
