@@ -1,8 +1,8 @@
 // The timing cases. Each returns a Row: the figures measured (absolute numbers, printed and never
 // asserted), the ratio the case is judged on, its target and whether it met it.
 
-import type { Histogram } from '../src/protocol/histogram.js';
-import { decodeHistogram, newHistogram } from '../src/protocol/histogram.js';
+import type { Histogram } from '../src/lib/histogram.js';
+import { decodeHistogram, newHistogram } from '../src/lib/histogram.js';
 import { RawWsFloor } from './baseline.js';
 import { runClosed, runOpen, startRig, type Rig } from './rig.js';
 

@@ -19,7 +19,7 @@ export function forkTracked(file: URL, args: readonly string[], opts: ForkOption
 
 const foreign = new Set<number>();
 
-/** A child started elsewhere (the bidder host via src/sim/host-child.ts): killed at the end if still there. */
+/** A child started elsewhere (the bidder host via src/sim/run/host-child.ts): killed at the end if still there. */
 export function trackPid(pid: number): void {
   if (pid > 0) foreign.add(pid);
 }

@@ -6,7 +6,7 @@
 
 import type { LeafConfig } from '../src/bidders/config.js';
 import type { HostReply } from '../src/bidders/host-process.js';
-import type { ChildHost } from '../src/sim/host-child.js';
+import type { ChildHost } from '../src/sim/run/host-child.js';
 import { awaitMessage, forkTracked, tsxArgs } from './children.js';
 import { runClosed, runOpen, startRig } from './rig.js';
 

@@ -5,8 +5,8 @@ import { nanoid } from 'nanoid';
 import seedrandom from 'seedrandom';
 import type { LatencySpec, LeafConfig } from '../src/bidders/config.js';
 import type { BidRequest } from '../src/protocol/openrtb.js';
-import { requestFactory } from '../src/sim/request-factory.js';
-import { expandLeaves, formatIssues, validateScenario, type Scenario } from '../src/sim/scenario.js';
+import { requestFactory } from '../src/sim/run/request-factory.js';
+import { expandLeaves, formatIssues, validateScenario, type Scenario } from '../src/sim/scenario/scenario.js';
 
 export interface BenchScenario {
   leaves: number;

@@ -1,5 +1,5 @@
 // The project under test, wired as the live runner wires it: a bidder host in a child process
-// (src/sim/host-child.ts), the WsPool dialling every leaf, the Exchange on the live clock, and the
+// (src/sim/run/host-child.ts), the WsPool dialling every leaf, the Exchange on the live clock, and the
 // run's Metrics as its observer. Two drivers: closed loop (a new auction when one closes) for
 // throughput, open loop (seeded Poisson arrivals on a precise timer) for latency under load.
 
@@ -11,11 +11,11 @@ import type { InFlightAuction } from '../src/exchange/in-flight.js';
 import { liveClock } from '../src/exchange/live-clock.js';
 import { WsPool } from '../src/exchange/ws-pool.js';
 import type { Clock } from '../src/exchange/clock.js';
-import { arrivalSchedule } from '../src/sim/arrivals.js';
-import { startChildHost, type ChildHost } from '../src/sim/host-child.js';
-import { Metrics } from '../src/sim/metrics.js';
+import { arrivalSchedule } from '../src/sim/run/arrivals.js';
+import { startChildHost, type ChildHost } from '../src/sim/run/host-child.js';
+import { Metrics } from '../src/sim/metrics/metrics.js';
 import type { BidRequest } from '../src/protocol/openrtb.js';
-import { newHistogram, recordMs, type Histogram } from '../src/protocol/histogram.js';
+import { newHistogram, recordMs, type Histogram } from '../src/lib/histogram.js';
 import { leafConfigs, requestMaker, scenarioFor, type BenchScenario } from './requests.js';
 import { measureWindow, type ThroughputResult } from './baseline.js';
 import { trackPid } from './children.js';

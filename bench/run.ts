@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { awaitMessage, forkTracked, killAll, survivors, tsxArgs } from './children.js';
 import { overhead, overshoot, round, throughput, type Durations, type Row } from './cases.js';
 import type { MemoryResult } from './memory.js';
-import { ensureDir } from '../src/sim/ensure-dir.js';
+import { ensureDir } from '../src/lib/ensure-dir.js';
 import { formatTable } from './table.js';
 import { VIRTUAL_NODE_FLAGS } from '../src/sim/sweep/pool.js';
 import type { SteadyVirtualMessage } from './virtual.js';

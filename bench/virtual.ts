@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { validateScenario } from '../src/sim/scenario.js';
+import { validateScenario } from '../src/sim/scenario/scenario.js';
 import { runVirtual } from '../src/sim/virtual/virtual-runner.js';
 import { correlation, cpuProbeMs, MemoryProbe } from './probes.js';
 import { VIRTUAL_NODE_FLAGS } from '../src/sim/sweep/pool.js';

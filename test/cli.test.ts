@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Summary } from '../src/sim/summary.js';
+import type { Summary } from '../src/sim/metrics/summary.js';
 import { alive, finish, groupAlive, removeTempDirs, run, start, tempDir, waitForOutput, writeScenario } from './helpers/cli.js';
 
 afterAll(removeTempDirs);
@@ -36,7 +36,7 @@ describe('npm run sim', () => {
   it('runs a scenario, writes a summary whose accounting adds up, and exits 0', async () => {
     const dir = tempDir();
     const out = join(dir, 'out');
-    const r = await run('src/sim/cli.ts', [writeScenario(dir, 'small', small), '--out', out]);
+    const r = await run('src/sim/cli/sim.ts', [writeScenario(dir, 'small', small), '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const s = readSummary(out);
@@ -57,7 +57,7 @@ describe('npm run sim', () => {
     const dir = tempDir();
     const out = join(dir, 'out');
     const bad = { auction: { tmaxMs: -5 }, bidders: [{ name: 'a', latency: { model: 'lognormall' } }, { name: 'b', latency: { model: 'lognormal', medianMs: 20, p99Ms: 10 } }], lod: {} };
-    const r = await run('src/sim/cli.ts', [writeScenario(dir, 'bad', bad), '--out', out]);
+    const r = await run('src/sim/cli/sim.ts', [writeScenario(dir, 'bad', bad), '--out', out]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('auction.tmaxMs: must be a positive number (got -5)');
     expect(r.stderr).toContain('bidders[0].latency.model: must be one of');
@@ -67,13 +67,13 @@ describe('npm run sim', () => {
   });
 
   it('takes a negative flag value and lets the scenario validator name it (not parseArgs\' "ambiguous")', async () => {
-    const r = await run('src/sim/cli.ts', ['--duration', '-1']);
+    const r = await run('src/sim/cli/sim.ts', ['--duration', '-1']);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('load.durationSec: must be a positive number (got -1)');
   });
 
   it('refuses a report folder it cannot make before running anything (exit 2), instead of hanging', async () => {
-    const r = await run('src/sim/cli.ts', ['--mode', 'virtual', '--out', '/proc/rtb-sim-nope'], 15_000);
+    const r = await run('src/sim/cli/sim.ts', ['--mode', 'virtual', '--out', '/proc/rtb-sim-nope'], 15_000);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--out: cannot create folder /proc/rtb-sim-nope: ENOENT');
     expect(r.stdout).not.toContain('running');
@@ -83,14 +83,14 @@ describe('npm run sim', () => {
     const dir = tempDir();
     const out = join(dir, 'out');
     const failing = { ...small, thresholds: { 'rates.timeout': '<0.01', 'latency.auction.p50': '>0' } };
-    const r = await run('src/sim/cli.ts', [writeScenario(dir, 'gate', failing), '--out', out]);
+    const r = await run('src/sim/cli/sim.ts', [writeScenario(dir, 'gate', failing), '--out', out]);
     expect(r.status).toBe(1);
     const s = readSummary(out);
     expect(s.thresholds).toEqual([
       { metric: 'rates.timeout', op: '<', value: 0.01, actual: s.rates.timeout, pass: false },
       { metric: 'latency.auction.p50', op: '>', value: 0, actual: s.latency.auction.p50, pass: true },
     ]);
-    const typo = await run('src/sim/cli.ts', [writeScenario(dir, 'typo', { ...small, thresholds: { 'rates.timout': '<1' } }), '--out', join(dir, 'typo')]);
+    const typo = await run('src/sim/cli/sim.ts', [writeScenario(dir, 'typo', { ...small, thresholds: { 'rates.timout': '<1' } }), '--out', join(dir, 'typo')]);
     expect(typo.status).toBe(2);
     expect(typo.stderr).toContain('thresholds["rates.timout"]: names no number in summary.json (did you mean "rates.timeout"?)');
     expect(existsSync(join(dir, 'typo'))).toBe(false);
@@ -101,7 +101,7 @@ describe('npm run sim', () => {
     const out = join(dir, 'out');
     const long = { ...small, load: { rate: 100, durationSec: 30, warmupSec: 0.2 } };
     // Its own process group, as a shell job: the signal reaches the bidder host child too.
-    const child = start('src/sim/cli.ts', [writeScenario(dir, 'long', long), '--out', out], { detached: true });
+    const child = start('src/sim/cli/sim.ts', [writeScenario(dir, 'long', long), '--out', out], { detached: true });
     const done = finish(child);
     try {
       await waitForOutput(child, /auctions/);
@@ -131,11 +131,11 @@ describe('npm run bidders', () => {
   it('serves a scenario\'s leaves for an exchange started with --bidders, and stops on SIGTERM', async () => {
     const dir = tempDir();
     const file = writeScenario(dir, 'small', small);
-    const host = start('src/sim/bidders-cli.ts', ['--scenario', file, '--port', '0']);
+    const host = start('src/sim/cli/bidders.ts', ['--scenario', file, '--port', '0']);
     const hostDone = finish(host);
     const [, url] = await waitForOutput(host, /at (ws:\/\/127\.0\.0\.1:\d+)\//);
     const out = join(dir, 'out');
-    const sim = start('src/sim/cli.ts', [file, '--bidders', url!, '--out', out]);
+    const sim = start('src/sim/cli/sim.ts', [file, '--bidders', url!, '--out', out]);
     const simPid = sim.pid!;
     const r = await finish(sim);
     expect(r.status).toBe(0);

@@ -8,7 +8,7 @@ import { Outcome } from '../src/exchange/outcome.js';
 import { WsPool } from '../src/exchange/ws-pool.js';
 import { LossReason } from '../src/protocol/codes.js';
 import type { BidRequest } from '../src/protocol/openrtb.js';
-import { Metrics } from '../src/sim/metrics.js';
+import { Metrics } from '../src/sim/metrics/metrics.js';
 import { ManualClock } from './helpers/manual-clock.js';
 import { ScriptedBidders, bidOn, send, waitFor, type Script } from './helpers/scripted-bidders.js';
 

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LatencySpec } from '../src/bidders/config.js';
 import { latencyCdf, latencyQuantile } from '../src/bidders/latency-models.js';
-import { validateScenario, type Scenario } from '../src/sim/scenario.js';
+import { validateScenario, type Scenario } from '../src/sim/scenario/scenario.js';
 import { runVirtual } from '../src/sim/virtual/virtual-runner.js';
 
 const Z = 4;

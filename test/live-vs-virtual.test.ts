@@ -7,8 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import type { LatencySpec } from '../src/bidders/config.js';
 import { latencyCdf } from '../src/bidders/latency-models.js';
-import { runLive } from '../src/sim/live-runner.js';
-import { validateScenario, type Scenario } from '../src/sim/scenario.js';
+import { runLive } from '../src/sim/run/live-runner.js';
+import { validateScenario, type Scenario } from '../src/sim/scenario/scenario.js';
 import { runVirtual } from '../src/sim/virtual/virtual-runner.js';
 
 /**

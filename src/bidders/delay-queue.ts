@@ -7,7 +7,7 @@
 // Never early: a timer that wakes before the head is due is re-armed.
 
 import { performance } from 'node:perf_hooks';
-import { MinHeap } from '../protocol/min-heap.js';
+import { MinHeap } from '../lib/min-heap.js';
 
 /**
  * How close to the head's due time the queue switches from setTimeout to setImmediate turns. 0 never

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { decodeHistogram } from '../protocol/histogram.js';
+import { decodeHistogram } from '../lib/histogram.js';
 import type { BidRequest } from '../protocol/openrtb.js';
 import { BidderHost } from './host.js';
 import { plainLeaf } from '../../test/helpers/leaves.js';

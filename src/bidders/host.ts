@@ -8,7 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { BidRequest } from '../protocol/openrtb.js';
 import { bidRequestFrom, isNotice, parseJson, type Parsed } from '../protocol/parse.js';
-import { encodeHistogram, newHistogram, recordMs, type Histogram } from '../protocol/histogram.js';
+import { encodeHistogram, newHistogram, recordMs, type Histogram } from '../lib/histogram.js';
 import type { LeafConfig } from './config.js';
 import { createLeaf, malformed, type Leaf } from './decision.js';
 import { DelayQueue, type DelayedFn } from './delay-queue.js';

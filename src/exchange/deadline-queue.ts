@@ -2,7 +2,7 @@
 // auction. Auctions that close early stay in the heap until they reach its head (lazy deletion):
 // cheaper than a decrease-key, and the heap never holds more than rate × tmax items.
 
-import { MinHeap } from '../protocol/min-heap.js';
+import { MinHeap } from '../lib/min-heap.js';
 
 export interface HasDeadline {
   readonly deadlineMs: number;

@@ -8,9 +8,9 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseShown, SHOWN_PRECISION } from '../../src/sim/report/format.js';
-import { HOSTILE_IMG, HOSTILE_MD, HOSTILE_SCRIPT, syntheticRun } from '../../src/sim/report/synthetic-run.js';
+import { HOSTILE_IMG, HOSTILE_MD, HOSTILE_SCRIPT, syntheticRun } from '../helpers/synthetic-run.js';
 import { writeReports } from '../../src/sim/report/write-reports.js';
-import type { Summary } from '../../src/sim/summary.js';
+import type { Summary } from '../../src/sim/metrics/summary.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];

@@ -9,9 +9,9 @@ import { Exchange } from '../../src/exchange/exchange.js';
 import type { InFlightAuction } from '../../src/exchange/in-flight.js';
 import type { Link } from '../../src/exchange/link.js';
 import type { BidRequest, Notice } from '../../src/protocol/openrtb.js';
-import { InvariantChecker, tee } from '../../src/sim/invariants.js';
-import { Metrics } from '../../src/sim/metrics.js';
-import { accountingErrors, buildSummary } from '../../src/sim/summary.js';
+import { InvariantChecker, tee } from '../../src/sim/metrics/invariants.js';
+import { Metrics } from '../../src/sim/metrics/metrics.js';
+import { accountingErrors, buildSummary } from '../../src/sim/metrics/summary.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
 const LEAVES = 4;

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { Exchange } from '../../src/exchange/exchange.js';
 import type { Link } from '../../src/exchange/link.js';
 import { salvageId } from '../../src/protocol/parse.js';
-import { InvariantChecker, tee } from '../../src/sim/invariants.js';
-import { Metrics } from '../../src/sim/metrics.js';
+import { InvariantChecker, tee } from '../../src/sim/metrics/invariants.js';
+import { Metrics } from '../../src/sim/metrics/metrics.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 
 describe('salvageId', () => {

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatIssues, validateScenario } from '../../src/sim/scenario.js';
+import { formatIssues, validateScenario } from '../../src/sim/scenario/scenario.js';
 import { runCli } from './cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-input-'));
@@ -19,7 +19,7 @@ function file(name: string, text: string): string {
 
 async function expectRefused(path: string, ...expected: string[]): Promise<void> {
   const out = join(dir, `out-${Math.random().toString(36).slice(2)}`);
-  const r = await runCli('src/sim/cli.ts', [path, '--out', out]);
+  const r = await runCli('src/sim/cli/sim.ts', [path, '--out', out]);
   expect(r.code).toBe(2);
   expect(r.stderr).toContain(path);
   for (const e of expected) expect(r.stderr).toContain(e);

@@ -4,7 +4,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULTS, validateScenario } from '../../src/sim/scenario.js';
+import { DEFAULTS, validateScenario } from '../../src/sim/scenario/scenario.js';
 import { waitFor } from '../helpers/scripted-bidders.js';
 import { BAD, expectAccounted, expectOthersOnTime, hostileRun, reasons, type HostileRun } from './harness.js';
 

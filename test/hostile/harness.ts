@@ -11,9 +11,9 @@ import type { InFlightAuction } from '../../src/exchange/in-flight.js';
 import { liveClock } from '../../src/exchange/live-clock.js';
 import { WsPool, type PoolOptions } from '../../src/exchange/ws-pool.js';
 import type { BidRequest } from '../../src/protocol/openrtb.js';
-import { InvariantChecker, tee } from '../../src/sim/invariants.js';
-import { Metrics, type LeafCounters } from '../../src/sim/metrics.js';
-import { buildSummary } from '../../src/sim/summary.js';
+import { InvariantChecker, tee } from '../../src/sim/metrics/invariants.js';
+import { Metrics, type LeafCounters } from '../../src/sim/metrics/metrics.js';
+import { buildSummary } from '../../src/sim/metrics/summary.js';
 import { waitFor } from '../helpers/scripted-bidders.js';
 
 /** Generous: a loaded 2-core machine may be late by tens of ms, not by a second. */

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Exchange } from '../../src/exchange/exchange.js';
 import type { Link } from '../../src/exchange/link.js';
-import { Metrics } from '../../src/sim/metrics.js';
+import { Metrics } from '../../src/sim/metrics/metrics.js';
 import { ManualClock } from '../helpers/manual-clock.js';
 import { BAD, expectAccounted, expectOthersOnTime, hostileRun, reasons, request, type HostileRun } from './harness.js';
 

@@ -9,8 +9,8 @@ import fc from 'fast-check';
 import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import { BidderHost } from '../../src/bidders/host.js';
-import { runLive } from '../../src/sim/live-runner.js';
-import { validateScenario } from '../../src/sim/scenario.js';
+import { runLive } from '../../src/sim/run/live-runner.js';
+import { validateScenario } from '../../src/sim/scenario/scenario.js';
 import { alive } from './cli.js';
 import { plainLeaf } from '../helpers/leaves.js';
 
@@ -74,7 +74,7 @@ describe('security', () => {
     const file = join(dir, 's.json');
     writeFileSync(file, JSON.stringify({ bidders: [{ name: 'dsp', count: 1 }] }));
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/sim/bidders-cli.ts', '--scenario', file, '--port', '0', '--token', 'T0k'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/sim/cli/bidders.ts', '--scenario', file, '--port', '0', '--token', 'T0k'], { stdio: ['ignore', 'pipe', 'pipe'] });
     try {
       const base = await new Promise<string>((done, fail) => {
         let out = '';

@@ -28,7 +28,7 @@ describe('the bidder host killed with SIGKILL during a run', () => {
     );
     const out = join(dir, 'out');
     const started = Date.now();
-    const r = await runCli('src/sim/cli.ts', [file, '--out', out]);
+    const r = await runCli('src/sim/cli/sim.ts', [file, '--out', out]);
     // It stopped at the kill, not after the 20 s it was planned for.
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(r.code).toBe(3);

@@ -2,10 +2,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeHistogram, newHistogram, type Histogram } from '../../protocol/histogram.js';
-import type { RunResult } from '../run-result.js';
+import { decodeHistogram, newHistogram, type Histogram } from '../../lib/histogram.js';
+import type { RunResult } from '../run/result.js';
 import { safeHgrmName } from './hgrm.js';
-import { syntheticRun } from './synthetic-run.js';
+import { syntheticRun } from '../../../test/helpers/synthetic-run.js';
 import { writeReports } from './write-reports.js';
 
 interface Hgrm {

@@ -2,7 +2,7 @@
 // (HdrHistogram's plotFiles.html, hdr-plot) read. Our histograms hold microseconds; the files are in
 // milliseconds, like every other time in the reports.
 
-import type { Histogram } from '../../protocol/histogram.js';
+import type { Histogram } from '../../lib/histogram.js';
 
 /** Rows per halving of the distance to 100%, as HdrHistogram's own examples print them. */
 const TICKS_PER_HALF_DISTANCE = 5;

@@ -3,7 +3,7 @@
 // queueing in both event loops added.
 
 import type { LeafHostStats } from '../../bidders/host.js';
-import { decodeHistogram, newHistogram, type Histogram } from '../../protocol/histogram.js';
+import { decodeHistogram, newHistogram, type Histogram } from '../../lib/histogram.js';
 
 /**
  * One merged µs histogram per group, in the order groups first appear. `groupOf` maps a leaf name

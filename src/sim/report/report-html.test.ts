@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChartData } from './chart-data.js';
 import { escapeHtml } from './escape.js';
-import { HOSTILE_IMG, HOSTILE_MD, HOSTILE_SCRIPT, syntheticRun } from './synthetic-run.js';
+import { HOSTILE_IMG, HOSTILE_MD, HOSTILE_SCRIPT, syntheticRun } from '../../../test/helpers/synthetic-run.js';
 import { writeReports } from './write-reports.js';
 
 describe('report.html (as text)', () => {

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { P, Summary } from '../summary.js';
+import type { P, Summary } from '../metrics/summary.js';
 import { parseShown, SHOWN_PRECISION } from './format.js';
-import { HOSTILE_IMG, HOSTILE_MD, HOSTILE_SCRIPT, syntheticRun } from './synthetic-run.js';
+import { HOSTILE_IMG, HOSTILE_MD, HOSTILE_SCRIPT, syntheticRun } from '../../../test/helpers/synthetic-run.js';
 import { writeReports } from './write-reports.js';
 
 /** Undo escapeMd: backslash escapes and the two entities it writes. */

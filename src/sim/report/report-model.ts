@@ -3,9 +3,9 @@
 // verdict. report.md and report.html render this, so they cannot disagree with each other or with
 // summary.json, which is built from the same metrics.
 
-import { newHistogram, type Histogram } from '../../protocol/histogram.js';
-import type { RunResult } from '../run-result.js';
-import { percentiles, type GroupSummary, type P, type Summary } from '../summary.js';
+import { newHistogram, type Histogram } from '../../lib/histogram.js';
+import type { RunResult } from '../run/result.js';
+import { percentiles, type GroupSummary, type P, type Summary } from '../metrics/summary.js';
 import { fmtMs, fmtPct } from './format.js';
 import { hostDelaysByGroup } from './host-delays.js';
 

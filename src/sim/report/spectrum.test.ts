@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newHistogram, recordMs } from '../../protocol/histogram.js';
+import { newHistogram, recordMs } from '../../lib/histogram.js';
 import { gridX, spectrum } from './spectrum.js';
 
 describe('spectrum', () => {

@@ -3,7 +3,7 @@
 // body. Points are taken on a fixed grid (so several series share one x axis) and stop where the
 // histogram's count stops supporting them; each series then ends at its maximum.
 
-import type { Histogram } from '../../protocol/histogram.js';
+import type { Histogram } from '../../lib/histogram.js';
 
 /** Grid steps per decade of 1/(1-p): 10 keeps a series under ~100 points for 10^9 samples. */
 export const STEPS_PER_DECADE = 10;

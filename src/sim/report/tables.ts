@@ -1,7 +1,7 @@
 // The report's tables as plain data: headers and already-formatted cells. report.md and report.html
 // render the same tables, so every number reads the same in both; only the escaping differs.
 
-import type { P } from '../summary.js';
+import type { P } from '../metrics/summary.js';
 import { fmtInt, fmtMoney, fmtMs, fmtPct } from './format.js';
 import type { Level, ReportModel } from './report-model.js';
 

@@ -5,8 +5,8 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureDir } from '../ensure-dir.js';
-import type { RunResult } from '../run-result.js';
+import { ensureDir } from '../../lib/ensure-dir.js';
+import type { RunResult } from '../run/result.js';
 import { hgrmText, safeHgrmName } from './hgrm.js';
 import { reportHtml } from './report-html.js';
 import { reportMarkdown } from './report-md.js';

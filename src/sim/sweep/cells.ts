@@ -2,8 +2,8 @@
 // file (so a combination that clashes is named before anything runs). Pure.
 
 import type { Issue } from '../../bidders/issues.js';
-import { issuePath, setPath } from '../dotted-path.js';
-import { validateScenario, type Scenario } from '../scenario.js';
+import { issuePath, setPath } from '../scenario/dotted-path.js';
+import { validateScenario, type Scenario } from '../scenario/scenario.js';
 
 export interface Axis {
   /** Dotted path into the scenario. */

@@ -1,9 +1,9 @@
 // Runs sweep cells in parallel worker processes (child_process.fork; under tsx the workers load
-// TypeScript the same way, as host-child.ts does). Each worker takes the next cell when it finishes
+// TypeScript the same way, as run/host-child.ts does). Each worker takes the next cell when it finishes
 // one, so slow cells do not hold up the rest. Progress is an event; printing is the caller's.
 
 import { fork, type ChildProcess } from 'node:child_process';
-import type { Summary } from '../summary.js';
+import type { Summary } from '../metrics/summary.js';
 import type { Cell } from './cells.js';
 import type { WorkerCommand, WorkerReply } from './worker.js';
 

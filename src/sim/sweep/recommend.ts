@@ -4,7 +4,7 @@
 //   auction.tmaxMs; then the fewer leaves called (config.leaves); then the earlier cell.
 // A tie is exact equality of the summary's figure (rounded to 6 decimals there). Pure.
 
-import type { Summary, ThresholdResult } from '../summary.js';
+import type { Summary, ThresholdResult } from '../metrics/summary.js';
 
 export interface CellResult {
   index: number;

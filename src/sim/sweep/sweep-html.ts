@@ -3,7 +3,7 @@
 // first axis across and every combination of the others down, and the Pareto frontier of p99
 // against revenue. Every name and value from the scenario is escaped.
 
-import type { Summary } from '../summary.js';
+import type { Summary } from '../metrics/summary.js';
 import { shownValue } from './cells.js';
 import type { SweepReport } from './sweep-model.js';
 

@@ -1,7 +1,7 @@
 // sweep.json: the axes, one summary per cell with its threshold results, the Pareto frontier and the
 // recommendation. The Markdown and HTML reports are drawn from this one object.
 
-import type { Scenario } from '../scenario-schema.js';
+import type { Scenario } from '../scenario/schema.js';
 import type { Axis } from './cells.js';
 import { paretoFrontier, recommend, RULE, type CellResult, type Recommendation } from './recommend.js';
 

@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { validateScenario, type Scenario } from '../scenario.js';
-import type { Summary } from '../summary.js';
+import { validateScenario, type Scenario } from '../scenario/scenario.js';
+import type { Summary } from '../metrics/summary.js';
 import { buildCells } from './cells.js';
 import { paretoFrontier, recommend, type CellResult } from './recommend.js';
 import { sweepHtml } from './sweep-html.js';
@@ -78,7 +78,7 @@ describe('npm run sweep', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sweep-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const cli = (args: string[]): ReturnType<typeof spawnSync> =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'src/sim/sweep-cli.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+    spawnSync(process.execPath, ['--import', 'tsx', 'src/sim/cli/sweep.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
 
   it('stops before any cell runs, naming the path, when an axis names no field (exit 2)', () => {
     const file = join(dir, 'bad.json');

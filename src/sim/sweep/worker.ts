@@ -3,10 +3,10 @@
 //                                                 child → { type: 'failed', index, message }
 // It exits when the parent disconnects, so no worker outlives a sweep.
 
-import { runScenario } from '../run-scenario.js';
-import { expandLeaves } from '../scenario-bidders.js';
-import type { Scenario } from '../scenario-schema.js';
-import { accountingErrors, type Summary } from '../summary.js';
+import { runScenario } from '../run/run-scenario.js';
+import { expandLeaves } from '../scenario/bidder-groups.js';
+import type { Scenario } from '../scenario/schema.js';
+import { accountingErrors, type Summary } from '../metrics/summary.js';
 
 export type WorkerCommand = { type: 'run'; index: number; scenario: Scenario };
 export type WorkerReply =

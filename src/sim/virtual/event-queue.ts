@@ -10,7 +10,7 @@
 // faster in a queue-only loop). Events beyond the ring (a redial after a long backoff, a late timer)
 // wait in a heap and join their bucket when time reaches it.
 
-import { MinHeap } from '../../protocol/min-heap.js';
+import { MinHeap } from '../../lib/min-heap.js';
 
 /** Something an event calls when it comes due. */
 export interface EventTarget {

@@ -10,9 +10,9 @@ import { malformed, type Draw, type Leaf } from '../../bidders/decision.js';
 import type { LeafHostStats } from '../../bidders/host.js';
 import type { Link, LinkHandler } from '../../exchange/link.js';
 import { backoffMs, POOL_DEFAULTS } from '../../exchange/ws-pool.js';
-import { encodeHistogram, newHistogram } from '../../protocol/histogram.js';
+import { encodeHistogram, newHistogram } from '../../lib/histogram.js';
 import type { BidRequest, Notice } from '../../protocol/openrtb.js';
-import { HistogramRecorder } from '../../protocol/histogram-recorder.js';
+import { HistogramRecorder } from '../../lib/histogram-recorder.js';
 import type { EventQueue, EventTarget, QueueEvent } from './event-queue.js';
 
 const DELIVER = 0;

@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { POOL_DEFAULTS } from '../../exchange/ws-pool.js';
-import { decodeHistogram } from '../../protocol/histogram.js';
-import { validateScenario, type Scenario } from '../scenario.js';
-import { accountingErrors, type Summary } from '../summary.js';
+import { decodeHistogram } from '../../lib/histogram.js';
+import { validateScenario, type Scenario } from '../scenario/scenario.js';
+import { accountingErrors, type Summary } from '../metrics/summary.js';
 import { runVirtual } from './virtual-runner.js';
 
 function scenario(raw: Record<string, unknown>): Scenario {

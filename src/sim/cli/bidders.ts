@@ -1,0 +1,67 @@
+// `npm run bidders -- --scenario FILE [--port P] [--host H] [--token T] [--seed N]`
+// Serves a scenario's simulated leaves at ws://host:port/<leaf> until SIGINT or SIGTERM, so the
+// exchange (`npm run sim -- FILE --bidders ws://host:port`) or another tool can call them, from
+// this machine or another. Listens on 127.0.0.1 unless --host says otherwise.
+
+import { parseArgs } from 'node:util';
+import { BidderHost } from '../../bidders/host.js';
+import { formatIssues, loadScenarioFile } from '../scenario/scenario.js';
+import { expandLeaves } from '../scenario/bidder-groups.js';
+import { fail } from './common.js';
+
+const USAGE = 'usage: npm run bidders -- --scenario FILE [--port P] [--host H] [--token T] [--seed N]';
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        scenario: { type: 'string' },
+        port: { type: 'string', default: '9100' },
+        host: { type: 'string', default: '127.0.0.1' },
+        token: { type: 'string' },
+        seed: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    fail(2, `${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+  }
+  if (values.help) fail(0, USAGE);
+  if (values.scenario === undefined) fail(2, `--scenario: required\n${USAGE}`);
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(2, `--port: must be an integer from 0 to 65535 (got "${values.port}")`);
+  const loaded = loadScenarioFile(values.scenario);
+  if (!loaded.ok) fail(2, `${values.scenario}: invalid scenario\n${formatIssues(loaded.issues)}`);
+  let seed: number = loaded.scenario.seed;
+  if (values.seed !== undefined) {
+    seed = Number(values.seed);
+    if (!Number.isInteger(seed)) fail(2, `--seed: must be an integer (got "${values.seed}")`);
+  }
+  const leaves = expandLeaves(loaded.scenario).flatMap((l) => (l.kind === 'local' ? [l.config] : []));
+  if (leaves.length === 0) fail(2, `${values.scenario}: no simulated bidders to serve (every group has a url)`);
+
+  const host = new BidderHost(leaves, seed, { port, host: values.host, ...(values.token !== undefined ? { token: values.token } : {}) });
+  let bound: number;
+  try {
+    bound = await host.listen();
+  } catch (err) {
+    fail(3, `cannot listen on ${values.host}:${port}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const base = `ws://${values.host.includes(':') ? `[${values.host}]` : values.host}:${bound}`;
+  process.stdout.write(`serving ${leaves.length} leaves of ${loaded.scenario.name} at ${base}/<leaf>${values.token !== undefined ? ' (token required)' : ''}\n`);
+  process.stdout.write(`  ${leaves.map((l) => l.name).join(' ')}\n`);
+  process.stdout.write(`run the exchange against them: npm run sim -- ${values.scenario} --bidders ${base}\n`);
+
+  const stop = (sig: NodeJS.Signals): void => {
+    const stats = host.stats();
+    const requests = stats.reduce((t, s) => t + s.requests, 0);
+    const wins = stats.reduce((t, s) => t + s.wins, 0);
+    process.stdout.write(`${sig}: served ${requests} requests, ${wins} wins; closing\n`);
+    void host.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+void main();

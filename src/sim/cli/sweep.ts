@@ -1,0 +1,111 @@
+// `npm run sweep -- FILE [--mode virtual|live] [--workers N] [--out DIR]`
+// Runs every combination of the scenario's `sweep` axes (virtual time unless --mode live) in
+// parallel worker processes, writes sweep.json, sweep.md and sweep.html, and names a recommendation.
+// Exit status: 0 a cell is recommended; 1 no cell meets the thresholds; 2 bad input (nothing runs);
+// 3 a cell failed or its accounting did not add up.
+
+import { writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseCliArgs } from './args.js';
+import { ensureDir } from '../../lib/ensure-dir.js';
+import { formatIssues, loadScenarioFile } from '../scenario/scenario.js';
+import { buildCells } from '../sweep/cells.js';
+import { runCells, type CellRun } from '../sweep/pool.js';
+import type { CellResult } from '../sweep/recommend.js';
+import { sweepHtml } from '../sweep/sweep-html.js';
+import { sweepMarkdown } from '../sweep/sweep-md.js';
+import { sweepReport } from '../sweep/sweep-model.js';
+import { evaluateThresholds, thresholdPathIssues } from '../metrics/thresholds.js';
+import { fail, stamp } from './common.js';
+
+const USAGE = 'usage: npm run sweep -- scenario.json [--mode virtual|live] [--workers N] [--out DIR]';
+
+function parse(): { file: string; mode: 'virtual' | 'live'; workers: number | undefined; out: string | undefined } {
+  let args;
+  try {
+    args = parseCliArgs({
+      allowPositionals: true,
+      options: { mode: { type: 'string' }, workers: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (err) {
+    fail(2, `${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+  }
+  const { values, positionals } = args;
+  if (values.help) fail(0, USAGE);
+  if (positionals.length !== 1) fail(2, `expected one scenario file, got ${positionals.length}\n${USAGE}`);
+  const mode = values.mode ?? 'virtual';
+  if (mode !== 'virtual' && mode !== 'live') fail(2, `--mode: must be virtual or live (got "${mode}")`);
+  let workers: number | undefined;
+  if (values.workers !== undefined) {
+    workers = Number(values.workers);
+    if (!Number.isInteger(workers) || workers < 1) fail(2, `--workers: must be a positive integer (got "${values.workers}")`);
+  }
+  return { file: positionals[0]!, mode, workers, out: values.out };
+}
+
+function main(): void {
+  const { file, mode, workers, out } = parse();
+  const loaded = loadScenarioFile(file);
+  if (!loaded.ok) fail(2, `${file}: invalid scenario\n${formatIssues(loaded.issues)}`);
+  const base = loaded.scenario;
+  if (base.sweep === null || Object.keys(base.sweep).length === 0) fail(2, `${file}: sweep: the scenario has no sweep axes to run`);
+  const pathIssues = thresholdPathIssues(base);
+  if (pathIssues.length > 0) fail(2, `${file}: invalid thresholds\n${formatIssues(pathIssues)}`);
+  const built = buildCells(base, mode);
+  if (!built.ok) fail(2, `${file}: invalid sweep\n${formatIssues(built.issues)}`);
+  // A threshold may name a leaf that only some cells have (bidders.dsp-16.timeoutRate with 4 leaves).
+  for (const cell of built.cells) {
+    const issues = thresholdPathIssues(cell.scenario);
+    if (issues.length > 0) fail(2, `${file}: invalid thresholds for cell ${cell.index}\n${formatIssues(issues)}`);
+  }
+  try {
+    ensureDir(out ?? 'reports');
+  } catch (err) {
+    fail(2, `${out === undefined ? 'reports' : '--out'}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
+  // Live cells measure real timers: cells run side by side would steal each other's CPU and show it
+  // as latency, so live runs one cell at a time unless told otherwise.
+  const n = workers ?? (mode === 'live' ? 1 : availableParallelism());
+  const startedAt = new Date();
+  const t0 = process.hrtime.bigint();
+  const elapsed = (): number => Number(process.hrtime.bigint() - t0) / 1e9;
+  const tty = process.stdout.isTTY === true;
+  process.stdout.write(`sweeping ${base.name}: ${built.cells.length} cells, ${mode}, ${n} worker(s)\n`);
+  const progress = (done: number, total: number): void => {
+    const sec = elapsed();
+    const eta = done > 0 ? (sec / done) * (total - done) : 0;
+    const line = `${done}/${total} cells  ${sec.toFixed(1)} s  eta ${eta.toFixed(0)} s`;
+    process.stdout.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
+  };
+
+  runCells(built.cells, n, progress)
+    .then((runs: CellRun[]) => {
+      if (tty) process.stdout.write('\r\x1b[K');
+      const broken = runs.filter((r) => r.errors.length > 0);
+      if (broken.length > 0) {
+        fail(3, broken.map((r) => `cell ${r.index}: accounting does not add up:\n${r.errors.join('\n')}`).join('\n'));
+      }
+      const results: CellResult[] = runs.map((r, i) => {
+        const thresholds = evaluateThresholds(r.summary, base.thresholds);
+        r.summary.thresholds = thresholds;
+        return { index: r.index, values: built.cells[i]!.values, summary: r.summary, thresholds, pass: thresholds.every((t) => t.pass) };
+      });
+      const report = sweepReport(base, built.axes, results, startedAt, elapsed());
+      const dir = resolve(out ?? join('reports', `${base.name}-sweep-${stamp(startedAt)}`));
+      ensureDir(dir);
+      writeFileSync(join(dir, 'sweep.json'), `${JSON.stringify(report, null, 2)}\n`);
+      writeFileSync(join(dir, 'sweep.md'), sweepMarkdown(report));
+      writeFileSync(join(dir, 'sweep.html'), sweepHtml(report));
+      const rec = report.recommendation;
+      process.stdout.write(`${report.cells.length} cells in ${report.wallSec} s\n`);
+      process.stdout.write(rec.found ? `RECOMMENDATION: cell ${rec.index}: ${rec.reason}\n` : `NO RECOMMENDATION: ${rec.reason}\n`);
+      process.stdout.write(`report: ${dir}\n`);
+      process.exit(rec.found ? 0 : 1);
+    })
+    // A failure while writing the report is a failed sweep too (3), never an unhandled rejection.
+    .catch((err: unknown) => fail(3, `sweep failed: ${err instanceof Error ? err.message : String(err)}`));
+}
+
+main();

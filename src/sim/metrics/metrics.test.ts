@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { InFlightAuction } from '../../exchange/in-flight.js';
+import type { BidRequest } from '../../protocol/openrtb.js';
+import { Metrics } from './metrics.js';
+
+const request = (id: string): BidRequest => ({ id, imp: [{ id: '1', bidfloor: 0.1, bidfloorcur: 'USD' }], tmax: 95, at: 1, cur: ['USD'] });
+const auction = (id: string, arrivalMs: number) => new InFlightAuction(request(id), arrivalMs, arrivalMs, arrivalMs + 100, arrivalMs, 1);
+
+describe('Metrics warm-up', () => {
+  it('leaves out strays, drops and their reasons until the first counted auction arrives', () => {
+    const m = new Metrics([{ name: 'a-1', group: 'a' }]);
+    m.begin(0, 1000);
+    m.onScatter(auction('w', 500), 1);
+    m.onStray(0, 'not-json');
+    m.onLink(0, false);
+    m.onDropped(0, 'slow-reader');
+    expect(m.leaves[0]!.stray).toBe(0);
+    expect(m.leaves[0]!.drops).toBe(0);
+    expect(m.leaves[0]!.invalidReasons.size).toBe(0);
+    expect(m.leaves[0]!.sent).toBe(0);
+
+    m.onScatter(auction('c', 1000), 1);
+    m.onStray(0, 'not-json');
+    m.onLink(0, false);
+    m.onDropped(0, 'slow-reader');
+    expect(m.leaves[0]!.sent).toBe(1);
+    expect(m.leaves[0]!.stray).toBe(1);
+    expect(m.leaves[0]!.drops).toBe(1);
+    expect(Object.fromEntries(m.leaves[0]!.invalidReasons)).toEqual({ 'not-json': 1, 'slow-reader': 1 });
+  });
+});

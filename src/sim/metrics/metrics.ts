@@ -1,0 +1,194 @@
+// The statistics of a run, gathered as an ExchangeObserver: counters per leaf and in total, and
+// HdrHistograms of auction latency, deadline overshoot and each leaf's response time. Auctions that
+// arrived during the warm-up are left out entirely (their requests, outcomes and late answers), so
+// the accounting identities hold over exactly the auctions counted.
+
+import type { ExchangeObserver } from '../../exchange/exchange.js';
+import type { ClosedAuction, InFlightAuction } from '../../exchange/in-flight.js';
+import { Outcome, type OutcomeCode } from '../../exchange/outcome.js';
+import { newHistogram, recordMs, type Histogram } from '../../lib/histogram.js';
+import { RecordedHistogram } from '../../lib/histogram-recorder.js';
+import type { InvalidReason } from '../../protocol/parse.js';
+
+export interface LeafInfo {
+  name: string;
+  group: string;
+}
+
+export class LeafCounters {
+  sent = 0;
+  onTime = 0;
+  noBid = 0;
+  invalid = 0;
+  timedOut = 0;
+  lost = 0;
+  late = 0;
+  wins = 0;
+  /** Bids placed (one per impression bid on) that were taken into an auction. */
+  bids = 0;
+  /** Sum of the clearing CPMs of impressions won. */
+  spendCpm = 0;
+  /** Messages that answered no request (unknown id, duplicates, unattributable garbage). */
+  stray = 0;
+  /** Why answers were refused, attributed or stray. */
+  readonly invalidReasons = new Map<InvalidReason, number>();
+  /** Response times (sent → received, late answers included), cheap to record per message. */
+  readonly responses = new RecordedHistogram();
+  /** Connection drops seen. */
+  drops = 0;
+  constructor(readonly info: LeafInfo) {}
+
+  get latency(): Histogram {
+    return this.responses.histogram;
+  }
+}
+
+/** One second of the run, for charts over time. */
+export interface SecondBucket {
+  auctions: number;
+  timedOut: number;
+  sent: number;
+  /** Sum of auction latencies in ms, for the mean. */
+  latencySumMs: number;
+  maxLatencyMs: number;
+}
+
+export class Metrics implements ExchangeObserver {
+  auctions = 0;
+  filled = 0;
+  skippedAuctions = 0;
+  impressions = 0;
+  impressionsSold = 0;
+  /** Sum of clearing CPMs. */
+  clearingSum = 0;
+  readonly leaves: LeafCounters[];
+  readonly auctionLatency: Histogram = newHistogram();
+  readonly overshoot: Histogram = newHistogram();
+  readonly seconds: SecondBucket[] = [];
+  /** Auctions closed, warm-up included: for progress. */
+  closedAll = 0;
+
+  /** Clock time before which arrivals are not counted; nothing is counted until begin(). */
+  private warmupEndMs = Infinity;
+  /** Clock time of the run's start, for per-second buckets. */
+  private originMs = 0;
+
+  constructor(leaves: readonly LeafInfo[]) {
+    this.leaves = leaves.map((l) => new LeafCounters(l));
+  }
+
+  begin(originMs: number, warmupEndMs: number): void {
+    this.originMs = originMs;
+    this.warmupEndMs = warmupEndMs;
+  }
+
+  /**
+   * Whether the warm-up is over, learnt from the first counted auction to arrive (so no clock is
+   * needed). Events that name no auction (strays, drops) count only from then on, like the rest.
+   */
+  private warm = false;
+
+  private counted(a: ClosedAuction): boolean {
+    return a.arrivalMs >= this.warmupEndMs;
+  }
+
+  private bucket(a: InFlightAuction): SecondBucket {
+    const i = Math.max(0, Math.floor((a.arrivalMs - this.originMs) / 1000));
+    const s = this.seconds;
+    while (s.length <= i) s.push({ auctions: 0, timedOut: 0, sent: 0, latencySumMs: 0, maxLatencyMs: 0 });
+    return s[i]!;
+  }
+
+  onScatter(a: InFlightAuction, sent: number): void {
+    if (!this.counted(a)) return;
+    this.warm = true;
+    const states = a.states;
+    for (let leaf = 0; leaf < states.length; leaf++) this.leaves[leaf]!.sent++;
+    this.bucket(a).sent += sent;
+  }
+
+  onOutcome(leaf: number, outcome: OutcomeCode, a: InFlightAuction, responseMs: number, reason: InvalidReason | null): void {
+    if (!this.counted(a)) return;
+    const c = this.leaves[leaf]!;
+    switch (outcome) {
+      case Outcome.ON_TIME:
+        c.onTime++;
+        break;
+      case Outcome.NO_BID:
+        c.noBid++;
+        break;
+      case Outcome.INVALID:
+        c.invalid++;
+        if (reason !== null) c.invalidReasons.set(reason, (c.invalidReasons.get(reason) ?? 0) + 1);
+        break;
+      case Outcome.TIMED_OUT:
+        c.timedOut++;
+        this.bucket(a).timedOut++;
+        break;
+      case Outcome.LOST:
+        c.lost++;
+        break;
+    }
+    if (responseMs === responseMs) c.responses.recordMs(responseMs);
+  }
+
+  onLate(leaf: number, a: ClosedAuction, _lateMs: number, responseMs: number): void {
+    if (!this.counted(a)) return;
+    const c = this.leaves[leaf]!;
+    c.late++;
+    c.responses.recordMs(responseMs);
+  }
+
+  onStray(leaf: number, reason: InvalidReason): void {
+    if (!this.warm) return;
+    const c = this.leaves[leaf]!;
+    c.stray++;
+    c.invalidReasons.set(reason, (c.invalidReasons.get(reason) ?? 0) + 1);
+  }
+
+  onSkipped(a: InFlightAuction): void {
+    if (!this.counted(a)) return;
+    this.warm = true;
+    this.skippedAuctions++;
+  }
+
+  onLink(leaf: number, up: boolean): void {
+    if (!up && this.warm) this.leaves[leaf]!.drops++;
+  }
+
+  /** The exchange dropped the leaf itself: counted with the reason, beside the invalid answers. */
+  onDropped(leaf: number, reason: InvalidReason): void {
+    if (!this.warm) return;
+    const c = this.leaves[leaf]!;
+    c.invalidReasons.set(reason, (c.invalidReasons.get(reason) ?? 0) + 1);
+  }
+
+  onClosed(a: InFlightAuction): void {
+    this.closedAll++;
+    if (!this.counted(a)) return;
+    this.auctions++;
+    const latencyMs = a.closeMs - a.arrivalMs;
+    recordMs(this.auctionLatency, latencyMs);
+    if (a.byDeadline) recordMs(this.overshoot, a.closeMs - a.deadlineMs);
+    const b = this.bucket(a);
+    b.auctions++;
+    b.latencySumMs += latencyMs;
+    if (latencyMs > b.maxLatencyMs) b.maxLatencyMs = latencyMs;
+    this.impressions += a.request.imp.length;
+    const outcome = a.outcome;
+    if (outcome === null) return;
+    const leaves = this.leaves;
+    for (const bid of a.bids) leaves[bid.bidder]!.bids++;
+    let sold = 0;
+    for (const imp of outcome.imps) {
+      if (imp.winner < 0) continue;
+      sold++;
+      this.clearingSum += imp.clearingPrice;
+      const c = this.leaves[a.bids[imp.winner]!.bidder]!;
+      c.wins++;
+      c.spendCpm += imp.clearingPrice;
+    }
+    this.impressionsSold += sold;
+    if (sold > 0) this.filled++;
+  }
+}

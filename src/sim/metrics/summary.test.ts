@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { Metrics } from './metrics.js';
+import { accountingErrors, buildSummary, type Summary } from './summary.js';
+
+function summary(): Summary {
+  const m = new Metrics([{ name: 'a-1', group: 'a' }, { name: 'a-2', group: 'a' }]);
+  return buildSummary(m, {
+    scenario: 't', seed: 1, mode: 'live', startedAt: new Date(0), durationSec: 1, partial: false,
+    config: { rate: 1, arrival: 'poisson', tmaxMs: 100, allowanceMs: 5, type: 'first-price', floor: 0, impressions: 1, leaves: 2, warmupSec: 0 },
+    eventLoopDelay: { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, count: 0 },
+  });
+}
+
+describe('accountingErrors', () => {
+  it('accepts counts that add up', () => {
+    expect(accountingErrors(summary(), 2)).toEqual([]);
+  });
+
+  it('names a request sent that ended in no outcome', () => {
+    const s = summary();
+    s.auctions.total = 1;
+    s.auctions.filled = 1;
+    s.latency.auction.count = 1;
+    s.bids.sent = 2;
+    s.bids.onTime = 1;
+    expect(accountingErrors(s, 2)).toEqual(['bids: sent 2 != onTime+noBid+invalid+timedOut+lost 1']);
+  });
+
+  it('names late answers that outnumber timeouts, and sent that is not auctions x leaves', () => {
+    const s = summary();
+    s.bidders['a-1']!.late = 1;
+    s.bids.sent = 3;
+    s.bids.lost = 3;
+    const errors = accountingErrors(s, 2);
+    expect(errors).toContain('bidders.a-1: late 1 > timedOut 0');
+    expect(errors).toContain('bids.sent 3 != (auctions 0 - skipped 0) x leaves 2 = 0');
+  });
+});
+
+describe('percentiles', () => {
+  it('are ordered and never above the max, whatever was recorded', async () => {
+    const fc = (await import('fast-check')).default;
+    const { newHistogram, recordMs } = await import('../../lib/histogram.js');
+    const { percentiles } = await import('./summary.js');
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0, max: 10_000, noNaN: true }), { minLength: 1, maxLength: 300 }), (values) => {
+        const h = newHistogram();
+        for (const v of values) recordMs(h, v);
+        const p = percentiles(h);
+        expect(p.p50).toBeLessThanOrEqual(p.p90);
+        expect(p.p90).toBeLessThanOrEqual(p.p99);
+        expect(p.p99).toBeLessThanOrEqual(p.p999);
+        expect(p.p999).toBeLessThanOrEqual(p.max);
+        expect(p.count).toBe(values.length);
+      }),
+    );
+  });
+
+  it('reads a capped latency as the cap, not the top of its bucket', async () => {
+    const { newHistogram, recordMs } = await import('../../lib/histogram.js');
+    const { percentiles } = await import('./summary.js');
+    const h = newHistogram();
+    for (let i = 0; i < 100; i++) recordMs(h, 30);
+    expect(percentiles(h)).toMatchObject({ p50: 30, p99: 30, max: 30 });
+  });
+});

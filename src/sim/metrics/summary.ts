@@ -1,0 +1,221 @@
+// summary.json: the contract for tools that read results (see README). Built purely from the
+// metrics; times in milliseconds, rates as fractions of 1. A summary whose accounting does not add
+// up is refused rather than written.
+
+import { newHistogram, type Histogram } from '../../lib/histogram.js';
+import type { LeafCounters, Metrics } from './metrics.js';
+
+/** Percentiles of a histogram, in milliseconds. */
+export interface P {
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  count: number;
+}
+
+export interface BidCounts {
+  sent: number;
+  onTime: number;
+  noBid: number;
+  invalid: number;
+  timedOut: number;
+  lost: number;
+  late: number;
+}
+
+export interface LeafSummary extends BidCounts {
+  group: string;
+  /** Bids placed on time (one per impression bid on). */
+  bids: number;
+  wins: number;
+  /** wins / bids: the share of its bids the leaf won. */
+  winRate: number;
+  timeoutRate: number;
+  /** Sum of clearing prices of impressions won, in currency (CPM / 1000). */
+  spend: number;
+  /** Messages that answered no request. */
+  stray: number;
+  drops: number;
+  invalidReasons: Record<string, number>;
+  latency: P;
+}
+
+export interface GroupSummary extends BidCounts {
+  leaves: number;
+  wins: number;
+  timeoutRate: number;
+  latency: P;
+}
+
+export interface ThresholdResult {
+  metric: string;
+  op: string;
+  value: number;
+  actual: number | null;
+  pass: boolean;
+}
+
+export interface Summary {
+  scenario: string;
+  seed: number;
+  mode: 'live' | 'virtual';
+  startedAt: string;
+  durationSec: number;
+  /** True when the run was cut short (signal, or a bidder host died). */
+  partial: boolean;
+  config: { rate: number; arrival: string; tmaxMs: number; allowanceMs: number; type: string; floor: number; impressions: number; leaves: number; warmupSec: number };
+  auctions: { total: number; filled: number; unfilled: number; skipped: number; perSec: number };
+  bids: BidCounts;
+  latency: { auction: P; overshoot: P; eventLoopDelay: P };
+  bidders: Record<string, LeafSummary>;
+  groups: Record<string, GroupSummary>;
+  rates: { fill: number; timeout: number; noBid: number; invalid: number; lost: number };
+  revenue: { total: number; avgClearingPrice: number; perThousand: number; impressionsSold: number };
+  thresholds: ThresholdResult[];
+}
+
+const round = (x: number, digits = 3): number => {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+};
+const ratio = (a: number, b: number): number => (b === 0 ? 0 : round(a / b, 6));
+
+/** Percentiles of a microsecond histogram, in milliseconds. */
+export function percentiles(h: Histogram): P {
+  const ms = (us: number): number => round(us / 1000);
+  if (h.totalCount === 0) return { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, count: 0 };
+  // A percentile reads as the top of its HdrHistogram bucket, which can lie above the largest value
+  // recorded (a 30 ms cap reading as 30.015); no percentile is reported above the max.
+  const max = h.maxValue;
+  const at = (p: number): number => ms(Math.min(h.getValueAtPercentile(p), max));
+  return { p50: at(50), p90: at(90), p99: at(99), p999: at(99.9), max: ms(max), count: h.totalCount };
+}
+
+function counts(c: LeafCounters): BidCounts {
+  return { sent: c.sent, onTime: c.onTime, noBid: c.noBid, invalid: c.invalid, timedOut: c.timedOut, lost: c.lost, late: c.late };
+}
+
+function addCounts(into: BidCounts, c: BidCounts): void {
+  into.sent += c.sent;
+  into.onTime += c.onTime;
+  into.noBid += c.noBid;
+  into.invalid += c.invalid;
+  into.timedOut += c.timedOut;
+  into.lost += c.lost;
+  into.late += c.late;
+}
+
+const zeroCounts = (): BidCounts => ({ sent: 0, onTime: 0, noBid: 0, invalid: 0, timedOut: 0, lost: 0, late: 0 });
+
+export interface SummaryInput {
+  scenario: string;
+  seed: number;
+  mode: 'live' | 'virtual';
+  startedAt: Date;
+  /** Measured (post-warm-up) seconds, for rates per second. */
+  durationSec: number;
+  partial: boolean;
+  config: Summary['config'];
+  eventLoopDelay: P;
+}
+
+export function buildSummary(m: Metrics, input: SummaryInput): Summary {
+  const bids = zeroCounts();
+  const bidders: Record<string, LeafSummary> = {};
+  const groups: Record<string, GroupSummary> = {};
+  const groupHist = new Map<string, Histogram>();
+  for (const c of m.leaves) {
+    const bc = counts(c);
+    addCounts(bids, bc);
+    bidders[c.info.name] = {
+      group: c.info.group,
+      ...bc,
+      bids: c.bids,
+      wins: c.wins,
+      winRate: ratio(c.wins, c.bids),
+      timeoutRate: ratio(c.timedOut, c.sent),
+      spend: round(c.spendCpm / 1000, 6),
+      stray: c.stray,
+      drops: c.drops,
+      invalidReasons: Object.fromEntries(c.invalidReasons),
+      latency: percentiles(c.latency),
+    };
+    let g = groups[c.info.group];
+    if (g === undefined) {
+      g = { leaves: 0, ...zeroCounts(), wins: 0, timeoutRate: 0, latency: percentiles(newHistogram()) };
+      groups[c.info.group] = g;
+      groupHist.set(c.info.group, newHistogram());
+    }
+    g.leaves++;
+    addCounts(g, bc);
+    g.wins += c.wins;
+    groupHist.get(c.info.group)!.add(c.latency);
+  }
+  for (const [name, g] of Object.entries(groups)) {
+    g.timeoutRate = ratio(g.timedOut, g.sent);
+    g.latency = percentiles(groupHist.get(name)!);
+  }
+  const total = m.auctions;
+  return {
+    scenario: input.scenario,
+    seed: input.seed,
+    mode: input.mode,
+    startedAt: input.startedAt.toISOString(),
+    durationSec: round(input.durationSec),
+    partial: input.partial,
+    config: input.config,
+    auctions: {
+      total,
+      filled: m.filled,
+      unfilled: total - m.filled,
+      skipped: m.skippedAuctions,
+      perSec: input.durationSec > 0 ? round(total / input.durationSec, 1) : 0,
+    },
+    bids,
+    latency: {
+      auction: percentiles(m.auctionLatency),
+      overshoot: percentiles(m.overshoot),
+      eventLoopDelay: input.eventLoopDelay,
+    },
+    bidders,
+    groups,
+    rates: {
+      fill: ratio(m.filled, total),
+      timeout: ratio(bids.timedOut, bids.sent),
+      noBid: ratio(bids.noBid, bids.sent),
+      invalid: ratio(bids.invalid, bids.sent),
+      lost: ratio(bids.lost, bids.sent),
+    },
+    revenue: {
+      total: round(m.clearingSum / 1000, 6),
+      avgClearingPrice: m.impressionsSold === 0 ? 0 : round(m.clearingSum / m.impressionsSold, 6),
+      perThousand: total === 0 ? 0 : round((m.clearingSum / 1000 / total) * 1000, 6),
+      impressionsSold: m.impressionsSold,
+    },
+    thresholds: [],
+  };
+}
+
+/**
+ * The identities every run must satisfy; an empty list when they hold. `leaves` is the number of
+ * leaves called per auction.
+ */
+export function accountingErrors(s: Summary, leaves: number): string[] {
+  const errors: string[] = [];
+  const check = (what: string, b: BidCounts): void => {
+    const sum = b.onTime + b.noBid + b.invalid + b.timedOut + b.lost;
+    if (b.sent !== sum) errors.push(`${what}: sent ${b.sent} != onTime+noBid+invalid+timedOut+lost ${sum}`);
+    if (b.late > b.timedOut) errors.push(`${what}: late ${b.late} > timedOut ${b.timedOut}`);
+  };
+  check('bids', s.bids);
+  for (const [name, b] of Object.entries(s.bidders)) check(`bidders.${name}`, b);
+  const expected = (s.auctions.total - s.auctions.skipped) * leaves;
+  if (s.bids.sent !== expected) {
+    errors.push(`bids.sent ${s.bids.sent} != (auctions ${s.auctions.total} - skipped ${s.auctions.skipped}) x leaves ${leaves} = ${expected}`);
+  }
+  if (s.auctions.filled + s.auctions.unfilled !== s.auctions.total) errors.push('auctions: filled + unfilled != total');
+  if (s.latency.auction.count !== s.auctions.total) errors.push(`latency.auction.count ${s.latency.auction.count} != auctions.total ${s.auctions.total}`);
+  return errors;
+}

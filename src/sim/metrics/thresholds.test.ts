@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { validateScenario } from '../scenario/scenario.js';
+import { evaluateThresholds, summaryShape, thresholdPathIssues } from './thresholds.js';
+
+function scenario(thresholds: Record<string, string>) {
+  const r = validateScenario({ bidders: [{ name: 'dsp', count: 2 }], thresholds });
+  if (!r.ok) throw new Error(JSON.stringify(r.issues));
+  return r.scenario;
+}
+
+describe('thresholds', () => {
+  it('compares with each operator, using the actual value from the summary', () => {
+    const s = summaryShape(scenario({}));
+    s.latency.auction.p99 = 100;
+    s.rates.timeout = 0.05;
+    const r = evaluateThresholds(s, {
+      'latency.auction.p99': '<120',
+      'rates.timeout': '<= 0.05',
+      'bidders.dsp-1.sent': '>0',
+      'latency.auction.p50': '>=0',
+    });
+    expect(r).toEqual([
+      { metric: 'latency.auction.p99', op: '<', value: 120, actual: 100, pass: true },
+      { metric: 'rates.timeout', op: '<=', value: 0.05, actual: 0.05, pass: true },
+      { metric: 'bidders.dsp-1.sent', op: '>', value: 0, actual: 0, pass: false },
+      { metric: 'latency.auction.p50', op: '>=', value: 0, actual: 0, pass: true },
+    ]);
+  });
+
+  it('fails a threshold whose value is at the strict limit', () => {
+    const s = summaryShape(scenario({}));
+    s.latency.auction.p99 = 120;
+    expect(evaluateThresholds(s, { 'latency.auction.p99': '<120' })[0]!.pass).toBe(false);
+  });
+
+  it('accepts paths to leaves and groups of the scenario', () => {
+    expect(thresholdPathIssues(scenario({ 'bidders.dsp-2.timeoutRate': '<0.1', 'groups.dsp.latency.p99': '<90' }))).toEqual([]);
+  });
+
+  it('names a path that is not a number in summary.json, with a suggestion', () => {
+    const issues = thresholdPathIssues(scenario({ 'latency.overshot.p99': '<1', 'rates.timout': '<1', latency: '<1', 'bidders.nobody.sent': '>1' }));
+    expect(issues.map((i) => i.path)).toEqual([
+      'thresholds["latency.overshot.p99"]',
+      'thresholds["rates.timout"]',
+      'thresholds["latency"]',
+      'thresholds["bidders.nobody.sent"]',
+    ]);
+    expect(issues[0]!.message).toBe('names no number in summary.json (did you mean "latency.overshoot.p99"?)');
+    expect(issues[1]!.message).toBe('names no number in summary.json (did you mean "rates.timeout"?)');
+  });
+});

@@ -1,0 +1,91 @@
+// Starts a bidder host in a child process (its timers then never share an event loop with the
+// exchange's deadlines) and stops it, collecting the stats it kept. The child is killed if it does
+// not stop in time, and it exits on its own when this process goes away.
+
+import { fork, type ChildProcess } from 'node:child_process';
+import type { LeafConfig } from '../../bidders/config.js';
+import type { HostCommand, HostReply } from '../../bidders/host-process.js';
+import type { HostOptions, LeafHostStats } from '../../bidders/host.js';
+
+export interface ChildHost {
+  port: number;
+  pid: number;
+  /** Tell the host the warm-up is over: the stats it reports start afresh. */
+  mark(): void;
+  /** Ask the host to stop; resolves with its stats (empty if it had already died). */
+  stop(timeoutMs?: number): Promise<LeafHostStats[]>;
+  /** Called once if the child exits before stop() was asked. */
+  onUnexpectedExit(cb: (reason: string) => void): void;
+}
+
+/** The entry file beside this one's tree, in the same flavour (.ts under tsx, .js when compiled). */
+function entry(): { file: URL; execArgv: string[] } {
+  const ts = import.meta.url.endsWith('.ts');
+  const file = new URL(`../../bidders/host-process.${ts ? 'ts' : 'js'}`, import.meta.url);
+  return { file, execArgv: ts ? ['--import', import.meta.resolve('tsx')] : [] };
+}
+
+export function startChildHost(leaves: LeafConfig[], seed: number | string, options: Partial<HostOptions> = {}, readyTimeoutMs = 15_000): Promise<ChildHost> {
+  const { file, execArgv } = entry();
+  const child: ChildProcess = fork(file, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  let stopping = false;
+  let exitCb: ((reason: string) => void) | null = null;
+  let exitReason: string | null = null;
+  child.once('exit', (code, signal) => {
+    exitReason = signal !== null ? `killed by ${signal}` : `exited with status ${code}`;
+    if (!stopping && exitCb !== null) exitCb(exitReason);
+  });
+
+  const send = (cmd: HostCommand): void => {
+    if (child.connected) child.send(cmd);
+  };
+
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`bidder host did not start within ${readyTimeoutMs} ms`));
+    }, readyTimeoutMs);
+    const onEarlyExit = (): void => {
+      clearTimeout(timer);
+      reject(new Error(`bidder host ${exitReason ?? 'exited'} before it was ready`));
+    };
+    child.once('exit', onEarlyExit);
+    child.once('message', (msg: HostReply) => {
+      clearTimeout(timer);
+      child.off('exit', onEarlyExit);
+      if (msg.type !== 'ready') {
+        child.kill('SIGKILL');
+        reject(new Error(`bidder host failed to start: ${msg.type === 'error' ? msg.message : msg.type}`));
+        return;
+      }
+      resolve({
+        port: msg.port,
+        pid: child.pid ?? -1,
+        mark() {
+          send({ type: 'mark' });
+        },
+        onUnexpectedExit(cb) {
+          exitCb = cb;
+          if (exitReason !== null && !stopping) cb(exitReason);
+        },
+        stop(timeoutMs = 5000) {
+          stopping = true;
+          if (exitReason !== null) return Promise.resolve([]);
+          return new Promise((done) => {
+            let stats: LeafHostStats[] = [];
+            const kill = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+            child.on('message', (m: HostReply) => {
+              if (m.type === 'stats') stats = m.leaves;
+            });
+            child.once('exit', () => {
+              clearTimeout(kill);
+              done(stats);
+            });
+            send({ type: 'stop' });
+          });
+        },
+      });
+    });
+    send({ type: 'start', leaves, seed, options });
+  });
+}

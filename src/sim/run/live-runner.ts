@@ -1,0 +1,171 @@
+// The live runner: real sockets and real timers. Starts the bidder host (a child process by
+// default), dials every leaf, schedules arrivals open loop, lets the exchange close every auction,
+// waits a moment for late answers, then stops everything and builds the summary. It emits progress;
+// printing and writing reports are the caller's business.
+
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { nanoid } from 'nanoid';
+import type { LeafHostStats } from '../../bidders/host.js';
+import { Exchange } from '../../exchange/exchange.js';
+import { liveClock } from '../../exchange/live-clock.js';
+import { WsPool, type PoolTarget } from '../../exchange/ws-pool.js';
+import { arrivalSchedule } from './arrivals.js';
+import { startChildHost, type ChildHost } from './host-child.js';
+import { InvariantChecker, tee } from '../metrics/invariants.js';
+import { Metrics } from '../metrics/metrics.js';
+import { requestFactory } from './request-factory.js';
+import type { Scenario } from '../scenario/schema.js';
+import { expandLeaves } from '../scenario/bidder-groups.js';
+import type { Progress, RunResult } from './result.js';
+import { exchangeOptions, finishRun, lateGraceMs, leafInfos, plannedSec, streams } from './setup.js';
+import type { P } from '../metrics/summary.js';
+
+export interface RunOptions {
+  /** An already running bidder host (ws://host:port) serving the scenario's local leaves. */
+  biddersUrl?: string;
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  /** Milliseconds between progress events. */
+  progressEveryMs?: number;
+}
+
+/** The event-loop monitor's sampling interval; its samples include it, so it is taken off. */
+const ELD_RESOLUTION_MS = 10;
+
+function eventLoopP(h: ReturnType<typeof monitorEventLoopDelay>): P {
+  const ms = (ns: number): number => Math.max(0, Math.round(ns / 1000 - ELD_RESOLUTION_MS * 1000) / 1000);
+  if (h.count === 0) return { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, count: 0 };
+  return { p50: ms(h.percentile(50)), p90: ms(h.percentile(90)), p99: ms(h.percentile(99)), p999: ms(h.percentile(99.9)), max: ms(h.max), count: h.count };
+}
+
+export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunResult> {
+  const leaves = expandLeaves(s);
+  const locals = leaves.flatMap((l) => (l.kind === 'local' ? [l.config] : []));
+  let stoppedBy: RunResult['stoppedBy'] = null;
+  let message: string | null = null;
+  let stopArrivals: (() => void) | null = null;
+  const stop = (why: NonNullable<RunResult['stoppedBy']>, text: string): void => {
+    if (stoppedBy !== null) return;
+    stoppedBy = why;
+    message = text;
+    stopArrivals?.();
+  };
+  const onAbort = (): void => stop('signal', 'stopped by signal');
+  // Listen before anything slow starts, and catch a signal that came even earlier.
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  if (opts.signal?.aborted === true) onAbort();
+
+  let host: ChildHost | null = null;
+  let base = opts.biddersUrl?.replace(/\/+$/, '');
+  if (base === undefined && locals.length > 0) {
+    // Local groups share one token (validated), which the child host then requires.
+    const token = leaves.find((l) => l.kind === 'local')?.token;
+    host = await startChildHost(locals, s.seed, token === undefined ? {} : { token });
+    base = `ws://127.0.0.1:${host.port}`;
+  }
+  const targets: PoolTarget[] = leaves.map((l) => {
+    const target: PoolTarget = { url: l.kind === 'local' ? `${base}/${encodeURIComponent(l.config.name)}` : l.url };
+    if (l.token !== undefined) target.token = l.token;
+    return target;
+  });
+  const infos = leafInfos(leaves);
+  host?.onUnexpectedExit((reason) => stop('host-died', `bidder host ${reason} during the run`));
+  const clock = liveClock();
+
+  const m = new Metrics(infos);
+  // Checks every auction and outcome as it happens; a run that breaks an invariant fails (exit 3).
+  const checker = new InvariantChecker(leaves.length);
+  const exchange = new Exchange(exchangeOptions(s), clock, tee(m, checker));
+  const pool = new WsPool(targets, exchange, { maxPayload: s.auction.maxPayloadBytes });
+  exchange.attach(pool.links);
+
+  const cleanup = async (): Promise<LeafHostStats[]> => {
+    exchange.stop();
+    await pool.close();
+    opts.signal?.removeEventListener('abort', onAbort);
+    return host === null ? [] : host.stop();
+  };
+
+  try {
+    await pool.connect();
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+
+  const startedAt = new Date();
+  const origin = clock.now() + 20;
+  const warmupEnd = origin + s.load.warmupSec * 1000;
+  m.begin(origin, warmupEnd);
+  checker.begin(origin, warmupEnd);
+  const eld = monitorEventLoopDelay({ resolution: ELD_RESOLUTION_MS });
+  eld.enable();
+
+  const makeRequest = requestFactory(s, streams.requests(s.seed));
+  const schedule = arrivalSchedule(s.load, streams.arrivals(s.seed));
+  const totalSec = plannedSec(s);
+  let lastArrival = origin;
+  let resetDone = false;
+
+  const progress = setInterval(() => {
+    opts.onProgress?.({
+      elapsedSec: (clock.now() - origin) / 1000,
+      totalSec,
+      closed: m.closedAll,
+      inFlight: exchange.inFlight,
+      auctionP99Ms: m.auctionLatency.getValueAtPercentile(99) / 1000,
+      timedOut: m.leaves.reduce((t, c) => t + c.timedOut, 0),
+    });
+  }, opts.progressEveryMs ?? 1000);
+  progress.unref();
+
+  await new Promise<void>((done) => {
+    if (stoppedBy !== null) return done();
+    let next = schedule.next();
+    let timer: NodeJS.Timeout | null = null;
+    stopArrivals = () => {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      next = null;
+      done();
+    };
+    const tick = (): void => {
+      timer = null;
+      const now = clock.now();
+      if (!resetDone && now >= warmupEnd) {
+        eld.reset();
+        host?.mark();
+        resetDone = true;
+      }
+      while (next !== null && origin + next <= now) {
+        lastArrival = origin + next;
+        exchange.submit(makeRequest(nanoid()), lastArrival);
+        next = schedule.next();
+      }
+      if (next === null) return done();
+      timer = setTimeout(tick, origin + next - now);
+    };
+    tick();
+  });
+
+  await exchange.whenIdle();
+  if (stoppedBy === null) await new Promise((r) => setTimeout(r, lateGraceMs(s, locals)));
+  clearInterval(progress);
+  eld.disable();
+  const hostStats = await cleanup();
+
+  return finishRun({
+    scenario: s,
+    mode: 'live',
+    startedAt,
+    warmupEndMs: warmupEnd,
+    lastArrivalMs: lastArrival,
+    leaves: leaves.length,
+    metrics: m,
+    checker,
+    eventLoopDelay: eventLoopP(eld),
+    hostStats,
+    stoppedBy,
+    message,
+  });
+}

@@ -1,0 +1,95 @@
+// What the live and the virtual runner set up alike from a scenario: the exchange's options, the
+// named random streams, the leaves as metrics name them, and the config echoed in summary.json.
+
+import seedrandom from 'seedrandom';
+import type { LeafConfig, Rng } from '../../bidders/config.js';
+import { latencyQuantile } from '../../bidders/latency-models.js';
+import type { ExchangeOptions } from '../../exchange/exchange.js';
+import type { LeafInfo } from '../metrics/metrics.js';
+import type { Leaf } from '../scenario/bidder-groups.js';
+import type { Scenario } from '../scenario/schema.js';
+import type { LeafHostStats } from '../../bidders/host.js';
+import type { InvariantChecker } from '../metrics/invariants.js';
+import type { Metrics } from '../metrics/metrics.js';
+import type { RunResult } from './result.js';
+import { buildSummary, type P, type Summary } from '../metrics/summary.js';
+
+export function exchangeOptions(s: Scenario): Partial<ExchangeOptions> {
+  const a = s.auction;
+  return { type: a.type, tmaxMs: a.tmaxMs, allowanceMs: a.allowanceMs, minBidderMs: a.minBidderMs, increment: a.increment, maxPrice: a.maxPrice };
+}
+
+/**
+ * Every random stream of a run but the leaves' own (src/bidders/decision.ts leafRng), each seeded from
+ * the scenario seed and its own name, so that no stream's draws depend on another's. Alea, as the
+ * leaves use: cheap per draw, which counts at a million responses per second in virtual time.
+ */
+export const streams = {
+  arrivals: (seed: number): Rng => seedrandom.alea(`${seed}/arrivals`),
+  requests: (seed: number): Rng => seedrandom.alea(`${seed}/requests`),
+  network: (seed: number, leaf: string): Rng => seedrandom.alea(`${seed}/network/${leaf}`),
+  backoff: (seed: number, leaf: string): Rng => seedrandom.alea(`${seed}/backoff/${leaf}`),
+};
+
+export function leafInfos(leaves: readonly Leaf[]): LeafInfo[] {
+  return leaves.map((l) => (l.kind === 'local' ? { name: l.config.name, group: l.config.group } : { name: l.name, group: l.group }));
+}
+
+/** Seconds of arrivals the scenario plans, warm-up included. */
+export function plannedSec(s: Scenario): number {
+  return s.load.durationSec ?? (s.load.auctions ?? 0) / s.load.rate;
+}
+
+function summaryConfig(s: Scenario, leaves: number): Summary['config'] {
+  return {
+    rate: s.load.rate,
+    arrival: s.load.arrival,
+    tmaxMs: s.auction.tmaxMs,
+    allowanceMs: s.auction.allowanceMs,
+    type: s.auction.type,
+    floor: s.auction.floor,
+    impressions: s.auction.impressions,
+    leaves,
+    warmupSec: s.load.warmupSec,
+  };
+}
+
+/** How long to wait after the last close for late answers: the slowest leaf's p99.9 past the deadline. */
+export function lateGraceMs(s: Scenario, locals: LeafConfig[]): number {
+  let slowest = 0;
+  for (const c of locals) slowest = Math.max(slowest, latencyQuantile(c.latency, 0.999));
+  return Math.min(2000, Math.max(50, slowest - s.auction.tmaxMs + 20));
+}
+
+export interface RunEnd {
+  scenario: Scenario;
+  mode: Scenario['mode'];
+  startedAt: Date;
+  /** Clock times of the warm-up's end and of the last arrival: the measured span between them. */
+  warmupEndMs: number;
+  lastArrivalMs: number;
+  leaves: number;
+  metrics: Metrics;
+  checker: InvariantChecker;
+  eventLoopDelay: P;
+  hostStats: LeafHostStats[];
+  stoppedBy: RunResult['stoppedBy'];
+  message: string | null;
+}
+
+/** The summary and the final invariant checks, alike for both runners. */
+export function finishRun(e: RunEnd): RunResult {
+  const s = e.scenario;
+  const summary = buildSummary(e.metrics, {
+    scenario: s.name,
+    seed: s.seed,
+    mode: e.mode,
+    startedAt: e.startedAt,
+    durationSec: Math.max(0, (e.lastArrivalMs - e.warmupEndMs) / 1000),
+    partial: e.stoppedBy !== null,
+    config: summaryConfig(s, e.leaves),
+    eventLoopDelay: e.eventLoopDelay,
+  });
+  const invariantViolations = e.checker.finish(summary);
+  return { scenario: s, summary, metrics: e.metrics, hostStats: e.hostStats, stoppedBy: e.stoppedBy, message: e.message, invariantViolations };
+}

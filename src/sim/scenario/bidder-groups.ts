@@ -1,0 +1,250 @@
+// Bidder groups: their validation and their expansion into leaves. A local group with count n makes
+// leaves name-1 … name-n (count 1 included, so a leaf's name never changes when a count does); an
+// external group is one leaf named like the group. Leaf names are URL paths on the bidder host and
+// keys in the report, so they must be unique across the whole scenario.
+
+import type { BidSpec, FaultSpec, LatencySpec, LeafConfig } from '../../bidders/config.js';
+import { validateHostileSpec, type HostileSpec } from '../../bidders/hostile.js';
+import {
+  FRACTION,
+  POSITIVE,
+  checkKeys,
+  integerIn,
+  isRecord,
+  readNumber,
+  readObject,
+  shown,
+  type Issue,
+  type Raw,
+} from '../../bidders/issues.js';
+import { validateLatencySpec } from '../../bidders/latency-models.js';
+import { validatePriceSpec } from '../../bidders/price-models.js';
+import { readSafeName } from './fields.js';
+import {
+  DEFAULTS,
+  fresh,
+  isExternal,
+  type BidderGroup,
+  type ExternalGroup,
+  type LocalGroup,
+  type Scenario,
+} from './schema.js';
+
+const LOCAL_KEYS = ['name', 'count', 'latency', 'bid', 'faults', 'hostile', 'token'] as const;
+const EXTERNAL_KEYS = ['name', 'url', 'token'] as const;
+/** Printable ASCII without spaces: it goes into an HTTP header, so no CR/LF can ride along. */
+const TOKEN = /^[!-~]{1,200}$/;
+const BID_KEYS = ['rate', 'price', 'shade'] as const;
+const FAULT_KEYS = ['timeout', 'malformed', 'disconnect'] as const;
+export const MAX_COUNT = 10_000;
+
+/** Float sums such as 0.1 + 0.2 + 0.7 land a hair above 1; that is not a mistake by the user. */
+const SUM_TOLERANCE = 1e-9;
+
+export type Leaf =
+  | { kind: 'local'; config: LeafConfig; token?: string }
+  | { kind: 'external'; name: string; group: string; url: string; token?: string };
+
+/** The leaves of a validated scenario, each with its own copy of its group's profile. */
+export function expandLeaves(s: Scenario): Leaf[] {
+  const leaves: Leaf[] = [];
+  for (const group of s.bidders) {
+    if (isExternal(group)) {
+      const leaf: Leaf = { kind: 'external', name: group.name, group: group.name, url: group.url };
+      if (group.token !== undefined) leaf.token = group.token;
+      leaves.push(leaf);
+      continue;
+    }
+    for (let k = 1; k <= group.count; k++) {
+      const config: LeafConfig = {
+        name: `${group.name}-${k}`,
+        group: group.name,
+        latency: structuredClone(group.latency),
+        bid: structuredClone(group.bid),
+        faults: { ...group.faults },
+      };
+      if (group.hostile !== undefined) config.hostile = { ...group.hostile };
+      leaves.push(group.token === undefined ? { kind: 'local', config } : { kind: 'local', config, token: group.token });
+    }
+  }
+  return leaves;
+}
+
+function checkLatency(value: unknown, path: string, issues: Issue[]): LatencySpec {
+  if (value === undefined) return fresh<LatencySpec>(DEFAULTS.group.latency);
+  issues.push(...validateLatencySpec(value, path));
+  // Only used once issues are empty, when validateLatencySpec has vouched for the shape.
+  return value as LatencySpec;
+}
+
+function checkBid(raw: Raw, path: string, issues: Issue[]): BidSpec {
+  checkKeys(raw, BID_KEYS, path, issues);
+  const d = fresh<BidSpec>(DEFAULTS.group.bid);
+  const rate = readNumber(raw, 'rate', FRACTION, d.rate, path, issues);
+  const shade = readNumber(raw, 'shade', POSITIVE, d.shade, path, issues);
+  let price = d.price;
+  if (raw.price !== undefined) {
+    issues.push(...validatePriceSpec(raw.price, `${path}.price`));
+    price = raw.price as BidSpec['price'];
+  }
+  return { rate: rate ?? d.rate, price, shade: shade ?? d.shade };
+}
+
+function checkFaults(raw: Raw, path: string, issues: Issue[]): FaultSpec {
+  checkKeys(raw, FAULT_KEYS, path, issues);
+  const d = DEFAULTS.group.faults;
+  const timeout = readNumber(raw, 'timeout', FRACTION, d.timeout, path, issues);
+  const malformed = readNumber(raw, 'malformed', FRACTION, d.malformed, path, issues);
+  const disconnect = readNumber(raw, 'disconnect', FRACTION, d.disconnect, path, issues);
+  if (timeout !== undefined && malformed !== undefined && disconnect !== undefined) {
+    // Each request meets at most one fault, so the shares partition the requests.
+    const sum = timeout + malformed + disconnect;
+    if (sum > 1 + SUM_TOLERANCE) {
+      issues.push({ path, message: `timeout + malformed + disconnect must be at most 1 (got ${sum})` });
+    }
+  }
+  return { timeout: timeout ?? 0, malformed: malformed ?? 0, disconnect: disconnect ?? 0 };
+}
+
+/** The optional `token` of a group, checked; undefined when absent or wrong. */
+function checkToken(raw: Raw, path: string, issues: Issue[]): string | undefined {
+  const token = raw.token;
+  if (token === undefined) return undefined;
+  if (typeof token === 'string' && TOKEN.test(token)) return token;
+  // The value itself is a secret: say what is wrong without echoing it.
+  issues.push({ path: `${path}.token`, message: `must be 1 to 200 printable ASCII characters without spaces (got ${typeof token === 'string' ? `a string of ${token.length}` : shown(token)})` });
+  return undefined;
+}
+
+function checkHostile(raw: Raw, path: string, mode: Scenario['mode'] | undefined, issues: Issue[]): HostileSpec | undefined {
+  if (raw.hostile === undefined) return undefined;
+  const found = validateHostileSpec(raw.hostile, `${path}.hostile`);
+  issues.push(...found);
+  if (mode === 'virtual') {
+    issues.push({ path: `${path}.hostile`, message: 'hostile bidders need live mode (they misbehave on real sockets)' });
+  }
+  return found.length === 0 ? (raw.hostile as HostileSpec) : undefined;
+}
+
+function checkExternal(raw: Raw, path: string, mode: Scenario['mode'] | undefined, issues: Issue[]): ExternalGroup {
+  checkKeys(raw, EXTERNAL_KEYS, path, issues);
+  const name = readSafeName(raw, 'name', undefined, path, issues);
+  const token = checkToken(raw, path, issues);
+  const url = raw.url;
+  let ok = false;
+  if (typeof url === 'string') {
+    try {
+      const protocol = new URL(url).protocol;
+      ok = protocol === 'ws:' || protocol === 'wss:';
+    } catch {
+      ok = false;
+    }
+  }
+  if (!ok) issues.push({ path: `${path}.url`, message: `must be a ws:// or wss:// URL (got ${shown(url)})` });
+  if (mode === 'virtual') {
+    issues.push({
+      path: `${path}.url`,
+      message: 'external bidders cannot take part in virtual mode (virtual time has no real sockets)',
+    });
+  }
+  const group: ExternalGroup = { name: name ?? '', url: typeof url === 'string' ? url : '' };
+  if (token !== undefined) group.token = token;
+  return group;
+}
+
+function checkLocal(raw: Raw, path: string, mode: Scenario['mode'] | undefined, issues: Issue[]): LocalGroup {
+  checkKeys(raw, LOCAL_KEYS, path, issues);
+  const d = DEFAULTS.group;
+  const name = readSafeName(raw, 'name', undefined, path, issues);
+  const count = readNumber(raw, 'count', integerIn(1, MAX_COUNT), d.count, path, issues);
+  const latency = checkLatency(raw.latency, `${path}.latency`, issues);
+  const bidRaw = readObject(raw, 'bid', path, issues);
+  const bid = bidRaw !== undefined ? checkBid(bidRaw, `${path}.bid`, issues) : fresh<BidSpec>(d.bid);
+  const faultsRaw = readObject(raw, 'faults', path, issues);
+  const faults = faultsRaw !== undefined ? checkFaults(faultsRaw, `${path}.faults`, issues) : { ...d.faults };
+  const group: LocalGroup = { name: name ?? '', count: count ?? 1, latency, bid, faults };
+  const hostile = checkHostile(raw, path, mode, issues);
+  if (hostile !== undefined) group.hostile = hostile;
+  const token = checkToken(raw, path, issues);
+  if (token !== undefined) group.token = token;
+  return group;
+}
+
+/** Local groups share one bidder host, which checks one token: they must agree on it. */
+function checkLocalTokens(groups: readonly (BidderGroup | undefined)[], issues: Issue[]): void {
+  let first: { token: string | undefined; i: number } | null = null;
+  groups.forEach((group, i) => {
+    if (group === undefined || isExternal(group)) return;
+    if (first === null) first = { token: group.token, i };
+    else if (group.token !== first.token) {
+      issues.push({ path: `bidders[${i}].token`, message: `must be the same as bidders[${first.i}].token: local groups share one bidder host, which checks one token` });
+    }
+  });
+}
+
+function describe(group: BidderGroup): string {
+  if (isExternal(group)) return `external bidder "${group.name}"`;
+  const last = `${group.name}-${group.count}`;
+  const made = group.count === 1 ? last : `${group.name}-1..${last}`;
+  return `group "${group.name}" count ${group.count} makes ${made}`;
+}
+
+/** One Issue per pair of groups whose names or leaf names clash. Groups with bad names are skipped. */
+function checkLeafNames(groups: readonly (BidderGroup | undefined)[], issues: Issue[]): void {
+  const groupOwner = new Map<string, number>();
+  const leafOwner = new Map<string, number>();
+  groups.forEach((group, i) => {
+    if (group === undefined || group.name === '') return;
+    const path = `bidders[${i}].name`;
+    const sameName = groupOwner.get(group.name);
+    if (sameName !== undefined) {
+      issues.push({ path, message: `group name "${group.name}" is already used by bidders[${sameName}]` });
+      return;
+    }
+    groupOwner.set(group.name, i);
+    const reported = new Set<number>();
+    const names = isExternal(group)
+      ? [group.name]
+      : Array.from({ length: group.count }, (_, k) => `${group.name}-${k + 1}`);
+    for (const leaf of names) {
+      const owner = leafOwner.get(leaf);
+      if (owner === undefined) {
+        leafOwner.set(leaf, i);
+      } else if (!reported.has(owner)) {
+        reported.add(owner);
+        const other = groups[owner] as BidderGroup;
+        issues.push({
+          path,
+          message: `leaf name "${leaf}" clashes with bidders[${owner}] (${describe(other)}); leaf names must be unique`,
+        });
+      }
+    }
+  });
+}
+
+/** The bidder groups at `value` (absent → DEFAULTS.bidders), checked whole; only trusted with no issues. */
+export function checkBidders(
+  value: unknown,
+  mode: Scenario['mode'] | undefined,
+  issues: Issue[],
+): BidderGroup[] {
+  if (value === undefined) return fresh<BidderGroup[]>(DEFAULTS.bidders);
+  if (!Array.isArray(value) || value.length === 0) {
+    issues.push({ path: 'bidders', message: `must be a non-empty array of bidder groups (got ${shown(value)})` });
+    return [];
+  }
+  const before = issues.length;
+  const groups = value.map((raw: unknown, i): BidderGroup | undefined => {
+    const path = `bidders[${i}]`;
+    if (!isRecord(raw)) {
+      issues.push({ path, message: `must be an object (got ${shown(raw)})` });
+      return undefined;
+    }
+    return 'url' in raw ? checkExternal(raw, path, mode, issues) : checkLocal(raw, path, mode, issues);
+  });
+  checkLocalTokens(groups, issues);
+  // A bad count would make a misleading clash message; name clashes wait for clean groups.
+  const countsOk = !issues.slice(before).some((issue) => issue.path.endsWith('.count'));
+  if (countsOk) checkLeafNames(groups, issues);
+  return groups.filter((g): g is BidderGroup => g !== undefined);
+}

@@ -1,0 +1,101 @@
+// The two scenario sections keyed by dotted paths: thresholds (into summary.json, checked here for
+// syntax only, since the summary does not exist yet) and sweep (into the scenario itself, so each
+// value can be checked by applying it and validating the result).
+
+import { isRecord, shown, suggest, type Issue } from '../../bidders/issues.js';
+import { getPath, isSafePath, issuePath, listPaths, setPath, splitPath } from './dotted-path.js';
+import type { Scenario } from './schema.js';
+
+/** `<120`, `>= 0.9`, `<=-1.5`: an operator and a plain decimal number. */
+export const COMPARISON = /^(<=|>=|<|>)\s*-?\d+(\.\d+)?$/;
+
+/** A key as issues print it; quoted because the key itself contains dots. */
+function keyed(section: string, key: string): string {
+  return `${section}[${JSON.stringify(key)}]`;
+}
+
+export function checkThresholds(value: unknown, issues: Issue[]): Record<string, string> {
+  if (value === undefined) return {};
+  if (!isRecord(value)) {
+    issues.push({ path: 'thresholds', message: `must be an object of dotted path → comparison (got ${shown(value)})` });
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const [key, comparison] of Object.entries(value)) {
+    const path = keyed('thresholds', key);
+    if (!isSafePath(key)) {
+      issues.push({ path, message: 'key must be a dotted path into summary.json such as "latency.auction.p99"' });
+      continue;
+    }
+    if (typeof comparison !== 'string' || !COMPARISON.test(comparison.trim())) {
+      issues.push({
+        path,
+        message: `must be a comparison: <, <=, > or >= and a number, such as "<120" (got ${shown(comparison)})`,
+      });
+      continue;
+    }
+    out[key] = comparison.trim();
+  }
+  return out;
+}
+
+/**
+ * Checks the sweep. Its shape is always checked; each value is checked only against a clean `base`
+ * (undefined when the rest of the scenario has issues), by applying it to a copy and validating that
+ * copy with `validate`. Values are checked one axis at a time, not in every combination: a product of
+ * axes can be large, and a combination that clashes is reported when that cell is built.
+ */
+export function checkSweep(
+  value: unknown,
+  base: Scenario | undefined,
+  validate: (cell: unknown) => { ok: true } | { ok: false; issues: Issue[] },
+  issues: Issue[],
+): Record<string, unknown[]> | null {
+  if (value === undefined || value === null) return null;
+  if (!isRecord(value)) {
+    issues.push({ path: 'sweep', message: `must be an object of dotted path → array of values (got ${shown(value)})` });
+    return null;
+  }
+  const known = base === undefined ? [] : listPaths(base).filter((p) => p !== 'sweep');
+  const out: Record<string, unknown[]> = {};
+  for (const [key, values] of Object.entries(value)) {
+    const path = keyed('sweep', key);
+    if (!Array.isArray(values) || values.length === 0) {
+      issues.push({ path, message: `must be a non-empty array of values (got ${shown(values)})` });
+      continue;
+    }
+    if (!isSafePath(key)) {
+      issues.push({ path, message: 'key must be a dotted path into the scenario such as "auction.tmaxMs"' });
+      continue;
+    }
+    out[key] = values;
+    if (splitPath(key)?.[0] === 'sweep') {
+      issues.push({ path, message: 'a sweep cannot sweep itself' });
+      continue;
+    }
+    if (base === undefined) continue;
+    if (getPath(base, key) === undefined) {
+      const guess = suggest(key, known);
+      const hint = guess !== undefined ? ` (did you mean "${guess}"?)` : '';
+      issues.push({ path, message: `no such field in the scenario${hint}` });
+      continue;
+    }
+    const target = issuePath(key);
+    values.forEach((v: unknown, j) => {
+      const cell: Scenario = structuredClone({ ...base, sweep: null });
+      setPath(cell, key, structuredClone(v));
+      const result = validate(cell);
+      if (result.ok) return;
+      const at = `${path}[${j}]`;
+      for (const issue of result.issues) {
+        // Issues in the swept value are placed inside it (`sweep["bidders.0.latency"][1].model`);
+        // a field elsewhere that the value upsets is named in the message.
+        if (issue.path === target) issues.push({ path: at, message: issue.message });
+        else if (issue.path.startsWith(`${target}.`) || issue.path.startsWith(`${target}[`)) {
+          issues.push({ path: `${at}${issue.path.slice(target.length)}`, message: issue.message });
+        } else issues.push({ path: at, message: `${issue.path}: ${issue.message}` });
+      }
+    });
+  }
+  return out;
+}

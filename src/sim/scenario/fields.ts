@@ -1,0 +1,29 @@
+// Scenario-only field readers, in the style of the shared ones in bidders/issues.ts: scenario and leaf
+// names, which end up as URL path segments and folder names.
+
+import { readField, type Issue, type Raw } from '../../bidders/issues.js';
+
+/** Letters, digits, dot, underscore, dash: safe in a URL path and as a folder name. */
+const SAFE_NAME = /^[A-Za-z0-9._-]{1,100}$/;
+
+function isSafeName(value: unknown): value is string {
+  return typeof value === 'string' && SAFE_NAME.test(value) && !/^\.+$/.test(value);
+}
+
+/** A name that can be a URL path segment and a folder name ("." and ".." are neither). */
+export function readSafeName(
+  obj: Raw,
+  key: string,
+  fallback: string | undefined,
+  path: string,
+  issues: Issue[],
+): string | undefined {
+  const expected = '1 to 100 of letters, digits, ".", "_" and "-", not only dots';
+  return readField(obj, key, isSafeName, expected, fallback, path, issues);
+}
+
+/** Makes a safe name out of anything (a file's base name), for defaults rather than validation. */
+export function toSafeName(text: string): string {
+  const cleaned = text.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 100);
+  return cleaned === '' || /^\.+$/.test(cleaned) ? 'scenario' : cleaned;
+}

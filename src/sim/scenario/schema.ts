@@ -1,0 +1,150 @@
+// The scenario's shape and every default, written once. Validation (validate.ts) fills
+// what a file leaves out from DEFAULTS, so a three-line scenario is a full one.
+
+import type { BidSpec, FaultSpec, LatencySpec } from '../../bidders/config.js';
+import type { HostileSpec } from '../../bidders/hostile.js';
+
+export interface LoadSpec {
+  arrival: 'poisson' | 'constant';
+  /** Auctions per second, scheduled open loop. */
+  rate: number;
+  /** Run length in seconds, warmup included. Exactly one of durationSec and auctions is non-null. */
+  durationSec: number | null;
+  /** Number of arrivals to schedule, warmup ones included. */
+  auctions: number | null;
+  /** Seconds at the start that run but are left out of the statistics. */
+  warmupSec: number;
+}
+
+export interface AuctionSpec {
+  type: 'first-price' | 'second-price';
+  /** The exchange's deadline, from acceptance to close. */
+  tmaxMs: number;
+  /** Taken off the tmax sent to bidders, for the network and the auction itself. */
+  allowanceMs: number;
+  /** A bidder that would be sent less time than this is skipped (no-bid reason 15). */
+  minBidderMs: number;
+  /** Per-impression floor, CPM in USD. */
+  floor: number;
+  /** Impressions per request, each with its own winner. */
+  impressions: number;
+  /** Added to the second-price clearing price (never above the winner's bid). */
+  increment: number;
+  /** Bids above this are invalid: a guard against runaway prices, not a market rule. */
+  maxPrice: number;
+  /** The largest frame the exchange reads from a bidder; a larger one is refused and the link dropped. */
+  maxPayloadBytes: number;
+}
+
+/** Simulated bidders: `count` leaves named `name-1` … `name-count`, all with this profile. */
+export interface LocalGroup {
+  name: string;
+  count: number;
+  latency: LatencySpec;
+  bid: BidSpec;
+  faults: FaultSpec;
+  /** Leaves that misbehave this way instead of bidding (live mode only; see src/bidders/hostile.ts). */
+  hostile?: HostileSpec;
+  /** The token the bidder host requires on the upgrade, and the exchange sends (one for all local groups). */
+  token?: string;
+}
+
+/** A bidder somewhere else that the exchange dials; one leaf named like the group. */
+export interface ExternalGroup {
+  name: string;
+  url: string;
+  /** Sent as `Authorization: Bearer <token>` when dialling. */
+  token?: string;
+}
+
+export type BidderGroup = LocalGroup | ExternalGroup;
+
+export interface Scenario {
+  /** Names the report folder, so it is a safe path component. */
+  name: string;
+  seed: number;
+  mode: 'live' | 'virtual';
+  load: LoadSpec;
+  auction: AuctionSpec;
+  bidders: BidderGroup[];
+  /** Dotted path into summary.json → comparison such as "<120". */
+  thresholds: Record<string, string>;
+  /** Dotted path into this scenario → values; the sweep runs every combination. */
+  sweep: Record<string, unknown[]> | null;
+  /** Virtual mode's one-way delay of every link; live mode has a real network. */
+  network: LatencySpec;
+}
+
+export function isExternal(group: BidderGroup): group is ExternalGroup {
+  return 'url' in group;
+}
+
+type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+function deepFreeze<T>(value: T): DeepReadonly<T> {
+  if (typeof value === 'object' && value !== null) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value as DeepReadonly<T>;
+}
+
+/** A mutable deep copy of a default, so a scenario never shares objects with DEFAULTS. */
+export function fresh<T>(value: DeepReadonly<T>): T {
+  return structuredClone(value) as T;
+}
+
+/** A bidder group's defaults, shared by DEFAULTS.group and the default bidders. */
+const GROUP = {
+  count: 1,
+  /** Median and p99 are how bidder teams describe their latency. */
+  latency: { model: 'lognormal', medianMs: 20, p99Ms: 60 } as LatencySpec,
+  bid: { rate: 0.9, price: { model: 'uniform', min: 0.5, max: 3 }, shade: 1 } as BidSpec,
+  faults: { timeout: 0, malformed: 0, disconnect: 0 } as FaultSpec,
+};
+
+/** Every default, frozen: callers copy with fresh() rather than mutate. */
+export const DEFAULTS = deepFreeze({
+  /** Used when the file gives no name: the file's base name, else this. */
+  name: 'scenario',
+  /** Every random stream (arrivals, requests, each bidder) derives from it. */
+  seed: 1,
+  /** Real sockets and timers; 'virtual' is the deterministic discrete-event engine. */
+  mode: 'live' as Scenario['mode'],
+  load: {
+    arrival: 'poisson' as LoadSpec['arrival'],
+    /** Modest enough for a laptop, busy enough to show a tail within seconds. */
+    rate: 200,
+    /** Applied only when neither durationSec nor auctions is given (giving both is an error). */
+    durationSec: 5 as number | null,
+    auctions: null as number | null,
+    /** Lets connections, JIT and timers settle before anything is measured. */
+    warmupSec: 1,
+  },
+  auction: {
+    type: 'first-price' as AuctionSpec['type'],
+    /** A common exchange deadline. */
+    tmaxMs: 100,
+    allowanceMs: 5,
+    /** Less than this left and a bidder could not answer anyway; it gets no-bid reason 15. */
+    minBidderMs: 10,
+    floor: 0.1,
+    impressions: 1,
+    increment: 0.01,
+    maxPrice: 1000,
+    /** Far above any real bid response (a few hundred bytes), far below what could hurt. */
+    maxPayloadBytes: 64 * 1024,
+  },
+  /** What a bidder group leaves out. */
+  group: GROUP,
+  /** Used when the file gives no bidders: four identical leaves dsp-1 … dsp-4. */
+  bidders: [{ name: 'dsp', ...GROUP, count: 4 }] as BidderGroup[],
+  thresholds: {} as Record<string, string>,
+  sweep: null as Record<string, unknown[]> | null,
+  /** A loopback-like hop; only virtual mode uses it. */
+  network: { model: 'constant', ms: 0.2 } as LatencySpec,
+});

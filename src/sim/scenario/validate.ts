@@ -1,0 +1,169 @@
+// Raw JSON → Scenario. Pure: every problem becomes an Issue naming its path and what was expected,
+// all of them are collected in one pass, and defaults fill whatever is absent.
+
+import { basename, extname } from 'node:path';
+import type { LatencySpec } from '../../bidders/config.js';
+import {
+  NON_NEGATIVE,
+  POSITIVE,
+  checkKeys,
+  integerIn,
+  isRecord,
+  readEnum,
+  readNullableNumber,
+  readNumber,
+  readObject,
+  shown,
+  type Issue,
+  type NumberRule,
+  type Raw,
+} from '../../bidders/issues.js';
+import { validateLatencySpec } from '../../bidders/latency-models.js';
+import { checkBidders } from './bidder-groups.js';
+import { readSafeName, toSafeName } from './fields.js';
+import { DEFAULTS, fresh, type AuctionSpec, type LoadSpec, type Scenario } from './schema.js';
+import { checkSweep, checkThresholds } from './dotted-sections.js';
+
+export type ScenarioResult = { ok: true; scenario: Scenario } | { ok: false; issues: Issue[] };
+
+const TOP_KEYS = ['name', 'seed', 'mode', 'load', 'auction', 'bidders', 'thresholds', 'sweep', 'network'] as const;
+const LOAD_KEYS = ['arrival', 'rate', 'durationSec', 'auctions', 'warmupSec'] as const;
+const AUCTION_KEYS = [
+  'type', 'tmaxMs', 'allowanceMs', 'minBidderMs', 'floor', 'impressions', 'increment', 'maxPrice', 'maxPayloadBytes',
+] as const;
+/** Below this a multi-bid response could not fit; above it one bidder could make the exchange hold a lot. */
+const PAYLOAD_BYTES = integerIn(1024, 64 * 1024 * 1024);
+const MAX_IMPRESSIONS = 100;
+const SEED: NumberRule = { integer: true, min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER, expected: 'an integer' };
+const COUNT: NumberRule = { integer: true, min: 1, max: Number.MAX_SAFE_INTEGER, expected: 'a positive integer' };
+
+/** "(got 1, the default)" tells the user which number to change when they never wrote it. */
+function got(raw: Raw, key: string, value: number): string {
+  return raw[key] === undefined ? `(got ${value}, the default)` : `(got ${value})`;
+}
+
+function checkLoad(raw: Raw, issues: Issue[]): LoadSpec {
+  const d = DEFAULTS.load;
+  checkKeys(raw, LOAD_KEYS, 'load', issues);
+  const arrival = readEnum(raw, 'arrival', ['poisson', 'constant'], d.arrival, 'load', issues);
+  const rate = readNumber(raw, 'rate', POSITIVE, d.rate, 'load', issues);
+  let durationSec = readNullableNumber(raw, 'durationSec', POSITIVE, 'load', issues);
+  const auctions = readNullableNumber(raw, 'auctions', COUNT, 'load', issues);
+  const warmupSec = readNumber(raw, 'warmupSec', NON_NEGATIVE, d.warmupSec, 'load', issues);
+
+  if (typeof durationSec === 'number' && typeof auctions === 'number') {
+    issues.push({
+      path: 'load.auctions',
+      message: `cannot be given together with durationSec; give one (got durationSec ${durationSec} and auctions ${auctions})`,
+    });
+  } else if (durationSec === null && auctions === null) {
+    durationSec = d.durationSec;
+  }
+  if (warmupSec !== undefined) {
+    if (typeof durationSec === 'number' && auctions === null && warmupSec >= durationSec) {
+      issues.push({
+        path: 'load.warmupSec',
+        message: `must be less than durationSec (${durationSec}) ${got(raw, 'warmupSec', warmupSec)}`,
+      });
+    }
+    // With a count instead of a duration, the run lasts auctions / rate on average; a warmup that long
+    // would leave nothing measured.
+    if (typeof auctions === 'number' && durationSec === null && rate !== undefined && warmupSec >= auctions / rate) {
+      issues.push({
+        path: 'load.warmupSec',
+        message: `must be less than auctions / rate (${auctions / rate} s) ${got(raw, 'warmupSec', warmupSec)}`,
+      });
+    }
+  }
+  return {
+    arrival: arrival ?? d.arrival,
+    rate: rate ?? d.rate,
+    durationSec: durationSec ?? null,
+    auctions: auctions ?? null,
+    warmupSec: warmupSec ?? d.warmupSec,
+  };
+}
+
+function checkAuction(raw: Raw, issues: Issue[]): AuctionSpec {
+  const d = DEFAULTS.auction;
+  const at = 'auction';
+  checkKeys(raw, AUCTION_KEYS, at, issues);
+  const type = readEnum(raw, 'type', ['first-price', 'second-price'], d.type, at, issues);
+  const tmaxMs = readNumber(raw, 'tmaxMs', POSITIVE, d.tmaxMs, at, issues);
+  const allowanceMs = readNumber(raw, 'allowanceMs', NON_NEGATIVE, d.allowanceMs, at, issues);
+  const minBidderMs = readNumber(raw, 'minBidderMs', NON_NEGATIVE, d.minBidderMs, at, issues);
+  const floor = readNumber(raw, 'floor', NON_NEGATIVE, d.floor, at, issues);
+  const impressions = readNumber(raw, 'impressions', integerIn(1, MAX_IMPRESSIONS), d.impressions, at, issues);
+  const increment = readNumber(raw, 'increment', NON_NEGATIVE, d.increment, at, issues);
+  const maxPrice = readNumber(raw, 'maxPrice', POSITIVE, d.maxPrice, at, issues);
+  const maxPayloadBytes = readNumber(raw, 'maxPayloadBytes', PAYLOAD_BYTES, d.maxPayloadBytes, at, issues);
+
+  if (tmaxMs !== undefined && allowanceMs !== undefined) {
+    if (allowanceMs >= tmaxMs) {
+      issues.push({ path: 'auction.allowanceMs', message: `must be less than tmaxMs (${tmaxMs}) ${got(raw, 'allowanceMs', allowanceMs)}` });
+    } else if (minBidderMs !== undefined && minBidderMs > tmaxMs - allowanceMs) {
+      issues.push({
+        path: 'auction.minBidderMs',
+        message: `must be at most tmaxMs - allowanceMs (${tmaxMs - allowanceMs}), or every bidder is skipped ${got(raw, 'minBidderMs', minBidderMs)}`,
+      });
+    }
+  }
+  if (floor !== undefined && maxPrice !== undefined && maxPrice <= floor) {
+    issues.push({ path: 'auction.maxPrice', message: `must be greater than floor (${floor}) ${got(raw, 'maxPrice', maxPrice)}` });
+  }
+  return {
+    type: type ?? d.type,
+    tmaxMs: tmaxMs ?? d.tmaxMs,
+    allowanceMs: allowanceMs ?? d.allowanceMs,
+    minBidderMs: minBidderMs ?? d.minBidderMs,
+    floor: floor ?? d.floor,
+    impressions: impressions ?? d.impressions,
+    increment: increment ?? d.increment,
+    maxPrice: maxPrice ?? d.maxPrice,
+    maxPayloadBytes: maxPayloadBytes ?? d.maxPayloadBytes,
+  };
+}
+
+/** The default name: the file's base name made safe, so `scenarios/tail test.json` runs as `tail-test`. */
+function defaultName(source: string | undefined): string {
+  return source === undefined ? DEFAULTS.name : toSafeName(basename(source, extname(source)));
+}
+
+/** Validates and fills defaults. `source` (the file) names the root in messages and gives the default name. */
+export function checkScenario(raw: unknown, source?: string): ScenarioResult {
+  const issues: Issue[] = [];
+  if (!isRecord(raw)) {
+    issues.push({ path: source ?? 'scenario', message: `must be a JSON object (got ${shown(raw)})` });
+    return { ok: false, issues };
+  }
+  checkKeys(raw, TOP_KEYS, '', issues);
+  const name = readSafeName(raw, 'name', defaultName(source), '', issues);
+  const seed = readNumber(raw, 'seed', SEED, DEFAULTS.seed, '', issues);
+  const mode = readEnum(raw, 'mode', ['live', 'virtual'], DEFAULTS.mode, '', issues);
+  const loadRaw = readObject(raw, 'load', '', issues);
+  const load = checkLoad(loadRaw ?? {}, loadRaw === undefined ? [] : issues);
+  const auctionRaw = readObject(raw, 'auction', '', issues);
+  const auction = checkAuction(auctionRaw ?? {}, auctionRaw === undefined ? [] : issues);
+  const bidders = checkBidders(raw.bidders, mode, issues);
+  const thresholds = checkThresholds(raw.thresholds, issues);
+  let network = fresh<LatencySpec>(DEFAULTS.network);
+  if (raw.network !== undefined) {
+    issues.push(...validateLatencySpec(raw.network, 'network'));
+    network = raw.network as LatencySpec;
+  }
+  const scenario: Scenario = {
+    name: name ?? DEFAULTS.name,
+    seed: seed ?? DEFAULTS.seed,
+    mode: mode ?? DEFAULTS.mode,
+    load,
+    auction,
+    bidders,
+    thresholds,
+    sweep: null,
+    network,
+  };
+  // Each sweep value is checked by validating the scenario with it applied, which needs a clean base.
+  const baseOk = issues.length === 0;
+  scenario.sweep = checkSweep(raw.sweep, baseOk ? scenario : undefined, (cell) => checkScenario(cell, source), issues);
+  return issues.length === 0 ? { ok: true, scenario: structuredClone(scenario) } : { ok: false, issues };
+}
