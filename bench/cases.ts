@@ -90,7 +90,7 @@ export async function overshoot(maxRate: number, share: number, d: Durations): P
   const tmaxMs = 50;
   const rate = Math.max(1, Math.round(maxRate * share));
   const rig = await startRig({ leaves: 10, tmaxMs, latency: { model: 'constant', ms: tmaxMs * 1.5 } });
-  let cpu = 0;
+  let cpu: number;
   try {
     cpu = (await runOpen(rig, rate, d.warmupSec, d.measureSec)).cpuUsPerAuction;
   } finally {
@@ -123,7 +123,7 @@ export async function overhead(rate: number, d: Durations, hostSpinMs: number): 
   const latencyMs = 10;
   const rig = await startRig({ leaves: 10, tmaxMs: 100, latency: { model: 'constant', ms: latencyMs } }, {}, undefined, { spinMs: hostSpinMs });
   let hostStats;
-  let cpu = 0;
+  let cpu: number;
   try {
     cpu = (await runOpen(rig, rate, d.warmupSec, d.measureSec)).cpuUsPerAuction;
   } finally {

@@ -176,9 +176,9 @@ async function main(): Promise<void> {
   let recorder: ChildProcess | null = null;
   const late: Span[] = [];
   let closed = 0;
-  let rootTids = new Set<string>();
-  let hostTids = new Set<string>();
-  let hostPid = -1;
+  let rootTids: Set<string>;
+  let hostTids: Set<string>;
+  let hostPid: number;
   let off: ReturnType<typeof schedule> = { waiting: [], asleep: [], runs: [] };
   try {
     const canTrace = spawnSync('perf', ['sched', 'record', '-k', 'CLOCK_MONOTONIC', '-o', perfData, '--', 'true'], { stdio: 'ignore' }).status === 0;

@@ -64,6 +64,7 @@ export const HOSTILE_DEFAULTS = { priceText: 'NaN', currency: 'XXX', bytes: 1024
 
 const HOSTILE_KEYS = ['mode', 'priceText', 'currency', 'bytes', 'rate', 'after'] as const;
 /** A bare number, NaN, ±Infinity, or a JSON string without escapes: what may stand in a price slot. */
+// eslint-disable-next-line no-control-regex -- a JSON string may not hold raw control characters
 const PRICE_TOKEN = /^(?:-?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|-?NaN|-?Infinity|"[^"\\\u0000-\u001f]{0,40}")$/;
 const MAX_BYTES = 64 * 1024 * 1024;
 const MAX_RATE = 100_000;

@@ -17,7 +17,9 @@ export function ensureDir(dir: string): void {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'EEXIST') continue;
-      throw new Error(`cannot create folder ${folder}: ${code ?? (err instanceof Error ? err.message : String(err))}`);
+      throw new Error(`cannot create folder ${folder}: ${code ?? (err instanceof Error ? err.message : String(err))}`, {
+        cause: err,
+      });
     }
   }
 }
