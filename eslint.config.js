@@ -47,6 +47,14 @@ export default tseslint.config(
   {
     // The chart code runs in the browser, inlined into report.html.
     files: ['src/sim/report/assets/**/*.js'],
-    languageOptions: { globals: { window: 'readonly', document: 'readonly', devicePixelRatio: 'readonly', requestAnimationFrame: 'readonly', cancelAnimationFrame: 'readonly' } },
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        devicePixelRatio: 'readonly',
+        requestAnimationFrame: 'readonly',
+        cancelAnimationFrame: 'readonly',
+      },
+    },
   },
 );

@@ -22,21 +22,32 @@ export class RawWsFloor {
   ) {}
 
   static async start(leaves: number): Promise<RawWsFloor> {
-    const child = forkTracked(new URL('./baseline-leaf.ts', import.meta.url), [], { execArgv: tsxArgs(), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = forkTracked(new URL('./baseline-leaf.ts', import.meta.url), [], {
+      execArgv: tsxArgs(),
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     try {
       const ready = awaitMessage<{ type: 'ready'; port: number }>(child, 'ready', 15_000);
       child.send({ type: 'start' });
       const { port } = await ready;
       const sockets = await Promise.all(
         Array.from({ length: leaves }, (_, i) => {
-          const ws = new WebSocket(`ws://127.0.0.1:${port}/dsp-${i + 1}`, { perMessageDeflate: false, maxPayload: 64 * 1024, generateMask: zeroMask });
+          const ws = new WebSocket(`ws://127.0.0.1:${port}/dsp-${i + 1}`, {
+            perMessageDeflate: false,
+            maxPayload: 64 * 1024,
+            generateMask: zeroMask,
+          });
           return new Promise<WebSocket>((resolve, reject) => {
             ws.once('open', () => resolve(ws));
             ws.once('error', reject);
           });
         }),
       );
-      return new RawWsFloor(child, sockets, requestMaker(scenarioFor({ leaves, tmaxMs: 1000, latency: { model: 'constant', ms: 0 } })));
+      return new RawWsFloor(
+        child,
+        sockets,
+        requestMaker(scenarioFor({ leaves, tmaxMs: 1000, latency: { model: 'constant', ms: 0 } })),
+      );
     } catch (err) {
       child.kill('SIGTERM');
       throw err;
@@ -93,7 +104,11 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Let `warmupSec` pass, then count how many more `done()` reports over `measureSec`, and how long it really took. */
-export async function measureWindow(warmupSec: number, measureSec: number, done: () => number): Promise<ThroughputResult> {
+export async function measureWindow(
+  warmupSec: number,
+  measureSec: number,
+  done: () => number,
+): Promise<ThroughputResult> {
   await sleep(warmupSec * 1000);
   const from = done();
   const t0 = performance.now();

@@ -38,7 +38,11 @@ function percentiles(h: Histogram, offsetMs = 0): { p50: number; p99: number; p9
  * and take turns in short slices, so a change in background load hits both alike; the ratio is the
  * median of the turns' ratios.
  */
-export async function throughput(leaves: number, d: Durations, rounds: number): Promise<{ row: Row; exchangePerSec: number }> {
+export async function throughput(
+  leaves: number,
+  d: Durations,
+  rounds: number,
+): Promise<{ row: Row; exchangePerSec: number }> {
   const floor = await RawWsFloor.start(leaves);
   let rig: Rig | null = null;
   const base = { auctions: 0, seconds: 0 };
@@ -105,7 +109,7 @@ export async function overshoot(maxRate: number, share: number, d: Durations): P
     figures: {
       'rate/s': rate,
       'closed by deadline': m.overshoot.totalCount,
-      'auctions': m.auctions,
+      auctions: m.auctions,
       'p50 ms': p.p50,
       'p99 ms': p.p99,
       'p99.9 ms': p.p999,
@@ -121,7 +125,12 @@ export async function overshoot(maxRate: number, share: number, d: Durations): P
 /** Case 3: leaves at a constant 10 ms, 50% load: what the exchange adds, and what the host's timers add. */
 export async function overhead(rate: number, d: Durations, hostSpinMs: number): Promise<Row> {
   const latencyMs = 10;
-  const rig = await startRig({ leaves: 10, tmaxMs: 100, latency: { model: 'constant', ms: latencyMs } }, {}, undefined, { spinMs: hostSpinMs });
+  const rig = await startRig(
+    { leaves: 10, tmaxMs: 100, latency: { model: 'constant', ms: latencyMs } },
+    {},
+    undefined,
+    { spinMs: hostSpinMs },
+  );
   let hostStats;
   let cpu: number;
   try {
@@ -144,7 +153,7 @@ export async function overhead(rate: number, d: Durations, hostSpinMs: number): 
     case: `overhead at 50%, 10 ms leaves, host ${hostSpinMs > 0 ? `spinning ${hostSpinMs} ms` : 'on ms timers'}`,
     figures: {
       'rate/s': rate,
-      'auctions': m.auctions,
+      auctions: m.auctions,
       'submit→close -10 p50 ms': own.p50,
       'submit→close -10 p99 ms': own.p99,
       'submit→close -10 p99.9 ms': own.p999,

@@ -56,11 +56,18 @@ export async function killAll(graceMs = 2000): Promise<void> {
 
 /** Pids of children still running (for the end-of-run check). */
 export function survivors(): number[] {
-  return [...[...live].flatMap((c) => (c.pid !== undefined && alive(c.pid) ? [c.pid] : [])), ...[...foreign].filter(alive)];
+  return [
+    ...[...live].flatMap((c) => (c.pid !== undefined && alive(c.pid) ? [c.pid] : [])),
+    ...[...foreign].filter(alive),
+  ];
 }
 
 /** Wait for one IPC message of `type` from `child`, or fail after `timeoutMs`. */
-export function awaitMessage<T extends { type: string }>(child: ChildProcess, type: string, timeoutMs: number): Promise<T> {
+export function awaitMessage<T extends { type: string }>(
+  child: ChildProcess,
+  type: string,
+  timeoutMs: number,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();

@@ -91,7 +91,10 @@ interface Run extends Span {
  * core and asleep, and every other thread's times on a CPU.
  */
 function schedule(perfData: string, tid: number): { waiting: Span[]; asleep: Span[]; runs: Run[] } {
-  const r = spawnSync('perf', ['sched', 'timehist', '--state', '-i', perfData], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = spawnSync('perf', ['sched', 'timehist', '--state', '-i', perfData], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
   if (r.status !== 0) throw new Error(`perf sched timehist failed: ${r.error?.message ?? r.stderr.trim()}`);
   const waiting: Span[] = [];
   const asleep: Span[] = [];
@@ -134,9 +137,18 @@ function threadsOf(pid: number): Set<string> {
 }
 
 /** Who had the CPUs while the main thread waited for one during a late interval: ms by group. */
-function whoRan(late: readonly Span[], waiting: readonly Span[], runs: readonly Run[], rootTids: Set<string>, hostTids: Set<string>, hostPid: number): Map<string, number> {
+function whoRan(
+  late: readonly Span[],
+  waiting: readonly Span[],
+  runs: readonly Run[],
+  rootTids: Set<string>,
+  hostTids: Set<string>,
+  hostPid: number,
+): Map<string, number> {
   const spans: Span[] = [];
-  for (const l of late) for (const w of waiting) if (overlap(l, w) > 0) spans.push({ from: Math.max(l.from, w.from), to: Math.min(l.to, w.to) });
+  for (const l of late)
+    for (const w of waiting)
+      if (overlap(l, w) > 0) spans.push({ from: Math.max(l.from, w.from), to: Math.min(l.to, w.to) });
   const when = union(spans);
   const by = new Map<string, number>();
   for (const run of runs) {
@@ -167,7 +179,8 @@ async function main(): Promise<void> {
   const sec = arg('sec', 10);
   const gcs: Span[] = [];
   const gcObserver = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) gcs.push({ from: toMonotonicMs(e.startTime), to: toMonotonicMs(e.startTime + e.duration) });
+    for (const e of list.getEntries())
+      gcs.push({ from: toMonotonicMs(e.startTime), to: toMonotonicMs(e.startTime + e.duration) });
   });
   gcObserver.observe({ entryTypes: ['gc'] });
 
@@ -181,16 +194,20 @@ async function main(): Promise<void> {
   let hostPid: number;
   let off: ReturnType<typeof schedule> = { waiting: [], asleep: [], runs: [] };
   try {
-    const canTrace = spawnSync('perf', ['sched', 'record', '-k', 'CLOCK_MONOTONIC', '-o', perfData, '--', 'true'], { stdio: 'ignore' }).status === 0;
+    const canTrace =
+      spawnSync('perf', ['sched', 'record', '-k', 'CLOCK_MONOTONIC', '-o', perfData, '--', 'true'], { stdio: 'ignore' })
+        .status === 0;
     // Every CPU, from before the rig starts until the run is over (perf stops on SIGINT).
-    if (canTrace) recorder = spawn('perf', ['sched', 'record', '-k', 'CLOCK_MONOTONIC', '-a', '-o', perfData], { stdio: 'ignore' });
+    if (canTrace)
+      recorder = spawn('perf', ['sched', 'record', '-k', 'CLOCK_MONOTONIC', '-a', '-o', perfData], { stdio: 'ignore' });
     const rig = await startRig({ leaves: 10, tmaxMs: 50, latency: { model: 'constant', ms: 75 } });
     hostPid = rig.host.pid;
     const warmupEnd = rig.clock.now() + 5 + WARMUP_SEC * 1000;
     rig.metrics.onClose = (a) => {
       if (!a.byDeadline || a.arrivalMs < warmupEnd) return;
       closed++;
-      if (a.closeMs - a.deadlineMs > LATE_MS) late.push({ from: toMonotonicMs(a.deadlineMs), to: toMonotonicMs(a.closeMs) });
+      if (a.closeMs - a.deadlineMs > LATE_MS)
+        late.push({ from: toMonotonicMs(a.deadlineMs), to: toMonotonicMs(a.closeMs) });
     };
     try {
       await runOpen(rig, rate, WARMUP_SEC, sec);
@@ -221,7 +238,9 @@ async function main(): Promise<void> {
     causes[top < MIN_CAUSE_MS ? 'none' : top === gc ? 'gc' : top === waiting ? 'waiting' : 'asleep']++;
   }
   const pct = (n: number): string => `${((100 * n) / Math.max(1, late.length)).toFixed(0)}%`;
-  const who = [...whoRan(late, off.waiting, off.runs, rootTids, hostTids, hostPid)].sort((a, b) => b[1] - a[1]).slice(0, 8);
+  const who = [...whoRan(late, off.waiting, off.runs, rootTids, hostTids, hostPid)]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 8);
   process.stdout.write(
     `${rate}/s for ${sec} s: ${closed} auctions closed by their deadline after the warm-up, ${late.length} of them more than ${LATE_MS} ms late (${((100 * late.length) / Math.max(1, closed)).toFixed(2)}%)\n` +
       `main cause (largest overlap with the late interval):\n` +

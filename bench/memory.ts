@@ -39,7 +39,10 @@ async function heap(): Promise<number> {
 
 /** Auctions held open: 10 leaves that never answer, a deadline far away. */
 async function perAuction(count: number): Promise<number> {
-  const rig = await startRig({ leaves: 10, tmaxMs: 1000, latency: { model: 'constant', ms: 1 }, silent: 1 }, { tmaxMs: 600_000 });
+  const rig = await startRig(
+    { leaves: 10, tmaxMs: 1000, latency: { model: 'constant', ms: 1 }, silent: 1 },
+    { tmaxMs: 600_000 },
+  );
   try {
     // A first batch warms every path (JIT, buffers), then the measured one.
     for (let i = 0; i < 200; i++) rig.exchange.submit(rig.make(), rig.clock.now());
@@ -72,7 +75,10 @@ async function perLeaf(few: number, many: number): Promise<number> {
 /** The heap after `shortSec` of steady load, half-way and after `longSec`; late answers and retention included. */
 async function growth(rate: number, shortSec: number, longSec: number): Promise<[number, number, number]> {
   // Late answers are remembered for lateWindowMs; 2 s puts both marks past the window's fill-up.
-  const rig = await startRig({ leaves: 10, tmaxMs: 50, latency: { model: 'lognormal', medianMs: 20, p99Ms: 60 } }, { lateWindowMs: 2000 });
+  const rig = await startRig(
+    { leaves: 10, tmaxMs: 50, latency: { model: 'lognormal', medianMs: 20, p99Ms: 60 } },
+    { lateWindowMs: 2000 },
+  );
   try {
     const marks: number[] = [];
     const run = runOpen(rig, rate, 0, longSec);
@@ -114,7 +120,12 @@ process.on('message', (msg: { type: string; quick: boolean }) => {
       };
       process.send?.(result, undefined, undefined, () => process.exit(0));
     } catch (err) {
-      process.send?.({ type: 'error', message: err instanceof Error ? err.stack ?? err.message : String(err) }, undefined, undefined, () => process.exit(1));
+      process.send?.(
+        { type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) },
+        undefined,
+        undefined,
+        () => process.exit(1),
+      );
     }
   })();
 });

@@ -52,7 +52,8 @@ export class MemoryProbe {
 /** Pearson's correlation of two equally long series. */
 export function correlation(xs: readonly number[], ys: readonly number[]): number {
   const n = xs.length;
-  if (n !== ys.length || n < 2) throw new RangeError(`correlation needs two series of one length >= 2, got ${n} and ${ys.length}`);
+  if (n !== ys.length || n < 2)
+    throw new RangeError(`correlation needs two series of one length >= 2, got ${n} and ${ys.length}`);
   let mx = 0;
   let my = 0;
   for (let i = 0; i < n; i++) {

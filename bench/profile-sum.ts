@@ -41,5 +41,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   if (file === undefined) throw new Error('usage: profile-sum.ts FILE.cpuprofile [top]');
   const top = Number(process.argv[3] ?? 30);
   const rows = selfTimes(JSON.parse(readFileSync(file, 'utf8')) as Profile);
-  for (const r of rows.slice(0, top)) console.log(`${r.ms.toFixed(0).padStart(7)} ms ${(r.share * 100).toFixed(1).padStart(5)}%  ${r.name}`);
+  for (const r of rows.slice(0, top))
+    console.log(`${r.ms.toFixed(0).padStart(7)} ms ${(r.share * 100).toFixed(1).padStart(5)}%  ${r.name}`);
 }

@@ -21,7 +21,9 @@ export function scenarioFor(b: BenchScenario): Scenario {
     name: 'bench',
     seed: 1,
     auction: { tmaxMs: b.tmaxMs },
-    bidders: [{ name: 'dsp', count: b.leaves, latency: b.latency, bid: { rate: 1 }, faults: { timeout: b.silent ?? 0 } }],
+    bidders: [
+      { name: 'dsp', count: b.leaves, latency: b.latency, bid: { rate: 1 }, faults: { timeout: b.silent ?? 0 } },
+    ],
   });
   if (!r.ok) throw new Error(formatIssues(r.issues));
   return r.scenario;

@@ -91,7 +91,12 @@ export async function startRig(
 }
 
 /** Closed loop: `inFlight` auctions open at all times; auctions closed per second. */
-export async function runClosed(rig: Rig, inFlight: number, warmupSec: number, measureSec: number): Promise<ThroughputResult> {
+export async function runClosed(
+  rig: Rig,
+  inFlight: number,
+  warmupSec: number,
+  measureSec: number,
+): Promise<ThroughputResult> {
   const { exchange, metrics, clock, make } = rig;
   metrics.begin(clock.now(), clock.now());
   let done = 0;

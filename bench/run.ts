@@ -20,8 +20,14 @@ interface Plan {
   latency: Durations;
 }
 
-const QUICK: Plan = { throughput: { warmupSec: 0.5, measureSec: 2.4, rounds: 6 }, latency: { warmupSec: 0.5, measureSec: 2 } };
-const FULL: Plan = { throughput: { warmupSec: 1, measureSec: 8, rounds: 16 }, latency: { warmupSec: 1, measureSec: 10 } };
+const QUICK: Plan = {
+  throughput: { warmupSec: 0.5, measureSec: 2.4, rounds: 6 },
+  latency: { warmupSec: 0.5, measureSec: 2 },
+};
+const FULL: Plan = {
+  throughput: { warmupSec: 1, measureSec: 8, rounds: 16 },
+  latency: { warmupSec: 1, measureSec: 10 },
+};
 
 function parseArgs(argv: readonly string[]): { quick: boolean; out: string | null } {
   let quick = false;
@@ -36,11 +42,20 @@ function parseArgs(argv: readonly string[]): { quick: boolean; out: string | nul
 }
 
 function failed(name: string, target: string, err: unknown): Row {
-  return { case: name, figures: { error: err instanceof Error ? err.message : String(err) }, ratio: null, target, pass: null };
+  return {
+    case: name,
+    figures: { error: err instanceof Error ? err.message : String(err) },
+    ratio: null,
+    target,
+    pass: null,
+  };
 }
 
 async function memoryCase(quick: boolean): Promise<Row[]> {
-  const child = forkTracked(new URL('./memory.ts', import.meta.url), [], { execArgv: tsxArgs(['--expose-gc']), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = forkTracked(new URL('./memory.ts', import.meta.url), [], {
+    execArgv: tsxArgs(['--expose-gc']),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const result = awaitMessage<MemoryResult>(child, 'result', 120_000);
   child.send({ type: 'start', quick });
   const r = await result;
@@ -65,7 +80,7 @@ async function memoryCase(quick: boolean): Promise<Row[]> {
         [`heap at ${r.shortSec} s MB`]: round(r.heapShortMb, 2),
         [`at ${(r.shortSec + r.longSec) / 2} s MB`]: round(r.heapMidMb, 2),
         [`at ${r.longSec} s MB`]: round(r.heapLongMb, 2),
-        'note': 'live heap after full GC, less JIT code space',
+        note: 'live heap after full GC, less JIT code space',
       },
       ratio: round(growth, 3),
       target: '<= 1.05 (no growth)',
@@ -76,7 +91,10 @@ async function memoryCase(quick: boolean): Promise<Row[]> {
 
 /** The virtual case in a process of its own, as a sweep worker runs, with `flags` for node. */
 async function virtualChild(flags: readonly string[], quick: boolean): Promise<SteadyVirtualMessage> {
-  const child = forkTracked(new URL('./virtual.ts', import.meta.url), ['--child'], { execArgv: tsxArgs(flags), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = forkTracked(new URL('./virtual.ts', import.meta.url), ['--child'], {
+    execArgv: tsxArgs(flags),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const result = awaitMessage<SteadyVirtualMessage>(child, 'result', 300_000);
   child.send({ leaves: 16, auctions: quick ? 25_000 : 50_000, warmups: quick ? 1 : 2, runs: quick ? 2 : 5 });
   return result;
@@ -180,7 +198,9 @@ async function main(): Promise<void> {
   };
   writeFileSync(join(dir, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   process.stdout.write(formatTable(rows));
-  process.stdout.write(`\n${quick ? 'quick, ' : ''}${round(wallSec, 1)} s, load average at start ${round(load, 2)} on ${cpus().length} cores, CPU probe ${probeStart} ms at start and ${probeEnd} ms at end (lower is a faster machine); wrote ${join(dir, 'bench.json')}\n`);
+  process.stdout.write(
+    `\n${quick ? 'quick, ' : ''}${round(wallSec, 1)} s, load average at start ${round(load, 2)} on ${cpus().length} cores, CPU probe ${probeStart} ms at start and ${probeEnd} ms at end (lower is a faster machine); wrote ${join(dir, 'bench.json')}\n`,
+  );
   if (left.length > 0) process.stdout.write(`warning: processes still running: ${left.join(', ')}\n`);
 }
 

@@ -10,8 +10,15 @@ function figures(f: Row['figures']): string {
 
 export function formatTable(rows: readonly Row[]): string {
   const header = ['case', 'ratio', 'target', 'pass', 'figures'];
-  const body = rows.map((r) => [r.case, r.ratio === null ? '-' : String(r.ratio), r.target, r.pass === null ? '-' : r.pass ? 'yes' : 'NO', figures(r.figures)]);
+  const body = rows.map((r) => [
+    r.case,
+    r.ratio === null ? '-' : String(r.ratio),
+    r.target,
+    r.pass === null ? '-' : r.pass ? 'yes' : 'NO',
+    figures(r.figures),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => (i === 4 ? 0 : b[i]!.length))));
-  const line = (cells: string[]): string => `| ${cells.map((c, i) => (i === 4 ? c : c.padEnd(widths[i]!))).join(' | ')} |\n`;
+  const line = (cells: string[]): string =>
+    `| ${cells.map((c, i) => (i === 4 ? c : c.padEnd(widths[i]!))).join(' | ')} |\n`;
   return line(header) + line(widths.map((w, i) => (i === 4 ? '---' : '-'.repeat(w)))) + body.map(line).join('');
 }

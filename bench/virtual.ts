@@ -74,13 +74,21 @@ export interface SteadyVirtualResult {
  * functions and the second still about 20 (each run makes new leaves, so call sites that had inlined
  * one leaf's samplers see others), the third and later a handful.
  */
-export function benchVirtualSteady(opts: BenchVirtualOptions & { runs?: number; warmups?: number } = {}): SteadyVirtualResult {
+export function benchVirtualSteady(
+  opts: BenchVirtualOptions & { runs?: number; warmups?: number } = {},
+): SteadyVirtualResult {
   const cold = benchVirtual(opts);
   const rate = (): number => benchVirtual(opts).responsesPerCpuSec;
   const warmupRuns = Array.from({ length: opts.warmups ?? 1 }, rate);
   const warm = Array.from({ length: opts.runs ?? 3 }, rate);
   const sorted = [...warm].sort((x, y) => x - y);
-  return { responses: cold.responses, coldPerCpuSec: cold.responsesPerCpuSec, warmupRuns, warmPerCpuSec: sorted[Math.floor(sorted.length / 2)]!, warmRuns: warm };
+  return {
+    responses: cold.responses,
+    coldPerCpuSec: cold.responsesPerCpuSec,
+    warmupRuns,
+    warmPerCpuSec: sorted[Math.floor(sorted.length / 2)]!,
+    warmRuns: warm,
+  };
 }
 
 export type SteadyVirtualMessage = { type: 'result' } & SteadyVirtualResult;
@@ -93,12 +101,20 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.arg
       const result: SteadyVirtualMessage = { type: 'result', ...benchVirtualSteady(opts) };
       process.send?.(result, undefined, undefined, () => process.exit(0));
     } catch (err) {
-      process.send?.({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) }, undefined, undefined, () => process.exit(1));
+      process.send?.(
+        { type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) },
+        undefined,
+        undefined,
+        () => process.exit(1),
+      );
     }
   });
 } else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { leaves: { type: 'string' }, auctions: { type: 'string' }, drift: { type: 'string' } } });
-  if (values.drift !== undefined) await drift(Number(values.drift), values.auctions !== undefined ? Number(values.auctions) : 50_000);
+  const { values } = parseArgs({
+    options: { leaves: { type: 'string' }, auctions: { type: 'string' }, drift: { type: 'string' } },
+  });
+  if (values.drift !== undefined)
+    await drift(Number(values.drift), values.auctions !== undefined ? Number(values.auctions) : 50_000);
   else sizes(values.leaves, values.auctions);
 }
 
@@ -109,7 +125,9 @@ function sizes(leavesArg: string | undefined, auctionsArg: string | undefined): 
   for (const n of leaves) {
     const auctions = auctionsArg !== undefined ? Number(auctionsArg) : Math.round(1_000_000 / n);
     const r = benchVirtual({ leaves: n, auctions });
-    process.stdout.write(`virtual: ${n} leaves, ${r.responses} responses in ${r.cpuSec.toFixed(2)} CPU s = ${r.responsesPerCpuSec.toLocaleString('en-US')} responses/CPU s\n`);
+    process.stdout.write(
+      `virtual: ${n} leaves, ${r.responses} responses in ${r.cpuSec.toFixed(2)} CPU s = ${r.responsesPerCpuSec.toLocaleString('en-US')} responses/CPU s\n`,
+    );
   }
 }
 
@@ -123,12 +141,15 @@ function sizes(leavesArg: string | undefined, auctionsArg: string | undefined): 
  * would show (it is not proof: the JIT's choices change what is allocated and what survives).
  */
 async function drift(runs: number, auctions: number): Promise<void> {
-  if (!Number.isInteger(runs) || runs < 3) throw new RangeError(`--drift wants a whole number of runs >= 3, got ${runs}`);
+  if (!Number.isInteger(runs) || runs < 3)
+    throw new RangeError(`--drift wants a whole number of runs >= 3, got ${runs}`);
   // As the bench's child runs. Then the collector also runs on this thread only, so its entries'
   // durations (wall time) are time this thread spent, within what preemption adds.
   const missing = VIRTUAL_NODE_FLAGS.filter((f) => !process.execArgv.includes(f));
   if (missing.length > 0) {
-    throw new Error(`--drift measures what the bench measures, with node ${VIRTUAL_NODE_FLAGS.join(' ')}: node ${VIRTUAL_NODE_FLAGS.join(' ')} --import tsx bench/virtual.ts --drift ${runs}`);
+    throw new Error(
+      `--drift measures what the bench measures, with node ${VIRTUAL_NODE_FLAGS.join(' ')}: node ${VIRTUAL_NODE_FLAGS.join(' ')} --import tsx bench/virtual.ts --drift ${runs}`,
+    );
   }
   const probe = new MemoryProbe();
   for (let i = 0; i < 3; i++) benchVirtual({ auctions });
@@ -163,12 +184,26 @@ async function drift(runs: number, auctions: number): Promise<void> {
     rates.push(r.responsesPerCpuSec / 1e6);
     outsideGcSec.push(r.cpuSec - runGcMs / 1000);
     msPerGc.push(runGcMs / Math.max(1, runGcs));
-    const cols = [rates[i]!.toFixed(3).padStart(19), r.cpuSec.toFixed(2).padStart(5), String(runGcs).padStart(4), runGcMs.toFixed(0).padStart(5), cpu[i]!.toFixed(0).padStart(16), mem[i]!.toFixed(0).padStart(20)];
+    const cols = [
+      rates[i]!.toFixed(3).padStart(19),
+      r.cpuSec.toFixed(2).padStart(5),
+      String(runGcs).padStart(4),
+      runGcMs.toFixed(0).padStart(5),
+      cpu[i]!.toFixed(0).padStart(16),
+      mem[i]!.toFixed(0).padStart(20),
+    ];
     process.stdout.write(`${String(i + 1).padStart(3)}  ${cols.join('  ')}\n`);
   }
   observer.disconnect();
-  const range = (xs: number[], digits: number): string => `${Math.min(...xs).toFixed(digits)} to ${Math.max(...xs).toFixed(digits)}`;
-  process.stdout.write(`rate ${range(rates, 3)} M; integer probe ${range(cpu, 0)} ms; memory probe ${range(mem, 0)} ns\n`);
-  process.stdout.write(`correlation of the rate with the integer probe ${correlation(rates, cpu).toFixed(2)}, with the memory probe ${correlation(rates, mem).toFixed(2)}\n`);
-  process.stdout.write(`correlation of a run's CPU s outside the collector with its ms per collection ${correlation(outsideGcSec, msPerGc).toFixed(2)}\n`);
+  const range = (xs: number[], digits: number): string =>
+    `${Math.min(...xs).toFixed(digits)} to ${Math.max(...xs).toFixed(digits)}`;
+  process.stdout.write(
+    `rate ${range(rates, 3)} M; integer probe ${range(cpu, 0)} ms; memory probe ${range(mem, 0)} ns\n`,
+  );
+  process.stdout.write(
+    `correlation of the rate with the integer probe ${correlation(rates, cpu).toFixed(2)}, with the memory probe ${correlation(rates, mem).toFixed(2)}\n`,
+  );
+  process.stdout.write(
+    `correlation of a run's CPU s outside the collector with its ms per collection ${correlation(outsideGcSec, msPerGc).toFixed(2)}\n`,
+  );
 }

@@ -6,7 +6,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Summary } from '../src/sim/metrics/summary.js';
-import { alive, finish, groupAlive, removeTempDirs, run, start, tempDir, waitForOutput, writeScenario } from './helpers/cli.js';
+import {
+  alive,
+  finish,
+  groupAlive,
+  removeTempDirs,
+  run,
+  start,
+  tempDir,
+  waitForOutput,
+  writeScenario,
+} from './helpers/cli.js';
 
 afterAll(removeTempDirs);
 
@@ -26,7 +36,11 @@ function readSummary(dir: string): Summary {
 
 function children(pid: number): number[] {
   try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }
@@ -56,7 +70,14 @@ describe('npm run sim', () => {
   it('stops a malformed scenario before anything runs: path and expectation, exit 2, nothing written', async () => {
     const dir = tempDir();
     const out = join(dir, 'out');
-    const bad = { auction: { tmaxMs: -5 }, bidders: [{ name: 'a', latency: { model: 'lognormall' } }, { name: 'b', latency: { model: 'lognormal', medianMs: 20, p99Ms: 10 } }], lod: {} };
+    const bad = {
+      auction: { tmaxMs: -5 },
+      bidders: [
+        { name: 'a', latency: { model: 'lognormall' } },
+        { name: 'b', latency: { model: 'lognormal', medianMs: 20, p99Ms: 10 } },
+      ],
+      lod: {},
+    };
     const r = await run('src/sim/cli/sim.ts', [writeScenario(dir, 'bad', bad), '--out', out]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('auction.tmaxMs: must be a positive number (got -5)');
@@ -90,9 +111,15 @@ describe('npm run sim', () => {
       { metric: 'rates.timeout', op: '<', value: 0.01, actual: s.rates.timeout, pass: false },
       { metric: 'latency.auction.p50', op: '>', value: 0, actual: s.latency.auction.p50, pass: true },
     ]);
-    const typo = await run('src/sim/cli/sim.ts', [writeScenario(dir, 'typo', { ...small, thresholds: { 'rates.timout': '<1' } }), '--out', join(dir, 'typo')]);
+    const typo = await run('src/sim/cli/sim.ts', [
+      writeScenario(dir, 'typo', { ...small, thresholds: { 'rates.timout': '<1' } }),
+      '--out',
+      join(dir, 'typo'),
+    ]);
     expect(typo.status).toBe(2);
-    expect(typo.stderr).toContain('thresholds["rates.timout"]: names no number in summary.json (did you mean "rates.timeout"?)');
+    expect(typo.stderr).toContain(
+      'thresholds["rates.timout"]: names no number in summary.json (did you mean "rates.timeout"?)',
+    );
     expect(existsSync(join(dir, 'typo'))).toBe(false);
   });
 
@@ -128,7 +155,7 @@ describe('npm run sim', () => {
 });
 
 describe('npm run bidders', () => {
-  it('serves a scenario\'s leaves for an exchange started with --bidders, and stops on SIGTERM', async () => {
+  it("serves a scenario's leaves for an exchange started with --bidders, and stops on SIGTERM", async () => {
     const dir = tempDir();
     const file = writeScenario(dir, 'small', small);
     const host = start('src/sim/cli/bidders.ts', ['--scenario', file, '--port', '0']);

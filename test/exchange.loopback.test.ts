@@ -15,7 +15,13 @@ import { ScriptedBidders, bidOn, send, waitFor, type Script } from './helpers/sc
 let n = 0;
 function request(): BidRequest {
   n++;
-  return { id: `req-${n}`, imp: [{ id: '1', bidfloor: 0.1, bidfloorcur: 'USD', banner: { w: 300, h: 250 } }], tmax: 0, at: 1, cur: ['USD'] };
+  return {
+    id: `req-${n}`,
+    imp: [{ id: '1', bidfloor: 0.1, bidfloorcur: 'USD', banner: { w: 300, h: 250 } }],
+    tmax: 0,
+    at: 1,
+    cur: ['USD'],
+  };
 }
 
 const closers: Array<() => Promise<void>> = [];
@@ -29,7 +35,11 @@ async function setup(scripts: Record<string, Script>, clock = new ManualClock())
   const metrics = new Metrics(names.map((name) => ({ name, group: 'g' })));
   metrics.begin(-1e9, -1e9);
   const exchange = new Exchange({ tmaxMs: 100, allowanceMs: 5, minBidderMs: 10 }, clock, metrics);
-  const pool = new WsPool(names.map((name) => ({ url: bidders.url(name) })), exchange, { initialBackoffMs: 10, maxBackoffMs: 50 });
+  const pool = new WsPool(
+    names.map((name) => ({ url: bidders.url(name) })),
+    exchange,
+    { initialBackoffMs: 10, maxBackoffMs: 50 },
+  );
   exchange.attach(pool.links);
   closers.push(() => bidders.close());
   closers.push(() => pool.close());
@@ -39,7 +49,10 @@ async function setup(scripts: Record<string, Script>, clock = new ManualClock())
   return { bidders, metrics, exchange, pool, clock, leaf };
 }
 
-const answer = (price: number): Script => (req, ws) => send(ws, bidOn(req, price));
+const answer =
+  (price: number): Script =>
+  (req, ws) =>
+    send(ws, bidOn(req, price));
 const never: Script = () => {};
 
 describe('exchange over loopback sockets', () => {

@@ -17,7 +17,12 @@ const forbidden: [string, string, string, RegExp][] = [
   ['the exchange imports the bidders', 'src/exchange/fixture.ts', '../bidders/host.js', /never import each other/],
   ['the bidders import the exchange', 'src/bidders/fixture.ts', '../exchange/auction.js', /never import each other/],
   ['the exchange imports the simulator', 'src/exchange/fixture.ts', '../sim/run/setup.js', /never import src\/sim/],
-  ['the bidders import the simulator', 'src/bidders/fixture.ts', '../sim/scenario/scenario.js', /never import src\/sim/],
+  [
+    'the bidders import the simulator',
+    'src/bidders/fixture.ts',
+    '../sim/scenario/scenario.js',
+    /never import src\/sim/,
+  ],
   ['the protocol imports the building blocks', 'src/protocol/fixture.ts', '../lib/histogram.js', /imports nothing/],
   ['the protocol imports the exchange', 'src/protocol/fixture.ts', '../exchange/auction.js', /imports nothing/],
   ['a building block imports the protocol', 'src/lib/fixture.ts', '../protocol/openrtb.js', /import nothing/],

@@ -29,7 +29,14 @@ function scenario(mode: 'live' | 'virtual'): Scenario {
     load: { arrival: 'poisson', rate: 300, durationSec: 3, warmupSec: 0.5 },
     auction: { tmaxMs: TMAX_MS, allowanceMs: 5 },
     network: { model: 'constant', ms: NETWORK_MS },
-    bidders: [{ name: 'dsp', count: 4, latency: LATENCY, bid: { rate: 0.8, price: { model: 'uniform', min: 0.5, max: 3 }, shade: 1 } }],
+    bidders: [
+      {
+        name: 'dsp',
+        count: 4,
+        latency: LATENCY,
+        bid: { rate: 0.8, price: { model: 'uniform', min: 0.5, max: 3 }, shade: 1 },
+      },
+    ],
   });
   if (!r.ok) throw new Error(r.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
   return r.scenario;

@@ -8,7 +8,12 @@ import { createLeaf, leafRng, malformed, type Decision, type Leaf } from './deci
 function request(n: number, imps = 1, floor = 0.1): BidRequest {
   return {
     id: `req-${n}`,
-    imp: Array.from({ length: imps }, (_, i) => ({ id: `${i + 1}`, bidfloor: floor, bidfloorcur: 'USD', banner: { w: 300, h: 250 } })),
+    imp: Array.from({ length: imps }, (_, i) => ({
+      id: `${i + 1}`,
+      bidfloor: floor,
+      bidfloorcur: 'USD',
+      banner: { w: 300, h: 250 },
+    })),
     tmax: 95,
     at: 1,
     cur: ['USD'],
@@ -67,11 +72,17 @@ describe('createLeaf', () => {
       if (d.kind === 'bid' || d.kind === 'no-bid') answers[i] = split.answer(d);
     }
     const rebuilt: Decision[] = draws.map((d, i) =>
-      d.kind === 'silent' ? { kind: 'silent' } : d.kind === 'malformed' || d.kind === 'disconnect' ? { kind: d.kind, delayMs: d.delayMs } : { kind: 'respond', delayMs: d.delayMs, response: answers[i]! },
+      d.kind === 'silent'
+        ? { kind: 'silent' }
+        : d.kind === 'malformed' || d.kind === 'disconnect'
+          ? { kind: d.kind, delayMs: d.delayMs }
+          : { kind: 'respond', delayMs: d.delayMs, response: answers[i]! },
     );
     expect(rebuilt).toEqual(expected);
     // Bid ids count the leaf's bids in request order, whenever the answers are built.
-    const ids = rebuilt.flatMap((d) => (d.kind === 'respond' ? (d.response.seatbid ?? []).flatMap((sb) => sb.bid.map((b) => b.id)) : []));
+    const ids = rebuilt.flatMap((d) =>
+      d.kind === 'respond' ? (d.response.seatbid ?? []).flatMap((sb) => sb.bid.map((b) => b.id)) : [],
+    );
     expect(ids.length).toBeGreaterThan(200);
     expect(ids).toEqual(ids.map((_, i) => String(i + 1)));
   });
@@ -97,7 +108,10 @@ describe('createLeaf', () => {
   it("does not change a leaf's decisions when another leaf exists and draws", () => {
     const alone = run(createLeaf(config({ name: 'a' }), 'seed'), 300, 2);
     const a = createLeaf(config({ name: 'a' }), 'seed');
-    const b = createLeaf(config({ name: 'b', bid: { rate: 1, price: { model: 'constant', value: 1 }, shade: 1 } }), 'seed');
+    const b = createLeaf(
+      config({ name: 'b', bid: { rate: 1, price: { model: 'constant', value: 1 }, shade: 1 } }),
+      'seed',
+    );
     const together: Decision[] = [];
     for (let i = 0; i < 300; i++) {
       b.decide(request(i, 3));
@@ -115,7 +129,11 @@ describe('createLeaf', () => {
         { weight: 0.05, model: 'constant' as const, ms: 300 },
       ],
     };
-    const clean = run(createLeaf(config({ latency, bid: { rate: 1, price: { model: 'uniform', min: 0.5, max: 3 }, shade: 1 } }), 9), 2000, 2);
+    const clean = run(
+      createLeaf(config({ latency, bid: { rate: 1, price: { model: 'uniform', min: 0.5, max: 3 }, shade: 1 } }), 9),
+      2000,
+      2,
+    );
     const faulty = run(
       createLeaf(
         config({
@@ -154,15 +172,25 @@ describe('createLeaf', () => {
 
   it('bids at the configured rate and otherwise sends an explicit no-bid', () => {
     const n = 20_000;
-    const decisions = run(createLeaf(config({ bid: { rate: 0.7, price: { model: 'constant', value: 1 }, shade: 1 } }), 5), n);
+    const decisions = run(
+      createLeaf(config({ bid: { rate: 0.7, price: { model: 'constant', value: 1 }, shade: 1 } }), 5),
+      n,
+    );
     const bids = decisions.filter((d) => pricesOf(d) !== undefined).length;
     expectShare(bids, n, 0.7);
     const noBid = decisions.find((d) => d.kind === 'respond' && d.response.seatbid === undefined);
-    expect(noBid).toEqual({ kind: 'respond', delayMs: expect.any(Number), response: { id: expect.any(String), nbr: NoBidReason.UNMATCHED_USER } });
+    expect(noBid).toEqual({
+      kind: 'respond',
+      delayMs: expect.any(Number),
+      response: { id: expect.any(String), nbr: NoBidReason.UNMATCHED_USER },
+    });
   });
 
   it('shades the drawn value and rounds the price to 4 decimals', () => {
-    const constant = run(createLeaf(config({ bid: { rate: 1, price: { model: 'constant', value: 2 }, shade: 0.8 } }), 1), 20);
+    const constant = run(
+      createLeaf(config({ bid: { rate: 1, price: { model: 'constant', value: 2 }, shade: 0.8 } }), 1),
+      20,
+    );
     for (const d of constant) expect(pricesOf(d)).toEqual([1.6]);
 
     const price = { model: 'uniform' as const, min: 0.5, max: 3 };
@@ -211,12 +239,18 @@ describe('createLeaf', () => {
 
   it('gives silence no delay and garbage or a drop the sampled delay', () => {
     const latency = { model: 'constant' as const, ms: 12 };
-    expect(createLeaf(config({ latency, faults: { timeout: 1, malformed: 0, disconnect: 0 } }), 1).decide(request(1))).toEqual({ kind: 'silent' });
-    expect(createLeaf(config({ latency, faults: { timeout: 0, malformed: 1, disconnect: 0 } }), 1).decide(request(1))).toEqual({
+    expect(
+      createLeaf(config({ latency, faults: { timeout: 1, malformed: 0, disconnect: 0 } }), 1).decide(request(1)),
+    ).toEqual({ kind: 'silent' });
+    expect(
+      createLeaf(config({ latency, faults: { timeout: 0, malformed: 1, disconnect: 0 } }), 1).decide(request(1)),
+    ).toEqual({
       kind: 'malformed',
       delayMs: 12,
     });
-    expect(createLeaf(config({ latency, faults: { timeout: 0, malformed: 0, disconnect: 1 } }), 1).decide(request(1))).toEqual({
+    expect(
+      createLeaf(config({ latency, faults: { timeout: 0, malformed: 0, disconnect: 1 } }), 1).decide(request(1)),
+    ).toEqual({
       kind: 'disconnect',
       delayMs: 12,
     });

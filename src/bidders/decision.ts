@@ -114,7 +114,8 @@ export function createLeaf(config: LeafConfig, seed: number | string): Leaf {
     if (faulty || uBid >= rate) {
       // Take the price draws anyway (see the draw order above).
       for (let i = 0; i < n; i++) price(rng);
-      const kind = uFault < silentBelow ? 'silent' : uFault < malformedBelow ? 'malformed' : faulty ? 'disconnect' : 'no-bid';
+      const kind =
+        uFault < silentBelow ? 'silent' : uFault < malformedBelow ? 'malformed' : faulty ? 'disconnect' : 'no-bid';
       return new Draw(req.id, imps, kind, delayMs, 0, 0, null);
     }
     const firstBid = bidCounter + 1;
@@ -134,7 +135,13 @@ export function createLeaf(config: LeafConfig, seed: number | string): Leaf {
     const prices = d.prices;
     const bids: Bid[] = new Array<Bid>(imps.length);
     for (let i = 0; i < imps.length; i++) {
-      bids[i] = { id: String(d.firstBid + i), impid: imps[i]!.id, price: prices === null ? d.price : prices[i]!, crid, adomain };
+      bids[i] = {
+        id: String(d.firstBid + i),
+        impid: imps[i]!.id,
+        price: prices === null ? d.price : prices[i]!,
+        crid,
+        adomain,
+      };
     }
     return { id: d.id, seatbid: [{ seat: name, bid: bids }], cur: 'USD' };
   };

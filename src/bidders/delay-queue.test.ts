@@ -28,7 +28,10 @@ describe('DelayQueue', () => {
     // The wait ends when the last entry due runs; the timeout only bounds a queue that never runs it.
     let bound: NodeJS.Timeout | undefined;
     const lastRan = new Promise<void>((resolve, reject) => {
-      bound = setTimeout(() => reject(new Error(`the 12 ms entry had not run after 2 s (ran: ${seen.map((s) => s[0]).join(', ')})`)), 2000);
+      bound = setTimeout(
+        () => reject(new Error(`the 12 ms entry had not run after 2 s (ran: ${seen.map((s) => s[0]).join(', ')})`)),
+        2000,
+      );
       q.after(
         12,
         (a, dueMs) => {

@@ -14,9 +14,7 @@ export type HostCommand =
   | { type: 'stop' };
 
 export type HostReply =
-  | { type: 'ready'; port: number }
-  | { type: 'stats'; leaves: LeafHostStats[] }
-  | { type: 'error'; message: string };
+  { type: 'ready'; port: number } | { type: 'stats'; leaves: LeafHostStats[] } | { type: 'error'; message: string };
 
 let host: BidderHost | null = null;
 

@@ -9,13 +9,21 @@ import { plainLeaf } from '../../test/helpers/leaves.js';
 const leaf = plainLeaf();
 
 function request(id: string): BidRequest {
-  return { id, imp: [{ id: '1', bidfloor: 0.1, bidfloorcur: 'USD', banner: { w: 300, h: 250 } }], tmax: 95, at: 1, cur: ['USD'] };
+  return {
+    id,
+    imp: [{ id: '1', bidfloor: 0.1, bidfloorcur: 'USD', banner: { w: 300, h: 250 } }],
+    tmax: 95,
+    at: 1,
+    cur: ['USD'],
+  };
 }
 
 /** The status line the host answers to a hand-written upgrade of `path` (the path sent as is). */
 function upgradeStatusLine(port: number, path: string, headers: Record<string, string> = {}): Promise<string> {
   return new Promise((done, fail) => {
-    const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+    const extra = Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('');
     const socket = connect(port, '127.0.0.1', () => {
       socket.write(
         `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
@@ -92,7 +100,9 @@ describe('BidderHost', () => {
   it('checks the token before it looks at the path', async () => {
     const { port } = await listening('s3cret');
     expect(await upgradeStatusLine(port, '/%E0%A4%A')).toBe('HTTP/1.1 401 Unauthorized');
-    expect(await upgradeStatusLine(port, '/%E0%A4%A', { authorization: 'Bearer s3cret' })).toBe('HTTP/1.1 400 Bad Request');
+    expect(await upgradeStatusLine(port, '/%E0%A4%A', { authorization: 'Bearer s3cret' })).toBe(
+      'HTTP/1.1 400 Bad Request',
+    );
     expect(await answerId(`ws://127.0.0.1:${port}/dsp-1`, 'r-2', { authorization: 'Bearer s3cret' })).toBe('r-2');
   });
 
@@ -121,7 +131,11 @@ describe('BidderHost', () => {
     try {
       const text = JSON.stringify(request('shared-1'));
       const seats = (ws: WebSocket): Promise<string> =>
-        new Promise((done) => ws.once('message', (d) => done((JSON.parse(d.toString()) as { seatbid: Array<{ seat: string }> }).seatbid[0]!.seat)));
+        new Promise((done) =>
+          ws.once('message', (d) =>
+            done((JSON.parse(d.toString()) as { seatbid: Array<{ seat: string }> }).seatbid[0]!.seat),
+          ),
+        );
       const answers = Promise.all([seats(a), seats(b)]);
       a.send(text);
       b.send(text);
@@ -132,7 +146,14 @@ describe('BidderHost', () => {
       for (const t of [bad, bad, win, win]) b.send(t);
       a.send(bad);
       const stats = async (): Promise<Array<{ requests: number; badRequests: number; wins: number }>> => host.stats();
-      await vi.waitFor(async () => expect((await stats()).map((x) => [x.requests, x.badRequests, x.wins])).toEqual([[1, 1, 0], [1, 2, 2]]), { timeout: 5000 });
+      await vi.waitFor(
+        async () =>
+          expect((await stats()).map((x) => [x.requests, x.badRequests, x.wins])).toEqual([
+            [1, 1, 0],
+            [1, 2, 2],
+          ]),
+        { timeout: 5000 },
+      );
     } finally {
       a.terminate();
       b.terminate();

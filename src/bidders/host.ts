@@ -149,7 +149,10 @@ export class BidderHost {
     this.opts = { ...HOST_DEFAULTS, ...options };
     this.queue = new DelayQueue(this.opts.spinMs);
     for (const c of configs) {
-      this.leaves.set(c.name, new ServedLeaf(createLeaf(c, seed), c.hostile === undefined ? null : new HostileLeaf(c.hostile)));
+      this.leaves.set(
+        c.name,
+        new ServedLeaf(createLeaf(c, seed), c.hostile === undefined ? null : new HostileLeaf(c.hostile)),
+      );
     }
     this.wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: this.opts.maxPayload });
     this.http = createServer((_req, res) => {
@@ -285,7 +288,13 @@ export class BidderHost {
     }
   }
 
-  private after(delayMs: number, fn: DelayedFn<Pending, string>, ws: WebSocket, text: string, served: ServedLeaf): void {
+  private after(
+    delayMs: number,
+    fn: DelayedFn<Pending, string>,
+    ws: WebSocket,
+    text: string,
+    served: ServedLeaf,
+  ): void {
     this.queue.after(delayMs, fn, { ws, served }, text);
   }
 }

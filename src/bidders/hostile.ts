@@ -60,7 +60,13 @@ export interface HostileSpec {
   after?: number;
 }
 
-export const HOSTILE_DEFAULTS = { priceText: 'NaN', currency: 'XXX', bytes: 1024 * 1024, rate: 5000, after: 20 } as const;
+export const HOSTILE_DEFAULTS = {
+  priceText: 'NaN',
+  currency: 'XXX',
+  bytes: 1024 * 1024,
+  rate: 5000,
+  after: 20,
+} as const;
 
 const HOSTILE_KEYS = ['mode', 'priceText', 'currency', 'bytes', 'rate', 'after'] as const;
 /** A bare number, NaN, ±Infinity, or a JSON string without escapes: what may stand in a price slot. */
@@ -72,13 +78,22 @@ const MAX_RATE = 100_000;
 /** Issues with a hostile spec at `path`, each at its field's own path, with a did-you-mean for near misses. */
 export function validateHostileSpec(value: unknown, path: string): Issue[] {
   const issues: Issue[] = [];
-  if (!isRecord(value)) return [{ path, message: `must be an object such as { "mode": "flood" } (got ${shown(value)})` }];
+  if (!isRecord(value))
+    return [{ path, message: `must be an object such as { "mode": "flood" } (got ${shown(value)})` }];
   checkKeys(value, HOSTILE_KEYS, path, issues);
   readEnum(value, 'mode', HOSTILE_MODES, undefined, path, issues);
   const priceToken = (v: unknown): v is string => typeof v === 'string' && PRICE_TOKEN.test(v);
   const currency = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z]{0,8}$/.test(v);
   const d = HOSTILE_DEFAULTS;
-  readField(value, 'priceText', priceToken, 'a number token, NaN, Infinity or a short quoted string', d.priceText, path, issues);
+  readField(
+    value,
+    'priceText',
+    priceToken,
+    'a number token, NaN, Infinity or a short quoted string',
+    d.priceText,
+    path,
+    issues,
+  );
   readField(value, 'currency', currency, 'up to 8 letters', d.currency, path, issues);
   readNumber(value, 'bytes', integerIn(1, MAX_BYTES), d.bytes, path, issues);
   readNumber(value, 'rate', integerIn(1, MAX_RATE), d.rate, path, issues);
@@ -153,9 +168,15 @@ export class HostileLeaf {
         this.send(ws, honest(req));
         return this.send(ws, honest(req));
       case 'unknown-impid':
-        return this.send(ws, `{"id":${id},"seatbid":[{"bid":[{"id":"h1","impid":"no-such-imp","price":1}]}],"cur":"USD"}`);
+        return this.send(
+          ws,
+          `{"id":${id},"seatbid":[{"bid":[{"id":"h1","impid":"no-such-imp","price":1}]}],"cur":"USD"}`,
+        );
       case 'price':
-        return this.send(ws, `{"id":${id},"seatbid":[{"bid":[{"id":"h1","impid":${JSON.stringify(req.imp[0]!.id)},"price":${s.priceText}}]}],"cur":"USD"}`);
+        return this.send(
+          ws,
+          `{"id":${id},"seatbid":[{"bid":[{"id":"h1","impid":${JSON.stringify(req.imp[0]!.id)},"price":${s.priceText}}]}],"cur":"USD"}`,
+        );
       case 'wrong-currency':
         return this.send(ws, honest(req, s.currency));
       case 'too-large': {

@@ -141,22 +141,35 @@ describe('draws per sample', () => {
 });
 
 /** Arbitrary valid latency specs, for the properties below. */
-const pos = (min: number, max: number): fc.Arbitrary<number> => fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
+const pos = (min: number, max: number): fc.Arbitrary<number> =>
+  fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
 const continuousSpec: fc.Arbitrary<LatencySpec> = fc.oneof(
   fc.tuple(pos(0, 100), pos(0.01, 100)).map(([a, w]): LatencySpec => ({ model: 'uniform', minMs: a, maxMs: a + w })),
   fc.tuple(pos(0, 200), pos(0.1, 100)).map(([m, s]): LatencySpec => ({ model: 'normal', meanMs: m, sdMs: s })),
-  fc.tuple(pos(0.1, 100), pos(1.01, 50)).map(([m, r]): LatencySpec => ({ model: 'lognormal', medianMs: m, p99Ms: m * r })),
+  fc
+    .tuple(pos(0.1, 100), pos(1.01, 50))
+    .map(([m, r]): LatencySpec => ({ model: 'lognormal', medianMs: m, p99Ms: m * r })),
   pos(0.1, 500).map((m): LatencySpec => ({ model: 'exponential', meanMs: m })),
   fc.tuple(pos(0.1, 100), pos(0.2, 10)).map(([m, a]): LatencySpec => ({ model: 'pareto', minMs: m, alpha: a })),
   fc
     .tuple(pos(0.1, 50), pos(0.1, 50), pos(0.1, 100), pos(0.1, 500))
-    .map(([a, b, c, d]): LatencySpec => ({ model: 'empirical', p50: a, p90: a + b, p99: a + b + c, p999: a + b + c + d })),
+    .map(([a, b, c, d]): LatencySpec => ({
+      model: 'empirical',
+      p50: a,
+      p90: a + b,
+      p99: a + b + c,
+      p999: a + b + c + d,
+    })),
 );
 const anySpec: fc.Arbitrary<LatencySpec> = fc.oneof(
   continuousSpec,
-  fc.tuple(continuousSpec, continuousSpec, pos(0.01, 0.99)).map(
-    ([a, b, w]): LatencySpec => ({ model: 'mixture', of: [{ ...a, weight: w }, { ...b, weight: 1 - w }] }),
-  ),
+  fc.tuple(continuousSpec, continuousSpec, pos(0.01, 0.99)).map(([a, b, w]): LatencySpec => ({
+    model: 'mixture',
+    of: [
+      { ...a, weight: w },
+      { ...b, weight: 1 - w },
+    ],
+  })),
 );
 
 describe('properties', () => {

@@ -32,7 +32,9 @@ describe('validateLatencySpec reports', () => {
   });
 
   it('a missing model', () => {
-    expect(validateLatencySpec({ ms: 3 }, P)).toEqual([{ path: `${P}.model`, message: `is required (one of ${MODELS})` }]);
+    expect(validateLatencySpec({ ms: 3 }, P)).toEqual([
+      { path: `${P}.model`, message: `is required (one of ${MODELS})` },
+    ]);
   });
 
   it('an unknown model name', () => {
@@ -58,7 +60,9 @@ describe('validateLatencySpec reports', () => {
   });
 
   it('fields out of range: > 0 where zero is meaningless, >= 0 where it is not', () => {
-    expect(validateLatencySpec({ model: 'constant', ms: -1 }, P)).toEqual([{ path: `${P}.ms`, message: 'must be a number >= 0 (got -1)' }]);
+    expect(validateLatencySpec({ model: 'constant', ms: -1 }, P)).toEqual([
+      { path: `${P}.ms`, message: 'must be a number >= 0 (got -1)' },
+    ]);
     expect(validateLatencySpec({ model: 'normal', meanMs: 10, sdMs: 0 }, P)).toEqual([
       { path: `${P}.sdMs`, message: 'must be a positive number (got 0)' },
     ]);
@@ -90,7 +94,9 @@ describe('validateLatencySpec reports', () => {
   });
 
   it('an unknown key, with a did-you-mean when one is close', () => {
-    expect(validateLatencySpec({ model: 'lognormal', medianms: 20, medianMs: 20, p99Ms: 80, colour: 'red' }, P)).toEqual([
+    expect(
+      validateLatencySpec({ model: 'lognormal', medianms: 20, medianMs: 20, p99Ms: 80, colour: 'red' }, P),
+    ).toEqual([
       { path: `${P}.medianms`, message: 'unknown key (did you mean "medianMs"?)' },
       { path: `${P}.colour`, message: 'unknown key (expected one of model, medianMs, p99Ms)' },
     ]);
@@ -120,7 +126,10 @@ describe('validateLatencySpec reports', () => {
       { path: `${P}.of[0].p99Ms`, message: 'must be greater than medianMs (20)' },
       { path: `${P}.of[1].wieght`, message: 'unknown key (did you mean "weight"?)' },
       { path: `${P}.of[1].weight`, message: 'must be a positive number (got -0.1)' },
-      { path: `${P}.of[2].model`, message: `must be one of ${MODELS} (got "exponentail"; did you mean "exponential"?)` },
+      {
+        path: `${P}.of[2].model`,
+        message: `must be one of ${MODELS} (got "exponentail"; did you mean "exponential"?)`,
+      },
       { path: `${P}.of[2].weight`, message: 'is required' },
     ]);
   });
@@ -150,7 +159,9 @@ describe('validateLatencySpec reports', () => {
   });
 
   it('a weight outside a mixture as an unknown key', () => {
-    expect(validateLatencySpec({ model: 'constant', ms: 1, weight: 1 }, P)).toEqual([{ path: `${P}.weight`, message: 'unknown key (expected one of model, ms)' }]);
+    expect(validateLatencySpec({ model: 'constant', ms: 1, weight: 1 }, P)).toEqual([
+      { path: `${P}.weight`, message: 'unknown key (expected one of model, ms)' },
+    ]);
   });
 
   it('fields at the top level when the path is empty', () => {

@@ -47,9 +47,11 @@ describe('price samplers', () => {
 
   it('cdf(quantile(q)) = q', () => {
     const spec = fc.oneof(
-      fc.tuple(fc.double({ min: 0.01, max: 10, noNaN: true }), fc.double({ min: 0.01, max: 10, noNaN: true }))
+      fc
+        .tuple(fc.double({ min: 0.01, max: 10, noNaN: true }), fc.double({ min: 0.01, max: 10, noNaN: true }))
         .map(([a, w]): PriceSpec => ({ model: 'uniform', min: a, max: a + w })),
-      fc.tuple(fc.double({ min: 0.01, max: 10, noNaN: true }), fc.double({ min: 1.01, max: 20, noNaN: true }))
+      fc
+        .tuple(fc.double({ min: 0.01, max: 10, noNaN: true }), fc.double({ min: 1.01, max: 20, noNaN: true }))
         .map(([m, r]): PriceSpec => ({ model: 'lognormal', median: m, p99: m * r })),
     );
     fc.assert(
@@ -85,7 +87,9 @@ describe('validatePriceSpec', () => {
   });
 
   it('reports max below min and p99 not above median', () => {
-    expect(validatePriceSpec({ model: 'uniform', min: 3, max: 1 }, P)).toEqual([{ path: `${P}.max`, message: 'must be at least min (3)' }]);
+    expect(validatePriceSpec({ model: 'uniform', min: 3, max: 1 }, P)).toEqual([
+      { path: `${P}.max`, message: 'must be at least min (3)' },
+    ]);
     expect(validatePriceSpec({ model: 'lognormal', median: 2, p99: 1 }, P)).toEqual([
       { path: `${P}.p99`, message: 'must be greater than median (2)' },
     ]);
@@ -100,6 +104,8 @@ describe('validatePriceSpec', () => {
   });
 
   it('reports a value that is not an object', () => {
-    expect(validatePriceSpec('1.5', P)).toEqual([{ path: P, message: 'must be an object with a "model" key (got "1.5")' }]);
+    expect(validatePriceSpec('1.5', P)).toEqual([
+      { path: P, message: 'must be an object with a "model" key (got "1.5")' },
+    ]);
   });
 });

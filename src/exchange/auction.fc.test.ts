@@ -17,10 +17,10 @@ const impsArb: fc.Arbitrary<ImpFloor[]> = fc
 
 // Distinct seqs; impid '4' is never offered, so it exercises the unknown-impression path.
 const bidsArb: fc.Arbitrary<AuctionBid[]> = fc
-  .uniqueArray(
-    fc.record({ bidder: fc.nat(5), impid: fc.constantFrom('1', '2', '3', '4'), price, seq: fc.nat(1000) }),
-    { selector: (b) => b.seq, maxLength: 12 },
-  )
+  .uniqueArray(fc.record({ bidder: fc.nat(5), impid: fc.constantFrom('1', '2', '3', '4'), price, seq: fc.nat(1000) }), {
+    selector: (b) => b.seq,
+    maxLength: 12,
+  })
   .map((bids) => bids.map((b, i) => ({ ...b, bidId: `b${i}` })));
 
 const rulesArb: fc.Arbitrary<AuctionRules> = fc.record({

@@ -35,7 +35,10 @@ describe('runAuction', () => {
   });
 
   it('second price with no increment clears exactly at the runner-up', () => {
-    const out = runAuction([{ id: '1', bidfloor: 0 }], [bid(0, 1.37), bid(1, 2)], { type: 'second-price', increment: 0 });
+    const out = runAuction([{ id: '1', bidfloor: 0 }], [bid(0, 1.37), bid(1, 2)], {
+      type: 'second-price',
+      increment: 0,
+    });
     expect(out.imps[0]?.clearingPrice).toBe(1.37);
   });
 
@@ -73,7 +76,10 @@ describe('runAuction', () => {
   it('ties go to the earlier bid, whatever the input order', () => {
     const late = bid(0, 2, '1', 9);
     const early = bid(1, 2, '1', 3);
-    for (const bids of [[late, early], [early, late]]) {
+    for (const bids of [
+      [late, early],
+      [early, late],
+    ]) {
       const out = runAuction([{ id: '1', bidfloor: 0 }], bids, SECOND);
       const winner = out.imps[0]?.winner ?? -1;
       expect(bids[winner]?.bidder).toBe(1);
@@ -90,7 +96,14 @@ describe('runAuction', () => {
   });
 
   it('no bids at all: every impression unsold', () => {
-    const out = runAuction([{ id: '1', bidfloor: 0 }, { id: '2', bidfloor: 1 }], [], SECOND);
+    const out = runAuction(
+      [
+        { id: '1', bidfloor: 0 },
+        { id: '2', bidfloor: 1 },
+      ],
+      [],
+      SECOND,
+    );
     expect(out.imps.map((o) => o.winner)).toEqual([-1, -1]);
     expect(out.reasons).toEqual([]);
   });

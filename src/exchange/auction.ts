@@ -104,8 +104,7 @@ export function runAuction(
       continue;
     }
     reasons[winner] = LossReason.WON;
-    const clearing =
-      rules.type === 'first-price' ? winnerPrice : secondPrice(winnerPrice, runnerUp, rules.increment);
+    const clearing = rules.type === 'first-price' ? winnerPrice : secondPrice(winnerPrice, runnerUp, rules.increment);
     for (let i = 0; i < n; i++) if (bids[i]?.impid === impid) prices[i] = clearing;
     outcomes.push({ impid, winner, clearingPrice: clearing });
   }

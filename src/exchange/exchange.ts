@@ -45,7 +45,13 @@ export interface ExchangeObserver {
   /** Requests went out for `a`: `sent` counts every leaf called, including those whose link was down. */
   onScatter(a: InFlightAuction, sent: number): void;
   /** Exactly once per request sent: ON_TIME, NO_BID, INVALID (with reason), TIMED_OUT or LOST. */
-  onOutcome(leaf: number, outcome: OutcomeCode, a: InFlightAuction, responseMs: number, reason: InvalidReason | null): void;
+  onOutcome(
+    leaf: number,
+    outcome: OutcomeCode,
+    a: InFlightAuction,
+    responseMs: number,
+    reason: InvalidReason | null,
+  ): void;
   /**
    * A timed-out leaf answered after the close, `lateMs` after it. `a` is the auction, or what the
    * exchange kept of it (a KeptAuction): read only what ClosedAuction declares.
@@ -247,7 +253,13 @@ export class Exchange implements LinkHandler {
 
   // ---- internals ----
 
-  private settle(a: InFlightAuction, leaf: number, outcome: OutcomeCode, responseMs: number, reason: InvalidReason | null): void {
+  private settle(
+    a: InFlightAuction,
+    leaf: number,
+    outcome: OutcomeCode,
+    responseMs: number,
+    reason: InvalidReason | null,
+  ): void {
     a.states[leaf] = outcome;
     a.pending--;
     this.pendingByLeaf[leaf]!--;
@@ -286,7 +298,13 @@ export class Exchange implements LinkHandler {
    * late when the auction is kept (`k`) and this leaf timed out on it; otherwise stray, with `reason`
    * when the auction is kept and `unknownReason` when it is not.
    */
-  private answerAfterClose(leaf: number, k: KeptAuction | undefined, value: unknown, reason: InvalidReason, unknownReason: InvalidReason): void {
+  private answerAfterClose(
+    leaf: number,
+    k: KeptAuction | undefined,
+    value: unknown,
+    reason: InvalidReason,
+    unknownReason: InvalidReason,
+  ): void {
     if (k === undefined) {
       this.observer.onStray(leaf, unknownReason);
       return;
@@ -294,7 +312,10 @@ export class Exchange implements LinkHandler {
     const now = this.clock.now();
     this.closeOverdue(now);
     const state = k.states[leaf];
-    const late = state === Outcome.TIMED_OUT && value !== NOT_JSON && checkBidResponse(value, k.request, this.opts.maxPrice) === null;
+    const late =
+      state === Outcome.TIMED_OUT &&
+      value !== NOT_JSON &&
+      checkBidResponse(value, k.request, this.opts.maxPrice) === null;
     this.answerAfterSettled(leaf, k, state, now, late ? (value as BidResponse) : null, reason);
   }
 
@@ -303,7 +324,14 @@ export class Exchange implements LinkHandler {
    * (and a readable one gets its expired loss notices); any other is stray with `reason`, or
    * unknown-request when the leaf was never asked on this auction.
    */
-  private answerAfterSettled(leaf: number, a: ClosedAuction, state: number | undefined, now: number, response: BidResponse | null, reason: InvalidReason): void {
+  private answerAfterSettled(
+    leaf: number,
+    a: ClosedAuction,
+    state: number | undefined,
+    now: number,
+    response: BidResponse | null,
+    reason: InvalidReason,
+  ): void {
     if (state === Outcome.TIMED_OUT) {
       a.states[leaf] = Outcome.LATE;
       this.observer.onLate(leaf, a, now - a.closeMs, now - a.sentMs);
@@ -318,7 +346,14 @@ export class Exchange implements LinkHandler {
     const link = this.links[leaf] as Link;
     for (const seat of response.seatbid ?? []) {
       for (const bid of seat.bid) {
-        link.sendNotice({ notice: 'loss', id: a.request.id, impid: bid.impid, bidid: bid.id, price: 0, loss: LossReason.EXPIRED });
+        link.sendNotice({
+          notice: 'loss',
+          id: a.request.id,
+          impid: bid.impid,
+          bidid: bid.id,
+          price: 0,
+          loss: LossReason.EXPIRED,
+        });
       }
     }
   }
@@ -384,7 +419,14 @@ export class Exchange implements LinkHandler {
     for (let i = 0; i < a.bids.length; i++) {
       const bid = a.bids[i]!;
       const reason = reasons[i]!;
-      const notice: Notice = { notice: reason === LossReason.WON ? 'win' : 'loss', id, impid: bid.impid, bidid: bid.bidId, price: prices[i]!, loss: reason };
+      const notice: Notice = {
+        notice: reason === LossReason.WON ? 'win' : 'loss',
+        id,
+        impid: bid.impid,
+        bidid: bid.bidId,
+        price: prices[i]!,
+        loss: reason,
+      };
       (this.links[bid.bidder] as Link).sendNotice(notice);
     }
   }

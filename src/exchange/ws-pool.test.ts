@@ -23,8 +23,16 @@ describe('backoffMs', () => {
 
 describe('isLoopback', () => {
   it('names this machine by 127.0.0.0/8, ::1 or localhost, and nothing else', () => {
-    for (const url of ['ws://127.0.0.1:9000/a', 'ws://127.3.2.1/a', 'ws://localhost:1/x', 'ws://[::1]:80/']) expect(isLoopback(url)).toBe(true);
-    for (const url of ['ws://10.0.0.1/a', 'ws://bidder.example.com/a', 'ws://127.example.com/', 'ws://[::2]/', 'not a url']) expect(isLoopback(url)).toBe(false);
+    for (const url of ['ws://127.0.0.1:9000/a', 'ws://127.3.2.1/a', 'ws://localhost:1/x', 'ws://[::1]:80/'])
+      expect(isLoopback(url)).toBe(true);
+    for (const url of [
+      'ws://10.0.0.1/a',
+      'ws://bidder.example.com/a',
+      'ws://127.example.com/',
+      'ws://[::2]/',
+      'not a url',
+    ])
+      expect(isLoopback(url)).toBe(false);
   });
 });
 
@@ -47,7 +55,13 @@ describe('WsPool masking', () => {
     const pool = new WsPool([{ url: `ws://${host}:${port}/leaf` }], handler);
     try {
       await pool.connect(5000);
-      const request: BidRequest = { id: 'r-1', imp: [{ id: '1', bidfloor: 0.1, bidfloorcur: 'USD', banner: { w: 1, h: 1 } }], tmax: 50, at: 2, cur: ['USD'] };
+      const request: BidRequest = {
+        id: 'r-1',
+        imp: [{ id: '1', bidfloor: 0.1, bidfloorcur: 'USD', banner: { w: 1, h: 1 } }],
+        tmax: 50,
+        at: 2,
+        cur: ['USD'],
+      };
       expect(pool.links[0]!.sendRequest(Buffer.from(JSON.stringify(request)), request)).toBe(true);
       return await key;
     } finally {

@@ -45,7 +45,11 @@ export const POOL_DEFAULTS: PoolOptions = {
 };
 
 /** The redial delay after `attempt` consecutive failures: capped exponential with equal jitter. */
-export function backoffMs(attempt: number, opts: Pick<PoolOptions, 'initialBackoffMs' | 'maxBackoffMs'>, rand: () => number = Math.random): number {
+export function backoffMs(
+  attempt: number,
+  opts: Pick<PoolOptions, 'initialBackoffMs' | 'maxBackoffMs'>,
+  rand: () => number = Math.random,
+): number {
   const ceiling = Math.min(opts.maxBackoffMs, opts.initialBackoffMs * 2 ** attempt);
   return ceiling / 2 + (rand() * ceiling) / 2;
 }
@@ -179,7 +183,11 @@ export class WsPool {
         if (down.length === 0) return resolve();
         if (this.closing) return reject(new Error('pool closed while connecting'));
         if (Date.now() - started > timeoutMs) {
-          return reject(new Error(`could not connect to ${down.length} bidder(s) within ${timeoutMs} ms: ${down.slice(0, 5).join(', ')}`));
+          return reject(
+            new Error(
+              `could not connect to ${down.length} bidder(s) within ${timeoutMs} ms: ${down.slice(0, 5).join(', ')}`,
+            ),
+          );
         }
         setTimeout(check, 10);
       };

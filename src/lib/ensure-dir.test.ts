@@ -17,7 +17,9 @@ describe('ensureDir', () => {
 
   it('throws, naming the folder, where a file stands in the way', () => {
     writeFileSync(join(root, 'file'), 'x');
-    expect(() => ensureDir(join(root, 'file', 'sub'))).toThrow(`cannot create folder ${join(root, 'file', 'sub')}: ENOTDIR`);
+    expect(() => ensureDir(join(root, 'file', 'sub'))).toThrow(
+      `cannot create folder ${join(root, 'file', 'sub')}: ENOTDIR`,
+    );
   });
 
   it('throws instead of hanging where the kernel refuses a folder under an existing parent', () => {

@@ -6,21 +6,31 @@ import { HistogramRecorder, RecordedHistogram } from './histogram-recorder.js';
 describe('HistogramRecorder', () => {
   it('builds the same histogram as recording each value directly', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.double({ min: -1, max: 100_000, noNaN: true }), fc.constantFrom(0, 0.0004, 1, 2.047, 2.048, 70_000, 90_000, 1e7)), { maxLength: 300 }), (values) => {
-        const direct = newHistogram();
-        const r = new HistogramRecorder();
-        for (const v of values) {
-          recordMs(direct, v);
-          r.recordMs(v);
-        }
-        const poured = newHistogram();
-        r.pourInto(poured);
-        expect(poured.totalCount).toBe(direct.totalCount);
-        expect(poured.maxValue).toBe(direct.maxValue);
-        expect(poured.minNonZeroValue).toBe(direct.minNonZeroValue);
-        for (const p of [0, 50, 90, 99, 99.9, 100]) expect(poured.getValueAtPercentile(p)).toBe(direct.getValueAtPercentile(p));
-        expect(encodeHistogram(poured)).toBe(encodeHistogram(direct));
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.double({ min: -1, max: 100_000, noNaN: true }),
+            fc.constantFrom(0, 0.0004, 1, 2.047, 2.048, 70_000, 90_000, 1e7),
+          ),
+          { maxLength: 300 },
+        ),
+        (values) => {
+          const direct = newHistogram();
+          const r = new HistogramRecorder();
+          for (const v of values) {
+            recordMs(direct, v);
+            r.recordMs(v);
+          }
+          const poured = newHistogram();
+          r.pourInto(poured);
+          expect(poured.totalCount).toBe(direct.totalCount);
+          expect(poured.maxValue).toBe(direct.maxValue);
+          expect(poured.minNonZeroValue).toBe(direct.minNonZeroValue);
+          for (const p of [0, 50, 90, 99, 99.9, 100])
+            expect(poured.getValueAtPercentile(p)).toBe(direct.getValueAtPercentile(p));
+          expect(encodeHistogram(poured)).toBe(encodeHistogram(direct));
+        },
+      ),
       // Found by a run: the smallest non-zero value shares its 2 µs bucket with the maximum. And
       // two values past the histogram's starting range above a small one: their counts land only
       // if the histogram has grown to hold the max before they are added.
@@ -61,7 +71,11 @@ describe('RecordedHistogram', () => {
           if (step === 'read') {
             // Each read pours into the same histogram, which may have to grow.
             const h = r.histogram;
-            expect([h.totalCount, h.maxValue, h.minNonZeroValue]).toEqual([direct.totalCount, direct.maxValue, direct.minNonZeroValue]);
+            expect([h.totalCount, h.maxValue, h.minNonZeroValue]).toEqual([
+              direct.totalCount,
+              direct.maxValue,
+              direct.minNonZeroValue,
+            ]);
           } else {
             recordMs(direct, step);
             r.recordMs(step);

@@ -65,7 +65,8 @@ export class HistogramRecorder {
     const minUs = this.minUs;
     const maxUs = this.maxUs;
     if (maxUs >= 0) {
-      if (!(h instanceof JsHistogram)) throw new TypeError('HistogramRecorder pours into a JS histogram (newHistogram())');
+      if (!(h instanceof JsHistogram))
+        throw new TypeError('HistogramRecorder pours into a JS histogram (newHistogram())');
       // Only the buckets between the extremes can hold counts. Pouring is rare (when a report reads
       // the histogram), so whole counts in a wider array keep it simple.
       const from = indexOf(minUs);
@@ -87,7 +88,8 @@ export class HistogramRecorder {
       if (minNonZeroUs !== Infinity && minNonZeroUs !== minUs && minNonZeroUs !== maxUs) take(minNonZeroUs);
       // Recording the max grew the histogram to hold every index below; a count added past its end
       // would be lost without a word (typed arrays ignore such writes).
-      if (to >= h.countsArrayLength) throw new RangeError(`histogram holds ${h.countsArrayLength} counts, pouring needs index ${to}`);
+      if (to >= h.countsArrayLength)
+        throw new RangeError(`histogram holds ${h.countsArrayLength} counts, pouring needs index ${to}`);
       // Every other count goes straight to its index, the same in both (3 significant digits, unit
       // 1 µs): HdrHistogram's recordValueWithCount finds an index with log2 and pow, about 0.2 µs
       // for each of the thousands of buckets a leaf's response times fill.

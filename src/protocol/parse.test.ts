@@ -163,7 +163,14 @@ describe('reasons produced outside checkBidResponse', () => {
   it('INVALID_REASONS lists every reason once, including the exchange-decided ones', () => {
     expect(new Set(INVALID_REASONS).size).toBe(INVALID_REASONS.length);
     expect(INVALID_REASONS.length).toBe(19);
-    for (const r of ['empty-response', 'binary-frame', 'too-large', 'unknown-request', 'duplicate-response', 'slow-reader'] as const) {
+    for (const r of [
+      'empty-response',
+      'binary-frame',
+      'too-large',
+      'unknown-request',
+      'duplicate-response',
+      'slow-reader',
+    ] as const) {
       expect(INVALID_REASONS).toContain(r);
     }
   });

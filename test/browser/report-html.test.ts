@@ -13,7 +13,15 @@ import { writeReports } from '../../src/sim/report/write-reports.js';
 import type { Summary } from '../../src/sim/metrics/summary.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const CHARTS = ['chart-spectrum', 'chart-bidder-latency', 'chart-bidder-rates', 'chart-over-time'];
 
 /** A DOM table as rows keyed by their row header, cells keyed by column header. */
@@ -143,13 +151,25 @@ describe('report.html in Chromium', () => {
     );
     const mismatches: string[] = [];
     const near = (where: string, shown: string | undefined, actual: number, tol: number): void => {
-      if (shown === undefined || !(Math.abs(parseShown(shown) - actual) <= tol + 1e-12)) mismatches.push(`${where}: shows ${shown}, summary.json ${actual}`);
+      if (shown === undefined || !(Math.abs(parseShown(shown) - actual) <= tol + 1e-12))
+        mismatches.push(`${where}: shows ${shown}, summary.json ${actual}`);
     };
     const same = (where: string, shown: string | undefined, actual: number): void => near(where, shown, actual, 0);
 
     const lat: DomTable = tables['table-latency']!;
-    for (const [label, p] of [['auction', summary.latency.auction], ['deadline overshoot', summary.latency.overshoot], ['event-loop delay', summary.latency.eventLoopDelay]] as const) {
-      for (const [h, v] of [['p50', p.p50], ['p90', p.p90], ['p99', p.p99], ['p99.9', p.p999], ['max', p.max]] as const) near(`${label} ${h}`, lat[label]?.[h], v, SHOWN_PRECISION.ms);
+    for (const [label, p] of [
+      ['auction', summary.latency.auction],
+      ['deadline overshoot', summary.latency.overshoot],
+      ['event-loop delay', summary.latency.eventLoopDelay],
+    ] as const) {
+      for (const [h, v] of [
+        ['p50', p.p50],
+        ['p90', p.p90],
+        ['p99', p.p99],
+        ['p99.9', p.p999],
+        ['max', p.max],
+      ] as const)
+        near(`${label} ${h}`, lat[label]?.[h], v, SHOWN_PRECISION.ms);
       same(`${label} count`, lat[label]?.count, p.count);
     }
     const bidders: DomTable = tables['table-bidders']!;
@@ -157,7 +177,17 @@ describe('report.html in Chromium', () => {
     for (const [name, b] of Object.entries(summary.bidders)) {
       const r = bidders[name];
       if (r?.group !== b.group) mismatches.push(`${name} group: ${r?.group} vs ${b.group}`);
-      for (const [h, v] of [['sent', b.sent], ['on time', b.onTime], ['no-bid', b.noBid], ['invalid', b.invalid], ['timed out', b.timedOut], ['lost', b.lost], ['late', b.late], ['wins', b.wins]] as const) same(`${name} ${h}`, r?.[h], v);
+      for (const [h, v] of [
+        ['sent', b.sent],
+        ['on time', b.onTime],
+        ['no-bid', b.noBid],
+        ['invalid', b.invalid],
+        ['timed out', b.timedOut],
+        ['lost', b.lost],
+        ['late', b.late],
+        ['wins', b.wins],
+      ] as const)
+        same(`${name} ${h}`, r?.[h], v);
       near(`${name} win rate`, r?.['win rate'], b.winRate, SHOWN_PRECISION.pct);
       near(`${name} timeout rate`, r?.['timeout rate'], b.timeoutRate, SHOWN_PRECISION.pct);
       near(`${name} p50`, r?.['p50 ms'], b.latency.p50, SHOWN_PRECISION.ms);
@@ -166,7 +196,14 @@ describe('report.html in Chromium', () => {
     const groups: DomTable = tables['table-groups']!;
     for (const [name, g] of Object.entries(summary.groups)) {
       const r = groups[name];
-      for (const [h, v] of [['leaves', g.leaves], ['sent', g.sent], ['timed out', g.timedOut], ['late', g.late], ['wins', g.wins]] as const) same(`group ${name} ${h}`, r?.[h], v);
+      for (const [h, v] of [
+        ['leaves', g.leaves],
+        ['sent', g.sent],
+        ['timed out', g.timedOut],
+        ['late', g.late],
+        ['wins', g.wins],
+      ] as const)
+        same(`group ${name} ${h}`, r?.[h], v);
       near(`group ${name} p99`, r?.['p99 ms'], g.latency.p99, SHOWN_PRECISION.ms);
       near(`group ${name} p99.9`, r?.['p99.9 ms'], g.latency.p999, SHOWN_PRECISION.ms);
     }
@@ -177,7 +214,12 @@ describe('report.html in Chromium', () => {
     near('fill rate', out['fill rate']?.value, summary.rates.fill, SHOWN_PRECISION.pct);
     near('timeout rate', out['timeout rate']?.value, summary.rates.timeout, SHOWN_PRECISION.pct);
     near('revenue', out.revenue?.value, summary.revenue.total, SHOWN_PRECISION.money);
-    near('revenue per 1000', out['revenue per 1000 auctions']?.value, summary.revenue.perThousand, SHOWN_PRECISION.money);
+    near(
+      'revenue per 1000',
+      out['revenue per 1000 auctions']?.value,
+      summary.revenue.perThousand,
+      SHOWN_PRECISION.money,
+    );
     const th: DomTable = tables['table-thresholds']!;
     for (const t of summary.thresholds) {
       const r = th[t.metric];

@@ -31,8 +31,33 @@ class FakeLink implements Link {
   }
 }
 
-type Kind = 'bid' | 'no-bid' | 'bad-price' | 'unknown-impid' | 'wrong-currency' | 'duplicate' | 'garbage-named' | 'garbage' | 'unknown-id' | 'not-object' | 'binary' | 'too-large';
-const KINDS: Kind[] = ['bid', 'no-bid', 'bad-price', 'unknown-impid', 'wrong-currency', 'duplicate', 'garbage-named', 'garbage', 'unknown-id', 'not-object', 'binary', 'too-large'];
+type Kind =
+  | 'bid'
+  | 'no-bid'
+  | 'bad-price'
+  | 'unknown-impid'
+  | 'wrong-currency'
+  | 'duplicate'
+  | 'garbage-named'
+  | 'garbage'
+  | 'unknown-id'
+  | 'not-object'
+  | 'binary'
+  | 'too-large';
+const KINDS: Kind[] = [
+  'bid',
+  'no-bid',
+  'bad-price',
+  'unknown-impid',
+  'wrong-currency',
+  'duplicate',
+  'garbage-named',
+  'garbage',
+  'unknown-id',
+  'not-object',
+  'binary',
+  'too-large',
+];
 
 type Op =
   | { op: 'submit'; imps: number }
@@ -51,7 +76,10 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       leaf: fc.nat(LEAVES - 1),
       // Mostly the newest auctions, so leaves often all answer the same one.
       pick: fc.oneof({ arbitrary: fc.nat(1), weight: 4 }, { arbitrary: fc.nat(), weight: 1 }),
-      kind: fc.oneof({ arbitrary: fc.constantFrom<Kind>('bid', 'no-bid'), weight: 2 }, { arbitrary: fc.constantFrom(...KINDS), weight: 3 }),
+      kind: fc.oneof(
+        { arbitrary: fc.constantFrom<Kind>('bid', 'no-bid'), weight: 2 },
+        { arbitrary: fc.constantFrom(...KINDS), weight: 3 },
+      ),
       price: fc.oneof(fc.double({ min: 0.01, max: 20, noNaN: true }), fc.constant(0.1), fc.constant(2)),
       asText: fc.boolean(),
     }),
@@ -79,7 +107,11 @@ function message(kind: Kind, req: BidRequest, leaf: number, price: number): unkn
   switch (kind) {
     case 'bid':
     case 'duplicate':
-      return { id: req.id, seatbid: [{ bid: req.imp.map((imp, i) => ({ id: `b${leaf}-${i}`, impid: imp.id, price })) }], cur: 'USD' };
+      return {
+        id: req.id,
+        seatbid: [{ bid: req.imp.map((imp, i) => ({ id: `b${leaf}-${i}`, impid: imp.id, price })) }],
+        cur: 'USD',
+      };
     case 'no-bid':
       return { id: req.id, nbr: 8 };
     case 'bad-price':
@@ -104,7 +136,11 @@ function runOps(ops: readonly Op[], late = false): void {
   metrics.begin(0, 0);
   // With jumps the timer fires late, and the overshoot is whatever the jumps made it.
   const checker = new InvariantChecker(LEAVES, { maxOvershootMs: late ? Infinity : 0 });
-  const exchange = new Exchange({ tmaxMs: TMAX, allowanceMs: 5, minBidderMs: 10, lateWindowMs: 200 }, clock, tee(metrics, checker));
+  const exchange = new Exchange(
+    { tmaxMs: TMAX, allowanceMs: 5, minBidderMs: 10, lateWindowMs: 200 },
+    clock,
+    tee(metrics, checker),
+  );
   const links = Array.from({ length: LEAVES }, () => new FakeLink());
   exchange.attach(links);
   const auctions: InFlightAuction[] = [];
@@ -194,7 +230,17 @@ function runOps(ops: readonly Op[], late = false): void {
     startedAt: new Date(0),
     durationSec: 1,
     partial: false,
-    config: { rate: 0, arrival: 'constant', tmaxMs: TMAX, allowanceMs: 5, type: 'first-price', floor: 0.5, impressions: 1, leaves: LEAVES, warmupSec: 0 },
+    config: {
+      rate: 0,
+      arrival: 'constant',
+      tmaxMs: TMAX,
+      allowanceMs: 5,
+      type: 'first-price',
+      floor: 0.5,
+      impressions: 1,
+      leaves: LEAVES,
+      warmupSec: 0,
+    },
     eventLoopDelay: { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, count: 0 },
   });
   expect(accountingErrors(summary, LEAVES)).toEqual([]);
@@ -226,10 +272,17 @@ describe('the exchange under arbitrary interleavings', () => {
 
   it('holds with every link dropping and coming back in the middle of auctions', () => {
     const churn = fc.array(
-      fc.oneof(opArb, fc.record({ op: fc.constant('drop' as const), leaf: fc.nat(LEAVES - 1) }), fc.record({ op: fc.constant('up' as const), leaf: fc.nat(LEAVES - 1) })),
+      fc.oneof(
+        opArb,
+        fc.record({ op: fc.constant('drop' as const), leaf: fc.nat(LEAVES - 1) }),
+        fc.record({ op: fc.constant('up' as const), leaf: fc.nat(LEAVES - 1) }),
+      ),
       { maxLength: 150 },
     );
-    fc.assert(fc.property(churn, (ops) => runOps(ops)), { numRuns: 200 });
+    fc.assert(
+      fc.property(churn, (ops) => runOps(ops)),
+      { numRuns: 200 },
+    );
   });
 
   it('holds when the timer fires late (time jumps): overdue auctions close by their deadline first', () => {
@@ -242,8 +295,18 @@ describe('the exchange under arbitrary interleavings', () => {
     // the deadline but before the timer fired; the auction must close by its deadline, not "early".
     const examples: Op[][] = [
       [{ op: 'submit', imps: 1 }, bid(0), bid(1), bid(2), { op: 'jump', ms: 60 }, { op: 'drop', leaf: 3 }],
-      [{ op: 'submit', imps: 1 }, bid(0), bid(1), bid(2), { op: 'jump', ms: 60 }, { op: 'answer', leaf: 3, pick: 0, kind: 'garbage-named', price: 1, asText: true }],
+      [
+        { op: 'submit', imps: 1 },
+        bid(0),
+        bid(1),
+        bid(2),
+        { op: 'jump', ms: 60 },
+        { op: 'answer', leaf: 3, pick: 0, kind: 'garbage-named', price: 1, asText: true },
+      ],
     ];
-    fc.assert(fc.property(jumpy, (ops) => runOps(ops, true)), { numRuns: 300, examples: examples.map((e) => [e]) });
+    fc.assert(
+      fc.property(jumpy, (ops) => runOps(ops, true)),
+      { numRuns: 300, examples: examples.map((e) => [e]) },
+    );
   });
 });

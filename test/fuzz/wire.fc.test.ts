@@ -40,7 +40,13 @@ describe('the exchange fed anything', () => {
       fc.record({
         leaf: fc.nat(2),
         text: fc.boolean(),
-        value: fc.oneof(fc.string(), fc.jsonValue(), fc.anything(), fc.constant('{"id":"r-1","seatbid":['), fc.constant({ id: 'r-1', nbr: 2 })),
+        value: fc.oneof(
+          fc.string(),
+          fc.jsonValue(),
+          fc.anything(),
+          fc.constant('{"id":"r-1","seatbid":['),
+          fc.constant({ id: 'r-1', nbr: 2 }),
+        ),
       }),
       { maxLength: 40 },
     );
@@ -53,9 +59,13 @@ describe('the exchange fed anything', () => {
         const exchange = new Exchange({ tmaxMs: 50 }, clock, tee(metrics, checker));
         const link: Link = { wantsText: false, sendRequest: () => true, sendNotice: () => {} };
         exchange.attach([link, link, link]);
-        exchange.submit({ id: 'r-1', imp: [{ id: '1', bidfloor: 0.1, bidfloorcur: 'USD' }], tmax: 0, at: 1, cur: ['USD'] }, 0);
+        exchange.submit(
+          { id: 'r-1', imp: [{ id: '1', bidfloor: 0.1, bidfloorcur: 'USD' }], tmax: 0, at: 1, cur: ['USD'] },
+          0,
+        );
         for (const m of messages) {
-          if (m.text) exchange.onText(m.leaf, typeof m.value === 'string' ? m.value : (JSON.stringify(m.value) ?? 'undefined'));
+          if (m.text)
+            exchange.onText(m.leaf, typeof m.value === 'string' ? m.value : (JSON.stringify(m.value) ?? 'undefined'));
           else exchange.onValue(m.leaf, m.value);
         }
         clock.advance(60);

@@ -69,7 +69,10 @@ export function run(script: string, args: string[], timeoutMs?: number): Promise
 export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 15_000): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {
     let seen = '';
-    const timer = setTimeout(() => reject(new Error(`no output matching ${pattern} within ${timeoutMs} ms; got: ${seen}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`no output matching ${pattern} within ${timeoutMs} ms; got: ${seen}`)),
+      timeoutMs,
+    );
     const onData = (d: Buffer): void => {
       seen += d.toString();
       const m = seen.match(pattern);

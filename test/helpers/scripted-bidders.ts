@@ -67,7 +67,11 @@ export class ScriptedBidders {
 
 /** A bid on every impression at `price`. */
 export function bidOn(req: BidRequest, price: number, seat = 'seat'): BidResponse {
-  return { id: req.id, seatbid: [{ seat, bid: req.imp.map((imp, i) => ({ id: `${seat}-${i}`, impid: imp.id, price })) }], cur: 'USD' };
+  return {
+    id: req.id,
+    seatbid: [{ seat, bid: req.imp.map((imp, i) => ({ id: `${seat}-${i}`, impid: imp.id, price })) }],
+    cur: 'USD',
+  };
 }
 
 export function send(ws: WebSocket, msg: unknown): void {

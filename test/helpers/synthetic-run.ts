@@ -79,7 +79,8 @@ export function syntheticRun(opts: SyntheticOptions = {}): RunResult {
     m.auctions++;
     m.impressions++;
     const sec = Math.floor((a / n) * 10);
-    while (m.seconds.length <= sec) m.seconds.push({ auctions: 0, timedOut: 0, sent: 0, latencySumMs: 0, maxLatencyMs: 0 });
+    while (m.seconds.length <= sec)
+      m.seconds.push({ auctions: 0, timedOut: 0, sent: 0, latencySumMs: 0, maxLatencyMs: 0 });
     const b = m.seconds[sec]!;
     b.auctions++;
     b.sent += infos.length;
@@ -107,18 +108,47 @@ export function syntheticRun(opts: SyntheticOptions = {}): RunResult {
     startedAt: new Date('2026-01-02T03:04:05.000Z'),
     durationSec: 10,
     partial: opts.partial ?? false,
-    config: { rate: n / 10, arrival: 'poisson', tmaxMs: TMAX_MS, allowanceMs: 5, type: 'first-price', floor: 0.1, impressions: 1, leaves: infos.length, warmupSec: 1 },
+    config: {
+      rate: n / 10,
+      arrival: 'poisson',
+      tmaxMs: TMAX_MS,
+      allowanceMs: 5,
+      type: 'first-price',
+      floor: 0.1,
+      impressions: 1,
+      leaves: infos.length,
+      warmupSec: 1,
+    },
     eventLoopDelay: { p50: 0.1, p90: 0.5, p99: 2.25, p999: 7.5, max: 9.125, count: 1000 },
   });
   const thresholds: ThresholdResult[] = [
-    { metric: 'latency.auction.p99', op: '<', value: 120, actual: summary.latency.auction.p99, pass: summary.latency.auction.p99 < 120 },
-    { metric: 'rates.timeout', op: '<', value: 0.001, actual: summary.rates.timeout, pass: summary.rates.timeout < 0.001 },
+    {
+      metric: 'latency.auction.p99',
+      op: '<',
+      value: 120,
+      actual: summary.latency.auction.p99,
+      pass: summary.latency.auction.p99 < 120,
+    },
+    {
+      metric: 'rates.timeout',
+      op: '<',
+      value: 0.001,
+      actual: summary.rates.timeout,
+      pass: summary.rates.timeout < 0.001,
+    },
   ];
   summary.thresholds = thresholds;
   const hostStats: LeafHostStats[] =
     opts.hostStats === false
       ? []
-      : infos.map((info, i) => ({ name: info.name, requests: n, wins: m.leaves[i]!.wins, losses: n - m.leaves[i]!.wins, badRequests: 0, delays: encodeHistogram(hostDelays[i]!) }));
+      : infos.map((info, i) => ({
+          name: info.name,
+          requests: n,
+          wins: m.leaves[i]!.wins,
+          losses: n - m.leaves[i]!.wins,
+          badRequests: 0,
+          delays: encodeHistogram(hostDelays[i]!),
+        }));
   return {
     invariantViolations: [],
     scenario: scenario.scenario,

@@ -61,11 +61,17 @@ describe('bad scenario input: exit 2, named, nothing written', () => {
   });
 
   it('invalid JSON, with the line and column', async () => {
-    await expectRefused(file('broken.json', '{\n  "seed": 1,\n  "load": { "rate": 5, }\n}\n'), 'invalid JSON at line 3, column');
+    await expectRefused(
+      file('broken.json', '{\n  "seed": 1,\n  "load": { "rate": 5, }\n}\n'),
+      'invalid JSON at line 3, column',
+    );
   });
 
   it('a name that would leave the reports folder', async () => {
-    await expectRefused(file('escape.json', JSON.stringify({ name: '../../etc' })), 'name: must be 1 to 100 of letters');
+    await expectRefused(
+      file('escape.json', JSON.stringify({ name: '../../etc' })),
+      'name: must be 1 to 100 of letters',
+    );
   });
 
   it('hostile and token fields: checked at their own paths', () => {
@@ -77,14 +83,25 @@ describe('bad scenario input: exit 2, named, nothing written', () => {
     expect(issues({ bidders: [{ name: 'h', hostile: { mode: 'price', priceText: 'x}' } }] })).toBe(
       'bidders[0].hostile.priceText: must be a number token, NaN, Infinity or a short quoted string (got "x}")',
     );
-    expect(issues({ bidders: [{ name: 'h', hostile: { mode: 'flood', rat: 5 } }] })).toBe('bidders[0].hostile.rat: unknown key (did you mean "rate"?)');
+    expect(issues({ bidders: [{ name: 'h', hostile: { mode: 'flood', rat: 5 } }] })).toBe(
+      'bidders[0].hostile.rat: unknown key (did you mean "rate"?)',
+    );
     expect(issues({ mode: 'virtual', bidders: [{ name: 'h', hostile: { mode: 'flood' } }] })).toBe(
       'bidders[0].hostile: hostile bidders need live mode (they misbehave on real sockets)',
     );
-    expect(issues({ bidders: [{ name: 'a', token: 't1' }, { name: 'b', token: 't2' }] })).toBe(
+    expect(
+      issues({
+        bidders: [
+          { name: 'a', token: 't1' },
+          { name: 'b', token: 't2' },
+        ],
+      }),
+    ).toBe(
       'bidders[1].token: must be the same as bidders[0].token: local groups share one bidder host, which checks one token',
     );
     expect(issues({ bidders: [{ name: 'p', url: 'ws://127.0.0.1:1/p', token: 'abc' }] })).toBe('ok');
-    expect(issues({ bidders: [{ name: 'p', url: 'ws://127.0.0.1:1/p', token: 'a\r\nX-Evil: 1' }] })).toMatch(/^bidders\[0\]\.token: must be/);
+    expect(issues({ bidders: [{ name: 'p', url: 'ws://127.0.0.1:1/p', token: 'a\r\nX-Evil: 1' }] })).toMatch(
+      /^bidders\[0\]\.token: must be/,
+    );
   });
 });

@@ -16,7 +16,10 @@ describe('hostile connections', () => {
   it('a leaf that never reads: cut off once its send buffer passes the bound, requests in flight lost (slow-reader)', async () => {
     const bound = 256 * 1024;
     // Big requests fill the loopback socket's kernel buffers within a few hundred auctions.
-    run = await hostileRun({ mode: 'no-read' }, { auctions: 300, spacingMs: 2, padBytes: 32 * 1024, pool: { maxBufferedBytes: bound } });
+    run = await hostileRun(
+      { mode: 'no-read' },
+      { auctions: 300, spacingMs: 2, padBytes: 32 * 1024, pool: { maxBufferedBytes: bound } },
+    );
     const bad = run.leaf(BAD);
     expect(bad.sent).toBe(300);
     expect(bad.invalidReasons.get('slow-reader')).toBeGreaterThanOrEqual(1);

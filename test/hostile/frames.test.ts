@@ -29,7 +29,10 @@ describe('hostile frames', () => {
     expect(r.ok && r.scenario.auction.maxPayloadBytes).toBe(8192);
     expect(DEFAULTS.auction.maxPayloadBytes).toBe(64 * 1024);
     const limit = r.ok ? r.scenario.auction.maxPayloadBytes : 0;
-    run = await hostileRun({ mode: 'too-large', bytes: limit + 100 }, { auctions: 20, spacingMs: 20, pool: { maxPayload: limit } });
+    run = await hostileRun(
+      { mode: 'too-large', bytes: limit + 100 },
+      { auctions: 20, spacingMs: 20, pool: { maxPayload: limit } },
+    );
     const bad = run.leaf(BAD);
     expect(bad.sent).toBe(20);
     expect(bad.stray).toBeGreaterThanOrEqual(1);
@@ -64,7 +67,9 @@ describe('hostile frames', () => {
     expect(bad.stray).toBeGreaterThan(10_000);
     expect(bad.stray).toBeLessThanOrEqual(sent);
     expect(Object.keys(reasons(bad)).sort()).toEqual(['not-json', 'unknown-request']);
-    expect((bad.invalidReasons.get('not-json') ?? 0) + (bad.invalidReasons.get('unknown-request') ?? 0)).toBe(bad.stray);
+    expect((bad.invalidReasons.get('not-json') ?? 0) + (bad.invalidReasons.get('unknown-request') ?? 0)).toBe(
+      bad.stray,
+    );
     expect(bad.timedOut).toBe(40);
     expect(growth).toBeLessThan(16 * 1024 * 1024);
     expectAccounted(bad);

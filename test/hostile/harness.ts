@@ -132,8 +132,22 @@ export function expectOthersOnTime(run: HostileRun): void {
   const n = run.auctions.length;
   for (const name of GOOD) {
     const c = run.leaf(name);
-    expect({ name, sent: c.sent, onTime: c.onTime, timedOut: c.timedOut, lost: c.lost, invalid: c.invalid, stray: c.stray }).toEqual({
-      name, sent: n, onTime: n, timedOut: 0, lost: 0, invalid: 0, stray: 0,
+    expect({
+      name,
+      sent: c.sent,
+      onTime: c.onTime,
+      timedOut: c.timedOut,
+      lost: c.lost,
+      invalid: c.invalid,
+      stray: c.stray,
+    }).toEqual({
+      name,
+      sent: n,
+      onTime: n,
+      timedOut: 0,
+      lost: 0,
+      invalid: 0,
+      stray: 0,
     });
   }
   for (const a of run.auctions) {
@@ -164,7 +178,17 @@ function summaryInput() {
     startedAt: new Date(0),
     durationSec: 1,
     partial: false,
-    config: { rate: 0, arrival: 'constant', tmaxMs: TMAX_MS, allowanceMs: 5, type: 'first-price', floor: 0.1, impressions: 1, leaves: 3, warmupSec: 0 },
+    config: {
+      rate: 0,
+      arrival: 'constant',
+      tmaxMs: TMAX_MS,
+      allowanceMs: 5,
+      type: 'first-price',
+      floor: 0.1,
+      impressions: 1,
+      leaves: 3,
+      warmupSec: 0,
+    },
     eventLoopDelay: { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, count: 0 },
   };
 }

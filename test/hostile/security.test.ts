@@ -74,7 +74,11 @@ describe('security', () => {
     const file = join(dir, 's.json');
     writeFileSync(file, JSON.stringify({ bidders: [{ name: 'dsp', count: 1 }] }));
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/sim/cli/bidders.ts', '--scenario', file, '--port', '0', '--token', 'T0k'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/sim/cli/bidders.ts', '--scenario', file, '--port', '0', '--token', 'T0k'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     try {
       const base = await new Promise<string>((done, fail) => {
         let out = '';
@@ -110,14 +114,16 @@ describe('security', () => {
     };
     walk('src');
     expect(files.length).toBeGreaterThan(20);
-    const banned = /\beval\s*\(|\bnew\s+Function\s*\(|(?<![\w.])Function\s*\(|\bvm\.run|\brunIn(?:New|This)?Context\s*\(|setTimeout\s*\(\s*['"`]|setInterval\s*\(\s*['"`]/;
+    const banned =
+      /\beval\s*\(|\bnew\s+Function\s*\(|(?<![\w.])Function\s*\(|\bvm\.run|\brunIn(?:New|This)?Context\s*\(|setTimeout\s*\(\s*['"`]|setInterval\s*\(\s*['"`]/;
     const offenders = files.filter((f) => banned.test(readFileSync(f, 'utf8')));
     expect(offenders).toEqual([]);
   });
 
   it('report folders stay inside reports/: no scenario name that validates can climb out', () => {
     const reports = resolve('reports');
-    const inside = (name: string): boolean => resolve(join('reports', `${name}-2026-01-01T00-00-00`)).startsWith(reports + sep);
+    const inside = (name: string): boolean =>
+      resolve(join('reports', `${name}-2026-01-01T00-00-00`)).startsWith(reports + sep);
     for (const name of ['../../etc', '..', '.', '/etc/passwd', 'a/../../b', 'C:\\x', '']) {
       expect(validateScenario({ name }).ok).toBe(false);
     }

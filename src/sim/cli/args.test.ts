@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { joinNegativeValues, parseCliArgs } from './args.js';
 
-const options = { duration: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+const options = {
+  duration: { type: 'string' },
+  out: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 describe('joinNegativeValues', () => {
   it('joins a negative number to the string option before it', () => {

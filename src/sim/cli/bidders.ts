@@ -30,7 +30,8 @@ async function main(): Promise<void> {
   if (values.help) fail(0, USAGE);
   if (values.scenario === undefined) fail(2, `--scenario: required\n${USAGE}`);
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(2, `--port: must be an integer from 0 to 65535 (got "${values.port}")`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    fail(2, `--port: must be an integer from 0 to 65535 (got "${values.port}")`);
   const loaded = loadScenarioFile(values.scenario);
   if (!loaded.ok) fail(2, `${values.scenario}: invalid scenario\n${formatIssues(loaded.issues)}`);
   let seed: number = loaded.scenario.seed;
@@ -41,7 +42,11 @@ async function main(): Promise<void> {
   const leaves = expandLeaves(loaded.scenario).flatMap((l) => (l.kind === 'local' ? [l.config] : []));
   if (leaves.length === 0) fail(2, `${values.scenario}: no simulated bidders to serve (every group has a url)`);
 
-  const host = new BidderHost(leaves, seed, { port, host: values.host, ...(values.token !== undefined ? { token: values.token } : {}) });
+  const host = new BidderHost(leaves, seed, {
+    port,
+    host: values.host,
+    ...(values.token !== undefined ? { token: values.token } : {}),
+  });
   let bound: number;
   try {
     bound = await host.listen();
@@ -49,7 +54,9 @@ async function main(): Promise<void> {
     fail(3, `cannot listen on ${values.host}:${port}: ${err instanceof Error ? err.message : String(err)}`);
   }
   const base = `ws://${values.host.includes(':') ? `[${values.host}]` : values.host}:${bound}`;
-  process.stdout.write(`serving ${leaves.length} leaves of ${loaded.scenario.name} at ${base}/<leaf>${values.token !== undefined ? ' (token required)' : ''}\n`);
+  process.stdout.write(
+    `serving ${leaves.length} leaves of ${loaded.scenario.name} at ${base}/<leaf>${values.token !== undefined ? ' (token required)' : ''}\n`,
+  );
   process.stdout.write(`  ${leaves.map((l) => l.name).join(' ')}\n`);
   process.stdout.write(`run the exchange against them: npm run sim -- ${values.scenario} --bidders ${base}\n`);
 

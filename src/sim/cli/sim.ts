@@ -16,7 +16,8 @@ import { progressLine, summaryTable } from './terminal.js';
 import { evaluateThresholds, thresholdPathIssues } from '../metrics/thresholds.js';
 import { fail, stamp } from './common.js';
 
-const USAGE = 'usage: npm run sim -- [scenario.json] [--seed N] [--mode live|virtual] [--rate R] [--duration S] [--tmax MS] [--out DIR] [--bidders URL]';
+const USAGE =
+  'usage: npm run sim -- [scenario.json] [--seed N] [--mode live|virtual] [--rate R] [--duration S] [--tmax MS] [--out DIR] [--bidders URL]';
 
 /** A number flag, or a bad-input error naming the flag. */
 function num(flag: string, value: string | undefined): number | undefined {
@@ -52,7 +53,8 @@ function parse(): { scenario: Scenario; out: string | undefined; bidders: string
   const loaded = loadScenarioFile(file);
   if (!loaded.ok) fail(2, `${file}: invalid scenario\n${formatIssues(loaded.issues)}`);
   const mode = values.mode;
-  if (mode !== undefined && mode !== 'live' && mode !== 'virtual') fail(2, `--mode: must be live or virtual (got "${mode}")`);
+  if (mode !== undefined && mode !== 'live' && mode !== 'virtual')
+    fail(2, `--mode: must be live or virtual (got "${mode}")`);
   const over = applyOverrides(loaded.scenario, {
     seed: num('seed', values.seed),
     mode,
@@ -106,7 +108,8 @@ async function main(): Promise<void> {
   const errors = accountingErrors(summary, expandLeaves(scenario).length);
   if (errors.length > 0) fail(3, `refusing to write a summary whose accounting does not add up:\n${errors.join('\n')}`);
   const broken = result.invariantViolations;
-  if (broken.length > 0) fail(3, `refusing to write the report of a run that broke ${broken.length} invariant(s):\n${broken.join('\n')}`);
+  if (broken.length > 0)
+    fail(3, `refusing to write the report of a run that broke ${broken.length} invariant(s):\n${broken.join('\n')}`);
 
   const dir = resolve(out ?? join('reports', `${scenario.name}-${stamp(new Date(summary.startedAt))}`));
   writeReports(dir, result);

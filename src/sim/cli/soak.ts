@@ -76,9 +76,18 @@ async function main(): Promise<void> {
   }
   let values;
   try {
-    ({ values } = parseArgs({ options: { duration: { type: 'string', default: '60' }, rate: { type: 'string', default: '200' }, seed: { type: 'string', default: '1' } } }));
+    ({ values } = parseArgs({
+      options: {
+        duration: { type: 'string', default: '60' },
+        rate: { type: 'string', default: '200' },
+        seed: { type: 'string', default: '1' },
+      },
+    }));
   } catch (err) {
-    fail(2, `${err instanceof Error ? err.message : String(err)}\nusage: npm run soak -- [--duration S] [--rate R] [--seed N]`);
+    fail(
+      2,
+      `${err instanceof Error ? err.message : String(err)}\nusage: npm run soak -- [--duration S] [--rate R] [--seed N]`,
+    );
   }
   const durationSec = Number(values.duration);
   const rate = Number(values.rate);
@@ -95,7 +104,12 @@ async function main(): Promise<void> {
     auction: { tmaxMs: 100 },
     bidders: [
       { name: 'dsp', count: 4, latency: { model: 'lognormal', medianMs: 15, p99Ms: 60 } },
-      { name: 'slow', count: 1, latency: { model: 'lognormal', medianMs: 60, p99Ms: 250 }, faults: { timeout: 0.02, malformed: 0.01, disconnect: 0.001 } },
+      {
+        name: 'slow',
+        count: 1,
+        latency: { model: 'lognormal', medianMs: 60, p99Ms: 250 },
+        faults: { timeout: 0.02, malformed: 0.01, disconnect: 0.001 },
+      },
       ...HOSTILE.map(([name, hostile]) => ({ name, hostile })),
     ],
   });
@@ -106,18 +120,26 @@ async function main(): Promise<void> {
   const before = sample();
   let start: Sample | null = null;
   let end: Sample | null = null;
-  process.stdout.write(`soak: ${durationSec} s at ${rate}/s, ${leafCount} leaves (${HOSTILE.length} hostile); heap before ${mb(before.heapBytes)}, ${before.handles} handles\n`);
+  process.stdout.write(
+    `soak: ${durationSec} s at ${rate}/s, ${leafCount} leaves (${HOSTILE.length} hostile); heap before ${mb(before.heapBytes)}, ${before.handles} handles\n`,
+  );
   const result = await runLive(scenario, {
     progressEveryMs: 1000,
     onProgress: (p) => {
       if (start === null && p.elapsedSec >= warmupSec) {
         start = sample();
-        process.stdout.write(`  start (${p.elapsedSec.toFixed(0)} s): heap ${mb(start.heapBytes)}, ${start.handles} handles (${types(start)})\n`);
+        process.stdout.write(
+          `  start (${p.elapsedSec.toFixed(0)} s): heap ${mb(start.heapBytes)}, ${start.handles} handles (${types(start)})\n`,
+        );
       } else if (p.elapsedSec >= durationSec - 2.5 && end === null && start !== null) {
         end = sample();
-        process.stdout.write(`  end   (${p.elapsedSec.toFixed(0)} s): heap ${mb(end.heapBytes)}, ${end.handles} handles (${types(end)})\n`);
+        process.stdout.write(
+          `  end   (${p.elapsedSec.toFixed(0)} s): heap ${mb(end.heapBytes)}, ${end.handles} handles (${types(end)})\n`,
+        );
       } else {
-        process.stdout.write(`  ${p.elapsedSec.toFixed(0)} s: ${p.closed} closed, ${p.inFlight} in flight, auction p99 ${p.auctionP99Ms.toFixed(1)} ms\n`);
+        process.stdout.write(
+          `  ${p.elapsedSec.toFixed(0)} s: ${p.closed} closed, ${p.inFlight} in flight, auction p99 ${p.auctionP99Ms.toFixed(1)} ms\n`,
+        );
       }
     },
   });
@@ -126,14 +148,20 @@ async function main(): Promise<void> {
   const after = sample();
 
   const s = result.summary;
-  process.stdout.write(`\n${s.auctions.total} auctions, ${s.bids.sent} requests; overshoot p99 ${s.latency.overshoot.p99} ms max ${s.latency.overshoot.max} ms; auction p99 ${s.latency.auction.p99} ms\n`);
+  process.stdout.write(
+    `\n${s.auctions.total} auctions, ${s.bids.sent} requests; overshoot p99 ${s.latency.overshoot.p99} ms max ${s.latency.overshoot.max} ms; auction p99 ${s.latency.auction.p99} ms\n`,
+  );
   process.stdout.write('leaf             sent  onTime invalid timedOut  lost stray drops  reasons\n');
   for (const [name, b] of Object.entries(s.bidders)) {
-    const reasons = Object.entries(b.invalidReasons).map(([k, v]) => `${k} ${v}`).join(', ');
-    process.stdout.write(`${name.padEnd(15)} ${String(b.sent).padStart(5)} ${String(b.onTime).padStart(7)} ${String(b.invalid).padStart(7)} ${String(b.timedOut).padStart(8)} ${String(b.lost).padStart(5)} ${String(b.stray).padStart(5)} ${String(b.drops).padStart(5)}  ${reasons}\n`);
+    const reasons = Object.entries(b.invalidReasons)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ');
+    process.stdout.write(
+      `${name.padEnd(15)} ${String(b.sent).padStart(5)} ${String(b.onTime).padStart(7)} ${String(b.invalid).padStart(7)} ${String(b.timedOut).padStart(8)} ${String(b.lost).padStart(5)} ${String(b.stray).padStart(5)} ${String(b.drops).padStart(5)}  ${reasons}\n`,
+    );
   }
 
-  const broken = [...accountingErrors(s, leafCount), ...(result.invariantViolations)];
+  const broken = [...accountingErrors(s, leafCount), ...result.invariantViolations];
   if (result.stoppedBy !== null) broken.push(`the run stopped early: ${result.message ?? result.stoppedBy}`);
   if (start === null || end === null) fail(3, 'soak: the run ended before both samples were taken');
   const a: Sample = start;

@@ -26,7 +26,12 @@ function parse(): { file: string; mode: 'virtual' | 'live'; workers: number | un
   try {
     args = parseCliArgs({
       allowPositionals: true,
-      options: { mode: { type: 'string' }, workers: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        mode: { type: 'string' },
+        workers: { type: 'string' },
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (err) {
     fail(2, `${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
@@ -39,7 +44,8 @@ function parse(): { file: string; mode: 'virtual' | 'live'; workers: number | un
   let workers: number | undefined;
   if (values.workers !== undefined) {
     workers = Number(values.workers);
-    if (!Number.isInteger(workers) || workers < 1) fail(2, `--workers: must be a positive integer (got "${values.workers}")`);
+    if (!Number.isInteger(workers) || workers < 1)
+      fail(2, `--workers: must be a positive integer (got "${values.workers}")`);
   }
   return { file: positionals[0]!, mode, workers, out: values.out };
 }
@@ -49,7 +55,8 @@ function main(): void {
   const loaded = loadScenarioFile(file);
   if (!loaded.ok) fail(2, `${file}: invalid scenario\n${formatIssues(loaded.issues)}`);
   const base = loaded.scenario;
-  if (base.sweep === null || Object.keys(base.sweep).length === 0) fail(2, `${file}: sweep: the scenario has no sweep axes to run`);
+  if (base.sweep === null || Object.keys(base.sweep).length === 0)
+    fail(2, `${file}: sweep: the scenario has no sweep axes to run`);
   const pathIssues = thresholdPathIssues(base);
   if (pathIssues.length > 0) fail(2, `${file}: invalid thresholds\n${formatIssues(pathIssues)}`);
   const built = buildCells(base, mode);
@@ -90,7 +97,13 @@ function main(): void {
       const results: CellResult[] = runs.map((r, i) => {
         const thresholds = evaluateThresholds(r.summary, base.thresholds);
         r.summary.thresholds = thresholds;
-        return { index: r.index, values: built.cells[i]!.values, summary: r.summary, thresholds, pass: thresholds.every((t) => t.pass) };
+        return {
+          index: r.index,
+          values: built.cells[i]!.values,
+          summary: r.summary,
+          thresholds,
+          pass: thresholds.every((t) => t.pass),
+        };
       });
       const report = sweepReport(base, built.axes, results, startedAt, elapsed());
       const dir = resolve(out ?? join('reports', `${base.name}-sweep-${stamp(startedAt)}`));
@@ -100,7 +113,9 @@ function main(): void {
       writeFileSync(join(dir, 'sweep.html'), sweepHtml(report));
       const rec = report.recommendation;
       process.stdout.write(`${report.cells.length} cells in ${report.wallSec} s\n`);
-      process.stdout.write(rec.found ? `RECOMMENDATION: cell ${rec.index}: ${rec.reason}\n` : `NO RECOMMENDATION: ${rec.reason}\n`);
+      process.stdout.write(
+        rec.found ? `RECOMMENDATION: cell ${rec.index}: ${rec.reason}\n` : `NO RECOMMENDATION: ${rec.reason}\n`,
+      );
       process.stdout.write(`report: ${dir}\n`);
       process.exit(rec.found ? 0 : 1);
     })

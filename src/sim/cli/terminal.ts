@@ -27,14 +27,18 @@ export function summaryTable(s: Summary): string {
       `${c.leaves} leaves, tmax ${c.tmaxMs} ms, ${c.type}${s.partial ? '  [PARTIAL]' : ''}`,
   );
   lines.push('');
-  lines.push(`${pad('latency (ms)', 18)}${['p50', 'p90', 'p99', 'p99.9', 'max'].map((h) => lpad(h, 9)).join('')}${lpad('count', 10)}`);
+  lines.push(
+    `${pad('latency (ms)', 18)}${['p50', 'p90', 'p99', 'p99.9', 'max'].map((h) => lpad(h, 9)).join('')}${lpad('count', 10)}`,
+  );
   lines.push(pRow('auction', s.latency.auction));
   lines.push(pRow('overshoot', s.latency.overshoot));
   lines.push(pRow('event loop delay', s.latency.eventLoopDelay));
   for (const [name, g] of Object.entries(s.groups)) lines.push(pRow(`${name} (x${g.leaves})`, g.latency));
   lines.push('');
   const b = s.bids;
-  lines.push(`bids: sent ${b.sent}  on time ${b.onTime}  no-bid ${b.noBid}  invalid ${b.invalid}  timed out ${b.timedOut} (late ${b.late})  lost ${b.lost}`);
+  lines.push(
+    `bids: sent ${b.sent}  on time ${b.onTime}  no-bid ${b.noBid}  invalid ${b.invalid}  timed out ${b.timedOut} (late ${b.late})  lost ${b.lost}`,
+  );
   lines.push(
     `fill ${pct(s.rates.fill)}  timeout ${pct(s.rates.timeout)}  revenue ${s.revenue.total.toFixed(4)}  ` +
       `avg clearing CPM ${s.revenue.avgClearingPrice.toFixed(4)}  per 1000 auctions ${s.revenue.perThousand.toFixed(4)}`,

@@ -27,12 +27,18 @@ function clean(c: InvariantChecker, a = auction()): InFlightAuction {
   c.onOutcome(0, Outcome.ON_TIME, a, 10, null);
   c.onOutcome(1, Outcome.NO_BID, a, 20, null);
   close(a, 30, false);
-  a.outcome = { imps: [{ impid: '1', winner: 0, clearingPrice: 2 }], reasons: [0] } as unknown as InFlightAuction['outcome'];
+  a.outcome = {
+    imps: [{ impid: '1', winner: 0, clearingPrice: 2 }],
+    reasons: [0],
+  } as unknown as InFlightAuction['outcome'];
   c.onClosed(a);
   return a;
 }
 
-const revenue = (total: number, spend = total) => ({ revenue: { total }, bidders: { l0: { spend }, l1: { spend: 0 } } });
+const revenue = (total: number, spend = total) => ({
+  revenue: { total },
+  bidders: { l0: { spend }, l1: { spend: 0 } },
+});
 
 describe('InvariantChecker', () => {
   it('passes a clean stream, revenue included', () => {
@@ -116,7 +122,10 @@ describe('InvariantChecker', () => {
     const a = auction();
     c.onScatter(a, LEAVES);
     c.onLate(1, a, 5, 105);
-    expect(c.violations).toEqual(['auction a: late answer from leaf 1 before the close', 'leaf 1: late 1 > timedOut 0']);
+    expect(c.violations).toEqual([
+      'auction a: late answer from leaf 1 before the close',
+      'leaf 1: late 1 > timedOut 0',
+    ]);
   });
 
   it('catches a winner whose bid was not taken (no win notice for it may go out)', () => {
@@ -128,7 +137,10 @@ describe('InvariantChecker', () => {
     c.onOutcome(1, Outcome.INVALID, a, 10, 'bad-price');
     a.bids.push({ bidder: 1, bidId: 'x', impid: '1', price: 3, seq: 0 });
     close(a, 30, false);
-    a.outcome = { imps: [{ impid: '1', winner: 0, clearingPrice: 3 }], reasons: [0] } as unknown as InFlightAuction['outcome'];
+    a.outcome = {
+      imps: [{ impid: '1', winner: 0, clearingPrice: 3 }],
+      reasons: [0],
+    } as unknown as InFlightAuction['outcome'];
     c.onClosed(a);
     expect(c.violations[0]).toMatch(/bid x from leaf 1 taken though its answer was not on time/);
   });
@@ -143,7 +155,10 @@ describe('InvariantChecker', () => {
     c.onOutcome(1, Outcome.NO_BID, b, 10, null);
     b.bids.push({ bidder: 0, bidId: 'b', impid: '1', price: 2, seq: 0 });
     close(b, 30, false);
-    b.outcome = { imps: [{ impid: '1', winner: 0, clearingPrice: 0.1 }], reasons: [0] } as unknown as InFlightAuction['outcome'];
+    b.outcome = {
+      imps: [{ impid: '1', winner: 0, clearingPrice: 0.1 }],
+      reasons: [0],
+    } as unknown as InFlightAuction['outcome'];
     c.onClosed(b);
     // The first auction was checked when it closed (clean); re-check by closing a copy.
     const d = auction('d');
@@ -152,7 +167,10 @@ describe('InvariantChecker', () => {
     c.onOutcome(1, Outcome.NO_BID, d, 10, null);
     d.bids.push({ bidder: 0, bidId: 'b', impid: '1', price: 2, seq: 0 });
     close(d, 30, false);
-    d.outcome = { imps: [{ impid: '1', winner: 0, clearingPrice: 2.5 }], reasons: [0] } as unknown as InFlightAuction['outcome'];
+    d.outcome = {
+      imps: [{ impid: '1', winner: 0, clearingPrice: 2.5 }],
+      reasons: [0],
+    } as unknown as InFlightAuction['outcome'];
     c.onClosed(d);
     expect(c.violations).toEqual([
       'auction lo: imp 1 clears at 0.1 below the floor 0.5',
@@ -177,11 +195,16 @@ describe('InvariantChecker', () => {
     c.onOutcome(0, Outcome.TIMED_OUT, a, Number.NaN, null);
     c.onOutcome(1, Outcome.TIMED_OUT, a, Number.NaN, null);
     c.onClosed(a);
-    expect(c.finish({ ...revenue(0), latency: { overshoot: { max: 1 } } })[0]).toMatch(/closed 50 ms after its deadline, beyond the reported overshoot max 1 ms/);
+    expect(c.finish({ ...revenue(0), latency: { overshoot: { max: 1 } } })[0]).toMatch(
+      /closed 50 ms after its deadline, beyond the reported overshoot max 1 ms/,
+    );
   });
 
   it('tee forwards every event to Metrics and the checker alike', () => {
-    const m = new Metrics([{ name: 'l0', group: 'g' }, { name: 'l1', group: 'g' }]);
+    const m = new Metrics([
+      { name: 'l0', group: 'g' },
+      { name: 'l1', group: 'g' },
+    ]);
     m.begin(0, 0);
     const c = new InvariantChecker(LEAVES);
     clean(c);

@@ -85,7 +85,8 @@ export class InvariantChecker implements ExchangeObserver {
   }
 
   onScatter(a: InFlightAuction, sent: number): void {
-    if (sent !== this.leafCount) this.fail(`auction ${a.request.id}: sent to ${sent} leaves, expected ${this.leafCount}`);
+    if (sent !== this.leafCount)
+      this.fail(`auction ${a.request.id}: sent to ${sent} leaves, expected ${this.leafCount}`);
     this.opening(a, new Array<number>(this.leafCount).fill(Outcome.PENDING));
   }
 
@@ -93,13 +94,22 @@ export class InvariantChecker implements ExchangeObserver {
     this.opening(a, NOTHING_SENT);
   }
 
-  onOutcome(leaf: number, outcome: OutcomeCode, a: InFlightAuction, responseMs: number, _reason: InvalidReason | null): void {
+  onOutcome(
+    leaf: number,
+    outcome: OutcomeCode,
+    a: InFlightAuction,
+    responseMs: number,
+    _reason: InvalidReason | null,
+  ): void {
     const rec = a.witness === CLOSED ? null : a.witness;
     const id = a.request.id;
-    if (rec === null) return this.fail(`auction ${id}: outcome ${outcome} for leaf ${leaf} while the auction is not open`);
+    if (rec === null)
+      return this.fail(`auction ${id}: outcome ${outcome} for leaf ${leaf} while the auction is not open`);
     const was = rec[leaf];
     if (was !== Outcome.PENDING) {
-      return this.fail(`auction ${id}: leaf ${leaf} ${was === undefined || was === Outcome.SKIPPED ? 'was not sent a request but' : 'already'} had an outcome; got ${outcome}`);
+      return this.fail(
+        `auction ${id}: leaf ${leaf} ${was === undefined || was === Outcome.SKIPPED ? 'was not sent a request but' : 'already'} had an outcome; got ${outcome}`,
+      );
     }
     rec[leaf] = outcome;
     if (outcome === Outcome.TIMED_OUT) {
@@ -107,7 +117,10 @@ export class InvariantChecker implements ExchangeObserver {
       if (!a.closed) this.fail(`auction ${id}: leaf ${leaf} timed out before the close`);
     } else if (outcome === Outcome.ON_TIME || outcome === Outcome.NO_BID || outcome === Outcome.INVALID) {
       if (a.closed) this.fail(`auction ${id}: answer from leaf ${leaf} taken after the close`);
-      if (a.sentMs + responseMs > a.deadlineMs + EPS) this.fail(`auction ${id}: answer from leaf ${leaf} taken ${a.sentMs + responseMs - a.deadlineMs} ms after the deadline`);
+      if (a.sentMs + responseMs > a.deadlineMs + EPS)
+        this.fail(
+          `auction ${id}: answer from leaf ${leaf} taken ${a.sentMs + responseMs - a.deadlineMs} ms after the deadline`,
+        );
     } else if (outcome !== Outcome.LOST) {
       this.fail(`auction ${id}: leaf ${leaf} ended in ${outcome}, not a final outcome`);
     }
@@ -116,7 +129,8 @@ export class InvariantChecker implements ExchangeObserver {
   onLate(leaf: number, a: ClosedAuction, _lateMs?: number, _responseMs?: number): void {
     this.late[leaf]!++;
     if (!a.closed) this.fail(`auction ${a.request.id}: late answer from leaf ${leaf} before the close`);
-    if (this.late[leaf]! > this.timedOut[leaf]!) this.fail(`leaf ${leaf}: late ${this.late[leaf]} > timedOut ${this.timedOut[leaf]}`);
+    if (this.late[leaf]! > this.timedOut[leaf]!)
+      this.fail(`leaf ${leaf}: late ${this.late[leaf]} > timedOut ${this.timedOut[leaf]}`);
   }
 
   onStray(): void {}
@@ -138,7 +152,8 @@ export class InvariantChecker implements ExchangeObserver {
       if (over < -EPS) this.fail(`auction ${id}: closed by the deadline ${-over} ms before it`);
       if (over > this.maxOvershootMs) this.maxOvershootMs = over;
       if (over > this.maxCountedOvershootMs && a.arrivalMs >= this.warmupEndMs) this.maxCountedOvershootMs = over;
-      if (over > this.opts.maxOvershootMs) this.fail(`auction ${id}: closed ${over} ms after its deadline (bound ${this.opts.maxOvershootMs} ms)`);
+      if (over > this.opts.maxOvershootMs)
+        this.fail(`auction ${id}: closed ${over} ms after its deadline (bound ${this.opts.maxOvershootMs} ms)`);
     } else if (a.closeMs > Math.max(a.deadlineMs, a.sentMs) + EPS) {
       // Closed by its last answer (before the deadline) or at acceptance (skipped, or every link down).
       this.fail(`auction ${id}: closed without the deadline ${a.closeMs - a.deadlineMs} ms after it`);
@@ -149,7 +164,8 @@ export class InvariantChecker implements ExchangeObserver {
   private checkOutcome(a: InFlightAuction, rec: number[]): void {
     const id = a.request.id;
     for (const bid of a.bids) {
-      if (rec[bid.bidder] !== Outcome.ON_TIME) this.fail(`auction ${id}: bid ${bid.bidId} from leaf ${bid.bidder} taken though its answer was not on time`);
+      if (rec[bid.bidder] !== Outcome.ON_TIME)
+        this.fail(`auction ${id}: bid ${bid.bidId} from leaf ${bid.bidder} taken though its answer was not on time`);
     }
     const outcome = a.outcome;
     if (outcome === null) {
@@ -167,8 +183,10 @@ export class InvariantChecker implements ExchangeObserver {
       let floor: number | undefined;
       for (const i of a.request.imp) if (i.id === imp.impid) floor = i.bidfloor;
       if (bid.impid !== imp.impid) this.fail(`auction ${id}: imp ${imp.impid} won by a bid on imp ${bid.impid}`);
-      if (!(imp.clearingPrice <= bid.price + EPS)) this.fail(`auction ${id}: imp ${imp.impid} clears at ${imp.clearingPrice} above the winning bid ${bid.price}`);
-      if (floor === undefined || !(imp.clearingPrice >= floor - EPS)) this.fail(`auction ${id}: imp ${imp.impid} clears at ${imp.clearingPrice} below the floor ${floor}`);
+      if (!(imp.clearingPrice <= bid.price + EPS))
+        this.fail(`auction ${id}: imp ${imp.impid} clears at ${imp.clearingPrice} above the winning bid ${bid.price}`);
+      if (floor === undefined || !(imp.clearingPrice >= floor - EPS))
+        this.fail(`auction ${id}: imp ${imp.impid} clears at ${imp.clearingPrice} below the floor ${floor}`);
       if (counted) this.clearingSum += imp.clearingPrice;
     }
   }
@@ -186,11 +204,14 @@ export class InvariantChecker implements ExchangeObserver {
         this.fail(`revenue.total ${summary.revenue.total} != sum of clearing prices ${expected}`);
       }
       const spend = leaves.reduce((t, l) => t + l.spend, 0);
-      if (Math.abs(spend - expected) > tolerance) this.fail(`sum of bidders' spend ${spend} != sum of clearing prices ${expected}`);
+      if (Math.abs(spend - expected) > tolerance)
+        this.fail(`sum of bidders' spend ${spend} != sum of clearing prices ${expected}`);
       // The histogram keeps 3 significant digits and the summary 3 decimals: allow for both.
       const reported = summary.latency?.overshoot.max;
       if (reported !== undefined && this.maxCountedOvershootMs > reported * 1.002 + 0.002) {
-        this.fail(`an auction closed ${this.maxCountedOvershootMs} ms after its deadline, beyond the reported overshoot max ${reported} ms`);
+        this.fail(
+          `an auction closed ${this.maxCountedOvershootMs} ms after its deadline, beyond the reported overshoot max ${reported} ms`,
+        );
       }
     }
     return this.violations;

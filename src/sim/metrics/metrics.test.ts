@@ -3,8 +3,15 @@ import { InFlightAuction } from '../../exchange/in-flight.js';
 import type { BidRequest } from '../../protocol/openrtb.js';
 import { Metrics } from './metrics.js';
 
-const request = (id: string): BidRequest => ({ id, imp: [{ id: '1', bidfloor: 0.1, bidfloorcur: 'USD' }], tmax: 95, at: 1, cur: ['USD'] });
-const auction = (id: string, arrivalMs: number) => new InFlightAuction(request(id), arrivalMs, arrivalMs, arrivalMs + 100, arrivalMs, 1);
+const request = (id: string): BidRequest => ({
+  id,
+  imp: [{ id: '1', bidfloor: 0.1, bidfloorcur: 'USD' }],
+  tmax: 95,
+  at: 1,
+  cur: ['USD'],
+});
+const auction = (id: string, arrivalMs: number) =>
+  new InFlightAuction(request(id), arrivalMs, arrivalMs, arrivalMs + 100, arrivalMs, 1);
 
 describe('Metrics warm-up', () => {
   it('leaves out strays, drops and their reasons until the first counted auction arrives', () => {

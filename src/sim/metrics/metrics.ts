@@ -107,7 +107,13 @@ export class Metrics implements ExchangeObserver {
     this.bucket(a).sent += sent;
   }
 
-  onOutcome(leaf: number, outcome: OutcomeCode, a: InFlightAuction, responseMs: number, reason: InvalidReason | null): void {
+  onOutcome(
+    leaf: number,
+    outcome: OutcomeCode,
+    a: InFlightAuction,
+    responseMs: number,
+    reason: InvalidReason | null,
+  ): void {
     if (!this.counted(a)) return;
     const c = this.leaves[leaf]!;
     switch (outcome) {

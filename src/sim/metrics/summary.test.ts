@@ -3,10 +3,28 @@ import { Metrics } from './metrics.js';
 import { accountingErrors, buildSummary, type Summary } from './summary.js';
 
 function summary(): Summary {
-  const m = new Metrics([{ name: 'a-1', group: 'a' }, { name: 'a-2', group: 'a' }]);
+  const m = new Metrics([
+    { name: 'a-1', group: 'a' },
+    { name: 'a-2', group: 'a' },
+  ]);
   return buildSummary(m, {
-    scenario: 't', seed: 1, mode: 'live', startedAt: new Date(0), durationSec: 1, partial: false,
-    config: { rate: 1, arrival: 'poisson', tmaxMs: 100, allowanceMs: 5, type: 'first-price', floor: 0, impressions: 1, leaves: 2, warmupSec: 0 },
+    scenario: 't',
+    seed: 1,
+    mode: 'live',
+    startedAt: new Date(0),
+    durationSec: 1,
+    partial: false,
+    config: {
+      rate: 1,
+      arrival: 'poisson',
+      tmaxMs: 100,
+      allowanceMs: 5,
+      type: 'first-price',
+      floor: 0,
+      impressions: 1,
+      leaves: 2,
+      warmupSec: 0,
+    },
     eventLoopDelay: { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, count: 0 },
   });
 }
@@ -43,16 +61,19 @@ describe('percentiles', () => {
     const { newHistogram, recordMs } = await import('../../lib/histogram.js');
     const { percentiles } = await import('./summary.js');
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0, max: 10_000, noNaN: true }), { minLength: 1, maxLength: 300 }), (values) => {
-        const h = newHistogram();
-        for (const v of values) recordMs(h, v);
-        const p = percentiles(h);
-        expect(p.p50).toBeLessThanOrEqual(p.p90);
-        expect(p.p90).toBeLessThanOrEqual(p.p99);
-        expect(p.p99).toBeLessThanOrEqual(p.p999);
-        expect(p.p999).toBeLessThanOrEqual(p.max);
-        expect(p.count).toBe(values.length);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 10_000, noNaN: true }), { minLength: 1, maxLength: 300 }),
+        (values) => {
+          const h = newHistogram();
+          for (const v of values) recordMs(h, v);
+          const p = percentiles(h);
+          expect(p.p50).toBeLessThanOrEqual(p.p90);
+          expect(p.p90).toBeLessThanOrEqual(p.p99);
+          expect(p.p99).toBeLessThanOrEqual(p.p999);
+          expect(p.p999).toBeLessThanOrEqual(p.max);
+          expect(p.count).toBe(values.length);
+        },
+      ),
     );
   });
 

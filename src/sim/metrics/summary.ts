@@ -65,7 +65,17 @@ export interface Summary {
   durationSec: number;
   /** True when the run was cut short (signal, or a bidder host died). */
   partial: boolean;
-  config: { rate: number; arrival: string; tmaxMs: number; allowanceMs: number; type: string; floor: number; impressions: number; leaves: number; warmupSec: number };
+  config: {
+    rate: number;
+    arrival: string;
+    tmaxMs: number;
+    allowanceMs: number;
+    type: string;
+    floor: number;
+    impressions: number;
+    leaves: number;
+    warmupSec: number;
+  };
   auctions: { total: number; filled: number; unfilled: number; skipped: number; perSec: number };
   bids: BidCounts;
   latency: { auction: P; overshoot: P; eventLoopDelay: P };
@@ -94,7 +104,15 @@ export function percentiles(h: Histogram): P {
 }
 
 function counts(c: LeafCounters): BidCounts {
-  return { sent: c.sent, onTime: c.onTime, noBid: c.noBid, invalid: c.invalid, timedOut: c.timedOut, lost: c.lost, late: c.late };
+  return {
+    sent: c.sent,
+    onTime: c.onTime,
+    noBid: c.noBid,
+    invalid: c.invalid,
+    timedOut: c.timedOut,
+    lost: c.lost,
+    late: c.late,
+  };
 }
 
 function addCounts(into: BidCounts, c: BidCounts): void {
@@ -213,9 +231,12 @@ export function accountingErrors(s: Summary, leaves: number): string[] {
   for (const [name, b] of Object.entries(s.bidders)) check(`bidders.${name}`, b);
   const expected = (s.auctions.total - s.auctions.skipped) * leaves;
   if (s.bids.sent !== expected) {
-    errors.push(`bids.sent ${s.bids.sent} != (auctions ${s.auctions.total} - skipped ${s.auctions.skipped}) x leaves ${leaves} = ${expected}`);
+    errors.push(
+      `bids.sent ${s.bids.sent} != (auctions ${s.auctions.total} - skipped ${s.auctions.skipped}) x leaves ${leaves} = ${expected}`,
+    );
   }
   if (s.auctions.filled + s.auctions.unfilled !== s.auctions.total) errors.push('auctions: filled + unfilled != total');
-  if (s.latency.auction.count !== s.auctions.total) errors.push(`latency.auction.count ${s.latency.auction.count} != auctions.total ${s.auctions.total}`);
+  if (s.latency.auction.count !== s.auctions.total)
+    errors.push(`latency.auction.count ${s.latency.auction.count} != auctions.total ${s.auctions.total}`);
   return errors;
 }

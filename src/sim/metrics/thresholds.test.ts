@@ -34,11 +34,15 @@ describe('thresholds', () => {
   });
 
   it('accepts paths to leaves and groups of the scenario', () => {
-    expect(thresholdPathIssues(scenario({ 'bidders.dsp-2.timeoutRate': '<0.1', 'groups.dsp.latency.p99': '<90' }))).toEqual([]);
+    expect(
+      thresholdPathIssues(scenario({ 'bidders.dsp-2.timeoutRate': '<0.1', 'groups.dsp.latency.p99': '<90' })),
+    ).toEqual([]);
   });
 
   it('names a path that is not a number in summary.json, with a suggestion', () => {
-    const issues = thresholdPathIssues(scenario({ 'latency.overshot.p99': '<1', 'rates.timout': '<1', latency: '<1', 'bidders.nobody.sent': '>1' }));
+    const issues = thresholdPathIssues(
+      scenario({ 'latency.overshot.p99': '<1', 'rates.timout': '<1', latency: '<1', 'bidders.nobody.sent': '>1' }),
+    );
     expect(issues.map((i) => i.path)).toEqual([
       'thresholds["latency.overshot.p99"]',
       'thresholds["rates.timout"]',

@@ -54,7 +54,17 @@ export function summaryShape(s: Scenario): Summary {
     startedAt: new Date(0),
     durationSec: 0,
     partial: false,
-    config: { rate: 0, arrival: '', tmaxMs: 0, allowanceMs: 0, type: '', floor: 0, impressions: 0, leaves: 0, warmupSec: 0 },
+    config: {
+      rate: 0,
+      arrival: '',
+      tmaxMs: 0,
+      allowanceMs: 0,
+      type: '',
+      floor: 0,
+      impressions: 0,
+      leaves: 0,
+      warmupSec: 0,
+    },
     eventLoopDelay: zero,
   });
 }

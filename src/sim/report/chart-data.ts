@@ -18,7 +18,12 @@ export interface ChartData {
   spectrum: { x: number[]; lines: SpectrumLine[] };
   bidders: { names: string[]; p50: number[]; p99: number[]; timeoutRate: number[]; winRate: number[] };
   /** Per second since the run began (warm-up seconds that counted nothing left out). */
-  overTime: { t: number[]; meanMs: Array<number | null>; maxMs: Array<number | null>; timeoutRate: Array<number | null> };
+  overTime: {
+    t: number[];
+    meanMs: Array<number | null>;
+    maxMs: Array<number | null>;
+    timeoutRate: Array<number | null>;
+  };
 }
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;

@@ -3,7 +3,9 @@ import { escapeHtml, escapeMd, jsonForScript } from './escape.js';
 
 describe('escaping', () => {
   it('HTML: nothing can open a tag or leave an attribute', () => {
-    expect(escapeHtml(`<img src=x onerror="a('b')">&`)).toBe('&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt;&amp;');
+    expect(escapeHtml(`<img src=x onerror="a('b')">&`)).toBe(
+      '&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt;&amp;',
+    );
   });
 
   it('Markdown: pipes, backticks, emphasis, links and tags are neutralised; a lone < stays readable', () => {

@@ -74,14 +74,17 @@ describe('.hgrm files', () => {
     const fast = newHistogram();
     for (const c of run.metrics.leaves) if (c.info.group === 'dsp-fast') fast.add(c.latency);
     expectMatches('group-dsp-fast.hgrm', fast);
-    expect(parseHgrm(readFileSync(join(dir, 'group-dsp-fast.hgrm'), 'utf8')).total).toBe(run.summary.groups['dsp-fast']!.latency.count);
+    expect(parseHgrm(readFileSync(join(dir, 'group-dsp-fast.hgrm'), 'utf8')).total).toBe(
+      run.summary.groups['dsp-fast']!.latency.count,
+    );
   });
 
   it('merges the host-applied delays per group into host-delays-<group>.hgrm', () => {
     const files = readdirSync(dir).filter((f) => f.startsWith('host-delays-'));
     expect(files).toHaveLength(Object.keys(run.summary.groups).length);
     const fast = newHistogram();
-    for (const s of run.hostStats) if (run.summary.bidders[s.name]!.group === 'dsp-fast') fast.add(decodeHistogram(s.delays));
+    for (const s of run.hostStats)
+      if (run.summary.bidders[s.name]!.group === 'dsp-fast') fast.add(decodeHistogram(s.delays));
     expectMatches('host-delays-dsp-fast.hgrm', fast);
   });
 

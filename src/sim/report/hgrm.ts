@@ -18,7 +18,10 @@ export function hgrmText(h: Histogram): string {
  * (`a b` and `a_b`) get a numeric suffix, so no file overwrites another; `taken` records what is used.
  */
 export function safeHgrmName(prefix: string, name: string, taken: Set<string>): string {
-  let base = name.replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '_').slice(0, 80);
+  let base = name
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .replace(/^\.+/, '_')
+    .slice(0, 80);
   if (base === '') base = '_';
   let file = `${prefix}-${base}.hgrm`;
   for (let i = 2; taken.has(file.toLowerCase()); i++) file = `${prefix}-${base}-${i}.hgrm`;

@@ -9,7 +9,10 @@ import { decodeHistogram, newHistogram, type Histogram } from '../../lib/histogr
  * One merged µs histogram per group, in the order groups first appear. `groupOf` maps a leaf name
  * to its group; a leaf the summary does not know is kept under its own name rather than dropped.
  */
-export function hostDelaysByGroup(stats: readonly LeafHostStats[], groupOf: (leaf: string) => string | undefined): Map<string, Histogram> {
+export function hostDelaysByGroup(
+  stats: readonly LeafHostStats[],
+  groupOf: (leaf: string) => string | undefined,
+): Map<string, Histogram> {
   const out = new Map<string, Histogram>();
   for (const s of stats) {
     const group = groupOf(s.name) ?? s.name;

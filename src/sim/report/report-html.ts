@@ -42,7 +42,9 @@ function htmlTable(t: Table): string {
     return `<section class="card" id="table-${t.id}"><h2>${escapeHtml(t.title)}</h2>${note}<p class="muted empty">${escapeHtml(t.empty ?? 'None.')}</p></section>`;
   }
   const numeric = t.rows[0]!.cells.map((c) => c.num === true);
-  const head = t.headers.map((h, i) => `<th scope="col"${numeric[i] === true ? ' class="num"' : ''}>${escapeHtml(h)}</th>`).join('');
+  const head = t.headers
+    .map((h, i) => `<th scope="col"${numeric[i] === true ? ' class="num"' : ''}>${escapeHtml(h)}</th>`)
+    .join('');
   const body = t.rows
     .map((r) => {
       const cells = r.cells.map((c, i) => {
@@ -68,11 +70,41 @@ function kpis(m: ReportModel): string {
   const s = m.summary;
   const a = s.latency.auction;
   return `<div class="kpis">${[
-    kpi('auction p99', fmtMs(a.p99), 'ms', `tmax ${s.config.tmaxMs} ms · p50 ${fmtMs(a.p50)} ms`, a.count === 0 ? '' : deadlineLevel(s)),
-    kpi('timeout rate', fmtPct(s.rates.timeout), '', `${fmtInt(s.bids.timedOut)} of ${fmtInt(s.bids.sent)} requests (${fmtInt(s.bids.late)} late)`, s.rates.timeout > 0.01 ? 'warn' : 'ok'),
-    kpi('fill rate', fmtPct(s.rates.fill), '', `${fmtInt(s.auctions.filled)} of ${fmtInt(s.auctions.total)} auctions`, ''),
-    kpi('revenue / 1000 auctions', fmtMoney(s.revenue.perThousand), '', `avg clearing CPM ${fmtMoney(s.revenue.avgClearingPrice)}`, ''),
-    kpi('overshoot p99', fmtMs(s.latency.overshoot.p99), 'ms', `max ${fmtMs(s.latency.overshoot.max)} ms past the deadline`, s.latency.overshoot.p99 > 5 ? 'warn' : ''),
+    kpi(
+      'auction p99',
+      fmtMs(a.p99),
+      'ms',
+      `tmax ${s.config.tmaxMs} ms · p50 ${fmtMs(a.p50)} ms`,
+      a.count === 0 ? '' : deadlineLevel(s),
+    ),
+    kpi(
+      'timeout rate',
+      fmtPct(s.rates.timeout),
+      '',
+      `${fmtInt(s.bids.timedOut)} of ${fmtInt(s.bids.sent)} requests (${fmtInt(s.bids.late)} late)`,
+      s.rates.timeout > 0.01 ? 'warn' : 'ok',
+    ),
+    kpi(
+      'fill rate',
+      fmtPct(s.rates.fill),
+      '',
+      `${fmtInt(s.auctions.filled)} of ${fmtInt(s.auctions.total)} auctions`,
+      '',
+    ),
+    kpi(
+      'revenue / 1000 auctions',
+      fmtMoney(s.revenue.perThousand),
+      '',
+      `avg clearing CPM ${fmtMoney(s.revenue.avgClearingPrice)}`,
+      '',
+    ),
+    kpi(
+      'overshoot p99',
+      fmtMs(s.latency.overshoot.p99),
+      'ms',
+      `max ${fmtMs(s.latency.overshoot.max)} ms past the deadline`,
+      s.latency.overshoot.p99 > 5 ? 'warn' : '',
+    ),
     kpi('throughput', fmtInt(s.auctions.total), 'auctions', `${s.auctions.perSec}/s over ${s.durationSec} s`, ''),
   ].join('')}</div>`;
 }
@@ -90,10 +122,22 @@ function charts(): string {
       'Auction latency and each group’s response time by percentile, on a 1/(1−p) log axis as HdrHistogram plotters draw it: each decade to the right is ten times rarer. Dashed lines are the delays the bidder host applied; the red line is the deadline.',
     ) +
     `<div class="grid2">` +
-    chartCard('chart-bidder-latency', 'Bidder response time vs deadline', 'p50 and p99 response time of every bidder leaf, sent → received.') +
-    chartCard('chart-bidder-rates', 'Timeout and win rates per bidder', 'Share of each leaf’s requests that timed out, and that it won.') +
+    chartCard(
+      'chart-bidder-latency',
+      'Bidder response time vs deadline',
+      'p50 and p99 response time of every bidder leaf, sent → received.',
+    ) +
+    chartCard(
+      'chart-bidder-rates',
+      'Timeout and win rates per bidder',
+      'Share of each leaf’s requests that timed out, and that it won.',
+    ) +
     `</div>` +
-    chartCard('chart-over-time', 'Over the run', 'Mean and maximum auction latency per second (by arrival), and the share of bid requests that timed out.') +
+    chartCard(
+      'chart-over-time',
+      'Over the run',
+      'Mean and maximum auction latency per second (by arrival), and the share of bid requests that timed out.',
+    ) +
     `</div>`
   );
 }
@@ -105,7 +149,14 @@ export function reportHtml(m: ReportModel): string {
   const banner = s.partial
     ? `<div class="banner partial" role="alert">Partial run — ${escapeHtml(m.run.message ?? 'the run was cut short')}; the figures cover only the part that ran.</div>`
     : '';
-  const files = ['summary.json', 'report.md', 'auction.hgrm', 'overshoot.hgrm', 'group-*.hgrm', ...(m.run.hostStats.length > 0 ? ['host-delays-*.hgrm'] : [])];
+  const files = [
+    'summary.json',
+    'report.md',
+    'auction.hgrm',
+    'overshoot.hgrm',
+    'group-*.hgrm',
+    ...(m.run.hostStats.length > 0 ? ['host-delays-*.hgrm'] : []),
+  ];
   return `<!doctype html>
 <html lang="en">
 <head>

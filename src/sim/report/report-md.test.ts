@@ -67,7 +67,14 @@ describe('report.md', () => {
     const t = table(md, 'Auction latency');
     const check = (label: string, p: P): void => {
       const r = t.get(label)!;
-      for (const [h, v] of [['p50', p.p50], ['p90', p.p90], ['p99', p.p99], ['p99.9', p.p999], ['max', p.max]] as const) close(r[h]!, v, SHOWN_PRECISION.ms);
+      for (const [h, v] of [
+        ['p50', p.p50],
+        ['p90', p.p90],
+        ['p99', p.p99],
+        ['p99.9', p.p999],
+        ['max', p.max],
+      ] as const)
+        close(r[h]!, v, SHOWN_PRECISION.ms);
       expect(parseShown(r.count!)).toBe(p.count);
     };
     check('auction', s.latency.auction);
@@ -81,7 +88,16 @@ describe('report.md', () => {
     for (const [name, b] of Object.entries(s.bidders)) {
       const r = t.get(name)!;
       expect(unescapeMd(r.group!)).toBe(b.group);
-      const ints: Array<[string, number]> = [['sent', b.sent], ['on time', b.onTime], ['no-bid', b.noBid], ['invalid', b.invalid], ['timed out', b.timedOut], ['lost', b.lost], ['late', b.late], ['wins', b.wins]];
+      const ints: Array<[string, number]> = [
+        ['sent', b.sent],
+        ['on time', b.onTime],
+        ['no-bid', b.noBid],
+        ['invalid', b.invalid],
+        ['timed out', b.timedOut],
+        ['lost', b.lost],
+        ['late', b.late],
+        ['wins', b.wins],
+      ];
       for (const [h, v] of ints) expect(parseShown(r[h]!), `${name} ${h}`).toBe(v);
       close(r['win rate']!, b.winRate, SHOWN_PRECISION.pct);
       close(r['timeout rate']!, b.timeoutRate, SHOWN_PRECISION.pct);

@@ -31,10 +31,17 @@ export function reportMarkdown(m: ReportModel): string {
   const s = m.summary;
   const out: string[] = [`# ${escapeMd(s.scenario)}: ${m.verdict.word}`, ''];
   if (s.partial) {
-    out.push(`> **PARTIAL RUN** — ${escapeMd(m.run.message ?? 'the run was cut short')}; the figures below cover only the part that ran.`, '');
+    out.push(
+      `> **PARTIAL RUN** — ${escapeMd(m.run.message ?? 'the run was cut short')}; the figures below cover only the part that ran.`,
+      '',
+    );
   }
   for (const line of m.verdict.lines) out.push(`- ${MARK[line.level]} ${escapeMd(line.text)}`);
-  out.push('', scenarioParagraph(m, (name) => `**${escapeMd(name)}**`), '');
+  out.push(
+    '',
+    scenarioParagraph(m, (name) => `**${escapeMd(name)}**`),
+    '',
+  );
   for (const t of allTables(m)) out.push(mdTable(t));
   out.push(
     'Percentile files: `auction.hgrm`, `overshoot.hgrm`, one `group-<name>.hgrm` per bidder group and, when the host reported them, ' +

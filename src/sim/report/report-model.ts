@@ -54,7 +54,13 @@ export function reportModel(run: RunResult): ReportModel {
   }
   const groups = Object.entries(s.groups).map(([name, g]): GroupView => {
     const hd = host.get(name) ?? null;
-    return { name, summary: g, latency: merged.get(name) ?? newHistogram(), hostDelay: hd, hostDelayP: hd === null ? null : percentiles(hd) };
+    return {
+      name,
+      summary: g,
+      latency: merged.get(name) ?? newHistogram(),
+      hostDelay: hd,
+      hostDelayP: hd === null ? null : percentiles(hd),
+    };
   });
   return { run, summary: s, groups, verdict: verdict(s) };
 }
@@ -72,19 +78,38 @@ function verdict(s: Summary): Verdict {
   const failed = s.thresholds.filter((t) => !t.pass);
   if (s.thresholds.length === 0) lines.push({ level: 'ok', text: 'No thresholds set in the scenario.' });
   else if (failed.length === 0) lines.push({ level: 'ok', text: `All ${s.thresholds.length} thresholds pass.` });
-  else lines.push({ level: 'bad', text: `${failed.length} of ${s.thresholds.length} thresholds failed: ${failed.map((t) => `${t.metric} ${t.op} ${t.value}`).join(', ')}.` });
+  else
+    lines.push({
+      level: 'bad',
+      text: `${failed.length} of ${s.thresholds.length} thresholds failed: ${failed.map((t) => `${t.metric} ${t.op} ${t.value}`).join(', ')}.`,
+    });
 
   const p99 = s.latency.auction.p99;
   const tmax = s.config.tmaxMs;
   const p99Level = deadlineLevel(s);
   if (s.latency.auction.count === 0) lines.push({ level: 'warn', text: 'No auctions were measured.' });
-  else if (p99Level === 'ok') lines.push({ level: 'ok', text: `Auction p99 ${fmtMs(p99)} ms is under tmax ${tmax} ms: 99% of auctions closed with every bidder answered.` });
+  else if (p99Level === 'ok')
+    lines.push({
+      level: 'ok',
+      text: `Auction p99 ${fmtMs(p99)} ms is under tmax ${tmax} ms: 99% of auctions closed with every bidder answered.`,
+    });
   else if (p99Level === 'warn') {
-    lines.push({ level: 'warn', text: `Auction p99 ${fmtMs(p99)} ms is at tmax ${tmax} ms: at least 1% of auctions waited for the deadline on some bidder.` });
-  } else lines.push({ level: 'bad', text: `Auction p99 ${fmtMs(p99)} ms is past tmax ${tmax} ms: the exchange closed auctions late (overshoot p99 ${fmtMs(s.latency.overshoot.p99)} ms).` });
+    lines.push({
+      level: 'warn',
+      text: `Auction p99 ${fmtMs(p99)} ms is at tmax ${tmax} ms: at least 1% of auctions waited for the deadline on some bidder.`,
+    });
+  } else
+    lines.push({
+      level: 'bad',
+      text: `Auction p99 ${fmtMs(p99)} ms is past tmax ${tmax} ms: the exchange closed auctions late (overshoot p99 ${fmtMs(s.latency.overshoot.p99)} ms).`,
+    });
 
-  lines.push({ level: s.rates.timeout > 0.01 ? 'warn' : 'ok', text: `${fmtPct(s.rates.timeout)} of bid requests timed out; fill rate ${fmtPct(s.rates.fill)}.` });
-  if (s.partial) lines.push({ level: 'warn', text: 'The run was cut short: these figures cover only the part that ran.' });
+  lines.push({
+    level: s.rates.timeout > 0.01 ? 'warn' : 'ok',
+    text: `${fmtPct(s.rates.timeout)} of bid requests timed out; fill rate ${fmtPct(s.rates.fill)}.`,
+  });
+  if (s.partial)
+    lines.push({ level: 'warn', text: 'The run was cut short: these figures cover only the part that ran.' });
 
   const level: Level = failed.length > 0 ? 'bad' : s.partial ? 'warn' : 'ok';
   const word = failed.length > 0 ? 'FAIL' : s.partial ? 'PARTIAL' : s.thresholds.length > 0 ? 'PASS' : 'DONE';

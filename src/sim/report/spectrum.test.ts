@@ -7,7 +7,8 @@ describe('spectrum', () => {
     const h = newHistogram();
     for (let i = 1; i <= 10_000; i++) recordMs(h, i / 100);
     const sp = spectrum([h]);
-    const at = (x: number): number | null => sp.series[0]!.values[sp.x.findIndex((v) => Math.abs(v - x) < 1e-6)] ?? null;
+    const at = (x: number): number | null =>
+      sp.series[0]!.values[sp.x.findIndex((v) => Math.abs(v - x) < 1e-6)] ?? null;
     expect(gridX(10)).toBeCloseTo(10);
     expect(at(10)).toBeCloseTo(h.getValueAtPercentile(90) / 1000, 3);
     expect(at(100)).toBeCloseTo(h.getValueAtPercentile(99) / 1000, 3);

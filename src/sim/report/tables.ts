@@ -49,18 +49,48 @@ export function latencyTable(m: ReportModel): Table {
     title: 'Auction latency',
     note: 'Auction latency runs from the scheduled arrival to the outcome (open loop, so a stalled exchange shows here). Overshoot is how far past its deadline an auction closed by the deadline actually closed; event-loop delay is the exchange process’s.',
     headers: LATENCY_HEADERS,
-    rows: [latencyRow('auction', l.auction), latencyRow('deadline overshoot', l.overshoot), latencyRow('event-loop delay', l.eventLoopDelay)],
+    rows: [
+      latencyRow('auction', l.auction),
+      latencyRow('deadline overshoot', l.overshoot),
+      latencyRow('event-loop delay', l.eventLoopDelay),
+    ],
   };
 }
 
-export const BIDDER_HEADERS = ['bidder', 'group', 'sent', 'on time', 'no-bid', 'invalid', 'timed out', 'lost', 'late', 'wins', 'win rate', 'timeout rate', 'p50 ms', 'p99 ms'];
+export const BIDDER_HEADERS = [
+  'bidder',
+  'group',
+  'sent',
+  'on time',
+  'no-bid',
+  'invalid',
+  'timed out',
+  'lost',
+  'late',
+  'wins',
+  'win rate',
+  'timeout rate',
+  'p50 ms',
+  'p99 ms',
+];
 
 export function bidderTable(m: ReportModel): Table {
   const rows = Object.entries(m.summary.bidders).map(([name, b]): Row => ({
     cells: [
-      txt(name), txt(b.group), int(b.sent), int(b.onTime), int(b.noBid), int(b.invalid),
+      txt(name),
+      txt(b.group),
+      int(b.sent),
+      int(b.onTime),
+      int(b.noBid),
+      int(b.invalid),
       { ...int(b.timedOut), ...(b.timedOut > 0 ? { level: 'warn' as const } : {}) },
-      int(b.lost), int(b.late), int(b.wins), pct(b.winRate), pct(b.timeoutRate), ms(b.latency.p50), ms(b.latency.p99),
+      int(b.lost),
+      int(b.late),
+      int(b.wins),
+      pct(b.winRate),
+      pct(b.timeoutRate),
+      ms(b.latency.p50),
+      ms(b.latency.p99),
     ],
   }));
   return {
@@ -73,14 +103,44 @@ export function bidderTable(m: ReportModel): Table {
   };
 }
 
-export const GROUP_HEADERS = ['group', 'leaves', 'sent', 'on time', 'no-bid', 'invalid', 'timed out', 'lost', 'late', 'wins', 'timeout rate', 'p50 ms', 'p99 ms', 'p99.9 ms', 'host p50 ms', 'host p99 ms'];
+export const GROUP_HEADERS = [
+  'group',
+  'leaves',
+  'sent',
+  'on time',
+  'no-bid',
+  'invalid',
+  'timed out',
+  'lost',
+  'late',
+  'wins',
+  'timeout rate',
+  'p50 ms',
+  'p99 ms',
+  'p99.9 ms',
+  'host p50 ms',
+  'host p99 ms',
+];
 
 export function groupTable(m: ReportModel): Table {
   const rows = m.groups.map(({ name, summary: g, hostDelayP: h }): Row => ({
     cells: [
-      txt(name), int(g.leaves), int(g.sent), int(g.onTime), int(g.noBid), int(g.invalid), int(g.timedOut), int(g.lost), int(g.late), int(g.wins),
-      pct(g.timeoutRate), ms(g.latency.p50), ms(g.latency.p99), ms(g.latency.p999),
-      h === null || h.count === 0 ? dash() : ms(h.p50), h === null || h.count === 0 ? dash() : ms(h.p99),
+      txt(name),
+      int(g.leaves),
+      int(g.sent),
+      int(g.onTime),
+      int(g.noBid),
+      int(g.invalid),
+      int(g.timedOut),
+      int(g.lost),
+      int(g.late),
+      int(g.wins),
+      pct(g.timeoutRate),
+      ms(g.latency.p50),
+      ms(g.latency.p99),
+      ms(g.latency.p999),
+      h === null || h.count === 0 ? dash() : ms(h.p50),
+      h === null || h.count === 0 ? dash() : ms(h.p99),
     ],
   }));
   const b = m.summary.bids;
@@ -88,7 +148,24 @@ export function groupTable(m: ReportModel): Table {
   const wins = m.groups.reduce((t, g) => t + g.summary.wins, 0);
   rows.push({
     total: true,
-    cells: [txt('all groups'), int(leaves), int(b.sent), int(b.onTime), int(b.noBid), int(b.invalid), int(b.timedOut), int(b.lost), int(b.late), int(wins), pct(m.summary.rates.timeout), dash(), dash(), dash(), dash(), dash()],
+    cells: [
+      txt('all groups'),
+      int(leaves),
+      int(b.sent),
+      int(b.onTime),
+      int(b.noBid),
+      int(b.invalid),
+      int(b.timedOut),
+      int(b.lost),
+      int(b.late),
+      int(wins),
+      pct(m.summary.rates.timeout),
+      dash(),
+      dash(),
+      dash(),
+      dash(),
+      dash(),
+    ],
   });
   return {
     id: 'groups',
@@ -134,7 +211,13 @@ export function thresholdTable(m: ReportModel): Table {
     title: 'Thresholds',
     headers: THRESHOLD_HEADERS,
     rows: m.summary.thresholds.map((t): Row => ({
-      cells: [txt(t.metric), txt(t.op), num(String(t.value)), num(t.actual === null ? 'n/a' : String(t.actual)), { text: t.pass ? 'pass' : 'FAIL', level: t.pass ? 'ok' : 'bad' }],
+      cells: [
+        txt(t.metric),
+        txt(t.op),
+        num(String(t.value)),
+        num(t.actual === null ? 'n/a' : String(t.actual)),
+        { text: t.pass ? 'pass' : 'FAIL', level: t.pass ? 'ok' : 'bad' },
+      ],
     })),
     empty: 'No thresholds set in the scenario.',
   };

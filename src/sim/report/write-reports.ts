@@ -25,7 +25,8 @@ export function writeReports(dir: string, run: RunResult): string[] {
   ];
   const taken = new Set(files.map(([name]) => name));
   for (const g of model.groups) files.push([safeHgrmName('group', g.name, taken), hgrmText(g.latency)]);
-  for (const g of model.groups) if (g.hostDelay !== null) files.push([safeHgrmName('host-delays', g.name, taken), hgrmText(g.hostDelay)]);
+  for (const g of model.groups)
+    if (g.hostDelay !== null) files.push([safeHgrmName('host-delays', g.name, taken), hgrmText(g.hostDelay)]);
   const written: string[] = [];
   for (const [name, text] of files) {
     const path = join(dir, name);

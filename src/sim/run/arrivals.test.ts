@@ -21,7 +21,11 @@ function gaps(times: number[]): number[] {
 describe('poisson arrivals', () => {
   it('count in T seconds is within 4 standard errors of rate * T', () => {
     // The count is Poisson(λT), so its standard deviation is √(λT).
-    for (const [rate, durationSec] of [[1000, 10], [200, 5], [50, 20]] as const) {
+    for (const [rate, durationSec] of [
+      [1000, 10],
+      [200, 5],
+      [50, 20],
+    ] as const) {
       for (const seed of ['1', '2', '3']) {
         const expected = rate * durationSec;
         const count = drain(load({ rate, durationSec }), seed).length;
@@ -58,7 +62,11 @@ describe('constant arrivals', () => {
     const times = drain(load({ arrival: 'constant', rate: 200, durationSec: 5 }));
     expect(times).toHaveLength(1000);
     expect(times.slice(0, 3)).toEqual([0, 5, 10]);
-    expect(gaps(times).slice(1).every((g) => Math.abs(g - 5) < 1e-9)).toBe(true);
+    expect(
+      gaps(times)
+        .slice(1)
+        .every((g) => Math.abs(g - 5) < 1e-9),
+    ).toBe(true);
   });
 
   it('do not drift over a long run', () => {

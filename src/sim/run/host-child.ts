@@ -25,7 +25,12 @@ function entry(): { file: URL; execArgv: string[] } {
   return { file, execArgv: ts ? ['--import', import.meta.resolve('tsx')] : [] };
 }
 
-export function startChildHost(leaves: LeafConfig[], seed: number | string, options: Partial<HostOptions> = {}, readyTimeoutMs = 15_000): Promise<ChildHost> {
+export function startChildHost(
+  leaves: LeafConfig[],
+  seed: number | string,
+  options: Partial<HostOptions> = {},
+  readyTimeoutMs = 15_000,
+): Promise<ChildHost> {
   const { file, execArgv } = entry();
   const child: ChildProcess = fork(file, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   let stopping = false;

@@ -35,7 +35,14 @@ const ELD_RESOLUTION_MS = 10;
 function eventLoopP(h: ReturnType<typeof monitorEventLoopDelay>): P {
   const ms = (ns: number): number => Math.max(0, Math.round(ns / 1000 - ELD_RESOLUTION_MS * 1000) / 1000);
   if (h.count === 0) return { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, count: 0 };
-  return { p50: ms(h.percentile(50)), p90: ms(h.percentile(90)), p99: ms(h.percentile(99)), p999: ms(h.percentile(99.9)), max: ms(h.max), count: h.count };
+  return {
+    p50: ms(h.percentile(50)),
+    p90: ms(h.percentile(90)),
+    p99: ms(h.percentile(99)),
+    p999: ms(h.percentile(99.9)),
+    max: ms(h.max),
+    count: h.count,
+  };
 }
 
 export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunResult> {

@@ -11,7 +11,10 @@ function scenario(raw: unknown = {}): Scenario {
 
 describe('requestFactory', () => {
   it('makes an OpenRTB 2.6 request shaped by the scenario', () => {
-    const make = requestFactory(scenario({ auction: { type: 'second-price', impressions: 3, floor: 0.25 } }), seedrandom('r'));
+    const make = requestFactory(
+      scenario({ auction: { type: 'second-price', impressions: 3, floor: 0.25 } }),
+      seedrandom('r'),
+    );
     const req = make('a1');
     expect(req).toMatchObject({ id: 'a1', tmax: 0, at: 2, cur: ['USD'] });
     expect(req.imp.map((i) => i.id)).toEqual(['1', '2', '3']);

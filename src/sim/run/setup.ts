@@ -16,7 +16,14 @@ import { buildSummary, type P, type Summary } from '../metrics/summary.js';
 
 export function exchangeOptions(s: Scenario): Partial<ExchangeOptions> {
   const a = s.auction;
-  return { type: a.type, tmaxMs: a.tmaxMs, allowanceMs: a.allowanceMs, minBidderMs: a.minBidderMs, increment: a.increment, maxPrice: a.maxPrice };
+  return {
+    type: a.type,
+    tmaxMs: a.tmaxMs,
+    allowanceMs: a.allowanceMs,
+    minBidderMs: a.minBidderMs,
+    increment: a.increment,
+    maxPrice: a.maxPrice,
+  };
 }
 
 /**
@@ -32,7 +39,9 @@ export const streams = {
 };
 
 export function leafInfos(leaves: readonly Leaf[]): LeafInfo[] {
-  return leaves.map((l) => (l.kind === 'local' ? { name: l.config.name, group: l.config.group } : { name: l.name, group: l.group }));
+  return leaves.map((l) =>
+    l.kind === 'local' ? { name: l.config.name, group: l.config.group } : { name: l.name, group: l.group },
+  );
 }
 
 /** Seconds of arrivals the scenario plans, warm-up included. */
@@ -91,5 +100,13 @@ export function finishRun(e: RunEnd): RunResult {
     eventLoopDelay: e.eventLoopDelay,
   });
   const invariantViolations = e.checker.finish(summary);
-  return { scenario: s, summary, metrics: e.metrics, hostStats: e.hostStats, stoppedBy: e.stoppedBy, message: e.message, invariantViolations };
+  return {
+    scenario: s,
+    summary,
+    metrics: e.metrics,
+    hostStats: e.hostStats,
+    stoppedBy: e.stoppedBy,
+    message: e.message,
+    invariantViolations,
+  };
 }

@@ -18,9 +18,18 @@ describe('expandLeaves', () => {
 
   it('names local leaves name-1 … name-n (count 1 too) and external leaves by group', () => {
     expect(expandLeaves(s).map((l) => (l.kind === 'local' ? l.config.name : l.name))).toEqual([
-      'dsp-1', 'dsp-2', 'dsp-3', 'solo-1', 'partner',
+      'dsp-1',
+      'dsp-2',
+      'dsp-3',
+      'solo-1',
+      'partner',
     ]);
-    expect(expandLeaves(s)[4]).toEqual({ kind: 'external', name: 'partner', group: 'partner', url: 'ws://127.0.0.1:9100/partner' });
+    expect(expandLeaves(s)[4]).toEqual({
+      kind: 'external',
+      name: 'partner',
+      group: 'partner',
+      url: 'ws://127.0.0.1:9100/partner',
+    });
   });
 
   it('gives each leaf its group and its own copy of the profile', () => {

@@ -64,7 +64,9 @@ export function expandLeaves(s: Scenario): Leaf[] {
         faults: { ...group.faults },
       };
       if (group.hostile !== undefined) config.hostile = { ...group.hostile };
-      leaves.push(group.token === undefined ? { kind: 'local', config } : { kind: 'local', config, token: group.token });
+      leaves.push(
+        group.token === undefined ? { kind: 'local', config } : { kind: 'local', config, token: group.token },
+      );
     }
   }
   return leaves;
@@ -112,16 +114,27 @@ function checkToken(raw: Raw, path: string, issues: Issue[]): string | undefined
   if (token === undefined) return undefined;
   if (typeof token === 'string' && TOKEN.test(token)) return token;
   // The value itself is a secret: say what is wrong without echoing it.
-  issues.push({ path: `${path}.token`, message: `must be 1 to 200 printable ASCII characters without spaces (got ${typeof token === 'string' ? `a string of ${token.length}` : shown(token)})` });
+  issues.push({
+    path: `${path}.token`,
+    message: `must be 1 to 200 printable ASCII characters without spaces (got ${typeof token === 'string' ? `a string of ${token.length}` : shown(token)})`,
+  });
   return undefined;
 }
 
-function checkHostile(raw: Raw, path: string, mode: Scenario['mode'] | undefined, issues: Issue[]): HostileSpec | undefined {
+function checkHostile(
+  raw: Raw,
+  path: string,
+  mode: Scenario['mode'] | undefined,
+  issues: Issue[],
+): HostileSpec | undefined {
   if (raw.hostile === undefined) return undefined;
   const found = validateHostileSpec(raw.hostile, `${path}.hostile`);
   issues.push(...found);
   if (mode === 'virtual') {
-    issues.push({ path: `${path}.hostile`, message: 'hostile bidders need live mode (they misbehave on real sockets)' });
+    issues.push({
+      path: `${path}.hostile`,
+      message: 'hostile bidders need live mode (they misbehave on real sockets)',
+    });
   }
   return found.length === 0 ? (raw.hostile as HostileSpec) : undefined;
 }
@@ -177,7 +190,10 @@ function checkLocalTokens(groups: readonly (BidderGroup | undefined)[], issues: 
     if (group === undefined || isExternal(group)) return;
     if (first === null) first = { token: group.token, i };
     else if (group.token !== first.token) {
-      issues.push({ path: `bidders[${i}].token`, message: `must be the same as bidders[${first.i}].token: local groups share one bidder host, which checks one token` });
+      issues.push({
+        path: `bidders[${i}].token`,
+        message: `must be the same as bidders[${first.i}].token: local groups share one bidder host, which checks one token`,
+      });
     }
   });
 }
@@ -223,11 +239,7 @@ function checkLeafNames(groups: readonly (BidderGroup | undefined)[], issues: Is
 }
 
 /** The bidder groups at `value` (absent → DEFAULTS.bidders), checked whole; only trusted with no issues. */
-export function checkBidders(
-  value: unknown,
-  mode: Scenario['mode'] | undefined,
-  issues: Issue[],
-): BidderGroup[] {
+export function checkBidders(value: unknown, mode: Scenario['mode'] | undefined, issues: Issue[]): BidderGroup[] {
   if (value === undefined) return fresh<BidderGroup[]>(DEFAULTS.bidders);
   if (!Array.isArray(value) || value.length === 0) {
     issues.push({ path: 'bidders', message: `must be a non-empty array of bidder groups (got ${shown(value)})` });

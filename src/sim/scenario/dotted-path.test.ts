@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { PathError, getPath, hasPath, issuePath, listPaths, setPath, splitPath } from './dotted-path.js';
 
-const doc = () => ({ auction: { tmaxMs: 100 }, bidders: [{ count: 4, latency: { ms: 1 } }, { url: 'ws://x' }], sweep: null });
+const doc = () => ({
+  auction: { tmaxMs: 100 },
+  bidders: [{ count: 4, latency: { ms: 1 } }, { url: 'ws://x' }],
+  sweep: null,
+});
 
 describe('getPath', () => {
   it('reads nested objects and array indices', () => {
@@ -12,7 +16,16 @@ describe('getPath', () => {
   });
 
   it('is undefined for anything missing or malformed', () => {
-    for (const path of ['auction.tmax', 'bidders.2.count', 'bidders.x', 'bidders.01', 'auction..tmaxMs', '', 'auction.tmaxMs.x', 'sweep.a']) {
+    for (const path of [
+      'auction.tmax',
+      'bidders.2.count',
+      'bidders.x',
+      'bidders.01',
+      'auction..tmaxMs',
+      '',
+      'auction.tmaxMs.x',
+      'sweep.a',
+    ]) {
       expect(getPath(doc(), path)).toBeUndefined();
     }
   });

@@ -45,9 +45,9 @@ describe('sweep', () => {
   });
 
   it('places issues inside a swept object at their path within it', () => {
-    expect(lines({ sweep: { 'bidders.0.latency': [{ model: 'exponential', meanMs: 3 }, { model: 'constant' }] } })).toEqual([
-      'sweep["bidders.0.latency"][1].ms: is required',
-    ]);
+    expect(
+      lines({ sweep: { 'bidders.0.latency': [{ model: 'exponential', meanMs: 3 }, { model: 'constant' }] } }),
+    ).toEqual(['sweep["bidders.0.latency"][1].ms: is required']);
   });
 
   it('names a path that is not in the scenario, with a did-you-mean', () => {
@@ -67,9 +67,16 @@ describe('sweep', () => {
   });
 
   it('checks its values against the scenario it sweeps', () => {
-    expect(lines({ bidders: [{ name: 'dsp', count: 2 }, { name: 'dsp-9', url: 'ws://h:1/x' }], sweep: { 'bidders.0.count': [2, 9] } }))
-      .toEqual([
-        'sweep["bidders.0.count"][1]: bidders[1].name: leaf name "dsp-9" clashes with bidders[0] (group "dsp" count 9 makes dsp-1..dsp-9); leaf names must be unique',
-      ]);
+    expect(
+      lines({
+        bidders: [
+          { name: 'dsp', count: 2 },
+          { name: 'dsp-9', url: 'ws://h:1/x' },
+        ],
+        sweep: { 'bidders.0.count': [2, 9] },
+      }),
+    ).toEqual([
+      'sweep["bidders.0.count"][1]: bidders[1].name: leaf name "dsp-9" clashes with bidders[0] (group "dsp" count 9 makes dsp-1..dsp-9); leaf names must be unique',
+    ]);
   });
 });

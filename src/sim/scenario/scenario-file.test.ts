@@ -84,15 +84,22 @@ describe('json-error', () => {
   it('agrees with JSON.parse on whether a text is valid', () => {
     const jsonish = fc.stringMatching(/^[{}[\]",:0-9a-z\\ .eE+-]{0,20}$/);
     fc.assert(
-      fc.property(fc.oneof(jsonish, fc.json(), fc.json().map((j) => j.slice(0, -1))), (text) => {
-        let parses = true;
-        try {
-          JSON.parse(text);
-        } catch {
-          parses = false;
-        }
-        expect(firstSyntaxError(text) === undefined).toBe(parses);
-      }),
+      fc.property(
+        fc.oneof(
+          jsonish,
+          fc.json(),
+          fc.json().map((j) => j.slice(0, -1)),
+        ),
+        (text) => {
+          let parses = true;
+          try {
+            JSON.parse(text);
+          } catch {
+            parses = false;
+          }
+          expect(firstSyntaxError(text) === undefined).toBe(parses);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

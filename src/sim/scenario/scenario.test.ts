@@ -35,8 +35,15 @@ describe('defaults', () => {
       mode: 'live',
       load: { arrival: 'poisson', rate: 200, durationSec: 5, auctions: null, warmupSec: 1 },
       auction: {
-        type: 'first-price', tmaxMs: 100, allowanceMs: 5, minBidderMs: 10, floor: 0.1,
-        impressions: 1, increment: 0.01, maxPrice: 1000, maxPayloadBytes: 65536,
+        type: 'first-price',
+        tmaxMs: 100,
+        allowanceMs: 5,
+        minBidderMs: 10,
+        floor: 0.1,
+        impressions: 1,
+        increment: 0.01,
+        maxPrice: 1000,
+        maxPayloadBytes: 65536,
       },
       bidders: [
         {
@@ -62,7 +69,8 @@ describe('defaults', () => {
       auction: { type: 'first-price', tmaxMs: 100, allowanceMs: 5, floor: 0.1, impressions: 1, increment: 0.01 },
       bidders: [
         {
-          name: 'dsp-fast', count: 4,
+          name: 'dsp-fast',
+          count: 4,
           latency: { model: 'lognormal', medianMs: 20, p99Ms: 60 },
           bid: { rate: 0.9, price: { model: 'uniform', min: 0.5, max: 3 }, shade: 1 },
           faults: { timeout: 0.01, malformed: 0, disconnect: 0 },
@@ -79,7 +87,9 @@ describe('defaults', () => {
   it('fills a partial bidder group from the group defaults, not the default bidders', () => {
     const s = valid({ bidders: [{ name: 'x', bid: { rate: 0.5 }, faults: { timeout: 0.1 } }] });
     expect(s.bidders[0]).toEqual({
-      name: 'x', count: 1, latency: DEFAULTS.group.latency,
+      name: 'x',
+      count: 1,
+      latency: DEFAULTS.group.latency,
       bid: { rate: 0.5, price: { model: 'uniform', min: 0.5, max: 3 }, shade: 1 },
       faults: { timeout: 0.1, malformed: 0, disconnect: 0 },
     });
@@ -111,22 +121,37 @@ describe('validation messages', () => {
   });
 
   it('suggests the model meant by a misspelt latency model', () => {
-    const [line] = lines({ bidders: [{ name: 'a' }, { name: 'b', latency: { model: 'lognormall', medianMs: 20, p99Ms: 60 } }] });
-    expect(line).toMatch(/^bidders\[1\]\.latency\.model: must be one of .*lognormal.* \(got "lognormall"; did you mean "lognormal"\?\)$/);
+    const [line] = lines({
+      bidders: [{ name: 'a' }, { name: 'b', latency: { model: 'lognormall', medianMs: 20, p99Ms: 60 } }],
+    });
+    expect(line).toMatch(
+      /^bidders\[1\]\.latency\.model: must be one of .*lognormal.* \(got "lognormall"; did you mean "lognormal"\?\)$/,
+    );
   });
 
   it('names a p99Ms below medianMs', () => {
-    expect(lines({ bidders: [{ name: 'a' }, { name: 'b', latency: { model: 'lognormal', medianMs: 20, p99Ms: 10 } }] }))
-      .toEqual(['bidders[1].latency.p99Ms: must be greater than medianMs (20)']);
+    expect(
+      lines({ bidders: [{ name: 'a' }, { name: 'b', latency: { model: 'lognormal', medianMs: 20, p99Ms: 10 } }] }),
+    ).toEqual(['bidders[1].latency.p99Ms: must be greater than medianMs (20)']);
   });
 
   it('reports unknown keys at every level, at their own path, with a did-you-mean', () => {
-    expect(lines({
-      nam: 'x',
-      load: { rat: 5 },
-      auction: { tmaxMS: 5 },
-      bidders: [{ name: 'a', cont: 2, bid: { shde: 1 }, faults: { timeuot: 0 }, latency: { model: 'constant', ms: 1, mz: 2 } }],
-    })).toEqual([
+    expect(
+      lines({
+        nam: 'x',
+        load: { rat: 5 },
+        auction: { tmaxMS: 5 },
+        bidders: [
+          {
+            name: 'a',
+            cont: 2,
+            bid: { shde: 1 },
+            faults: { timeuot: 0 },
+            latency: { model: 'constant', ms: 1, mz: 2 },
+          },
+        ],
+      }),
+    ).toEqual([
       'nam: unknown key (did you mean "name"?)',
       'load.rat: unknown key (did you mean "rate"?)',
       'auction.tmaxMS: unknown key (did you mean "tmaxMs"?)',
@@ -144,12 +169,17 @@ describe('validation messages', () => {
   });
 
   it('collects every issue instead of stopping at the first', () => {
-    expect(issues({ seed: 1.5, mode: 'vitual', load: { arrival: 'burst', rate: 0 }, auction: { type: 'vickrey' } })
-      .map((i) => i.path)).toEqual(['seed', 'mode', 'load.arrival', 'load.rate', 'auction.type']);
+    expect(
+      issues({ seed: 1.5, mode: 'vitual', load: { arrival: 'burst', rate: 0 }, auction: { type: 'vickrey' } }).map(
+        (i) => i.path,
+      ),
+    ).toEqual(['seed', 'mode', 'load.arrival', 'load.rate', 'auction.type']);
   });
 
   it('words enums with their options and a did-you-mean', () => {
-    expect(lines({ mode: 'vitual' })).toEqual(['mode: must be one of live, virtual (got "vitual"; did you mean "virtual"?)']);
+    expect(lines({ mode: 'vitual' })).toEqual([
+      'mode: must be one of live, virtual (got "vitual"; did you mean "virtual"?)',
+    ]);
     expect(lines({ auction: { type: 'first' } })).toEqual([
       'auction.type: must be one of first-price, second-price (got "first")',
     ]);
@@ -163,7 +193,9 @@ describe('validation messages', () => {
 
 describe('impossible combinations', () => {
   it('allowanceMs must be below tmaxMs', () => {
-    expect(lines({ auction: { allowanceMs: 100 } })).toEqual(['auction.allowanceMs: must be less than tmaxMs (100) (got 100)']);
+    expect(lines({ auction: { allowanceMs: 100 } })).toEqual([
+      'auction.allowanceMs: must be less than tmaxMs (100) (got 100)',
+    ]);
   });
 
   it('a minBidderMs that would skip every bidder', () => {
@@ -173,13 +205,21 @@ describe('impossible combinations', () => {
   });
 
   it('maxPrice must be above the floor', () => {
-    expect(lines({ auction: { floor: 5, maxPrice: 5 } })).toEqual(['auction.maxPrice: must be greater than floor (5) (got 5)']);
+    expect(lines({ auction: { floor: 5, maxPrice: 5 } })).toEqual([
+      'auction.maxPrice: must be greater than floor (5) (got 5)',
+    ]);
   });
 
   it('warmupSec must be shorter than the run, and says when it is the default', () => {
-    expect(lines({ load: { durationSec: 2, warmupSec: 2 } })).toEqual(['load.warmupSec: must be less than durationSec (2) (got 2)']);
-    expect(lines({ load: { durationSec: 0.5 } })).toEqual(['load.warmupSec: must be less than durationSec (0.5) (got 1, the default)']);
-    expect(lines({ load: { auctions: 100 } })).toEqual(['load.warmupSec: must be less than auctions / rate (0.5 s) (got 1, the default)']);
+    expect(lines({ load: { durationSec: 2, warmupSec: 2 } })).toEqual([
+      'load.warmupSec: must be less than durationSec (2) (got 2)',
+    ]);
+    expect(lines({ load: { durationSec: 0.5 } })).toEqual([
+      'load.warmupSec: must be less than durationSec (0.5) (got 1, the default)',
+    ]);
+    expect(lines({ load: { auctions: 100 } })).toEqual([
+      'load.warmupSec: must be less than auctions / rate (0.5 s) (got 1, the default)',
+    ]);
     expect(valid({ load: { durationSec: 0.5, warmupSec: 0 } }).load.durationSec).toBe(0.5);
   });
 
@@ -197,7 +237,14 @@ describe('impossible combinations', () => {
   });
 
   it('duplicate leaf names after expansion, naming how they were made', () => {
-    expect(lines({ bidders: [{ name: 'dsp', count: 3 }, { name: 'dsp-2', url: 'ws://h:1/dsp-2' }] })).toEqual([
+    expect(
+      lines({
+        bidders: [
+          { name: 'dsp', count: 3 },
+          { name: 'dsp-2', url: 'ws://h:1/dsp-2' },
+        ],
+      }),
+    ).toEqual([
       'bidders[1].name: leaf name "dsp-2" clashes with bidders[0] (group "dsp" count 3 makes dsp-1..dsp-3); leaf names must be unique',
     ]);
     expect(lines({ bidders: [{ name: 'x-1', url: 'ws://h:1/x' }, { name: 'x' }] })).toEqual([
@@ -206,13 +253,20 @@ describe('impossible combinations', () => {
   });
 
   it('duplicate group names, once per pair', () => {
-    expect(lines({ bidders: [{ name: 'dsp', count: 2 }, { name: 'dsp', count: 2 }] })).toEqual([
-      'bidders[1].name: group name "dsp" is already used by bidders[0]',
-    ]);
+    expect(
+      lines({
+        bidders: [
+          { name: 'dsp', count: 2 },
+          { name: 'dsp', count: 2 },
+        ],
+      }),
+    ).toEqual(['bidders[1].name: group name "dsp" is already used by bidders[0]']);
   });
 
   it('leaf and scenario names must be URL-path and folder safe', () => {
-    expect(lines({ name: '../etc', bidders: [{ name: 'a b' }, { name: '..', url: 'ws://h:1/x' }, { count: 2 }] })).toEqual([
+    expect(
+      lines({ name: '../etc', bidders: [{ name: 'a b' }, { name: '..', url: 'ws://h:1/x' }, { count: 2 }] }),
+    ).toEqual([
       'name: must be 1 to 100 of letters, digits, ".", "_" and "-", not only dots (got "../etc")',
       'bidders[0].name: must be 1 to 100 of letters, digits, ".", "_" and "-", not only dots (got "a b")',
       'bidders[1].name: must be 1 to 100 of letters, digits, ".", "_" and "-", not only dots (got "..")',
@@ -246,7 +300,9 @@ describe('impossible combinations', () => {
   });
 
   it('checks the bid spec with the price model validator', () => {
-    expect(lines({ bidders: [{ name: 'a', bid: { rate: 2, shade: 0, price: { model: 'unifrom', min: 1, max: 2 } } }] })).toEqual([
+    expect(
+      lines({ bidders: [{ name: 'a', bid: { rate: 2, shade: 0, price: { model: 'unifrom', min: 1, max: 2 } } }] }),
+    ).toEqual([
       'bidders[0].bid.rate: must be a number from 0 to 1 (got 2)',
       'bidders[0].bid.shade: must be a positive number (got 0)',
       'bidders[0].bid.price.model: must be one of constant, uniform, lognormal (got "unifrom"; did you mean "uniform"?)',
@@ -255,7 +311,10 @@ describe('impossible combinations', () => {
 
   it('checks the network with the latency model validator', () => {
     expect(issues({ network: { model: 'constant' } }).map((i) => i.path)).toEqual(['network.ms']);
-    expect(valid({ mode: 'virtual', network: { model: 'exponential', meanMs: 1 } }).network).toEqual({ model: 'exponential', meanMs: 1 });
+    expect(valid({ mode: 'virtual', network: { model: 'exponential', meanMs: 1 } }).network).toEqual({
+      model: 'exponential',
+      meanMs: 1,
+    });
   });
 });
 

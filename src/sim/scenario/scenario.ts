@@ -28,8 +28,7 @@ export function loadScenarioFile(path: string): ScenarioResult {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const message =
-      code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? (error as Error).message})`;
+    const message = code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? (error as Error).message})`;
     return { ok: false, issues: [{ path, message }] };
   }
   // Editors on Windows may save a byte-order mark, which JSON.parse rejects.

@@ -29,12 +29,25 @@ export type ScenarioResult = { ok: true; scenario: Scenario } | { ok: false; iss
 const TOP_KEYS = ['name', 'seed', 'mode', 'load', 'auction', 'bidders', 'thresholds', 'sweep', 'network'] as const;
 const LOAD_KEYS = ['arrival', 'rate', 'durationSec', 'auctions', 'warmupSec'] as const;
 const AUCTION_KEYS = [
-  'type', 'tmaxMs', 'allowanceMs', 'minBidderMs', 'floor', 'impressions', 'increment', 'maxPrice', 'maxPayloadBytes',
+  'type',
+  'tmaxMs',
+  'allowanceMs',
+  'minBidderMs',
+  'floor',
+  'impressions',
+  'increment',
+  'maxPrice',
+  'maxPayloadBytes',
 ] as const;
 /** Below this a multi-bid response could not fit; above it one bidder could make the exchange hold a lot. */
 const PAYLOAD_BYTES = integerIn(1024, 64 * 1024 * 1024);
 const MAX_IMPRESSIONS = 100;
-const SEED: NumberRule = { integer: true, min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER, expected: 'an integer' };
+const SEED: NumberRule = {
+  integer: true,
+  min: Number.MIN_SAFE_INTEGER,
+  max: Number.MAX_SAFE_INTEGER,
+  expected: 'an integer',
+};
 const COUNT: NumberRule = { integer: true, min: 1, max: Number.MAX_SAFE_INTEGER, expected: 'a positive integer' };
 
 /** "(got 1, the default)" tells the user which number to change when they never wrote it. */
@@ -100,7 +113,10 @@ function checkAuction(raw: Raw, issues: Issue[]): AuctionSpec {
 
   if (tmaxMs !== undefined && allowanceMs !== undefined) {
     if (allowanceMs >= tmaxMs) {
-      issues.push({ path: 'auction.allowanceMs', message: `must be less than tmaxMs (${tmaxMs}) ${got(raw, 'allowanceMs', allowanceMs)}` });
+      issues.push({
+        path: 'auction.allowanceMs',
+        message: `must be less than tmaxMs (${tmaxMs}) ${got(raw, 'allowanceMs', allowanceMs)}`,
+      });
     } else if (minBidderMs !== undefined && minBidderMs > tmaxMs - allowanceMs) {
       issues.push({
         path: 'auction.minBidderMs',
@@ -109,7 +125,10 @@ function checkAuction(raw: Raw, issues: Issue[]): AuctionSpec {
     }
   }
   if (floor !== undefined && maxPrice !== undefined && maxPrice <= floor) {
-    issues.push({ path: 'auction.maxPrice', message: `must be greater than floor (${floor}) ${got(raw, 'maxPrice', maxPrice)}` });
+    issues.push({
+      path: 'auction.maxPrice',
+      message: `must be greater than floor (${floor}) ${got(raw, 'maxPrice', maxPrice)}`,
+    });
   }
   return {
     type: type ?? d.type,

@@ -44,7 +44,8 @@ export function buildCells(base: Scenario, mode: Scenario['mode']): CellsResult 
       return;
     }
     const where = axes.map((a, i) => `${issuePath(a.path)}=${shownValue(values[i])}`).join(', ');
-    for (const issue of checked.issues) issues.push({ path: `sweep cell ${index} (${where}): ${issue.path}`, message: issue.message });
+    for (const issue of checked.issues)
+      issues.push({ path: `sweep cell ${index} (${where}): ${issue.path}`, message: issue.message });
   });
   return issues.length > 0 ? { ok: false, issues } : { ok: true, axes, cells };
 }

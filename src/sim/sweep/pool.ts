@@ -28,11 +28,18 @@ export const VIRTUAL_NODE_FLAGS: readonly string[] = ['--single-threaded-gc'];
 function entry(virtual: boolean): { file: URL; execArgv: string[] } {
   const ts = import.meta.url.endsWith('.ts');
   const file = new URL(`./worker.${ts ? 'ts' : 'js'}`, import.meta.url);
-  return { file, execArgv: [...(virtual ? VIRTUAL_NODE_FLAGS : []), ...(ts ? ['--import', import.meta.resolve('tsx')] : [])] };
+  return {
+    file,
+    execArgv: [...(virtual ? VIRTUAL_NODE_FLAGS : []), ...(ts ? ['--import', import.meta.resolve('tsx')] : [])],
+  };
 }
 
 /** Run every cell on `workers` processes; resolves with the runs in cell order, rejects on the first failure. */
-export function runCells(cells: readonly Cell[], workers: number, onDone?: (done: number, total: number) => void): Promise<CellRun[]> {
+export function runCells(
+  cells: readonly Cell[],
+  workers: number,
+  onDone?: (done: number, total: number) => void,
+): Promise<CellRun[]> {
   const { file, execArgv } = entry(cells.every((c) => c.scenario.mode === 'virtual'));
   const runs = new Array<CellRun | undefined>(cells.length);
   const children: ChildProcess[] = [];
@@ -78,7 +85,11 @@ export function runCells(cells: readonly Cell[], workers: number, onDone?: (done
       });
       child.once('exit', (code, signal) => {
         if (!settled && !retired.has(child)) {
-          finish(new Error(`sweep worker ${signal !== null ? `killed by ${signal}` : `exited with status ${code}`} before the sweep finished`));
+          finish(
+            new Error(
+              `sweep worker ${signal !== null ? `killed by ${signal}` : `exited with status ${code}`} before the sweep finished`,
+            ),
+          );
         }
       });
       feed(child);

@@ -14,9 +14,7 @@ export interface CellResult {
   pass: boolean;
 }
 
-export type Recommendation =
-  | { found: true; index: number; reason: string }
-  | { found: false; reason: string };
+export type Recommendation = { found: true; index: number; reason: string } | { found: false; reason: string };
 
 export const RULE =
   'among cells meeting every threshold, the highest revenue per thousand auctions; ties go to the smaller tmax, then to fewer bidders, then to the earlier cell';
@@ -54,7 +52,9 @@ export function recommend(results: readonly CellResult[]): Recommendation {
 /** The cells on the latency/revenue Pareto frontier: no other cell has lower p99 and higher revenue. */
 export function paretoFrontier(results: readonly CellResult[]): number[] {
   const sorted = [...results].sort(
-    (a, b) => a.summary.latency.auction.p99 - b.summary.latency.auction.p99 || b.summary.revenue.perThousand - a.summary.revenue.perThousand,
+    (a, b) =>
+      a.summary.latency.auction.p99 - b.summary.latency.auction.p99 ||
+      b.summary.revenue.perThousand - a.summary.revenue.perThousand,
   );
   const out: number[] = [];
   let bestRevenue = -Infinity;

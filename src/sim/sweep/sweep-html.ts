@@ -19,10 +19,20 @@ interface Metric {
 }
 
 const METRICS: Metric[] = [
-  { title: 'auction latency p99 (ms)', get: (s) => s.latency.auction.p99, fmt: (x) => x.toFixed(1), higherBetter: false },
+  {
+    title: 'auction latency p99 (ms)',
+    get: (s) => s.latency.auction.p99,
+    fmt: (x) => x.toFixed(1),
+    higherBetter: false,
+  },
   { title: 'timeout rate', get: (s) => s.rates.timeout, fmt: (x) => `${(x * 100).toFixed(2)}%`, higherBetter: false },
   { title: 'fill', get: (s) => s.rates.fill, fmt: (x) => `${(x * 100).toFixed(1)}%`, higherBetter: true },
-  { title: 'revenue per thousand auctions', get: (s) => s.revenue.perThousand, fmt: (x) => x.toFixed(3), higherBetter: true },
+  {
+    title: 'revenue per thousand auctions',
+    get: (s) => s.revenue.perThousand,
+    fmt: (x) => x.toFixed(3),
+    higherBetter: true,
+  },
 ];
 
 /** Worse → better: a warm red through pale yellow to green. */
@@ -35,7 +45,8 @@ function colour(t: number): string {
 function heatMap(r: SweepReport, m: Metric): string {
   const [first, ...rest] = r.axes;
   if (first === undefined) return '';
-  const rowKey = (values: Record<string, unknown>): string => rest.map((a) => `${a.path}=${shownValue(values[a.path])}`).join(', ') || 'all';
+  const rowKey = (values: Record<string, unknown>): string =>
+    rest.map((a) => `${a.path}=${shownValue(values[a.path])}`).join(', ') || 'all';
   const rows = [...new Set(r.cells.map((c) => rowKey(c.values)))];
   const cols = first.values.map(shownValue);
   const vals = r.cells.map((c) => m.get(c.summary));
@@ -49,8 +60,12 @@ function heatMap(r: SweepReport, m: Metric): string {
   const h = top + ch * rows.length + 10;
   const out: string[] = [`<svg width="${w}" height="${h}" role="img" aria-label="${esc(m.title)}">`];
   out.push(`<text x="${left}" y="14" class="axis">${esc(first.path)} →</text>`);
-  cols.forEach((c, j) => out.push(`<text x="${left + j * cw + cw / 2}" y="${top - 8}" text-anchor="middle">${esc(c)}</text>`));
-  rows.forEach((row, i) => out.push(`<text x="${left - 6}" y="${top + i * ch + ch / 2 + 4}" text-anchor="end">${esc(row)}</text>`));
+  cols.forEach((c, j) =>
+    out.push(`<text x="${left + j * cw + cw / 2}" y="${top - 8}" text-anchor="middle">${esc(c)}</text>`),
+  );
+  rows.forEach((row, i) =>
+    out.push(`<text x="${left - 6}" y="${top + i * ch + ch / 2 + 4}" text-anchor="end">${esc(row)}</text>`),
+  );
   for (const c of r.cells) {
     const i = rows.indexOf(rowKey(c.values));
     const j = cols.indexOf(shownValue(c.values[first.path]));
@@ -63,7 +78,9 @@ function heatMap(r: SweepReport, m: Metric): string {
       `<rect x="${x}" y="${y}" width="${cw - 2}" height="${ch - 2}" fill="${colour(m.higherBetter ? t : 1 - t)}"${rec ? ' class="rec"' : ''}>` +
         `<title>cell ${c.index}${c.pass ? '' : ' (fails thresholds)'}: ${esc(m.fmt(v))}</title></rect>`,
     );
-    out.push(`<text x="${x + cw / 2 - 1}" y="${y + ch / 2 + 3}" text-anchor="middle"${c.pass ? '' : ' class="fail"'}>${esc(m.fmt(v))}</text>`);
+    out.push(
+      `<text x="${x + cw / 2 - 1}" y="${y + ch / 2 + 3}" text-anchor="middle"${c.pass ? '' : ' class="fail"'}>${esc(m.fmt(v))}</text>`,
+    );
   }
   out.push('</svg>');
   return `<figure><figcaption>${esc(m.title)}</figcaption>${out.join('')}</figure>`;
@@ -82,14 +99,24 @@ function pareto(r: SweepReport): string {
   const byIndex = new Map(r.cells.map((c) => [c.index, c]));
   const front = r.pareto.map((i) => byIndex.get(i)!);
   const out: string[] = [`<svg width="${W}" height="${H}" role="img" aria-label="Pareto frontier">`];
-  out.push(`<line x1="${pad}" y1="${H - pad}" x2="${W - pad}" y2="${H - pad}" class="ax"/><line x1="${pad}" y1="${pad}" x2="${pad}" y2="${H - pad}" class="ax"/>`);
-  out.push(`<text x="${W / 2}" y="${H - 12}" text-anchor="middle">auction p99 (ms): ${x0.toFixed(1)} … ${x1.toFixed(1)}</text>`);
-  out.push(`<text x="14" y="${H / 2}" transform="rotate(-90 14 ${H / 2})" text-anchor="middle">revenue / 1000: ${y0.toFixed(3)} … ${y1.toFixed(3)}</text>`);
-  out.push(`<polyline class="front" points="${front.map((c) => `${sx(c.summary.latency.auction.p99).toFixed(1)},${sy(c.summary.revenue.perThousand).toFixed(1)}`).join(' ')}"/>`);
+  out.push(
+    `<line x1="${pad}" y1="${H - pad}" x2="${W - pad}" y2="${H - pad}" class="ax"/><line x1="${pad}" y1="${pad}" x2="${pad}" y2="${H - pad}" class="ax"/>`,
+  );
+  out.push(
+    `<text x="${W / 2}" y="${H - 12}" text-anchor="middle">auction p99 (ms): ${x0.toFixed(1)} … ${x1.toFixed(1)}</text>`,
+  );
+  out.push(
+    `<text x="14" y="${H / 2}" transform="rotate(-90 14 ${H / 2})" text-anchor="middle">revenue / 1000: ${y0.toFixed(3)} … ${y1.toFixed(3)}</text>`,
+  );
+  out.push(
+    `<polyline class="front" points="${front.map((c) => `${sx(c.summary.latency.auction.p99).toFixed(1)},${sy(c.summary.revenue.perThousand).toFixed(1)}`).join(' ')}"/>`,
+  );
   for (const c of r.cells) {
     const onFront = r.pareto.includes(c.index);
     const rec = r.recommendation.found && r.recommendation.index === c.index;
-    const label = Object.entries(c.values).map(([k, v]) => `${k}=${shownValue(v)}`).join(', ');
+    const label = Object.entries(c.values)
+      .map(([k, v]) => `${k}=${shownValue(v)}`)
+      .join(', ');
     out.push(
       `<circle cx="${sx(c.summary.latency.auction.p99).toFixed(1)}" cy="${sy(c.summary.revenue.perThousand).toFixed(1)}" r="${rec ? 8 : 5}" ` +
         `class="${onFront ? 'on' : 'off'}${c.pass ? '' : ' failpt'}${rec ? ' recpt' : ''}"><title>cell ${c.index}: ${esc(label)}</title></circle>`,
@@ -107,11 +134,18 @@ circle.on{fill:#2a7}circle.off{fill:#89a}circle.failpt{fill:#fff;stroke:#89a;str
 
 export function sweepHtml(r: SweepReport): string {
   const rec = r.recommendation;
-  const where = rec.found ? Object.entries(rec.values ?? {}).map(([k, v]) => `${k} = ${shownValue(v)}`).join(', ') : '';
+  const where = rec.found
+    ? Object.entries(rec.values ?? {})
+        .map(([k, v]) => `${k} = ${shownValue(v)}`)
+        .join(', ')
+    : '';
   const verdict = rec.found
     ? `<p class="verdict"><b>Recommended: cell ${rec.index} (${esc(where)}).</b> ${esc(rec.reason)}.</p>`
     : `<p class="verdict none"><b>No recommendation:</b> ${esc(rec.reason)}.</p>`;
-  const th = Object.entries(r.thresholds).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  const th =
+    Object.entries(r.thresholds)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ') || 'none';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sweep ${esc(r.name)}</title><style>${CSS}</style></head><body>
 <h1>Sweep: ${esc(r.name)}</h1>
 <p>${r.cells.length} cells, ${esc(r.mode)} mode, seed ${r.seed}, ${esc(r.startedAt)}, ${r.wallSec} s. Thresholds: ${esc(th)}.</p>

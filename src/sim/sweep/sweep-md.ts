@@ -9,15 +9,25 @@ const md = (text: string): string => text.replace(/[\\|`*_[\]<>]/g, (c) => `\\${
 export function sweepMarkdown(r: SweepReport): string {
   const lines: string[] = [];
   lines.push(`# Sweep: ${md(r.name)}`, '');
-  lines.push(`${r.cells.length} cells, ${r.mode} mode, seed ${r.seed}, started ${r.startedAt}, ${r.wallSec} s wall time.`, '');
+  lines.push(
+    `${r.cells.length} cells, ${r.mode} mode, seed ${r.seed}, started ${r.startedAt}, ${r.wallSec} s wall time.`,
+    '',
+  );
   lines.push('Axes:', '');
   for (const a of r.axes) lines.push(`- \`${md(a.path)}\`: ${a.values.map((v) => md(shownValue(v))).join(', ')}`);
   lines.push('');
   const th = Object.entries(r.thresholds);
-  lines.push(th.length === 0 ? 'Thresholds: none (every cell qualifies).' : `Thresholds: ${th.map(([k, v]) => `\`${md(k)}\` ${md(v)}`).join(', ')}.`, '');
+  lines.push(
+    th.length === 0
+      ? 'Thresholds: none (every cell qualifies).'
+      : `Thresholds: ${th.map(([k, v]) => `\`${md(k)}\` ${md(v)}`).join(', ')}.`,
+    '',
+  );
   lines.push(`## Recommendation`, '');
   if (r.recommendation.found) {
-    const where = Object.entries(r.recommendation.values ?? {}).map(([k, v]) => `\`${md(k)}\` = ${md(shownValue(v))}`).join(', ');
+    const where = Object.entries(r.recommendation.values ?? {})
+      .map(([k, v]) => `\`${md(k)}\` = ${md(shownValue(v))}`)
+      .join(', ');
     lines.push(`**Cell ${r.recommendation.index}: ${where}.** ${md(r.recommendation.reason)}.`);
   } else {
     lines.push(`**No recommendation: ${md(r.recommendation.reason)}.**`);
@@ -25,7 +35,16 @@ export function sweepMarkdown(r: SweepReport): string {
   lines.push('', `Rule: ${md(r.rule)}.`, '');
   lines.push('## Grid', '');
   const pareto = new Set(r.pareto);
-  const head = ['cell', ...r.axes.map((a) => `\`${md(a.path)}\``), 'p99 ms', 'timeout', 'fill', 'revenue/1000', 'thresholds', 'Pareto'];
+  const head = [
+    'cell',
+    ...r.axes.map((a) => `\`${md(a.path)}\``),
+    'p99 ms',
+    'timeout',
+    'fill',
+    'revenue/1000',
+    'thresholds',
+    'Pareto',
+  ];
   lines.push(`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`);
   for (const c of r.cells) {
     const s = c.summary;
@@ -36,7 +55,14 @@ export function sweepMarkdown(r: SweepReport): string {
       s.rates.timeout.toFixed(4),
       s.rates.fill.toFixed(4),
       s.revenue.perThousand.toFixed(4),
-      c.thresholds.length === 0 ? '-' : c.pass ? 'pass' : `FAIL (${c.thresholds.filter((t) => !t.pass).map((t) => md(t.metric)).join(', ')})`,
+      c.thresholds.length === 0
+        ? '-'
+        : c.pass
+          ? 'pass'
+          : `FAIL (${c.thresholds
+              .filter((t) => !t.pass)
+              .map((t) => md(t.metric))
+              .join(', ')})`,
       pareto.has(c.index) ? 'yes' : '',
     ];
     lines.push(`| ${row.join(' | ')} |`);

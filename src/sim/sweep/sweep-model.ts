@@ -20,8 +20,15 @@ export interface SweepReport {
   cells: Array<Omit<CellResult, 'values'> & { values: Record<string, unknown> }>;
 }
 
-export function sweepReport(base: Scenario, axes: Axis[], results: CellResult[], startedAt: Date, wallSec: number): SweepReport {
-  const named = (values: unknown[]): Record<string, unknown> => Object.fromEntries(axes.map((a, i) => [a.path, values[i]]));
+export function sweepReport(
+  base: Scenario,
+  axes: Axis[],
+  results: CellResult[],
+  startedAt: Date,
+  wallSec: number,
+): SweepReport {
+  const named = (values: unknown[]): Record<string, unknown> =>
+    Object.fromEntries(axes.map((a, i) => [a.path, values[i]]));
   const rec = recommend(results);
   const byIndex = new Map(results.map((r) => [r.index, r]));
   return {

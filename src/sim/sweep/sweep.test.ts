@@ -32,14 +32,24 @@ describe('sweep cells', () => {
     const base = scenario({ sweep: { 'auction.tmaxMs': [50, 100], 'bidders.0.count': [1, 2, 3] } });
     const built = buildCells(base, 'virtual');
     if (!built.ok) throw new Error('expected cells');
-    expect(built.cells.map((c) => c.values)).toEqual([[50, 1], [50, 2], [50, 3], [100, 1], [100, 2], [100, 3]]);
+    expect(built.cells.map((c) => c.values)).toEqual([
+      [50, 1],
+      [50, 2],
+      [50, 3],
+      [100, 1],
+      [100, 2],
+      [100, 3],
+    ]);
     expect(built.cells[4]!.scenario.auction.tmaxMs).toBe(100);
     expect(built.cells[4]!.scenario.bidders[0]).toMatchObject({ count: 2 });
     expect(built.cells.every((c) => c.scenario.mode === 'virtual' && c.scenario.sweep === null)).toBe(true);
   });
 
   it('names the cell and the field when a combination clashes', () => {
-    const base = scenario({ auction: { floor: 0.5, maxPrice: 100 }, sweep: { 'auction.maxPrice': [20, 30], 'auction.floor': [1, 25] } });
+    const base = scenario({
+      auction: { floor: 0.5, maxPrice: 100 },
+      sweep: { 'auction.maxPrice': [20, 30], 'auction.floor': [1, 25] },
+    });
     const built = buildCells(base, 'virtual');
     expect(built.ok).toBe(false);
     if (built.ok) return;
@@ -50,7 +60,12 @@ describe('sweep cells', () => {
 
 describe('recommendation', () => {
   it('takes the highest revenue among passing cells; ties to smaller tmax, then fewer bidders', () => {
-    const r = recommend([cell(0, 100, 8, 2, 90), cell(1, 80, 16, 2, 80), cell(2, 80, 8, 2, 80), cell(3, 150, 8, 3, 140, false)]);
+    const r = recommend([
+      cell(0, 100, 8, 2, 90),
+      cell(1, 80, 16, 2, 80),
+      cell(2, 80, 8, 2, 80),
+      cell(3, 150, 8, 3, 140, false),
+    ]);
     expect(r).toMatchObject({ found: true, index: 2 });
   });
 
@@ -61,13 +76,17 @@ describe('recommendation', () => {
   });
 
   it('puts on the Pareto frontier only cells no other beats on both latency and revenue', () => {
-    expect(paretoFrontier([cell(0, 50, 4, 1, 50), cell(1, 60, 4, 0.9, 60), cell(2, 70, 4, 2, 70), cell(3, 80, 4, 2, 80)])).toEqual([0, 2]);
+    expect(
+      paretoFrontier([cell(0, 50, 4, 1, 50), cell(1, 60, 4, 0.9, 60), cell(2, 70, 4, 2, 70), cell(3, 80, 4, 2, 80)]),
+    ).toEqual([0, 2]);
   });
 
   it('escapes every name in the HTML report', () => {
     const base = scenario({ name: 'x' });
     const axes = [{ path: 'a<script>alert(1)</script>', values: ['"<img>"', 2] }];
-    const html = sweepHtml(sweepReport({ ...base, thresholds: { '<b>': '<1' } }, axes, [cell(0, 50, 4, 1, 50)], new Date(0), 1));
+    const html = sweepHtml(
+      sweepReport({ ...base, thresholds: { '<b>': '<1' } }, axes, [cell(0, 50, 4, 1, 50)], new Date(0), 1),
+    );
     expect(html).not.toMatch(/<script>|<img>/);
     expect(html).toContain('&lt;script&gt;');
     expect(html).toContain('&lt;b&gt; &lt;1');
@@ -78,7 +97,10 @@ describe('npm run sweep', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sweep-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const cli = (args: string[]): ReturnType<typeof spawnSync> =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'src/sim/cli/sweep.ts', ...args], { encoding: 'utf8', timeout: 60_000 });
+    spawnSync(process.execPath, ['--import', 'tsx', 'src/sim/cli/sweep.ts', ...args], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
 
   it('stops before any cell runs, naming the path, when an axis names no field (exit 2)', () => {
     const file = join(dir, 'bad.json');
@@ -93,7 +115,15 @@ describe('npm run sweep', () => {
 
   it('stops with exit 2 when a threshold names a leaf that only some cells have', () => {
     const file = join(dir, 'leaf.json');
-    writeFileSync(file, JSON.stringify({ name: 'leaf', bidders: [{ name: 'dsp', count: 8 }], thresholds: { 'bidders.dsp-5.timeoutRate': '<0.5' }, sweep: { 'bidders.0.count': [4, 8] } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'leaf',
+        bidders: [{ name: 'dsp', count: 8 }],
+        thresholds: { 'bidders.dsp-5.timeoutRate': '<0.5' },
+        sweep: { 'bidders.0.count': [4, 8] },
+      }),
+    );
     const out = join(dir, 'leaf-out');
     const r = cli([file, '--out', out]);
     expect(r.status).toBe(2);
@@ -126,7 +156,11 @@ describe('npm run sweep', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/RECOMMENDATION: cell \d/);
-    const report = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as { cells: unknown[]; axes: unknown[]; recommendation: { found: boolean } };
+    const report = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as {
+      cells: unknown[];
+      axes: unknown[];
+      recommendation: { found: boolean };
+    };
     expect(report.cells).toHaveLength(4);
     expect(report.axes).toHaveLength(2);
     expect(report.recommendation.found).toBe(true);

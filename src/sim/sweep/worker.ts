@@ -20,7 +20,10 @@ function reply(msg: WorkerReply): void {
 async function run(cmd: WorkerCommand): Promise<void> {
   try {
     const result = await runScenario(cmd.scenario);
-    const errors = [...accountingErrors(result.summary, expandLeaves(cmd.scenario).length), ...result.invariantViolations];
+    const errors = [
+      ...accountingErrors(result.summary, expandLeaves(cmd.scenario).length),
+      ...result.invariantViolations,
+    ];
     reply({ type: 'done', index: cmd.index, summary: result.summary, errors });
   } catch (err) {
     reply({ type: 'failed', index: cmd.index, message: err instanceof Error ? err.message : String(err) });

@@ -32,7 +32,11 @@ describe('EventQueue', () => {
     q.step();
     q.schedule(3, r, 0, 0, 'late');
     while (q.step());
-    expect(r.seen).toEqual([[10, 'a'], [10, 'b'], [10, 'late']]);
+    expect(r.seen).toEqual([
+      [10, 'a'],
+      [10, 'b'],
+      [10, 'late'],
+    ]);
   });
 
   it('sorts buckets crowded past insertion sort, and reads only the events counted in an array that comes back to the ring', () => {

@@ -127,6 +127,13 @@ export class VirtualLink implements Link, EventTarget {
   stats(): LeafHostStats {
     const delays = newHistogram();
     this.delays.pourInto(delays);
-    return { name: this.leaf.name, requests: this.requests, wins: this.wins, losses: this.losses, badRequests: 0, delays: encodeHistogram(delays) };
+    return {
+      name: this.leaf.name,
+      requests: this.requests,
+      wins: this.wins,
+      losses: this.losses,
+      badRequests: 0,
+      delays: encodeHistogram(delays),
+    };
   }
 }

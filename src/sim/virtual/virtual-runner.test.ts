@@ -24,7 +24,13 @@ const MINUTE = scenario({
     {
       name: 'flaky',
       count: 2,
-      latency: { model: 'mixture', of: [{ weight: 0.97, model: 'lognormal', medianMs: 40, p99Ms: 90 }, { weight: 0.03, model: 'constant', ms: 250 }] },
+      latency: {
+        model: 'mixture',
+        of: [
+          { weight: 0.97, model: 'lognormal', medianMs: 40, p99Ms: 90 },
+          { weight: 0.03, model: 'constant', ms: 250 },
+        ],
+      },
       faults: { timeout: 0.01, malformed: 0.01, disconnect: 0.002 },
     },
   ],
@@ -101,7 +107,11 @@ describe('runVirtual', () => {
         // Drops on every request it gets: 5 ms after it comes back up.
         { name: 'dropper', latency: { model: 'constant', ms: 1 }, faults: { timeout: 0, malformed: 0, disconnect: 1 } },
         // Drops about every 5 s, each time after far longer than stableMs up.
-        { name: 'rare', latency: { model: 'constant', ms: 1 }, faults: { timeout: 0, malformed: 0, disconnect: 0.001 } },
+        {
+          name: 'rare',
+          latency: { model: 'constant', ms: 1 },
+          faults: { timeout: 0, malformed: 0, disconnect: 0.001 },
+        },
       ],
     });
     const { summary } = runVirtual(s);

@@ -54,7 +54,15 @@ export function runVirtual(s: Scenario, opts: VirtualOptions = {}): RunResult {
   const checker = new InvariantChecker(leaves.length, { maxOvershootMs: 0 });
   const exchange = new Exchange(exchangeOptions(s), clock, tee(m, checker));
   const links = locals.map(
-    (c, i) => new VirtualLink(i, createLeaf(c, s.seed), networkDelay(s, c.name), streams.backoff(s.seed, c.name), queue, exchange),
+    (c, i) =>
+      new VirtualLink(
+        i,
+        createLeaf(c, s.seed),
+        networkDelay(s, c.name),
+        streams.backoff(s.seed, c.name),
+        queue,
+        exchange,
+      ),
   );
   exchange.attach(links);
 

@@ -6,19 +6,34 @@
   'use strict';
   const dataEl = document.getElementById('report-data');
   if (!dataEl || !dataEl.textContent) return;
-  
+
   const D = JSON.parse(dataEl.textContent);
   const tmax = D.tmaxMs;
 
   const INK = '#1f2937';
   const GRID = '#e5e7eb';
   const DEADLINE = '#dc2626';
-  const PALETTE = ['#2563eb', '#d97706', '#059669', '#db2777', '#7c3aed', '#0891b2', '#65a30d', '#ea580c', '#4f46e5', '#0d9488'];
+  const PALETTE = [
+    '#2563eb',
+    '#d97706',
+    '#059669',
+    '#db2777',
+    '#7c3aed',
+    '#0891b2',
+    '#65a30d',
+    '#ea580c',
+    '#4f46e5',
+    '#0d9488',
+  ];
   const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
   const colour = (i) => (i < 0 ? INK : PALETTE[i % PALETTE.length]);
 
   /** Axis defaults: quiet grid, readable ticks. */
-  const axis = (extra) => Object.assign({ stroke: INK, font: FONT, labelFont: FONT, grid: { stroke: GRID, width: 1 }, ticks: { stroke: GRID, width: 1 } }, extra);
+  const axis = (extra) =>
+    Object.assign(
+      { stroke: INK, font: FONT, labelFont: FONT, grid: { stroke: GRID, width: 1 }, ticks: { stroke: GRID, width: 1 } },
+      extra,
+    );
 
   /** A hook that draws the deadline across the whole plot, labelled, on the given y scale. */
   function deadlineHook(scale) {
@@ -82,21 +97,32 @@
         value: (_u, v) => (v == null ? '—' : `${v.toFixed(2)} ms`),
       });
     }
-    make('chart-spectrum', {
-      scales: { x: { time: false, distr: 3, log: 10, range: () => [1, Math.max(10, maxX)] }, y: { range: rangeWithDeadline } },
-      axes: [
-        axis({
-          label: 'percentile',
-          splits: (u) => { const out = [1, 2]; for (let x = 10; x <= u.scales.x.max * 1.0001; x *= 10) out.push(x); return out; },
-          values: (_u, splits) => splits.map(pctLabel),
-          // uPlot's log axes blank every label but powers of ten; 50% (x = 2) is one we want.
-          filter: (_u, splits) => splits,
-        }),
-        axis({ label: 'latency (ms)', size: 60 }),
-      ],
-      series,
-      hooks: { draw: [deadlineHook('y')] },
-    }, [sp.x, ...sp.lines.map((l) => l.values)]);
+    make(
+      'chart-spectrum',
+      {
+        scales: {
+          x: { time: false, distr: 3, log: 10, range: () => [1, Math.max(10, maxX)] },
+          y: { range: rangeWithDeadline },
+        },
+        axes: [
+          axis({
+            label: 'percentile',
+            splits: (u) => {
+              const out = [1, 2];
+              for (let x = 10; x <= u.scales.x.max * 1.0001; x *= 10) out.push(x);
+              return out;
+            },
+            values: (_u, splits) => splits.map(pctLabel),
+            // uPlot's log axes blank every label but powers of ten; 50% (x = 2) is one we want.
+            filter: (_u, splits) => splits,
+          }),
+          axis({ label: 'latency (ms)', size: 60 }),
+        ],
+        series,
+        hooks: { draw: [deadlineHook('y')] },
+      },
+      [sp.x, ...sp.lines.map((l) => l.values)],
+    );
   }
 
   // Per-bidder charts: bidders along x, one slot each.
@@ -124,51 +150,130 @@
   const BAR_PADDING = [12, 40, 0, 0];
   const bidderX = { time: false, range: () => [-0.5, names.length - 0.5] };
   const bars = (align) => uPlot.paths.bars({ size: [0.36, 48], align });
-  const bidderName = (_u, v) => (v == null ? '—' : names[Math.round(v)] ?? '—');
+  const bidderName = (_u, v) => (v == null ? '—' : (names[Math.round(v)] ?? '—'));
 
   // (b) Each bidder's p50 and p99 response time against the deadline.
-  make('chart-bidder-latency', {
-    padding: BAR_PADDING,
-    scales: { x: bidderX, y: { range: rangeWithDeadline } },
-    axes: [bidderAxis, axis({ label: 'response time (ms)', size: 60 })],
-    series: [
-      { label: 'bidder', value: bidderName },
-      { label: 'p50', fill: '#93c5fd', stroke: '#2563eb', width: 1, paths: bars(-1), points: { show: false }, value: (_u, v) => (v == null ? '—' : `${v.toFixed(2)} ms`) },
-      { label: 'p99', fill: '#fdba74', stroke: '#d97706', width: 1, paths: bars(1), points: { show: false }, value: (_u, v) => (v == null ? '—' : `${v.toFixed(2)} ms`) },
-    ],
-    hooks: { draw: [deadlineHook('y')] },
-  }, [idx, D.bidders.p50, D.bidders.p99]);
+  make(
+    'chart-bidder-latency',
+    {
+      padding: BAR_PADDING,
+      scales: { x: bidderX, y: { range: rangeWithDeadline } },
+      axes: [bidderAxis, axis({ label: 'response time (ms)', size: 60 })],
+      series: [
+        { label: 'bidder', value: bidderName },
+        {
+          label: 'p50',
+          fill: '#93c5fd',
+          stroke: '#2563eb',
+          width: 1,
+          paths: bars(-1),
+          points: { show: false },
+          value: (_u, v) => (v == null ? '—' : `${v.toFixed(2)} ms`),
+        },
+        {
+          label: 'p99',
+          fill: '#fdba74',
+          stroke: '#d97706',
+          width: 1,
+          paths: bars(1),
+          points: { show: false },
+          value: (_u, v) => (v == null ? '—' : `${v.toFixed(2)} ms`),
+        },
+      ],
+      hooks: { draw: [deadlineHook('y')] },
+    },
+    [idx, D.bidders.p50, D.bidders.p99],
+  );
 
   // (c) Timeout and win rates per bidder.
   const pctValue = (_u, v) => (v == null ? '—' : `${(v * 100).toFixed(2)}%`);
-  make('chart-bidder-rates', {
-    padding: BAR_PADDING,
-    scales: { x: bidderX, y: { range: (_u, _min, max) => [0, Math.min(1, Math.max(max || 0, 0.01) * 1.15)] } },
-    axes: [bidderAxis, axis({ label: 'share of requests', size: 60, values: (_u, s) => s.map((v) => `${+(v * 100).toFixed(1)}%`) })],
-    series: [
-      { label: 'bidder', value: bidderName },
-      { label: 'timeout rate', fill: '#fca5a5', stroke: DEADLINE, width: 1, paths: bars(-1), points: { show: false }, value: pctValue },
-      { label: 'win rate', fill: '#86efac', stroke: '#059669', width: 1, paths: bars(1), points: { show: false }, value: pctValue },
-    ],
-  }, [idx, D.bidders.timeoutRate, D.bidders.winRate]);
+  make(
+    'chart-bidder-rates',
+    {
+      padding: BAR_PADDING,
+      scales: { x: bidderX, y: { range: (_u, _min, max) => [0, Math.min(1, Math.max(max || 0, 0.01) * 1.15)] } },
+      axes: [
+        bidderAxis,
+        axis({ label: 'share of requests', size: 60, values: (_u, s) => s.map((v) => `${+(v * 100).toFixed(1)}%`) }),
+      ],
+      series: [
+        { label: 'bidder', value: bidderName },
+        {
+          label: 'timeout rate',
+          fill: '#fca5a5',
+          stroke: DEADLINE,
+          width: 1,
+          paths: bars(-1),
+          points: { show: false },
+          value: pctValue,
+        },
+        {
+          label: 'win rate',
+          fill: '#86efac',
+          stroke: '#059669',
+          width: 1,
+          paths: bars(1),
+          points: { show: false },
+          value: pctValue,
+        },
+      ],
+    },
+    [idx, D.bidders.timeoutRate, D.bidders.winRate],
+  );
 
   // (d) Auction latency and timeout rate per second of the run.
   const ot = D.overTime;
-  make('chart-over-time', {
-    scales: { x: { time: false }, y: { range: rangeWithDeadline }, rate: { range: (_u, _min, max) => [0, Math.min(1, Math.max(max || 0, 0.01) * 1.2)] } },
-    axes: [
-      axis({ label: 'seconds since start', incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600], values: (_u, s) => s.map((v) => `${v} s`) }),
-      axis({ label: 'auction latency (ms)', size: 60 }),
-      axis({ scale: 'rate', side: 1, label: 'timeout rate', size: 60, grid: { show: false }, values: (_u, s) => s.map((v) => `${+(v * 100).toFixed(1)}%`) }),
-    ],
-    series: [
-      { label: 'second', value: (_u, v) => (v == null ? '—' : `${v}–${v + 1} s`) },
-      { label: 'mean latency', stroke: '#2563eb', width: 2, value: (_u, v) => (v == null ? '—' : `${v.toFixed(2)} ms`) },
-      { label: 'max latency', stroke: '#d97706', width: 2, value: (_u, v) => (v == null ? '—' : `${v.toFixed(2)} ms`) },
-      { label: 'timeout rate', scale: 'rate', stroke: '#7c3aed', width: 1.5, paths: uPlot.paths.stepped({ align: 1 }), value: pctValue },
-    ],
-    hooks: { draw: [deadlineHook('y')] },
-  }, [ot.t, ot.meanMs, ot.maxMs, ot.timeoutRate]);
+  make(
+    'chart-over-time',
+    {
+      scales: {
+        x: { time: false },
+        y: { range: rangeWithDeadline },
+        rate: { range: (_u, _min, max) => [0, Math.min(1, Math.max(max || 0, 0.01) * 1.2)] },
+      },
+      axes: [
+        axis({
+          label: 'seconds since start',
+          incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600],
+          values: (_u, s) => s.map((v) => `${v} s`),
+        }),
+        axis({ label: 'auction latency (ms)', size: 60 }),
+        axis({
+          scale: 'rate',
+          side: 1,
+          label: 'timeout rate',
+          size: 60,
+          grid: { show: false },
+          values: (_u, s) => s.map((v) => `${+(v * 100).toFixed(1)}%`),
+        }),
+      ],
+      series: [
+        { label: 'second', value: (_u, v) => (v == null ? '—' : `${v}–${v + 1} s`) },
+        {
+          label: 'mean latency',
+          stroke: '#2563eb',
+          width: 2,
+          value: (_u, v) => (v == null ? '—' : `${v.toFixed(2)} ms`),
+        },
+        {
+          label: 'max latency',
+          stroke: '#d97706',
+          width: 2,
+          value: (_u, v) => (v == null ? '—' : `${v.toFixed(2)} ms`),
+        },
+        {
+          label: 'timeout rate',
+          scale: 'rate',
+          stroke: '#7c3aed',
+          width: 1.5,
+          paths: uPlot.paths.stepped({ align: 1 }),
+          value: pctValue,
+        },
+      ],
+      hooks: { draw: [deadlineHook('y')] },
+    },
+    [ot.t, ot.meanMs, ot.maxMs, ot.timeoutRate],
+  );
 
   // Keep charts as wide as their cards when the window changes.
   let pending = 0;
