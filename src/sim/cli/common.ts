@@ -1,10 +1,25 @@
-// What every command-line entry point shares: how it stops with a message, and how a report folder
-// is stamped with the time.
+// What every command-line entry point shares: how it stops with a message, whether a module is the
+// one node was asked to run, and how a report folder is stamped with the time.
 
-/** Print `text` to stderr and exit with `status` (2 bad input, 3 a failed run, …). */
+import { realpathSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+
+/** Print `text` to stderr and exit with `status` (EXIT in exit-codes.ts). */
 export function fail(status: number, text: string): never {
   process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
   process.exit(status);
+}
+
+/** Whether the module at `moduleUrl` is the script node runs (not one imported by a test). */
+export function isEntry(moduleUrl: string): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    // Node resolves the main module through symlinks; the script's path as typed may not be.
+    return pathToFileURL(realpathSync(script)).href === moduleUrl;
+  } catch {
+    return false;
+  }
 }
 
 /** `2026-11-25T10-14-18`: an ISO time that is a safe folder name on every file system. */

@@ -1,0 +1,138 @@
+// Every command's exit statuses, written once: the commands exit with EXIT's names, each --help
+// prints the rows of its command (command-spec.ts), and docs/exit-codes.md is this table rendered (a test keeps the two
+// equal). Regenerate the page with `npx tsx src/sim/cli/exit-codes.ts --markdown > docs/exit-codes.md`.
+
+import { isEntry } from './common.js';
+
+export const EXIT = {
+  ok: 0,
+  /** The run was sound but what it was asked to show was not shown: a threshold, a sweep cell, a target. */
+  checkFailed: 1,
+  /** Refused before anything ran: flags, scenario file, report folder. */
+  badInput: 2,
+  /** The run itself failed, or broke an invariant or its accounting. */
+  runFailed: 3,
+  /** 128 + the signal's number, as a shell reports a process a signal stopped. */
+  sigint: 130,
+  sigterm: 143,
+} as const;
+
+export type ExitName = keyof typeof EXIT;
+export type CommandName = 'sim' | 'sweep' | 'bidders' | 'bench' | 'soak';
+
+export const COMMANDS: readonly CommandName[] = ['sim', 'sweep', 'bidders', 'bench', 'soak'];
+
+export interface ExitCodeRow {
+  name: ExitName;
+  /** What the status means for every command that uses it. */
+  meaning: string;
+  /** What it means for each command that can exit with it; a command left out never does. */
+  commands: Partial<Record<CommandName, string>>;
+}
+
+export const EXIT_CODES: readonly ExitCodeRow[] = [
+  {
+    name: 'ok',
+    meaning: 'success (and after --help)',
+    commands: {
+      sim: 'the run finished, its report is written and every threshold passed',
+      sweep: 'every cell ran and one is recommended',
+      bidders: 'stopped by SIGINT or SIGTERM after closing its listeners',
+      bench: 'the bench ran (without --check, whether or not the targets were met)',
+      soak: 'neither the heap nor the active handles grew',
+    },
+  },
+  {
+    name: 'checkFailed',
+    meaning:
+      'the run was sound, but a gate it was asked to pass failed: a threshold, every sweep cell, a bench target, the soak',
+    commands: {
+      sim: 'a threshold failed (the report is written)',
+      sweep: 'no cell meets every threshold (the report is written)',
+      bench: 'with --check: a target was not met, or its case failed before measuring it',
+      soak: 'the heap or the active handles grew past their allowance, or handles were left open',
+    },
+  },
+  {
+    name: 'badInput',
+    meaning: 'bad input, refused before anything runs',
+    commands: {
+      sim: 'an unknown or malformed flag, an invalid scenario or threshold, a report folder that cannot be made',
+      sweep:
+        'an unknown or malformed flag, an invalid scenario, sweep or threshold, a report folder that cannot be made',
+      bidders: 'an unknown or malformed flag, no --scenario, an invalid scenario, no simulated bidders to serve',
+      bench: 'an unknown or malformed flag',
+      soak: 'an unknown or malformed flag',
+    },
+  },
+  {
+    name: 'runFailed',
+    meaning: 'the run failed, or its accounting or invariants did not add up',
+    commands: {
+      sim: 'the run failed, broke an invariant, its accounting did not add up, or the bidder host died',
+      sweep: 'a cell failed or its accounting did not add up, or the report could not be written',
+      bidders: 'it cannot listen on the host and port',
+      bench: 'the bench itself failed (a failed case is a row of the table, not this)',
+      soak: 'the run broke an invariant or its accounting, stopped early, or ended before both samples',
+    },
+  },
+  {
+    name: 'sigint',
+    meaning: 'stopped by SIGINT (Ctrl-C): 128 + 2, as a shell shows a process the signal ended',
+    commands: {
+      sim: 'stopped by SIGINT, after closing the auctions in flight and writing a partial report',
+      sweep: 'stopped by SIGINT (no report is written)',
+      bench: 'stopped by SIGINT, after killing every child it started',
+      soak: 'stopped by SIGINT (no verdict)',
+    },
+  },
+  {
+    name: 'sigterm',
+    meaning: 'stopped by SIGTERM: 128 + 15',
+    commands: {
+      sim: 'stopped by SIGTERM, after closing the auctions in flight and writing a partial report',
+      sweep: 'stopped by SIGTERM (no report is written)',
+      bench: 'stopped by SIGTERM, after killing every child it started',
+      soak: 'stopped by SIGTERM (no verdict)',
+    },
+  },
+];
+
+/** The rows a command can exit with, as [code, meaning for that command]. */
+export function exitCodesOf(command: CommandName): Array<[number, string]> {
+  return EXIT_CODES.flatMap((row) => {
+    const meaning = row.commands[command];
+    return meaning === undefined ? [] : [[EXIT[row.name], meaning] as [number, string]];
+  });
+}
+
+const cell = (text: string): string => text.replace(/\|/g, '\\|');
+
+/** docs/exit-codes.md: the table of every status, then each command's. */
+export function exitCodesMarkdown(): string {
+  const lines = [
+    '# Exit codes',
+    '',
+    "Every command exits with one of these statuses; each command's `--help` prints the ones it uses.",
+    '',
+    'Generated from `src/sim/cli/exit-codes.ts`, and checked against it by `src/sim/cli/exit-codes.test.ts`;',
+    'after a change there, regenerate it with `npx tsx src/sim/cli/exit-codes.ts --markdown > docs/exit-codes.md`.',
+    '',
+    '| code | meaning |',
+    '| ---- | ------- |',
+    ...EXIT_CODES.map((row) => `| ${EXIT[row.name]} | ${cell(row.meaning)} |`),
+  ];
+  for (const command of COMMANDS) {
+    lines.push('', `## npm run ${command}`, '', '| code | meaning |', '| ---- | ------- |');
+    for (const [code, meaning] of exitCodesOf(command)) lines.push(`| ${code} | ${cell(meaning)} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+if (isEntry(import.meta.url)) {
+  if (process.argv[2] === '--markdown' && process.argv.length === 3) process.stdout.write(exitCodesMarkdown());
+  else {
+    process.stderr.write('usage: npx tsx src/sim/cli/exit-codes.ts --markdown > docs/exit-codes.md\n');
+    process.exit(EXIT.badInput);
+  }
+}

@@ -1,0 +1,116 @@
+// The flags of each command under src/sim/cli, from which its parser and its --help are made
+// (command-spec.ts). bench/run.ts declares its own the same way. Defaults that are fixed values are
+// given to the parser here; those that come from the scenario are only described.
+
+import type { CommandSpec } from './command-spec.js';
+import { DEFAULTS } from '../scenario/schema.js';
+
+const scenarios = (value: string | number | null): string => `the scenario's, else ${value}`;
+
+export const SIM_SPEC = {
+  command: 'sim',
+  run: 'npm run sim --',
+  about:
+    'Runs a scenario (live on real sockets and timers, or in virtual time) and writes its report folder: ' +
+    'summary.json, report.md, report.html and the histograms.',
+  args: [{ name: 'FILE', meaning: 'the scenario file', required: false, absent: 'scenarios/baseline.json' }],
+  flags: [
+    {
+      name: 'seed',
+      value: 'N',
+      meaning: 'overrides `seed`, the seed of every random stream',
+      absent: scenarios(DEFAULTS.seed),
+    },
+    {
+      name: 'mode',
+      value: 'live|virtual',
+      meaning: 'overrides `mode`: real sockets and timers, or a deterministic discrete-event clock',
+      absent: scenarios(DEFAULTS.mode),
+    },
+    {
+      name: 'rate',
+      value: 'R',
+      meaning: 'overrides `load.rate`, auctions per second',
+      absent: scenarios(DEFAULTS.load.rate),
+    },
+    {
+      name: 'duration',
+      value: 'S',
+      meaning: 'overrides `load.durationSec`, seconds of arrivals with the warm-up',
+      absent: scenarios(DEFAULTS.load.durationSec),
+    },
+    {
+      name: 'tmax',
+      value: 'MS',
+      meaning: "overrides `auction.tmaxMs`, the auction's deadline in milliseconds",
+      absent: scenarios(DEFAULTS.auction.tmaxMs),
+    },
+    { name: 'out', value: 'DIR', meaning: 'the report folder', absent: 'reports/<name>-<timestamp>/' },
+    {
+      name: 'bidders',
+      value: 'URL',
+      meaning: 'call the bidder host already running at ws://host:port (`npm run bidders`) instead of starting one',
+      absent: "start one for the scenario's simulated bidders",
+    },
+  ],
+} as const satisfies CommandSpec;
+
+export const SWEEP_SPEC = {
+  command: 'sweep',
+  run: 'npm run sweep --',
+  about:
+    "Runs every combination of the scenario's `sweep` axes in parallel worker processes, writes sweep.json, " +
+    'sweep.md and sweep.html, and recommends the cell with the most revenue per thousand auctions among those ' +
+    'that meet every threshold.',
+  args: [{ name: 'FILE', meaning: 'the scenario file, with `sweep` axes', required: true }],
+  flags: [
+    {
+      name: 'mode',
+      value: 'virtual|live',
+      meaning: 'run the cells in virtual time or live',
+      default: 'virtual',
+    },
+    {
+      name: 'workers',
+      value: 'N',
+      meaning: 'worker processes running cells side by side',
+      absent: "the core count in virtual mode; 1 live, where cells side by side would steal each other's CPU",
+    },
+    { name: 'out', value: 'DIR', meaning: 'the report folder', absent: 'reports/<name>-sweep-<timestamp>/' },
+  ],
+} as const satisfies CommandSpec;
+
+export const BIDDERS_SPEC = {
+  command: 'bidders',
+  run: 'npm run bidders --',
+  about:
+    "Serves a scenario's simulated bidders at ws://host:port/<leaf> until SIGINT or SIGTERM, for an exchange " +
+    'started with `npm run sim -- FILE --bidders ws://host:port`, on this machine or another.',
+  args: [],
+  flags: [
+    { name: 'scenario', value: 'FILE', meaning: 'the scenario whose simulated bidders to serve', required: true },
+    { name: 'port', value: 'P', meaning: 'the port to listen on (0: any free port, printed)', default: '9100' },
+    { name: 'host', value: 'H', meaning: 'the address to listen on', default: '127.0.0.1' },
+    {
+      name: 'token',
+      value: 'T',
+      meaning: 'refuse an upgrade without `Authorization: Bearer T` (401)',
+      absent: 'no token asked for',
+    },
+    { name: 'seed', value: 'N', meaning: "the seed of the bidders' random streams", absent: "the scenario's" },
+  ],
+} as const satisfies CommandSpec;
+
+export const SOAK_SPEC = {
+  command: 'soak',
+  run: 'npm run soak --',
+  about:
+    'A long live run of well-behaved bidders beside hostile ones that checks the heap after a full GC and the ' +
+    'count of active handles do not grow between the end of the warm-up and the last seconds of the run.',
+  args: [],
+  flags: [
+    { name: 'duration', value: 'S', meaning: 'seconds of arrivals, at least 10', default: '60' },
+    { name: 'rate', value: 'R', meaning: 'auctions per second', default: '200' },
+    { name: 'seed', value: 'N', meaning: 'the seed of every random stream', default: '1' },
+  ],
+} as const satisfies CommandSpec;
