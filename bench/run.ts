@@ -1,7 +1,9 @@
-// npm run bench [-- --quick] [-- --out DIR]
+// npm run bench [-- --quick] [-- --out DIR] [-- --check]
 // Runs every case in one process tree, prints a table and writes bench.json. The result is the
-// ratios; absolute numbers are printed for context and never asserted, and the exit status does not
-// depend on timing (0 unless the bench itself failed). Every child started is killed at the end.
+// ratios; absolute numbers are printed for context and never asserted, and without --check the exit
+// status does not depend on timing (0 unless the bench itself failed: some targets are not met on
+// this machine). With --check, a target not met is exit 1 (benchExitStatus). Every child started is
+// killed at the end. Flags: BENCH_SPEC; exit statuses: EXIT_CODES (src/sim/cli/exit-codes.ts).
 
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -14,6 +16,9 @@ import { formatTable } from './table.js';
 import { VIRTUAL_NODE_FLAGS } from '../src/sim/sweep/pool.js';
 import type { SteadyVirtualMessage } from './virtual.js';
 import { cpuProbeMs } from './probes.js';
+import { parseCommand, type CommandSpec } from '../src/sim/cli/command-spec.js';
+import { isEntry } from '../src/sim/cli/common.js';
+import { EXIT } from '../src/sim/cli/exit-codes.js';
 
 interface Plan {
   throughput: Durations & { rounds: number };
@@ -29,16 +34,32 @@ const FULL: Plan = {
   latency: { warmupSec: 1, measureSec: 10 },
 };
 
-function parseArgs(argv: readonly string[]): { quick: boolean; out: string | null } {
-  let quick = false;
-  let out: string | null = null;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--quick') quick = true;
-    else if (a === '--out') out = argv[++i] ?? null;
-    else throw new Error(`bench: unknown argument ${a} (expected --quick, --out DIR)`);
-  }
-  return { quick, out };
+export const BENCH_SPEC = {
+  command: 'bench',
+  run: 'npm run bench --',
+  about:
+    'Runs every bench case (throughput, deadline overshoot, exchange overhead, virtual time, memory) in one ' +
+    'process tree on this machine, prints a table of ratios against their targets and writes bench.json. ' +
+    'About 2.5 minutes; --quick under one.',
+  args: [],
+  flags: [
+    { name: 'quick', meaning: 'shorter cases, under a minute in all' },
+    { name: 'out', value: 'DIR', meaning: 'the folder for bench.json', absent: 'reports/bench-<timestamp>/' },
+    {
+      name: 'check',
+      meaning: 'exit 1 when a target is not met (or its case failed); without it the targets do not decide the status',
+    },
+  ],
+} as const satisfies CommandSpec;
+
+/**
+ * The bench's exit status from its rows: 0 without --check; with it, 1 when a row missed its target
+ * or its case failed before measuring (a `reported` row has no target and never fails).
+ */
+export function benchExitStatus(rows: readonly Row[], check: boolean): number {
+  if (!check) return EXIT.ok;
+  const missed = rows.some((r) => r.pass === false || (r.pass === null && Object.hasOwn(r.figures, 'error')));
+  return missed ? EXIT.checkFailed : EXIT.ok;
 }
 
 function failed(name: string, target: string, err: unknown): Row {
@@ -121,8 +142,10 @@ async function virtualCase(quick: boolean): Promise<Row> {
   };
 }
 
-async function main(): Promise<void> {
-  const { quick, out } = parseArgs(process.argv.slice(2));
+async function main(): Promise<number> {
+  const { values } = parseCommand(BENCH_SPEC);
+  const { quick, check } = values;
+  const out = values.out ?? null;
   const plan = quick ? QUICK : FULL;
   const started = new Date();
   const t0 = performance.now();
@@ -202,22 +225,28 @@ async function main(): Promise<void> {
     `\n${quick ? 'quick, ' : ''}${round(wallSec, 1)} s, load average at start ${round(load, 2)} on ${cpus().length} cores, CPU probe ${probeStart} ms at start and ${probeEnd} ms at end (lower is a faster machine); wrote ${join(dir, 'bench.json')}\n`,
   );
   if (left.length > 0) process.stdout.write(`warning: processes still running: ${left.join(', ')}\n`);
+  const status = benchExitStatus(rows, check);
+  if (status !== EXIT.ok) process.stdout.write('check: a target was not met\n');
+  return status;
 }
 
-let stopping = false;
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    if (stopping) return;
-    stopping = true;
-    void killAll(500).then(() => process.exit(sig === 'SIGINT' ? 130 : 143));
-  });
-}
+// Imported by a test for benchExitStatus and BENCH_SPEC: only the script itself runs the bench.
+if (isEntry(import.meta.url)) {
+  let stopping = false;
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(sig, () => {
+      if (stopping) return;
+      stopping = true;
+      void killAll(500).then(() => process.exit(sig === 'SIGINT' ? EXIT.sigint : EXIT.sigterm));
+    });
+  }
 
-main().then(
-  () => process.exit(0),
-  async (err) => {
-    process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-    await killAll(500);
-    process.exit(3);
-  },
-);
+  main().then(
+    (status) => process.exit(status),
+    async (err) => {
+      process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+      await killAll(500);
+      process.exit(EXIT.runFailed);
+    },
+  );
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { joinNegativeValues, parseCliArgs } from './args.js';
+import { joinNegativeValues } from './args.js';
 
 const options = {
   duration: { type: 'string' },
@@ -20,16 +20,5 @@ describe('joinNegativeValues', () => {
     expect(joinNegativeValues(['--nope', '-1'], options)).toEqual(['--nope', '-1']);
     expect(joinNegativeValues(['--duration=-2', '-1'], options)).toEqual(['--duration=-2', '-1']);
     expect(joinNegativeValues(['--', '--duration', '-1'], options)).toEqual(['--', '--duration', '-1']);
-  });
-});
-
-describe('parseCliArgs', () => {
-  it('parses `--duration -1` as the value -1 instead of refusing it as ambiguous', () => {
-    const { values } = parseCliArgs({ args: ['--duration', '-1'], options });
-    expect(values.duration).toBe('-1');
-  });
-
-  it('still refuses an option whose value is missing', () => {
-    expect(() => parseCliArgs({ args: ['--out', '--help'], options })).toThrow(/ambiguous/);
   });
 });

@@ -1,9 +1,10 @@
-// The CLIs' argument parsing. parseArgs refuses `--tmax -5` as ambiguous (the value starts with a
-// dash), which hides the real problem; joined as `--tmax=-5` the value reaches the scenario validator,
-// which names it (`auction.tmaxMs: must be a positive number (got -5)`). Only a negative-looking number
-// after a string option is joined, so `--out --help` still fails as a missing value.
+// Negative flag values, for the CLIs' parser (command-spec.ts). parseArgs refuses `--tmax -5` as
+// ambiguous (the value starts with a dash), which hides the real problem; joined as `--tmax=-5` the
+// value reaches the scenario validator, which names it (`auction.tmaxMs: must be a positive number
+// (got -5)`). Only a negative-looking number after a string option is joined, so `--out --help` still
+// fails as a missing value.
 
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -29,10 +30,4 @@ export function joinNegativeValues(argv: readonly string[], options: Options): s
     }
   }
   return out;
-}
-
-/** parseArgs over the process's arguments (or `config.args`), with negative option values allowed. */
-export function parseCliArgs<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
-  const args = joinNegativeValues(config.args ?? process.argv.slice(2), config.options ?? {});
-  return parseArgs<T>({ ...config, args });
 }

@@ -1,46 +1,32 @@
-// `npm run bidders -- --scenario FILE [--port P] [--host H] [--token T] [--seed N]`
+// `npm run bidders -- --scenario FILE [flags]`
 // Serves a scenario's simulated leaves at ws://host:port/<leaf> until SIGINT or SIGTERM, so the
 // exchange (`npm run sim -- FILE --bidders ws://host:port`) or another tool can call them, from
 // this machine or another. Listens on 127.0.0.1 unless --host says otherwise.
+// Its flags are BIDDERS_SPEC (specs.ts), its exit statuses EXIT_CODES (exit-codes.ts): `--help` prints both.
 
-import { parseArgs } from 'node:util';
 import { BidderHost } from '../../bidders/host.js';
 import { formatIssues, loadScenarioFile } from '../scenario/scenario.js';
 import { expandLeaves } from '../scenario/bidder-groups.js';
 import { fail } from './common.js';
-
-const USAGE = 'usage: npm run bidders -- --scenario FILE [--port P] [--host H] [--token T] [--seed N]';
+import { parseCommand } from './command-spec.js';
+import { EXIT } from './exit-codes.js';
+import { BIDDERS_SPEC } from './specs.js';
 
 async function main(): Promise<void> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        scenario: { type: 'string' },
-        port: { type: 'string', default: '9100' },
-        host: { type: 'string', default: '127.0.0.1' },
-        token: { type: 'string' },
-        seed: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    fail(2, `${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-  }
-  if (values.help) fail(0, USAGE);
-  if (values.scenario === undefined) fail(2, `--scenario: required\n${USAGE}`);
+  const { values } = parseCommand(BIDDERS_SPEC);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
-    fail(2, `--port: must be an integer from 0 to 65535 (got "${values.port}")`);
+    fail(EXIT.badInput, `--port: must be an integer from 0 to 65535 (got "${values.port}")`);
   const loaded = loadScenarioFile(values.scenario);
-  if (!loaded.ok) fail(2, `${values.scenario}: invalid scenario\n${formatIssues(loaded.issues)}`);
+  if (!loaded.ok) fail(EXIT.badInput, `${values.scenario}: invalid scenario\n${formatIssues(loaded.issues)}`);
   let seed: number = loaded.scenario.seed;
   if (values.seed !== undefined) {
     seed = Number(values.seed);
-    if (!Number.isInteger(seed)) fail(2, `--seed: must be an integer (got "${values.seed}")`);
+    if (!Number.isInteger(seed)) fail(EXIT.badInput, `--seed: must be an integer (got "${values.seed}")`);
   }
   const leaves = expandLeaves(loaded.scenario).flatMap((l) => (l.kind === 'local' ? [l.config] : []));
-  if (leaves.length === 0) fail(2, `${values.scenario}: no simulated bidders to serve (every group has a url)`);
+  if (leaves.length === 0)
+    fail(EXIT.badInput, `${values.scenario}: no simulated bidders to serve (every group has a url)`);
 
   const host = new BidderHost(leaves, seed, {
     port,
@@ -51,7 +37,10 @@ async function main(): Promise<void> {
   try {
     bound = await host.listen();
   } catch (err) {
-    fail(3, `cannot listen on ${values.host}:${port}: ${err instanceof Error ? err.message : String(err)}`);
+    fail(
+      EXIT.runFailed,
+      `cannot listen on ${values.host}:${port}: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
   const base = `ws://${values.host.includes(':') ? `[${values.host}]` : values.host}:${bound}`;
   process.stdout.write(
@@ -65,7 +54,7 @@ async function main(): Promise<void> {
     const requests = stats.reduce((t, s) => t + s.requests, 0);
     const wins = stats.reduce((t, s) => t + s.wins, 0);
     process.stdout.write(`${sig}: served ${requests} requests, ${wins} wins; closing\n`);
-    void host.close().then(() => process.exit(0));
+    void host.close().then(() => process.exit(EXIT.ok));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -1,11 +1,11 @@
-// `npm run sim -- [FILE] [--seed N] [--mode live|virtual] [--rate R] [--duration S] [--tmax MS]
-//                 [--out DIR] [--bidders ws://host:port]`
+// `npm run sim -- [FILE] [flags]`
 // Runs a scenario (scenarios/baseline.json by default) and writes its report folder.
-// Exit status: 0 ok, 1 a threshold failed, 2 bad input, 3 the run broke an invariant or failed,
-// 130/143 stopped by SIGINT/SIGTERM (after writing a partial report).
+// Its flags are SIM_SPEC (specs.ts), its exit statuses EXIT_CODES (exit-codes.ts): `--help` prints both.
 
 import { join, resolve } from 'node:path';
-import { parseCliArgs } from './args.js';
+import { parseCommand } from './command-spec.js';
+import { EXIT } from './exit-codes.js';
+import { SIM_SPEC } from './specs.js';
 import { runScenario } from '../run/run-scenario.js';
 import { applyOverrides, formatIssues, loadScenarioFile, type Scenario } from '../scenario/scenario.js';
 import { expandLeaves } from '../scenario/bidder-groups.js';
@@ -16,45 +16,22 @@ import { progressLine, summaryTable } from './terminal.js';
 import { evaluateThresholds, thresholdPathIssues } from '../metrics/thresholds.js';
 import { fail, stamp } from './common.js';
 
-const USAGE =
-  'usage: npm run sim -- [scenario.json] [--seed N] [--mode live|virtual] [--rate R] [--duration S] [--tmax MS] [--out DIR] [--bidders URL]';
-
 /** A number flag, or a bad-input error naming the flag. */
 function num(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) fail(2, `--${flag}: must be a number (got "${value}")`);
+  if (value.trim() === '' || !Number.isFinite(n)) fail(EXIT.badInput, `--${flag}: must be a number (got "${value}")`);
   return n;
 }
 
 function parse(): { scenario: Scenario; out: string | undefined; bidders: string | undefined } {
-  let args;
-  try {
-    args = parseCliArgs({
-      allowPositionals: true,
-      options: {
-        seed: { type: 'string' },
-        mode: { type: 'string' },
-        rate: { type: 'string' },
-        duration: { type: 'string' },
-        tmax: { type: 'string' },
-        out: { type: 'string' },
-        bidders: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    fail(2, `${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-  }
-  const { values, positionals } = args;
-  if (values.help) fail(0, USAGE);
-  if (positionals.length > 1) fail(2, `expected at most one scenario file, got ${positionals.length}\n${USAGE}`);
-  const file = positionals[0] ?? 'scenarios/baseline.json';
+  const { values, positionals } = parseCommand(SIM_SPEC);
+  const file = positionals[0] ?? SIM_SPEC.args[0].absent;
   const loaded = loadScenarioFile(file);
-  if (!loaded.ok) fail(2, `${file}: invalid scenario\n${formatIssues(loaded.issues)}`);
+  if (!loaded.ok) fail(EXIT.badInput, `${file}: invalid scenario\n${formatIssues(loaded.issues)}`);
   const mode = values.mode;
   if (mode !== undefined && mode !== 'live' && mode !== 'virtual')
-    fail(2, `--mode: must be live or virtual (got "${mode}")`);
+    fail(EXIT.badInput, `--mode: must be live or virtual (got "${mode}")`);
   const over = applyOverrides(loaded.scenario, {
     seed: num('seed', values.seed),
     mode,
@@ -62,9 +39,9 @@ function parse(): { scenario: Scenario; out: string | undefined; bidders: string
     durationSec: num('duration', values.duration),
     tmaxMs: num('tmax', values.tmax),
   });
-  if (!over.ok) fail(2, `${file}: invalid after command-line overrides\n${formatIssues(over.issues)}`);
+  if (!over.ok) fail(EXIT.badInput, `${file}: invalid after command-line overrides\n${formatIssues(over.issues)}`);
   const pathIssues = thresholdPathIssues(over.scenario);
-  if (pathIssues.length > 0) fail(2, `${file}: invalid thresholds\n${formatIssues(pathIssues)}`);
+  if (pathIssues.length > 0) fail(EXIT.badInput, `${file}: invalid thresholds\n${formatIssues(pathIssues)}`);
   return { scenario: over.scenario, out: values.out, bidders: values.bidders };
 }
 
@@ -74,13 +51,16 @@ async function main(): Promise<void> {
   try {
     ensureDir(out ?? 'reports');
   } catch (err) {
-    fail(2, `${out === undefined ? 'reports' : '--out'}: ${err instanceof Error ? err.message : String(err)}`);
+    fail(
+      EXIT.badInput,
+      `${out === undefined ? 'reports' : '--out'}: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 
   const abort = new AbortController();
   let signalStatus = 0;
   const onSignal = (sig: NodeJS.Signals): void => {
-    signalStatus = sig === 'SIGINT' ? 130 : 143;
+    signalStatus = sig === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
     process.stderr.write(`\n${sig}: stopping arrivals, closing auctions in flight at their deadlines...\n`);
     abort.abort();
   };
@@ -100,25 +80,29 @@ async function main(): Promise<void> {
       },
     });
   } catch (err) {
-    fail(3, `run failed: ${err instanceof Error ? err.message : String(err)}`);
+    fail(EXIT.runFailed, `run failed: ${err instanceof Error ? err.message : String(err)}`);
   }
   if (tty) process.stdout.write('\r\x1b[K');
   const summary: Summary = result.summary;
   summary.thresholds = evaluateThresholds(summary, scenario.thresholds);
   const errors = accountingErrors(summary, expandLeaves(scenario).length);
-  if (errors.length > 0) fail(3, `refusing to write a summary whose accounting does not add up:\n${errors.join('\n')}`);
+  if (errors.length > 0)
+    fail(EXIT.runFailed, `refusing to write a summary whose accounting does not add up:\n${errors.join('\n')}`);
   const broken = result.invariantViolations;
   if (broken.length > 0)
-    fail(3, `refusing to write the report of a run that broke ${broken.length} invariant(s):\n${broken.join('\n')}`);
+    fail(
+      EXIT.runFailed,
+      `refusing to write the report of a run that broke ${broken.length} invariant(s):\n${broken.join('\n')}`,
+    );
 
   const dir = resolve(out ?? join('reports', `${scenario.name}-${stamp(new Date(summary.startedAt))}`));
   writeReports(dir, result);
   process.stdout.write(`${summaryTable(summary)}\n\nreport: ${dir}\n`);
   if (result.message !== null) process.stderr.write(`${result.message}\n`);
-  if (result.stoppedBy === 'host-died') process.exit(3);
+  if (result.stoppedBy === 'host-died') process.exit(EXIT.runFailed);
   if (signalStatus !== 0) process.exit(signalStatus);
-  process.exit(summary.thresholds.some((t) => !t.pass) ? 1 : 0);
+  process.exit(summary.thresholds.some((t) => !t.pass) ? EXIT.checkFailed : EXIT.ok);
 }
 
 // Anything that escapes (a report that cannot be written, say) is a failed run: 3, with the reason.
-main().catch((err: unknown) => fail(3, `run failed: ${err instanceof Error ? err.message : String(err)}`));
+main().catch((err: unknown) => fail(EXIT.runFailed, `run failed: ${err instanceof Error ? err.message : String(err)}`));

@@ -1,21 +1,23 @@
-// `npm run soak [-- --duration S] [--rate R] [--seed N]`
+// `npm run soak [-- flags]`
 // A long live run of a mixed scenario (well-behaved leaves beside hostile ones: garbage, duplicates,
 // bad prices, floods, drops, slow readers, oversized frames, reconnect storms) that checks the
 // exchange's footprint does not grow: the heap after a full GC and the count of active handles,
 // measured once the warm-up is over and again in the run's last seconds, then before and after the
 // whole run. The histograms are allocated up front and fixed in size, so beyond a small allowance
-// anything that grows is a leak. Prints both samples and a verdict; exit 1 when something grew,
-// 3 when the run broke an invariant or its accounting, 2 on bad flags.
+// anything that grows is a leak. Prints both samples and a verdict. Its flags are SOAK_SPEC (specs.ts),
+// its exit statuses EXIT_CODES (exit-codes.ts): `--help` prints both.
 
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import type { HostileSpec } from '../../bidders/hostile.js';
 import { runLive } from '../run/live-runner.js';
 import { formatIssues, validateScenario } from '../scenario/scenario.js';
 import { expandLeaves } from '../scenario/bidder-groups.js';
 import { accountingErrors } from '../metrics/summary.js';
 import { fail } from './common.js';
+import { parseCommand } from './command-spec.js';
+import { EXIT } from './exit-codes.js';
+import { SOAK_SPEC } from './specs.js';
 
 /** Heap growth allowed between the samples: GC timing, JIT code, the late-answer window's churn. */
 export const HEAP_ALLOWANCE_BYTES = 16 * 1024 * 1024;
@@ -68,33 +70,23 @@ const types = (s: Sample): string =>
     .join(', ');
 
 async function main(): Promise<void> {
+  // Flags first, so --help and a bad flag are answered without starting a second process.
+  const { values } = parseCommand(SOAK_SPEC);
   // A full GC needs --expose-gc: run again with it (same loader flags) when it is missing.
   if (typeof (globalThis as { gc?: unknown }).gc !== 'function') {
     const args = ['--expose-gc', ...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)];
     const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
-    process.exit(r.status ?? 1);
-  }
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        duration: { type: 'string', default: '60' },
-        rate: { type: 'string', default: '200' },
-        seed: { type: 'string', default: '1' },
-      },
-    }));
-  } catch (err) {
-    fail(
-      2,
-      `${err instanceof Error ? err.message : String(err)}\nusage: npm run soak -- [--duration S] [--rate R] [--seed N]`,
-    );
+    // A child a signal stopped has no status: report it as a shell would, not as a leak (1).
+    const bySignal = r.signal === 'SIGINT' ? EXIT.sigint : r.signal === 'SIGTERM' ? EXIT.sigterm : EXIT.runFailed;
+    process.exit(r.status ?? bySignal);
   }
   const durationSec = Number(values.duration);
   const rate = Number(values.rate);
   const seed = Number(values.seed);
-  if (!(durationSec >= 10)) fail(2, `--duration: must be a number of seconds >= 10 (got "${values.duration}")`);
-  if (!(rate > 0)) fail(2, `--rate: must be a positive number (got "${values.rate}")`);
-  if (!Number.isInteger(seed)) fail(2, `--seed: must be an integer (got "${values.seed}")`);
+  if (!(durationSec >= 10))
+    fail(EXIT.badInput, `--duration: must be a number of seconds >= 10 (got "${values.duration}")`);
+  if (!(rate > 0)) fail(EXIT.badInput, `--rate: must be a positive number (got "${values.rate}")`);
+  if (!Number.isInteger(seed)) fail(EXIT.badInput, `--seed: must be an integer (got "${values.seed}")`);
   const warmupSec = Math.min(5, durationSec / 4);
 
   const r = validateScenario({
@@ -113,7 +105,7 @@ async function main(): Promise<void> {
       ...HOSTILE.map(([name, hostile]) => ({ name, hostile })),
     ],
   });
-  if (!r.ok) fail(2, formatIssues(r.issues));
+  if (!r.ok) fail(EXIT.badInput, formatIssues(r.issues));
   const scenario = r.scenario;
   const leafCount = expandLeaves(scenario).length;
 
@@ -163,7 +155,7 @@ async function main(): Promise<void> {
 
   const broken = [...accountingErrors(s, leafCount), ...result.invariantViolations];
   if (result.stoppedBy !== null) broken.push(`the run stopped early: ${result.message ?? result.stoppedBy}`);
-  if (start === null || end === null) fail(3, 'soak: the run ended before both samples were taken');
+  if (start === null || end === null) fail(EXIT.runFailed, 'soak: the run ended before both samples were taken');
   const a: Sample = start;
   const b: Sample = end;
   const heapGrowth = b.heapBytes - a.heapBytes;
@@ -181,10 +173,10 @@ async function main(): Promise<void> {
   if (overall > 0) grew.push(`${overall} handle(s) left open after the run (${types(after)})`);
   if (broken.length > 0) {
     process.stdout.write(`verdict: FAIL, the run broke its invariants:\n${broken.slice(0, 20).join('\n')}\n`);
-    process.exit(3);
+    process.exit(EXIT.runFailed);
   }
   process.stdout.write(grew.length === 0 ? 'verdict: PASS, nothing grew\n' : `verdict: FAIL, ${grew.join('; ')}\n`);
-  process.exit(grew.length === 0 ? 0 : 1);
+  process.exit(grew.length === 0 ? EXIT.ok : EXIT.checkFailed);
 }
 
 void main();

@@ -1,13 +1,14 @@
-// `npm run sweep -- FILE [--mode virtual|live] [--workers N] [--out DIR]`
+// `npm run sweep -- FILE [flags]`
 // Runs every combination of the scenario's `sweep` axes (virtual time unless --mode live) in
 // parallel worker processes, writes sweep.json, sweep.md and sweep.html, and names a recommendation.
-// Exit status: 0 a cell is recommended; 1 no cell meets the thresholds; 2 bad input (nothing runs);
-// 3 a cell failed or its accounting did not add up.
+// Its flags are SWEEP_SPEC (specs.ts), its exit statuses EXIT_CODES (exit-codes.ts): `--help` prints both.
 
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseCliArgs } from './args.js';
+import { parseCommand } from './command-spec.js';
+import { EXIT } from './exit-codes.js';
+import { SWEEP_SPEC } from './specs.js';
 import { ensureDir } from '../../lib/ensure-dir.js';
 import { formatIssues, loadScenarioFile } from '../scenario/scenario.js';
 import { buildCells } from '../sweep/cells.js';
@@ -19,33 +20,15 @@ import { sweepReport } from '../sweep/sweep-model.js';
 import { evaluateThresholds, thresholdPathIssues } from '../metrics/thresholds.js';
 import { fail, stamp } from './common.js';
 
-const USAGE = 'usage: npm run sweep -- scenario.json [--mode virtual|live] [--workers N] [--out DIR]';
-
 function parse(): { file: string; mode: 'virtual' | 'live'; workers: number | undefined; out: string | undefined } {
-  let args;
-  try {
-    args = parseCliArgs({
-      allowPositionals: true,
-      options: {
-        mode: { type: 'string' },
-        workers: { type: 'string' },
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (err) {
-    fail(2, `${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-  }
-  const { values, positionals } = args;
-  if (values.help) fail(0, USAGE);
-  if (positionals.length !== 1) fail(2, `expected one scenario file, got ${positionals.length}\n${USAGE}`);
-  const mode = values.mode ?? 'virtual';
-  if (mode !== 'virtual' && mode !== 'live') fail(2, `--mode: must be virtual or live (got "${mode}")`);
+  const { values, positionals } = parseCommand(SWEEP_SPEC);
+  const mode = values.mode;
+  if (mode !== 'virtual' && mode !== 'live') fail(EXIT.badInput, `--mode: must be virtual or live (got "${mode}")`);
   let workers: number | undefined;
   if (values.workers !== undefined) {
     workers = Number(values.workers);
     if (!Number.isInteger(workers) || workers < 1)
-      fail(2, `--workers: must be a positive integer (got "${values.workers}")`);
+      fail(EXIT.badInput, `--workers: must be a positive integer (got "${values.workers}")`);
   }
   return { file: positionals[0]!, mode, workers, out: values.out };
 }
@@ -53,23 +36,27 @@ function parse(): { file: string; mode: 'virtual' | 'live'; workers: number | un
 function main(): void {
   const { file, mode, workers, out } = parse();
   const loaded = loadScenarioFile(file);
-  if (!loaded.ok) fail(2, `${file}: invalid scenario\n${formatIssues(loaded.issues)}`);
+  if (!loaded.ok) fail(EXIT.badInput, `${file}: invalid scenario\n${formatIssues(loaded.issues)}`);
   const base = loaded.scenario;
   if (base.sweep === null || Object.keys(base.sweep).length === 0)
-    fail(2, `${file}: sweep: the scenario has no sweep axes to run`);
+    fail(EXIT.badInput, `${file}: sweep: the scenario has no sweep axes to run`);
   const pathIssues = thresholdPathIssues(base);
-  if (pathIssues.length > 0) fail(2, `${file}: invalid thresholds\n${formatIssues(pathIssues)}`);
+  if (pathIssues.length > 0) fail(EXIT.badInput, `${file}: invalid thresholds\n${formatIssues(pathIssues)}`);
   const built = buildCells(base, mode);
-  if (!built.ok) fail(2, `${file}: invalid sweep\n${formatIssues(built.issues)}`);
+  if (!built.ok) fail(EXIT.badInput, `${file}: invalid sweep\n${formatIssues(built.issues)}`);
   // A threshold may name a leaf that only some cells have (bidders.dsp-16.timeoutRate with 4 leaves).
   for (const cell of built.cells) {
     const issues = thresholdPathIssues(cell.scenario);
-    if (issues.length > 0) fail(2, `${file}: invalid thresholds for cell ${cell.index}\n${formatIssues(issues)}`);
+    if (issues.length > 0)
+      fail(EXIT.badInput, `${file}: invalid thresholds for cell ${cell.index}\n${formatIssues(issues)}`);
   }
   try {
     ensureDir(out ?? 'reports');
   } catch (err) {
-    fail(2, `${out === undefined ? 'reports' : '--out'}: ${err instanceof Error ? err.message : String(err)}`);
+    fail(
+      EXIT.badInput,
+      `${out === undefined ? 'reports' : '--out'}: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 
   // Live cells measure real timers: cells run side by side would steal each other's CPU and show it
@@ -92,7 +79,10 @@ function main(): void {
       if (tty) process.stdout.write('\r\x1b[K');
       const broken = runs.filter((r) => r.errors.length > 0);
       if (broken.length > 0) {
-        fail(3, broken.map((r) => `cell ${r.index}: accounting does not add up:\n${r.errors.join('\n')}`).join('\n'));
+        fail(
+          EXIT.runFailed,
+          broken.map((r) => `cell ${r.index}: accounting does not add up:\n${r.errors.join('\n')}`).join('\n'),
+        );
       }
       const results: CellResult[] = runs.map((r, i) => {
         const thresholds = evaluateThresholds(r.summary, base.thresholds);
@@ -117,10 +107,10 @@ function main(): void {
         rec.found ? `RECOMMENDATION: cell ${rec.index}: ${rec.reason}\n` : `NO RECOMMENDATION: ${rec.reason}\n`,
       );
       process.stdout.write(`report: ${dir}\n`);
-      process.exit(rec.found ? 0 : 1);
+      process.exit(rec.found ? EXIT.ok : EXIT.checkFailed);
     })
     // A failure while writing the report is a failed sweep too (3), never an unhandled rejection.
-    .catch((err: unknown) => fail(3, `sweep failed: ${err instanceof Error ? err.message : String(err)}`));
+    .catch((err: unknown) => fail(EXIT.runFailed, `sweep failed: ${err instanceof Error ? err.message : String(err)}`));
 }
 
 main();
