@@ -5,6 +5,7 @@
 import { join, resolve } from 'node:path';
 import { parseCommand } from './command-spec.js';
 import { EXIT } from './exit-codes.js';
+import { createProgress } from './progress.js';
 import { SIM_SPEC } from './specs.js';
 import { runScenario } from '../run/run-scenario.js';
 import { applyOverrides, formatIssues, loadScenarioFile, type Scenario } from '../scenario/scenario.js';
@@ -67,22 +68,20 @@ async function main(): Promise<void> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
-  const tty = process.stdout.isTTY === true;
   process.stdout.write(`running ${scenario.name} (${scenario.mode}, seed ${scenario.seed})\n`);
+  const progress = createProgress();
   let result;
   try {
     result = await runScenario(scenario, {
       signal: abort.signal,
       ...(bidders !== undefined ? { biddersUrl: bidders } : {}),
-      onProgress: (p) => {
-        if (tty) process.stdout.write(`\r\x1b[K${progressLine(p)}`);
-        else process.stdout.write(`${progressLine(p)}\n`);
-      },
+      onProgress: (p) => progress.update(progressLine(p)),
     });
   } catch (err) {
+    progress.end();
     fail(EXIT.runFailed, `run failed: ${err instanceof Error ? err.message : String(err)}`);
   }
-  if (tty) process.stdout.write('\r\x1b[K');
+  progress.end();
   const summary: Summary = result.summary;
   summary.thresholds = evaluateThresholds(summary, scenario.thresholds);
   const errors = accountingErrors(summary, expandLeaves(scenario).length);

@@ -17,6 +17,7 @@ import { accountingErrors } from '../metrics/summary.js';
 import { fail } from './common.js';
 import { parseCommand } from './command-spec.js';
 import { EXIT } from './exit-codes.js';
+import { createProgress } from './progress.js';
 import { SOAK_SPEC } from './specs.js';
 
 /** Heap growth allowed between the samples: GC timing, JIT code, the late-answer window's churn. */
@@ -115,26 +116,28 @@ async function main(): Promise<void> {
   process.stdout.write(
     `soak: ${durationSec} s at ${rate}/s, ${leafCount} leaves (${HOSTILE.length} hostile); heap before ${mb(before.heapBytes)}, ${before.handles} handles\n`,
   );
+  const progress = createProgress();
   const result = await runLive(scenario, {
     progressEveryMs: 1000,
     onProgress: (p) => {
       if (start === null && p.elapsedSec >= warmupSec) {
         start = sample();
-        process.stdout.write(
-          `  start (${p.elapsedSec.toFixed(0)} s): heap ${mb(start.heapBytes)}, ${start.handles} handles (${types(start)})\n`,
+        progress.note(
+          `  start (${p.elapsedSec.toFixed(0)} s): heap ${mb(start.heapBytes)}, ${start.handles} handles (${types(start)})`,
         );
       } else if (p.elapsedSec >= durationSec - 2.5 && end === null && start !== null) {
         end = sample();
-        process.stdout.write(
-          `  end   (${p.elapsedSec.toFixed(0)} s): heap ${mb(end.heapBytes)}, ${end.handles} handles (${types(end)})\n`,
+        progress.note(
+          `  end   (${p.elapsedSec.toFixed(0)} s): heap ${mb(end.heapBytes)}, ${end.handles} handles (${types(end)})`,
         );
       } else {
-        process.stdout.write(
-          `  ${p.elapsedSec.toFixed(0)} s: ${p.closed} closed, ${p.inFlight} in flight, auction p99 ${p.auctionP99Ms.toFixed(1)} ms\n`,
+        progress.update(
+          `  ${p.elapsedSec.toFixed(0)} s: ${p.closed} closed, ${p.inFlight} in flight, auction p99 ${p.auctionP99Ms.toFixed(1)} ms`,
         );
       }
     },
   });
+  progress.end();
   // The child host's process and pipe handles close a moment after its exit event.
   await new Promise((done) => setTimeout(done, 500));
   const after = sample();

@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseCommand } from './command-spec.js';
 import { EXIT } from './exit-codes.js';
+import { createProgress } from './progress.js';
 import { SWEEP_SPEC } from './specs.js';
 import { ensureDir } from '../../lib/ensure-dir.js';
 import { formatIssues, loadScenarioFile } from '../scenario/scenario.js';
@@ -65,18 +66,17 @@ function main(): void {
   const startedAt = new Date();
   const t0 = process.hrtime.bigint();
   const elapsed = (): number => Number(process.hrtime.bigint() - t0) / 1e9;
-  const tty = process.stdout.isTTY === true;
   process.stdout.write(`sweeping ${base.name}: ${built.cells.length} cells, ${mode}, ${n} worker(s)\n`);
-  const progress = (done: number, total: number): void => {
+  const progress = createProgress();
+  const onDone = (done: number, total: number): void => {
     const sec = elapsed();
     const eta = done > 0 ? (sec / done) * (total - done) : 0;
-    const line = `${done}/${total} cells  ${sec.toFixed(1)} s  eta ${eta.toFixed(0)} s`;
-    process.stdout.write(tty ? `\r\x1b[K${line}` : `${line}\n`);
+    progress.update(`${done}/${total} cells  ${sec.toFixed(1)} s  eta ${eta.toFixed(0)} s`);
   };
 
-  runCells(built.cells, n, progress)
+  runCells(built.cells, n, onDone)
     .then((runs: CellRun[]) => {
-      if (tty) process.stdout.write('\r\x1b[K');
+      progress.end();
       const broken = runs.filter((r) => r.errors.length > 0);
       if (broken.length > 0) {
         fail(
@@ -110,7 +110,10 @@ function main(): void {
       process.exit(rec.found ? EXIT.ok : EXIT.checkFailed);
     })
     // A failure while writing the report is a failed sweep too (3), never an unhandled rejection.
-    .catch((err: unknown) => fail(EXIT.runFailed, `sweep failed: ${err instanceof Error ? err.message : String(err)}`));
+    .catch((err: unknown) => {
+      progress.end();
+      fail(EXIT.runFailed, `sweep failed: ${err instanceof Error ? err.message : String(err)}`);
+    });
 }
 
 main();
