@@ -1,30 +1,12 @@
 // The data behind report.html's charts, small and plain (numbers, nulls and names), embedded in the
-// page as JSON. charts-client.js reads exactly this shape.
+// page as JSON. charts-client.js reads exactly this shape (chart-types.ts), and is type-checked
+// against it.
 
+import type { ChartData, SpectrumLine } from './chart-types.js';
 import type { ReportModel } from './report-model.js';
 import { spectrum } from './spectrum.js';
 
-export interface SpectrumLine {
-  label: string;
-  /** Which kind of line: the auction, a group's measured response time, or its host-applied delay. */
-  kind: 'auction' | 'group' | 'host';
-  /** Index of the group (for colour), -1 for the auction. */
-  group: number;
-  values: Array<number | null>;
-}
-
-export interface ChartData {
-  tmaxMs: number;
-  spectrum: { x: number[]; lines: SpectrumLine[] };
-  bidders: { names: string[]; p50: number[]; p99: number[]; timeoutRate: number[]; winRate: number[] };
-  /** Per second since the run began (warm-up seconds that counted nothing left out). */
-  overTime: {
-    t: number[];
-    meanMs: Array<number | null>;
-    maxMs: Array<number | null>;
-    timeoutRate: Array<number | null>;
-  };
-}
+export type { ChartData, SpectrumLine } from './chart-types.js';
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 

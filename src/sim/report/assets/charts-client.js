@@ -1,12 +1,18 @@
+// @ts-check
 // Draws report.html's charts with uPlot (inlined before this script) from the JSON block
 // #report-data. Runs in the browser, offline. Names from the scenario reach the page only through
-// uPlot's legend (textContent) and canvas text, never through innerHTML.
+// uPlot's legend (textContent) and canvas text, never through innerHTML. Type-checked (not built)
+// by assets/tsconfig.json: uPlot from its own declarations, the data from chart-types.ts.
 /* global uPlot */
+
+/** @typedef {import('../chart-types.js').ChartData} ChartData */
+
 (function () {
   'use strict';
   const dataEl = document.getElementById('report-data');
   if (!dataEl || !dataEl.textContent) return;
 
+  /** @type {ChartData} */
   const D = JSON.parse(dataEl.textContent);
   const tmax = D.tmaxMs;
 
@@ -26,16 +32,25 @@
     '#0d9488',
   ];
   const FONT = '12px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
-  const colour = (i) => (i < 0 ? INK : PALETTE[i % PALETTE.length]);
+  /** @param {number} i a group's index, -1 for the auction */
+  const colour = (i) => (i < 0 ? INK : (PALETTE[i % PALETTE.length] ?? INK));
 
-  /** Axis defaults: quiet grid, readable ticks. */
+  /**
+   * Axis defaults: quiet grid, readable ticks.
+   * @param {uPlot.Axis} extra
+   * @returns {uPlot.Axis}
+   */
   const axis = (extra) =>
     Object.assign(
       { stroke: INK, font: FONT, labelFont: FONT, grid: { stroke: GRID, width: 1 }, ticks: { stroke: GRID, width: 1 } },
       extra,
     );
 
-  /** A hook that draws the deadline across the whole plot, labelled, on the given y scale. */
+  /**
+   * A hook that draws the deadline across the whole plot, labelled, on the given y scale.
+   * @param {string} scale
+   * @returns {(u: uPlot) => void}
+   */
   function deadlineHook(scale) {
     return (u) => {
       const y = Math.round(u.valToPos(tmax, scale, true)) + 0.5;
@@ -58,22 +73,32 @@
     };
   }
 
-  /** y range from 0 that always shows the deadline. */
+  /**
+   * y range from 0 that always shows the deadline.
+   * @type {uPlot.Range.Function}
+   */
   const rangeWithDeadline = (_u, _min, max) => [0, Math.max(max || 0, tmax) * 1.1];
 
+  /** @type {Array<{ el: HTMLElement; u: uPlot }>} */
   const charts = [];
 
-  /** Make a chart in the element with this id; records how many points it was given. */
+  /**
+   * Make a chart in the element with this id; records how many points it was given.
+   * @param {string} id
+   * @param {Omit<uPlot.Options, 'width' | 'height'>} opts
+   * @param {uPlot.AlignedData} data
+   */
   function make(id, opts, data) {
     const el = document.getElementById(id);
     if (!el) return;
     let points = 0;
-    for (let s = 1; s < data.length; s++) for (const v of data[s]) if (v !== null && v !== undefined) points++;
+    for (const ys of data.slice(1)) for (const v of ys) if (v !== null && v !== undefined) points++;
     el.dataset.points = String(points);
     const u = new uPlot(Object.assign({ width: el.clientWidth || 800, height: 320 }, opts), data, el);
     charts.push({ el, u });
   }
 
+  /** @param {number} x 1/(1-p) */
   const pctLabel = (x) => {
     if (x <= 1) return '0%';
     const p = (1 - 1 / x) * 100;
@@ -84,7 +109,8 @@
   // (a) Percentile spectrum: x = 1/(1-p) on a log axis, as HdrHistogram plotters draw it.
   {
     const sp = D.spectrum;
-    const maxX = sp.x.length ? sp.x[sp.x.length - 1] : 10;
+    const maxX = sp.x[sp.x.length - 1] ?? 10;
+    /** @type {uPlot.Series[]} */
     const series = [{ label: 'percentile', value: (_u, v) => (v == null ? '—' : pctLabel(v)) }];
     for (const l of sp.lines) {
       series.push({
@@ -109,7 +135,8 @@
             label: 'percentile',
             splits: (u) => {
               const out = [1, 2];
-              for (let x = 10; x <= u.scales.x.max * 1.0001; x *= 10) out.push(x);
+              const max = u.scales.x?.max ?? 10;
+              for (let x = 10; x <= max * 1.0001; x *= 10) out.push(x);
               return out;
             },
             values: (_u, splits) => splits.map(pctLabel),
@@ -128,11 +155,14 @@
   // Per-bidder charts: bidders along x, one slot each.
   const names = D.bidders.names;
   const idx = names.map((_n, i) => i);
+  /** @param {string} n */
   const short = (n) => (n.length > 16 ? `${n.slice(0, 15)}…` : n);
   // Names are drawn on the canvas (never as HTML); slanted when they would not fit side by side.
   const longest = names.reduce((m, n) => Math.max(m, short(n).length), 0);
   // u.width (CSS px) is known before layout, unlike the plot box; ~80 px go to the y axis.
+  /** @param {uPlot} u */
   const slot = (u) => (u.width - 80) / Math.max(1, names.length);
+  /** @param {uPlot} u */
   const slant = (u) => (longest * 7 > slot(u) - 6 ? -35 : 0);
   const bidderAxis = axis({
     space: 10,
@@ -147,9 +177,19 @@
     },
   });
   // Room on the right for the last slanted name.
+  /** @type {uPlot.Padding} */
   const BAR_PADDING = [12, 40, 0, 0];
+  /** @type {uPlot.Scale} */
   const bidderX = { time: false, range: () => [-0.5, names.length - 0.5] };
-  const bars = (align) => uPlot.paths.bars({ size: [0.36, 48], align });
+  // Optional in uPlot's types (a custom build may leave them out); the full build inlined has both.
+  const { bars: barPaths, stepped: steppedPaths } = uPlot.paths;
+  if (!barPaths || !steppedPaths) throw new Error('uPlot was built without bar or stepped paths');
+  /** @param {-1 | 1} align */
+  const bars = (align) => barPaths({ size: [0.36, 48], align });
+  /**
+   * @param {uPlot} _u
+   * @param {number | null} v
+   */
   const bidderName = (_u, v) => (v == null ? '—' : (names[Math.round(v)] ?? '—'));
 
   // (b) Each bidder's p50 and p99 response time against the deadline.
@@ -186,6 +226,10 @@
   );
 
   // (c) Timeout and win rates per bidder.
+  /**
+   * @param {uPlot} _u
+   * @param {number | null} v
+   */
   const pctValue = (_u, v) => (v == null ? '—' : `${(v * 100).toFixed(2)}%`);
   make(
     'chart-bidder-rates',
@@ -266,7 +310,7 @@
           scale: 'rate',
           stroke: '#7c3aed',
           width: 1.5,
-          paths: uPlot.paths.stepped({ align: 1 }),
+          paths: steppedPaths({ align: 1 }),
           value: pctValue,
         },
       ],

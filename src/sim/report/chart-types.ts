@@ -1,0 +1,25 @@
+// The shape of report.html's chart data, and nothing else: chart-data.ts builds it on the server,
+// and assets/charts-client.js is type-checked against it in the browser (assets/tsconfig.json),
+// so this file imports nothing that needs Node.
+
+export interface SpectrumLine {
+  label: string;
+  /** Which kind of line: the auction, a group's measured response time, or its host-applied delay. */
+  kind: 'auction' | 'group' | 'host';
+  /** Index of the group (for colour), -1 for the auction. */
+  group: number;
+  values: Array<number | null>;
+}
+
+export interface ChartData {
+  tmaxMs: number;
+  spectrum: { x: number[]; lines: SpectrumLine[] };
+  bidders: { names: string[]; p50: number[]; p99: number[]; timeoutRate: number[]; winRate: number[] };
+  /** Per second since the run began (warm-up seconds that counted nothing left out). */
+  overTime: {
+    t: number[];
+    meanMs: Array<number | null>;
+    maxMs: Array<number | null>;
+    timeoutRate: Array<number | null>;
+  };
+}
