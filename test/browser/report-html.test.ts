@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseShown, SHOWN_PRECISION } from '../../src/sim/report/format.js';
+import { parseShown, shownTolerance } from '../../src/sim/report/format.js';
 import { HOSTILE_IMG, HOSTILE_MD, HOSTILE_SCRIPT, syntheticRun } from '../helpers/synthetic-run.js';
 import { writeReports } from '../../src/sim/report/write-reports.js';
 import type { Summary } from '../../src/sim/metrics/summary.js';
@@ -150,11 +150,15 @@ describe('report.html in Chromium', () => {
       })()`,
     );
     const mismatches: string[] = [];
-    const near = (where: string, shown: string | undefined, actual: number, tol: number): void => {
-      if (shown === undefined || !(Math.abs(parseShown(shown) - actual) <= tol + 1e-12))
+    // A figure matches when it is the summary's to its last digit shown; a count matches exactly.
+    const within = (where: string, shown: string | undefined, actual: number, tol: (s: string) => number): void => {
+      if (shown === undefined || !(Math.abs(parseShown(shown) - actual) <= tol(shown) + 1e-12))
         mismatches.push(`${where}: shows ${shown}, summary.json ${actual}`);
     };
-    const same = (where: string, shown: string | undefined, actual: number): void => near(where, shown, actual, 0);
+    const near = (where: string, shown: string | undefined, actual: number): void =>
+      within(where, shown, actual, shownTolerance);
+    const same = (where: string, shown: string | undefined, actual: number): void =>
+      within(where, shown, actual, () => 0);
 
     const lat: DomTable = tables['table-latency']!;
     for (const [label, p] of [
@@ -169,7 +173,7 @@ describe('report.html in Chromium', () => {
         ['p99.9', p.p999],
         ['max', p.max],
       ] as const)
-        near(`${label} ${h}`, lat[label]?.[h], v, SHOWN_PRECISION.ms);
+        near(`${label} ${h}`, lat[label]?.[h], v);
       same(`${label} count`, lat[label]?.count, p.count);
     }
     const bidders: DomTable = tables['table-bidders']!;
@@ -188,10 +192,10 @@ describe('report.html in Chromium', () => {
         ['wins', b.wins],
       ] as const)
         same(`${name} ${h}`, r?.[h], v);
-      near(`${name} win rate`, r?.['win rate'], b.winRate, SHOWN_PRECISION.pct);
-      near(`${name} timeout rate`, r?.['timeout rate'], b.timeoutRate, SHOWN_PRECISION.pct);
-      near(`${name} p50`, r?.['p50 ms'], b.latency.p50, SHOWN_PRECISION.ms);
-      near(`${name} p99`, r?.['p99 ms'], b.latency.p99, SHOWN_PRECISION.ms);
+      near(`${name} win rate`, r?.['win rate'], b.winRate);
+      near(`${name} timeout rate`, r?.['timeout rate'], b.timeoutRate);
+      near(`${name} p50`, r?.['p50 ms'], b.latency.p50);
+      near(`${name} p99`, r?.['p99 ms'], b.latency.p99);
     }
     const groups: DomTable = tables['table-groups']!;
     for (const [name, g] of Object.entries(summary.groups)) {
@@ -204,22 +208,17 @@ describe('report.html in Chromium', () => {
         ['wins', g.wins],
       ] as const)
         same(`group ${name} ${h}`, r?.[h], v);
-      near(`group ${name} p99`, r?.['p99 ms'], g.latency.p99, SHOWN_PRECISION.ms);
-      near(`group ${name} p99.9`, r?.['p99.9 ms'], g.latency.p999, SHOWN_PRECISION.ms);
+      near(`group ${name} p99`, r?.['p99 ms'], g.latency.p99);
+      near(`group ${name} p99.9`, r?.['p99.9 ms'], g.latency.p999);
     }
     same('all groups sent', groups['all groups']?.sent, summary.bids.sent);
     const out: DomTable = tables['table-outcome']!;
     same('auctions', out.auctions?.value, summary.auctions.total);
     same('filled', out.filled?.value, summary.auctions.filled);
-    near('fill rate', out['fill rate']?.value, summary.rates.fill, SHOWN_PRECISION.pct);
-    near('timeout rate', out['timeout rate']?.value, summary.rates.timeout, SHOWN_PRECISION.pct);
-    near('revenue', out.revenue?.value, summary.revenue.total, SHOWN_PRECISION.money);
-    near(
-      'revenue per 1000',
-      out['revenue per 1000 auctions']?.value,
-      summary.revenue.perThousand,
-      SHOWN_PRECISION.money,
-    );
+    near('fill rate', out['fill rate']?.value, summary.rates.fill);
+    near('timeout rate', out['timeout rate']?.value, summary.rates.timeout);
+    near('revenue', out.revenue?.value, summary.revenue.total);
+    near('revenue per 1000', out['revenue per 1000 auctions']?.value, summary.revenue.perThousand);
     const th: DomTable = tables['table-thresholds']!;
     for (const t of summary.thresholds) {
       const r = th[t.metric];

@@ -1,12 +1,6 @@
-// Escaping for every name a scenario supplies (scenario, group and leaf names, threshold metrics).
-// Names are user input and end up in Markdown tables, HTML text and an inline <script> block.
-
-const HTML: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Text or attribute content for HTML: nothing in it can open a tag or leave an attribute. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML[c]!);
-}
+// Escaping for every name a scenario supplies (scenario, group and leaf names, threshold metrics)
+// where it leaves HTML text: Markdown tables and prose, and an inline <script> data block. HTML text
+// and attributes are escaped by the markup`…` template (html.ts), and nowhere else.
 
 /**
  * Text for Markdown prose or a table cell: characters that would start emphasis, code, a link or

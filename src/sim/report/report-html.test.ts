@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChartData } from './chart-data.js';
-import { escapeHtml } from './escape.js';
 import { HOSTILE_IMG, HOSTILE_MD, HOSTILE_SCRIPT, syntheticRun } from '../../../test/helpers/synthetic-run.js';
 import { writeReports } from './write-reports.js';
 
@@ -18,10 +17,9 @@ describe('report.html (as text)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('shows hostile names escaped and never as markup', () => {
-    expect(html).toContain(escapeHtml(HOSTILE_IMG));
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
-    expect(html).toContain(escapeHtml(HOSTILE_SCRIPT));
-    expect(html).toContain(escapeHtml(HOSTILE_MD));
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain(HOSTILE_MD);
     expect(html).not.toMatch(/<img\s+src=x/i);
     expect(html).not.toContain('<script>alert(1)');
   });

@@ -1,14 +1,16 @@
 // report.html: one self-contained page (uPlot, styles and data inline; a Content-Security-Policy
 // that forbids every fetch) with a headline verdict, key figures, four charts and the same tables as
-// report.md. Tables are rendered here with every text escaped; the charts are drawn in the browser
-// by assets/charts-client.js from a JSON block whose `<` are escaped, so no name can close it.
+// report.md. Every element is built with markup`…`, which escapes each value it is given; the charts
+// are drawn in the browser by assets/charts-client.js from a JSON block whose `<` are escaped, so no
+// name can close it.
 
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { chartData } from './chart-data.js';
-import { escapeHtml, jsonForScript } from './escape.js';
-import { fmtInt, fmtMoney, fmtMs, fmtPct } from './format.js';
+import { jsonForScript } from './escape.js';
+import { fmtInt, fmtMoney, fmtMs, fmtMsAgainst, fmtNum, fmtPct } from './format.js';
+import { attr, markup, trusted, type Markup } from './html.js';
 import { deadlineLevel, scenarioParagraph, type Level, type ReportModel } from './report-model.js';
 import { allTables, type Table } from './tables.js';
 
@@ -29,52 +31,47 @@ function loadAssets(): NonNullable<typeof assets> {
   return assets;
 }
 
-/** Inline script text must not contain `</script`; uPlot and our client never do, but make sure. */
-function inlineScript(js: string): string {
-  return js.replace(/<\/(script)/gi, '<\\/$1');
+/**
+ * Our own script or style text, placed as is: it must not close its element early. uPlot and our
+ * assets never contain `</script` or `</style`, but make sure (`<\/` means the same in JS and CSS).
+ */
+function inlineAsset(tag: 'script' | 'style', text: string): Markup {
+  return trusted(text.replace(new RegExp(`</(${tag})`, 'gi'), '<\\/$1'));
 }
 
-const CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:";
-
-function htmlTable(t: Table): string {
-  const note = t.note === undefined ? '' : `<p class="note">${escapeHtml(t.note)}</p>`;
+function htmlTable(t: Table): Markup {
+  const heading = markup`<h2>${t.title}</h2>${t.note !== undefined && markup`<p class="note">${t.note}</p>`}`;
   if (t.rows.length === 0) {
-    return `<section class="card" id="table-${t.id}"><h2>${escapeHtml(t.title)}</h2>${note}<p class="muted empty">${escapeHtml(t.empty ?? 'None.')}</p></section>`;
+    return markup`<section class="card" id="table-${t.id}">${heading}<p class="muted empty">${t.empty ?? 'None.'}</p></section>`;
   }
   const numeric = t.rows[0]!.cells.map((c) => c.num === true);
-  const head = t.headers
-    .map((h, i) => `<th scope="col"${numeric[i] === true ? ' class="num"' : ''}>${escapeHtml(h)}</th>`)
-    .join('');
-  const body = t.rows
-    .map((r) => {
-      const cells = r.cells.map((c, i) => {
-        const cls = [c.num === true ? 'num' : '', c.level ?? ''].filter((x) => x !== '').join(' ');
-        const tag = i === 0 ? 'th scope="row"' : 'td';
-        return `<${tag}${cls === '' ? '' : ` class="${cls}"`}>${escapeHtml(c.text)}</${i === 0 ? 'th' : 'td'}>`;
-      });
-      return `<tr${r.total === true ? ' class="total"' : ''}>${cells.join('')}</tr>`;
-    })
-    .join('\n');
-  return (
-    `<section class="card" id="table-${t.id}"><h2>${escapeHtml(t.title)}</h2>${note}` +
-    `<div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div></section>`
-  );
+  const head = t.headers.map((h, i) => markup`<th scope="col"${attr('class', numeric[i] === true && 'num')}>${h}</th>`);
+  const body = t.rows.map((r) => {
+    const cells = r.cells.map((c, i) => {
+      const cls = attr('class', [c.num === true ? 'num' : '', c.level ?? ''].filter((x) => x !== '').join(' '));
+      return i === 0 ? markup`<th scope="row"${cls}>${c.text}</th>` : markup`<td${cls}>${c.text}</td>`;
+    });
+    return markup`<tr${attr('class', r.total === true && 'total')}>${cells}</tr>\n`;
+  });
+  return markup`<section class="card" id="table-${t.id}">${heading}<div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>
+${body}</tbody></table></div></section>`;
 }
 
-function kpi(label: string, value: string, unit: string, sub: string, level: Level | ''): string {
-  const u = unit === '' ? '' : ` <small>${escapeHtml(unit)}</small>`;
-  return `<div class="kpi ${level}"><div class="label">${escapeHtml(label)}</div><div class="value">${escapeHtml(value)}${u}</div><div class="sub">${escapeHtml(sub)}</div></div>`;
+function kpi(label: string, value: string, unit: string, sub: string, level: Level | ''): Markup {
+  const u = unit !== '' && markup` <small>${unit}</small>`;
+  return markup`<div class="kpi ${level}"><div class="label">${label}</div><div class="value">${value}${u}</div><div class="sub">${sub}</div></div>`;
 }
 
-function kpis(m: ReportModel): string {
+function kpis(m: ReportModel): Markup {
   const s = m.summary;
   const a = s.latency.auction;
-  return `<div class="kpis">${[
+  const tmax = fmtNum(s.config.tmaxMs);
+  return markup`<div class="kpis">${[
     kpi(
       'auction p99',
-      fmtMs(a.p99),
+      fmtMsAgainst(a.p99, s.config.tmaxMs),
       'ms',
-      `tmax ${s.config.tmaxMs} ms · p50 ${fmtMs(a.p50)} ms`,
+      `tmax ${tmax} ms · p50 ${fmtMs(a.p50)} ms`,
       a.count === 0 ? '' : deadlineLevel(s),
     ),
     kpi(
@@ -105,50 +102,51 @@ function kpis(m: ReportModel): string {
       `max ${fmtMs(s.latency.overshoot.max)} ms past the deadline`,
       s.latency.overshoot.p99 > 5 ? 'warn' : '',
     ),
-    kpi('throughput', fmtInt(s.auctions.total), 'auctions', `${s.auctions.perSec}/s over ${s.durationSec} s`, ''),
-  ].join('')}</div>`;
+    kpi(
+      'throughput',
+      fmtInt(s.auctions.total),
+      'auctions',
+      `${fmtNum(s.auctions.perSec)}/s over ${fmtNum(s.durationSec)} s`,
+      '',
+    ),
+  ]}</div>`;
 }
 
-function chartCard(id: string, title: string, note: string): string {
-  return `<section class="card"><h2>${escapeHtml(title)}</h2><p class="note">${escapeHtml(note)}</p><div class="chart" id="${id}"></div></section>`;
+function chartCard(id: string, title: string, note: string): Markup {
+  return markup`<section class="card"><h2>${title}</h2><p class="note">${note}</p><div class="chart" id="${id}"></div></section>`;
 }
 
-function charts(): string {
-  return (
-    `<div class="charts">` +
+function charts(): Markup {
+  return markup`<div class="charts">${[
     chartCard(
       'chart-spectrum',
       'Latency percentile spectrum',
       'Auction latency and each group’s response time by percentile, on a 1/(1−p) log axis as HdrHistogram plotters draw it: each decade to the right is ten times rarer. Dashed lines are the delays the bidder host applied; the red line is the deadline.',
-    ) +
-    `<div class="grid2">` +
-    chartCard(
-      'chart-bidder-latency',
-      'Bidder response time vs deadline',
-      'p50 and p99 response time of every bidder leaf, sent → received.',
-    ) +
-    chartCard(
-      'chart-bidder-rates',
-      'Timeout and win rates per bidder',
-      'Share of each leaf’s requests that timed out, and that it won.',
-    ) +
-    `</div>` +
+    ),
+    markup`<div class="grid2">${[
+      chartCard(
+        'chart-bidder-latency',
+        'Bidder response time vs deadline',
+        'p50 and p99 response time of every bidder leaf, sent → received.',
+      ),
+      chartCard(
+        'chart-bidder-rates',
+        'Timeout and win rates per bidder',
+        'Share of each leaf’s requests that timed out, and that it won.',
+      ),
+    ]}</div>`,
     chartCard(
       'chart-over-time',
       'Over the run',
       'Mean and maximum auction latency per second (by arrival), and the share of bid requests that timed out.',
-    ) +
-    `</div>`
-  );
+    ),
+  ]}</div>`;
 }
 
 export function reportHtml(m: ReportModel): string {
   const s = m.summary;
   const a = loadAssets();
   const v = m.verdict;
-  const banner = s.partial
-    ? `<div class="banner partial" role="alert">Partial run — ${escapeHtml(m.run.message ?? 'the run was cut short')}; the figures cover only the part that ran.</div>`
-    : '';
   const files = [
     'summary.json',
     'report.md',
@@ -157,37 +155,43 @@ export function reportHtml(m: ReportModel): string {
     'group-*.hgrm',
     ...(m.run.hostStats.length > 0 ? ['host-delays-*.hgrm'] : []),
   ];
-  return `<!doctype html>
+  const run = `${s.mode} run · seed ${s.seed} · started ${s.startedAt} · ${s.config.type} · tmax ${fmtNum(s.config.tmaxMs)} ms · ${fmtInt(s.config.leaves)} leaves`;
+  const banner =
+    s.partial &&
+    markup`<div class="banner partial" role="alert">Partial run — ${m.run.message ?? 'the run was cut short'}; the figures cover only the part that ran.</div>`;
+  const scenario = scenarioParagraph(m).map((p) => (typeof p === 'string' ? p : markup`<strong>${p.name}</strong>`));
+  const page = markup`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<title>${escapeHtml(s.scenario)} — ${escapeHtml(v.word)} — rtb-sim report</title>
-<style>${a.uplotCss}</style>
-<style>${a.css}</style>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<title>${s.scenario} — ${v.word} — rtb-sim report</title>
+<style>${inlineAsset('style', a.uplotCss)}</style>
+<style>${inlineAsset('style', a.css)}</style>
 </head>
 <body>
 <main>
 ${banner}
 <header class="verdict ${v.level}">
-<div class="badge ${v.level}" id="verdict-word">${escapeHtml(v.word)}</div>
+<div class="badge ${v.level}" id="verdict-word">${v.word}</div>
 <div>
-<h1 id="scenario-name">${escapeHtml(s.scenario)}</h1>
-<div class="muted">${escapeHtml(`${s.mode} run · seed ${s.seed} · started ${s.startedAt} · ${s.config.type} · tmax ${s.config.tmaxMs} ms · ${s.config.leaves} leaves`)}</div>
-<ul>${v.lines.map((l) => `<li class="${l.level}">${escapeHtml(l.text)}</li>`).join('')}</ul>
+<h1 id="scenario-name">${s.scenario}</h1>
+<div class="muted">${run}</div>
+<ul>${v.lines.map((l) => markup`<li class="${l.level}">${l.text}</li>`)}</ul>
 </div>
 </header>
 ${kpis(m)}
-<section class="card" id="scenario"><h2>Scenario</h2><p>${scenarioParagraph(m, (name) => `<strong>${escapeHtml(name)}</strong>`)}</p></section>
+<section class="card" id="scenario"><h2>Scenario</h2><p>${scenario}</p></section>
 ${charts()}
-${allTables(m).map(htmlTable).join('\n')}
-<footer>Written by rtb-sim. Beside this page: ${files.map((f) => `<code>${escapeHtml(f)}</code>`).join(', ')} (percentile files in ms, for any HdrHistogram plotter).</footer>
+${allTables(m).map((t) => [htmlTable(t), '\n'])}
+<footer>Written by rtb-sim. Beside this page: ${files.map((f, i) => [i > 0 && ', ', markup`<code>${f}</code>`])} (percentile files in ms, for any HdrHistogram plotter).</footer>
 </main>
-<script type="application/json" id="report-data">${jsonForScript(chartData(m))}</script>
-<script>${inlineScript(a.uplotJs)}</script>
-<script>${inlineScript(a.client)}</script>
+<script type="application/json" id="report-data">${trusted(jsonForScript(chartData(m)))}</script>
+<script>${inlineAsset('script', a.uplotJs)}</script>
+<script>${inlineAsset('script', a.client)}</script>
 </body>
 </html>
 `;
+  return page.toString();
 }

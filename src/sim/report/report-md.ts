@@ -39,7 +39,9 @@ export function reportMarkdown(m: ReportModel): string {
   for (const line of m.verdict.lines) out.push(`- ${MARK[line.level]} ${escapeMd(line.text)}`);
   out.push(
     '',
-    scenarioParagraph(m, (name) => `**${escapeMd(name)}**`),
+    scenarioParagraph(m)
+      .map((p) => (typeof p === 'string' ? p : `**${escapeMd(p.name)}**`))
+      .join(''),
     '',
   );
   for (const t of allTables(m)) out.push(mdTable(t));

@@ -6,7 +6,7 @@
 import { newHistogram, type Histogram } from '../../lib/histogram.js';
 import type { RunResult } from '../run/result.js';
 import { percentiles, type GroupSummary, type P, type Summary } from '../metrics/summary.js';
-import { fmtMs, fmtPct } from './format.js';
+import { fmtExact, fmtInt, fmtMs, fmtMsAgainst, fmtNum, fmtPct } from './format.js';
 import { hostDelaysByGroup } from './host-delays.js';
 
 export interface GroupView {
@@ -81,27 +81,27 @@ function verdict(s: Summary): Verdict {
   else
     lines.push({
       level: 'bad',
-      text: `${failed.length} of ${s.thresholds.length} thresholds failed: ${failed.map((t) => `${t.metric} ${t.op} ${t.value}`).join(', ')}.`,
+      text: `${failed.length} of ${s.thresholds.length} thresholds failed: ${failed.map((t) => `${t.metric} ${t.op} ${fmtExact(t.value)}`).join(', ')}.`,
     });
 
-  const p99 = s.latency.auction.p99;
-  const tmax = s.config.tmaxMs;
+  const p99 = fmtMsAgainst(s.latency.auction.p99, s.config.tmaxMs);
+  const tmax = fmtNum(s.config.tmaxMs);
   const p99Level = deadlineLevel(s);
   if (s.latency.auction.count === 0) lines.push({ level: 'warn', text: 'No auctions were measured.' });
   else if (p99Level === 'ok')
     lines.push({
       level: 'ok',
-      text: `Auction p99 ${fmtMs(p99)} ms is under tmax ${tmax} ms: 99% of auctions closed with every bidder answered.`,
+      text: `Auction p99 ${p99} ms is under tmax ${tmax} ms: 99% of auctions closed with every bidder answered.`,
     });
   else if (p99Level === 'warn') {
     lines.push({
       level: 'warn',
-      text: `Auction p99 ${fmtMs(p99)} ms is at tmax ${tmax} ms: at least 1% of auctions waited for the deadline on some bidder.`,
+      text: `Auction p99 ${p99} ms is at tmax ${tmax} ms: at least 1% of auctions waited for the deadline on some bidder.`,
     });
   } else
     lines.push({
       level: 'bad',
-      text: `Auction p99 ${fmtMs(p99)} ms is past tmax ${tmax} ms: the exchange closed auctions late (overshoot p99 ${fmtMs(s.latency.overshoot.p99)} ms).`,
+      text: `Auction p99 ${p99} ms is past tmax ${tmax} ms: the exchange closed auctions late (overshoot p99 ${fmtMs(s.latency.overshoot.p99)} ms).`,
     });
 
   lines.push({
@@ -116,20 +116,32 @@ function verdict(s: Summary): Verdict {
   return { level, word, lines };
 }
 
-/** The scenario in one paragraph; `name` escapes each scenario-supplied name for the target format. */
-export function scenarioParagraph(m: ReportModel, name: (text: string) => string): string {
+/** A run of plain text, or a name from the scenario that the renderer sets off (and escapes its own way). */
+export type Phrase = string | { name: string };
+
+/** The scenario in one paragraph, as phrases: each renderer escapes text and names for its format. */
+export function scenarioParagraph(m: ReportModel): Phrase[] {
   const s = m.summary;
   const c = s.config;
   const load = m.run.scenario.load;
-  const planned = load.durationSec !== null ? `for ${load.durationSec} s` : `for ${load.auctions ?? 0} arrivals`;
-  const groups = m.groups.map((g) => `${name(g.name)} ×${g.summary.leaves}`).join(', ');
+  const planned =
+    load.durationSec !== null ? `for ${fmtNum(load.durationSec)} s` : `for ${fmtInt(load.auctions ?? 0)} arrivals`;
+  const groups = m.groups.flatMap((g, i): Phrase[] => [
+    ...(i === 0 ? [] : [', ']),
+    { name: g.name },
+    ` ×${fmtInt(g.summary.leaves)}`,
+  ]);
   const bidderTmax = Math.max(0, c.tmaxMs - c.allowanceMs);
-  return (
-    `Scenario ${name(s.scenario)} (seed ${s.seed}, ${s.mode} mode, started ${s.startedAt}): ` +
-    `open-loop ${c.arrival} arrivals at ${c.rate}/s ${planned}, the first ${c.warmupSec} s a warm-up left out of the statistics, ` +
-    `so ${s.auctions.total} auctions were measured over ${s.durationSec} s (${s.auctions.perSec}/s). ` +
-    `Each is a ${c.type} auction of ${c.impressions} impression${c.impressions === 1 ? '' : 's'} (floor ${c.floor}) ` +
-    `with a deadline tmax of ${c.tmaxMs} ms; bidders are offered ${bidderTmax} ms, the other ${c.allowanceMs} ms being the allowance for network and auction. ` +
-    `${c.leaves} bidder leaves are called per auction, in ${m.groups.length} group${m.groups.length === 1 ? '' : 's'}: ${groups}.`
-  );
+  return [
+    'Scenario ',
+    { name: s.scenario },
+    ` (seed ${s.seed}, ${s.mode} mode, started ${s.startedAt}): ` +
+      `open-loop ${c.arrival} arrivals at ${fmtNum(c.rate)}/s ${planned}, the first ${fmtNum(c.warmupSec)} s a warm-up left out of the statistics, ` +
+      `so ${fmtInt(s.auctions.total)} auctions were measured over ${fmtNum(s.durationSec)} s (${fmtNum(s.auctions.perSec)}/s). ` +
+      `Each is a ${c.type} auction of ${fmtInt(c.impressions)} impression${c.impressions === 1 ? '' : 's'} (floor ${fmtNum(c.floor)}) ` +
+      `with a deadline tmax of ${fmtNum(c.tmaxMs)} ms; bidders are offered ${fmtNum(bidderTmax)} ms, the other ${fmtNum(c.allowanceMs)} ms being the allowance for network and auction. ` +
+      `${fmtInt(c.leaves)} bidder leaves are called per auction, in ${m.groups.length} group${m.groups.length === 1 ? '' : 's'}: `,
+    ...groups,
+    '.',
+  ];
 }

@@ -1,8 +1,9 @@
 // The report's tables as plain data: headers and already-formatted cells. report.md and report.html
-// render the same tables, so every number reads the same in both; only the escaping differs.
+// render the same tables, so every number reads the same in both; only the escaping differs. A
+// threshold's value and actual are shown in full, as they were compared.
 
 import type { P } from '../metrics/summary.js';
-import { fmtInt, fmtMoney, fmtMs, fmtPct } from './format.js';
+import { fmtExact, fmtInt, fmtMoney, fmtMs, fmtPct, NONE } from './format.js';
 import type { Level, ReportModel } from './report-model.js';
 
 export interface Cell {
@@ -34,7 +35,7 @@ const txt = (text: string): Cell => ({ text });
 const ms = (v: number): Cell => num(fmtMs(v));
 const int = (v: number): Cell => num(fmtInt(v));
 const pct = (v: number): Cell => num(fmtPct(v));
-const dash = (): Cell => num('—');
+const dash = (): Cell => num(NONE);
 
 export const LATENCY_HEADERS = ['latency (ms)', 'p50', 'p90', 'p99', 'p99.9', 'max', 'count'];
 
@@ -214,8 +215,8 @@ export function thresholdTable(m: ReportModel): Table {
       cells: [
         txt(t.metric),
         txt(t.op),
-        num(String(t.value)),
-        num(t.actual === null ? 'n/a' : String(t.actual)),
+        num(fmtExact(t.value)),
+        num(t.actual === null ? 'n/a' : fmtExact(t.actual)),
         { text: t.pass ? 'pass' : 'FAIL', level: t.pass ? 'ok' : 'bad' },
       ],
     })),

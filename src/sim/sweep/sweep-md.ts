@@ -1,5 +1,7 @@
-// sweep.md: the recommendation, the rule behind it, and the grid as a table.
+// sweep.md: the recommendation, the rule behind it, and the grid as a table. Numbers read as on the
+// run report (report/format.ts).
 
+import { fmtMoney, fmtMs, fmtNum, fmtPct } from '../report/format.js';
 import { shownValue } from './cells.js';
 import type { SweepReport } from './sweep-model.js';
 
@@ -10,7 +12,7 @@ export function sweepMarkdown(r: SweepReport): string {
   const lines: string[] = [];
   lines.push(`# Sweep: ${md(r.name)}`, '');
   lines.push(
-    `${r.cells.length} cells, ${r.mode} mode, seed ${r.seed}, started ${r.startedAt}, ${r.wallSec} s wall time.`,
+    `${r.cells.length} cells, ${r.mode} mode, seed ${r.seed}, started ${r.startedAt}, ${fmtNum(r.wallSec)} s wall time.`,
     '',
   );
   lines.push('Axes:', '');
@@ -51,10 +53,10 @@ export function sweepMarkdown(r: SweepReport): string {
     const row = [
       String(c.index),
       ...r.axes.map((a) => md(shownValue(c.values[a.path]))),
-      s.latency.auction.p99.toFixed(2),
-      s.rates.timeout.toFixed(4),
-      s.rates.fill.toFixed(4),
-      s.revenue.perThousand.toFixed(4),
+      fmtMs(s.latency.auction.p99),
+      fmtPct(s.rates.timeout),
+      fmtPct(s.rates.fill),
+      fmtMoney(s.revenue.perThousand),
       c.thresholds.length === 0
         ? '-'
         : c.pass
