@@ -1,0 +1,82 @@
+// npm run sweep as a user runs it: a real process, worker processes under it, the files it writes.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+describe('npm run sweep', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sweep-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const cli = (args: string[]): ReturnType<typeof spawnSync> =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'src/sim/cli/sweep.ts', ...args], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+
+  it('stops before any cell runs, naming the path, when an axis names no field (exit 2)', () => {
+    const file = join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ name: 'bad', sweep: { 'auction.tmaxMS': [50, 100] } }));
+    const out = join(dir, 'bad-out');
+    const r = cli([file, '--out', out]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('sweep["auction.tmaxMS"]');
+    expect(r.stderr).toContain('auction.tmaxMs');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('stops with exit 2 when a threshold names a leaf that only some cells have', () => {
+    const file = join(dir, 'leaf.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'leaf',
+        bidders: [{ name: 'dsp', count: 8 }],
+        thresholds: { 'bidders.dsp-5.timeoutRate': '<0.5' },
+        sweep: { 'bidders.0.count': [4, 8] },
+      }),
+    );
+    const out = join(dir, 'leaf-out');
+    const r = cli([file, '--out', out]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('invalid thresholds for cell 0');
+    expect(r.stderr).toContain('thresholds["bidders.dsp-5.timeoutRate"]');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('stops with exit 2 on a value of the wrong type', () => {
+    const file = join(dir, 'type.json');
+    writeFileSync(file, JSON.stringify({ name: 'type', sweep: { 'bidders.0.count': [2, 'many'] } }));
+    const r = cli([file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('sweep["bidders.0.count"][1]');
+  });
+
+  it('runs every cell in worker processes and writes sweep.json, sweep.md and sweep.html with a recommendation', () => {
+    const file = join(dir, 'ok.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'ok',
+        load: { rate: 500, auctions: 400, warmupSec: 0 },
+        thresholds: { 'rates.timeout': '<0.5' },
+        sweep: { 'auction.tmaxMs': [40, 80], 'bidders.0.count': [2, 4] },
+      }),
+    );
+    const out = join(dir, 'ok-out');
+    const r = cli([file, '--workers', '2', '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/RECOMMENDATION: cell \d/);
+    const report = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as {
+      cells: unknown[];
+      axes: unknown[];
+      recommendation: { found: boolean };
+    };
+    expect(report.cells).toHaveLength(4);
+    expect(report.axes).toHaveLength(2);
+    expect(report.recommendation.found).toBe(true);
+    expect(readFileSync(join(out, 'sweep.md'), 'utf8')).toContain('## Recommendation');
+    expect(readFileSync(join(out, 'sweep.html'), 'utf8')).toContain('<svg');
+  });
+});
