@@ -5,7 +5,7 @@
 
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import { checkKeys, integerIn, isRecord, readEnum, readField, readNumber, shown, type Issue } from './issues.js';
+import { checkKeys, integerIn, isRecord, mustBe, readEnum, readField, readNumber, type CodedIssue } from './issues.js';
 import type { BidRequest } from '../protocol/openrtb.js';
 
 /**
@@ -76,10 +76,9 @@ const MAX_BYTES = 64 * 1024 * 1024;
 const MAX_RATE = 100_000;
 
 /** Issues with a hostile spec at `path`, each at its field's own path, with a did-you-mean for near misses. */
-export function validateHostileSpec(value: unknown, path: string): Issue[] {
-  const issues: Issue[] = [];
-  if (!isRecord(value))
-    return [{ path, message: `must be an object such as { "mode": "flood" } (got ${shown(value)})` }];
+export function validateHostileSpec(value: unknown, path: string): CodedIssue[] {
+  const issues: CodedIssue[] = [];
+  if (!isRecord(value)) return [mustBe(path, 'SCN_ERR_WRONG_TYPE', 'an object such as { "mode": "flood" }', value)];
   checkKeys(value, HOSTILE_KEYS, path, issues);
   readEnum(value, 'mode', HOSTILE_MODES, undefined, path, issues);
   const priceToken = (v: unknown): v is string => typeof v === 'string' && PRICE_TOKEN.test(v);
@@ -90,11 +89,12 @@ export function validateHostileSpec(value: unknown, path: string): Issue[] {
     'priceText',
     priceToken,
     'a number token, NaN, Infinity or a short quoted string',
+    'SCN_ERR_BAD_FORMAT',
     d.priceText,
     path,
     issues,
   );
-  readField(value, 'currency', currency, 'up to 8 letters', d.currency, path, issues);
+  readField(value, 'currency', currency, 'up to 8 letters', 'SCN_ERR_BAD_FORMAT', d.currency, path, issues);
   readNumber(value, 'bytes', integerIn(1, MAX_BYTES), d.bytes, path, issues);
   readNumber(value, 'rate', integerIn(1, MAX_RATE), d.rate, path, issues);
   readNumber(value, 'after', integerIn(0, Number.MAX_SAFE_INTEGER), d.after, path, issues);

@@ -5,12 +5,52 @@
 //   `<path>: unknown key (did you mean "x"?)`, `<path>: must be one of a, b (got "c"; did you mean "a"?)`.
 // Each reader checks one value, pushes an Issue naming its path, and returns the value, or undefined
 // when it was wrong so that later cross-checks (p99Ms > medianMs) skip rather than pile a second
-// message onto the first.
+// message onto the first. Every Issue is made by issue() or a helper over it, which takes the code
+// (issue-codes.ts) and the message together.
 
-/** One problem with the input: `path` names the field (`bidders[1].latency.p99Ms`). */
+import type { IssueCode } from './issue-codes.js';
+
+export { ISSUE_CODES, isIssueCode, type IssueCode } from './issue-codes.js';
+
+/** One problem with the input as a person reads it: `path` names the field (`bidders[1].latency.p99Ms`). */
 export interface Issue {
   path: string;
   message: string;
+}
+
+/**
+ * An Issue with the stable `code` that classifies it; every validator makes these. (Issue without
+ * the code remains only because src/sim/sweep/cells.ts re-wraps issues without it; once it copies
+ * the code, the two types can be one.)
+ */
+export interface CodedIssue extends Issue {
+  code: IssueCode;
+}
+
+/** The one way an issue is made: its code and its message come together. */
+export function issue(path: string, code: IssueCode, message: string): CodedIssue {
+  return { path, code, message };
+}
+
+/** `<path>: must be <expected> (got <value><hint>)`, the form of every wrong value. */
+export function mustBe(path: string, code: IssueCode, expected: string, value: unknown, hint = ''): CodedIssue {
+  return issue(path, code, `must be ${expected} (got ${shown(value)}${hint})`);
+}
+
+/** `<path>: is required`, with what is required when the field's name does not say. */
+export function required(path: string, what?: string): CodedIssue {
+  return issue(path, 'SCN_ERR_MISSING', what === undefined ? 'is required' : `is required (${what})`);
+}
+
+/** A value that must be above or below another field's: `must be greater than medianMs (20)`. */
+export function outOfOrder(path: string, relation: string): CodedIssue {
+  return issue(path, 'SCN_ERR_ORDER', `must be ${relation}`);
+}
+
+/** `must be a non-empty array of <what> (got …)`: empty when it is an empty array, else the wrong type. */
+export function notNonEmptyArray(path: string, what: string, value: unknown): CodedIssue {
+  const code = Array.isArray(value) && value.length === 0 ? 'SCN_ERR_EMPTY' : 'SCN_ERR_WRONG_TYPE';
+  return mustBe(path, code, `a non-empty array of ${what}`, value);
 }
 
 /** `path` + `.key`, or just `key` at the top level. */
@@ -76,46 +116,48 @@ export function isRecord(value: unknown): value is Raw {
 }
 
 /** An Issue per key of `obj` not in `known`, at the key's own path, with a did-you-mean when one is close. */
-export function checkKeys(obj: Raw, known: readonly string[], path: string, issues: Issue[]): void {
+export function checkKeys(obj: Raw, known: readonly string[], path: string, issues: CodedIssue[]): void {
   for (const key of Object.keys(obj)) {
     if (known.includes(key)) continue;
     const guess = suggest(key, known);
     const hint = guess !== undefined ? `did you mean "${guess}"?` : `expected one of ${known.join(', ')}`;
-    issues.push({ path: joinPath(path, key), message: `unknown key (${hint})` });
+    issues.push(issue(joinPath(path, key), 'SCN_ERR_UNKNOWN_KEY', `unknown key (${hint})`));
   }
 }
 
 /** The object at `key`, {} when absent (so its defaults apply), undefined with an Issue otherwise. */
-export function readObject(obj: Raw, key: string, path: string, issues: Issue[]): Raw | undefined {
+export function readObject(obj: Raw, key: string, path: string, issues: CodedIssue[]): Raw | undefined {
   const value = obj[key];
   if (value === undefined) return {};
   if (isRecord(value)) return value;
-  issues.push({ path: joinPath(path, key), message: `must be an object (got ${shown(value)})` });
+  issues.push(mustBe(joinPath(path, key), 'SCN_ERR_WRONG_TYPE', 'an object', value));
   return undefined;
 }
 
 /**
  * The core of every reader: the value at `key` when `valid` accepts it. When absent: `fallback`, or,
  * with no fallback, an `is required` Issue. Otherwise an Issue `must be <expected> (got <value><hint>)`
- * and undefined, so every reader's message has the same form.
+ * with `code` (or the code `code` gives for the value) and undefined, so every reader's message has
+ * the same form.
  */
 export function readField<T>(
   obj: Raw,
   key: string,
   valid: (value: unknown) => value is T,
   expected: string,
+  code: IssueCode | ((value: unknown) => IssueCode),
   fallback: T | undefined,
   path: string,
-  issues: Issue[],
+  issues: CodedIssue[],
   hint = '',
 ): T | undefined {
   const value = obj[key];
   if (value === undefined) {
-    if (fallback === undefined) issues.push({ path: joinPath(path, key), message: 'is required' });
+    if (fallback === undefined) issues.push(required(joinPath(path, key)));
     return fallback;
   }
   if (valid(value)) return value;
-  issues.push({ path: joinPath(path, key), message: `must be ${expected} (got ${shown(value)}${hint})` });
+  issues.push(mustBe(joinPath(path, key), typeof code === 'function' ? code(value) : code, expected, value, hint));
   return undefined;
 }
 
@@ -139,12 +181,14 @@ export function integerIn(min: number, max: number): NumberRule {
   return { min, max, integer: true, expected: `an integer from ${min} to ${max}` };
 }
 
-function passes(value: number, rule: NumberRule): boolean {
-  if (!Number.isFinite(value)) return false;
-  if (rule.integer === true && !Number.isInteger(value)) return false;
-  if (rule.above !== undefined && !(value > rule.above)) return false;
-  if (rule.min !== undefined && value < rule.min) return false;
-  return rule.max === undefined || value <= rule.max;
+/** Why `value` fails `rule`, in the order the checks run; undefined when it passes. */
+function failure(value: unknown, rule: NumberRule): IssueCode | undefined {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return 'SCN_ERR_NOT_A_NUMBER';
+  if (rule.integer === true && !Number.isInteger(value)) return 'SCN_ERR_NOT_AN_INTEGER';
+  if (rule.above !== undefined && !(value > rule.above)) return 'SCN_ERR_OUT_OF_RANGE';
+  if (rule.min !== undefined && value < rule.min) return 'SCN_ERR_OUT_OF_RANGE';
+  if (rule.max !== undefined && value > rule.max) return 'SCN_ERR_OUT_OF_RANGE';
+  return undefined;
 }
 
 /**
@@ -157,10 +201,12 @@ export function readNumber(
   rule: NumberRule,
   fallback: number | undefined,
   path: string,
-  issues: Issue[],
+  issues: CodedIssue[],
 ): number | undefined {
-  const valid = (value: unknown): value is number => typeof value === 'number' && passes(value, rule);
-  return readField(obj, key, valid, rule.expected, fallback, path, issues);
+  const valid = (value: unknown): value is number => failure(value, rule) === undefined;
+  // Asked only of a value `valid` turned down, so failure() always has an answer.
+  const code = (value: unknown): IssueCode => failure(value, rule) ?? 'SCN_ERR_OUT_OF_RANGE';
+  return readField(obj, key, valid, rule.expected, code, fallback, path, issues);
 }
 
 /** Like readNumber, but null is a value too ("not this way"); absent gives null. */
@@ -169,7 +215,7 @@ export function readNullableNumber(
   key: string,
   rule: NumberRule,
   path: string,
-  issues: Issue[],
+  issues: CodedIssue[],
 ): number | null | undefined {
   if (obj[key] === null || obj[key] === undefined) return null;
   return readNumber(obj, key, rule, 0, path, issues);
@@ -185,16 +231,16 @@ export function readEnum<T extends string>(
   options: readonly T[],
   fallback: T | undefined,
   path: string,
-  issues: Issue[],
+  issues: CodedIssue[],
 ): T | undefined {
   const value = obj[key];
   const list = options.join(', ');
   if (value === undefined && fallback === undefined) {
-    issues.push({ path: joinPath(path, key), message: `is required (one of ${list})` });
+    issues.push(required(joinPath(path, key), `one of ${list}`));
     return undefined;
   }
   const valid = (v: unknown): v is T => typeof v === 'string' && (options as readonly string[]).includes(v);
   const guess = typeof value === 'string' && !valid(value) ? suggest(value, options) : undefined;
   const hint = guess !== undefined ? `; did you mean "${guess}"?` : '';
-  return readField(obj, key, valid, `one of ${list}`, fallback, path, issues, hint);
+  return readField(obj, key, valid, `one of ${list}`, 'SCN_ERR_NOT_ONE_OF', fallback, path, issues, hint);
 }

@@ -4,6 +4,11 @@ import { validateLatencySpec } from './latency-models.js';
 const P = 'bidders[1].latency';
 const MODELS = 'constant, uniform, normal, lognormal, exponential, pareto, empirical, mixture';
 
+/** Where each issue is and what kind it is: what these tests match, rather than the sentence. */
+function codes(value: unknown, path = P): { path: string; code: string }[] {
+  return validateLatencySpec(value, path).map(({ path, code }) => ({ path, code }));
+}
+
 describe('validateLatencySpec accepts', () => {
   it.each([
     { model: 'constant', ms: 0 },
@@ -27,69 +32,62 @@ describe('validateLatencySpec accepts', () => {
 
 describe('validateLatencySpec reports', () => {
   it('a value that is not an object', () => {
-    expect(validateLatencySpec(20, P)).toEqual([{ path: P, message: 'must be an object with a "model" key (got 20)' }]);
-    expect(validateLatencySpec([], P)).toEqual([{ path: P, message: 'must be an object with a "model" key (got [])' }]);
+    expect(codes(20)).toEqual([{ path: P, code: 'SCN_ERR_WRONG_TYPE' }]);
+    expect(codes([])).toEqual([{ path: P, code: 'SCN_ERR_WRONG_TYPE' }]);
   });
 
   it('a missing model', () => {
-    expect(validateLatencySpec({ ms: 3 }, P)).toEqual([
-      { path: `${P}.model`, message: `is required (one of ${MODELS})` },
-    ]);
+    expect(codes({ ms: 3 })).toEqual([{ path: `${P}.model`, code: 'SCN_ERR_MISSING' }]);
   });
 
-  it('an unknown model name', () => {
+  it('an unknown model name, with a did-you-mean', () => {
     expect(validateLatencySpec({ model: 'lognormall', medianMs: 20, p99Ms: 80 }, P)).toEqual([
-      { path: `${P}.model`, message: `must be one of ${MODELS} (got "lognormall"; did you mean "lognormal"?)` },
+      {
+        path: `${P}.model`,
+        code: 'SCN_ERR_NOT_ONE_OF',
+        message: `must be one of ${MODELS} (got "lognormall"; did you mean "lognormal"?)`,
+      },
     ]);
   });
 
   it('a missing field', () => {
-    expect(validateLatencySpec({ model: 'exponential' }, P)).toEqual([{ path: `${P}.meanMs`, message: 'is required' }]);
+    expect(codes({ model: 'exponential' })).toEqual([{ path: `${P}.meanMs`, code: 'SCN_ERR_MISSING' }]);
   });
 
   it('a field of the wrong type', () => {
-    expect(validateLatencySpec({ model: 'constant', ms: '20' }, P)).toEqual([
-      { path: `${P}.ms`, message: 'must be a number >= 0 (got "20")' },
-    ]);
-    expect(validateLatencySpec({ model: 'constant', ms: null }, P)).toEqual([
-      { path: `${P}.ms`, message: 'must be a number >= 0 (got null)' },
-    ]);
-    expect(validateLatencySpec({ model: 'constant', ms: Infinity }, P)).toEqual([
-      { path: `${P}.ms`, message: 'must be a number >= 0 (got Infinity)' },
-    ]);
+    expect(codes({ model: 'constant', ms: '20' })).toEqual([{ path: `${P}.ms`, code: 'SCN_ERR_NOT_A_NUMBER' }]);
+    expect(codes({ model: 'constant', ms: null })).toEqual([{ path: `${P}.ms`, code: 'SCN_ERR_NOT_A_NUMBER' }]);
+    expect(codes({ model: 'constant', ms: Infinity })).toEqual([{ path: `${P}.ms`, code: 'SCN_ERR_NOT_A_NUMBER' }]);
   });
 
   it('fields out of range: > 0 where zero is meaningless, >= 0 where it is not', () => {
-    expect(validateLatencySpec({ model: 'constant', ms: -1 }, P)).toEqual([
-      { path: `${P}.ms`, message: 'must be a number >= 0 (got -1)' },
+    expect(codes({ model: 'constant', ms: -1 })).toEqual([{ path: `${P}.ms`, code: 'SCN_ERR_OUT_OF_RANGE' }]);
+    expect(codes({ model: 'constant', ms: 0 })).toEqual([]);
+    expect(codes({ model: 'normal', meanMs: 10, sdMs: 0 })).toEqual([
+      { path: `${P}.sdMs`, code: 'SCN_ERR_OUT_OF_RANGE' },
     ]);
-    expect(validateLatencySpec({ model: 'normal', meanMs: 10, sdMs: 0 }, P)).toEqual([
-      { path: `${P}.sdMs`, message: 'must be a positive number (got 0)' },
+    expect(codes({ model: 'pareto', minMs: 10, alpha: 0 })).toEqual([
+      { path: `${P}.alpha`, code: 'SCN_ERR_OUT_OF_RANGE' },
     ]);
-    expect(validateLatencySpec({ model: 'pareto', minMs: 10, alpha: 0 }, P)).toEqual([
-      { path: `${P}.alpha`, message: 'must be a positive number (got 0)' },
-    ]);
-    expect(validateLatencySpec({ model: 'lognormal', medianMs: 0, p99Ms: 5 }, P)).toEqual([
-      { path: `${P}.medianMs`, message: 'must be a positive number (got 0)' },
+    expect(codes({ model: 'lognormal', medianMs: 0, p99Ms: 5 })).toEqual([
+      { path: `${P}.medianMs`, code: 'SCN_ERR_OUT_OF_RANGE' },
     ]);
   });
 
   it('p99Ms not above medianMs', () => {
-    expect(validateLatencySpec({ model: 'lognormal', medianMs: 20, p99Ms: 20 }, P)).toEqual([
-      { path: `${P}.p99Ms`, message: 'must be greater than medianMs (20)' },
+    expect(codes({ model: 'lognormal', medianMs: 20, p99Ms: 20 })).toEqual([
+      { path: `${P}.p99Ms`, code: 'SCN_ERR_ORDER' },
     ]);
   });
 
   it('maxMs below minMs', () => {
-    expect(validateLatencySpec({ model: 'uniform', minMs: 40, maxMs: 5 }, P)).toEqual([
-      { path: `${P}.maxMs`, message: 'must be at least minMs (40)' },
-    ]);
+    expect(codes({ model: 'uniform', minMs: 40, maxMs: 5 })).toEqual([{ path: `${P}.maxMs`, code: 'SCN_ERR_ORDER' }]);
   });
 
-  it('empirical anchors that do not strictly increase', () => {
+  it('empirical anchors that do not strictly increase, each naming the anchor below it', () => {
     expect(validateLatencySpec({ model: 'empirical', p50: 12, p90: 12, p99: 80, p999: 70 }, P)).toEqual([
-      { path: `${P}.p90`, message: 'must be greater than p50 (12)' },
-      { path: `${P}.p999`, message: 'must be greater than p99 (80)' },
+      { path: `${P}.p90`, code: 'SCN_ERR_ORDER', message: 'must be greater than p50 (12)' },
+      { path: `${P}.p999`, code: 'SCN_ERR_ORDER', message: 'must be greater than p99 (80)' },
     ]);
   });
 
@@ -97,21 +95,25 @@ describe('validateLatencySpec reports', () => {
     expect(
       validateLatencySpec({ model: 'lognormal', medianms: 20, medianMs: 20, p99Ms: 80, colour: 'red' }, P),
     ).toEqual([
-      { path: `${P}.medianms`, message: 'unknown key (did you mean "medianMs"?)' },
-      { path: `${P}.colour`, message: 'unknown key (expected one of model, medianMs, p99Ms)' },
+      { path: `${P}.medianms`, code: 'SCN_ERR_UNKNOWN_KEY', message: 'unknown key (did you mean "medianMs"?)' },
+      {
+        path: `${P}.colour`,
+        code: 'SCN_ERR_UNKNOWN_KEY',
+        message: 'unknown key (expected one of model, medianMs, p99Ms)',
+      },
     ]);
   });
 
   it('a misspelt key as both the missing field and the unknown key', () => {
-    expect(validateLatencySpec({ model: 'lognormal', medianms: 20, p99Ms: 80 }, P)).toEqual([
-      { path: `${P}.medianMs`, message: 'is required' },
-      { path: `${P}.medianms`, message: 'unknown key (did you mean "medianMs"?)' },
+    expect(codes({ model: 'lognormal', medianms: 20, p99Ms: 80 })).toEqual([
+      { path: `${P}.medianMs`, code: 'SCN_ERR_MISSING' },
+      { path: `${P}.medianms`, code: 'SCN_ERR_UNKNOWN_KEY' },
     ]);
   });
 
   it('mixture problems with the path of each part', () => {
     expect(
-      validateLatencySpec(
+      codes(
         {
           model: 'mixture',
           of: [
@@ -123,18 +125,15 @@ describe('validateLatencySpec reports', () => {
         P,
       ),
     ).toEqual([
-      { path: `${P}.of[0].p99Ms`, message: 'must be greater than medianMs (20)' },
-      { path: `${P}.of[1].wieght`, message: 'unknown key (did you mean "weight"?)' },
-      { path: `${P}.of[1].weight`, message: 'must be a positive number (got -0.1)' },
-      {
-        path: `${P}.of[2].model`,
-        message: `must be one of ${MODELS} (got "exponentail"; did you mean "exponential"?)`,
-      },
-      { path: `${P}.of[2].weight`, message: 'is required' },
+      { path: `${P}.of[0].p99Ms`, code: 'SCN_ERR_ORDER' },
+      { path: `${P}.of[1].wieght`, code: 'SCN_ERR_UNKNOWN_KEY' },
+      { path: `${P}.of[1].weight`, code: 'SCN_ERR_OUT_OF_RANGE' },
+      { path: `${P}.of[2].model`, code: 'SCN_ERR_NOT_ONE_OF' },
+      { path: `${P}.of[2].weight`, code: 'SCN_ERR_MISSING' },
     ]);
   });
 
-  it('mixture weights that do not sum to 1', () => {
+  it('mixture weights that do not sum to 1, with the float noise of the sum left out', () => {
     expect(
       validateLatencySpec(
         {
@@ -146,25 +145,24 @@ describe('validateLatencySpec reports', () => {
         },
         P,
       ),
-    ).toEqual([{ path: `${P}.of`, message: 'weights must sum to 1 within 1e-6 (got 0.95)' }]);
+    ).toEqual([{ path: `${P}.of`, code: 'SCN_ERR_BAD_SUM', message: 'weights must sum to 1 within 1e-6 (got 0.95)' }]);
   });
 
   it('a mixture without parts', () => {
-    expect(validateLatencySpec({ model: 'mixture', of: [] }, P)).toEqual([
-      { path: `${P}.of`, message: 'must be a non-empty array of weighted latency models (got [])' },
+    expect(codes({ model: 'mixture', of: [] })).toEqual([{ path: `${P}.of`, code: 'SCN_ERR_EMPTY' }]);
+    expect(codes({ model: 'mixture', of: { model: 'constant', ms: 1 } })).toEqual([
+      { path: `${P}.of`, code: 'SCN_ERR_WRONG_TYPE' },
     ]);
-    expect(validateLatencySpec({ model: 'mixture' }, P)).toEqual([
-      { path: `${P}.of`, message: 'is required (a non-empty array of weighted latency models)' },
-    ]);
+    expect(codes({ model: 'mixture' })).toEqual([{ path: `${P}.of`, code: 'SCN_ERR_MISSING' }]);
   });
 
   it('a weight outside a mixture as an unknown key', () => {
-    expect(validateLatencySpec({ model: 'constant', ms: 1, weight: 1 }, P)).toEqual([
-      { path: `${P}.weight`, message: 'unknown key (expected one of model, ms)' },
+    expect(codes({ model: 'constant', ms: 1, weight: 1 })).toEqual([
+      { path: `${P}.weight`, code: 'SCN_ERR_UNKNOWN_KEY' },
     ]);
   });
 
   it('fields at the top level when the path is empty', () => {
-    expect(validateLatencySpec({ model: 'constant' }, '')).toEqual([{ path: 'ms', message: 'is required' }]);
+    expect(codes({ model: 'constant' }, '')).toEqual([{ path: 'ms', code: 'SCN_ERR_MISSING' }]);
   });
 });

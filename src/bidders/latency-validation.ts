@@ -3,14 +3,18 @@
 
 import {
   checkKeys,
+  issue,
   isRecord,
   joinPath,
+  mustBe,
   NON_NEGATIVE,
+  notNonEmptyArray,
+  outOfOrder,
   POSITIVE,
   readEnum,
   readNumber,
-  shown,
-  type Issue,
+  required,
+  type CodedIssue,
   type Raw,
 } from './issues.js';
 
@@ -47,13 +51,13 @@ function checkGreater(
   earlier: number | undefined,
   laterPath: string,
   earlierName: string,
-  issues: Issue[],
+  issues: CodedIssue[],
 ): void {
   if (later === undefined || earlier === undefined || later > earlier) return;
-  issues.push({ path: laterPath, message: `must be greater than ${earlierName} (${earlier})` });
+  issues.push(outOfOrder(laterPath, `greater than ${earlierName} (${earlier})`));
 }
 
-function checkFields(model: LatencyModelName, obj: Raw, path: string, issues: Issue[]): void {
+function checkFields(model: LatencyModelName, obj: Raw, path: string, issues: CodedIssue[]): void {
   // Every field is required: a latency model has no defaults.
   const num = (key: string, rule = POSITIVE): number | undefined => readNumber(obj, key, rule, undefined, path, issues);
   switch (model) {
@@ -64,7 +68,7 @@ function checkFields(model: LatencyModelName, obj: Raw, path: string, issues: Is
       const min = num('minMs', NON_NEGATIVE);
       const max = num('maxMs', NON_NEGATIVE);
       if (min !== undefined && max !== undefined && max < min) {
-        issues.push({ path: joinPath(path, 'maxMs'), message: `must be at least minMs (${min})` });
+        issues.push(outOfOrder(joinPath(path, 'maxMs'), `at least minMs (${min})`));
       }
       return;
     }
@@ -98,13 +102,13 @@ function checkFields(model: LatencyModelName, obj: Raw, path: string, issues: Is
   }
 }
 
-function checkMixture(of: unknown, path: string, issues: Issue[]): void {
+function checkMixture(of: unknown, path: string, issues: CodedIssue[]): void {
   if (of === undefined) {
-    issues.push({ path, message: 'is required (a non-empty array of weighted latency models)' });
+    issues.push(required(path, 'a non-empty array of weighted latency models'));
     return;
   }
   if (!Array.isArray(of) || of.length === 0) {
-    issues.push({ path, message: `must be a non-empty array of weighted latency models (got ${shown(of)})` });
+    issues.push(notNonEmptyArray(path, 'weighted latency models', of));
     return;
   }
   let total = 0;
@@ -119,13 +123,14 @@ function checkMixture(of: unknown, path: string, issues: Issue[]): void {
   if (allWeightsValid && Math.abs(total - 1) > WEIGHT_TOLERANCE) {
     // 12 significant digits hide the float noise of the sum (0.9500000000000001) but not a real miss.
     const got = Number(total.toPrecision(12));
-    issues.push({ path, message: `weights must sum to 1 within ${WEIGHT_TOLERANCE.toExponential()} (got ${got})` });
+    const message = `weights must sum to 1 within ${WEIGHT_TOLERANCE.toExponential()} (got ${got})`;
+    issues.push(issue(path, 'SCN_ERR_BAD_SUM', message));
   }
 }
 
-function validateSpec(value: unknown, path: string, weighted: boolean, issues: Issue[]): void {
+function validateSpec(value: unknown, path: string, weighted: boolean, issues: CodedIssue[]): void {
   if (!isRecord(value)) {
-    issues.push({ path, message: `must be an object with a "model" key (got ${shown(value)})` });
+    issues.push(mustBe(path, 'SCN_ERR_WRONG_TYPE', 'an object with a "model" key', value));
     return;
   }
   const model = readEnum(value, 'model', LATENCY_MODELS, undefined, path, issues);
@@ -140,8 +145,8 @@ function validateSpec(value: unknown, path: string, weighted: boolean, issues: I
  * `bidders[1].latency.of[0].weight`). Mixture weights must each be > 0 and sum to 1 within 1e-6.
  * An empty list means the value is a valid `LatencySpec`.
  */
-export function validateLatencySpec(value: unknown, path: string): Issue[] {
-  const issues: Issue[] = [];
+export function validateLatencySpec(value: unknown, path: string): CodedIssue[] {
+  const issues: CodedIssue[] = [];
   validateSpec(value, path, false, issues);
   return issues;
 }

@@ -62,6 +62,11 @@ describe('price samplers', () => {
   });
 });
 
+/** Where each issue is and what kind it is: what these tests match, rather than the sentence. */
+function codes(value: unknown): { path: string; code: string }[] {
+  return validatePriceSpec(value, P).map(({ path, code }) => ({ path, code }));
+}
+
 describe('validatePriceSpec', () => {
   it.each([
     { model: 'constant', value: 1.2 },
@@ -72,40 +77,28 @@ describe('validatePriceSpec', () => {
   });
 
   it('reports an unknown model', () => {
-    expect(validatePriceSpec({ model: 'pareto', value: 1 }, P)).toEqual([
-      { path: `${P}.model`, message: 'must be one of constant, uniform, lognormal (got "pareto")' },
-    ]);
+    expect(codes({ model: 'pareto', value: 1 })).toEqual([{ path: `${P}.model`, code: 'SCN_ERR_NOT_ONE_OF' }]);
   });
 
   it('reports a price that is not > 0', () => {
-    expect(validatePriceSpec({ model: 'constant', value: 0 }, P)).toEqual([
-      { path: `${P}.value`, message: 'must be a positive number (got 0)' },
-    ]);
-    expect(validatePriceSpec({ model: 'uniform', min: 0, max: 3 }, P)).toEqual([
-      { path: `${P}.min`, message: 'must be a positive number (got 0)' },
-    ]);
+    expect(codes({ model: 'constant', value: 0 })).toEqual([{ path: `${P}.value`, code: 'SCN_ERR_OUT_OF_RANGE' }]);
+    expect(codes({ model: 'uniform', min: 0, max: 3 })).toEqual([{ path: `${P}.min`, code: 'SCN_ERR_OUT_OF_RANGE' }]);
   });
 
   it('reports max below min and p99 not above median', () => {
-    expect(validatePriceSpec({ model: 'uniform', min: 3, max: 1 }, P)).toEqual([
-      { path: `${P}.max`, message: 'must be at least min (3)' },
-    ]);
-    expect(validatePriceSpec({ model: 'lognormal', median: 2, p99: 1 }, P)).toEqual([
-      { path: `${P}.p99`, message: 'must be greater than median (2)' },
-    ]);
+    expect(codes({ model: 'uniform', min: 3, max: 1 })).toEqual([{ path: `${P}.max`, code: 'SCN_ERR_ORDER' }]);
+    expect(codes({ model: 'lognormal', median: 2, p99: 1 })).toEqual([{ path: `${P}.p99`, code: 'SCN_ERR_ORDER' }]);
   });
 
   it('reports missing and mistyped fields and unknown keys', () => {
-    expect(validatePriceSpec({ model: 'lognormal', median: '1.5', p9: 6 }, P)).toEqual([
-      { path: `${P}.median`, message: 'must be a positive number (got "1.5")' },
-      { path: `${P}.p99`, message: 'is required' },
-      { path: `${P}.p9`, message: 'unknown key (did you mean "p99"?)' },
+    expect(codes({ model: 'lognormal', median: '1.5', p9: 6 })).toEqual([
+      { path: `${P}.median`, code: 'SCN_ERR_NOT_A_NUMBER' },
+      { path: `${P}.p99`, code: 'SCN_ERR_MISSING' },
+      { path: `${P}.p9`, code: 'SCN_ERR_UNKNOWN_KEY' },
     ]);
   });
 
   it('reports a value that is not an object', () => {
-    expect(validatePriceSpec('1.5', P)).toEqual([
-      { path: P, message: 'must be an object with a "model" key (got "1.5")' },
-    ]);
+    expect(codes('1.5')).toEqual([{ path: P, code: 'SCN_ERR_WRONG_TYPE' }]);
   });
 });

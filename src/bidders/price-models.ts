@@ -4,7 +4,17 @@
 
 import type { PriceSpec, Rng } from './config.js';
 import { normCdf, normInv, normInvFast, Z_99 } from './distributions.js';
-import { checkKeys, isRecord, joinPath, POSITIVE, readEnum, readNumber, shown, type Issue } from './issues.js';
+import {
+  checkKeys,
+  isRecord,
+  joinPath,
+  mustBe,
+  outOfOrder,
+  POSITIVE,
+  readEnum,
+  readNumber,
+  type CodedIssue,
+} from './issues.js';
 
 export const PRICE_MODELS = ['constant', 'uniform', 'lognormal'] as const;
 
@@ -68,10 +78,10 @@ const FIELDS: Record<(typeof PRICE_MODELS)[number], readonly string[]> = {
  * Every problem with a price model's JSON, each naming its field from `path` (the caller passes
  * `bidders[0].bid.price`). Every number must be finite and > 0; `max` >= `min`; `p99` > `median`.
  */
-export function validatePriceSpec(value: unknown, path: string): Issue[] {
-  const issues: Issue[] = [];
+export function validatePriceSpec(value: unknown, path: string): CodedIssue[] {
+  const issues: CodedIssue[] = [];
   if (!isRecord(value)) {
-    issues.push({ path, message: `must be an object with a "model" key (got ${shown(value)})` });
+    issues.push(mustBe(path, 'SCN_ERR_WRONG_TYPE', 'an object with a "model" key', value));
     return issues;
   }
   const model = readEnum(value, 'model', PRICE_MODELS, undefined, path, issues);
@@ -86,7 +96,7 @@ export function validatePriceSpec(value: unknown, path: string): Issue[] {
       const min = num('min');
       const max = num('max');
       if (min !== undefined && max !== undefined && max < min) {
-        issues.push({ path: joinPath(path, 'max'), message: `must be at least min (${min})` });
+        issues.push(outOfOrder(joinPath(path, 'max'), `at least min (${min})`));
       }
       break;
     }
@@ -94,7 +104,7 @@ export function validatePriceSpec(value: unknown, path: string): Issue[] {
       const median = num('median');
       const p99 = num('p99');
       if (median !== undefined && p99 !== undefined && p99 <= median) {
-        issues.push({ path: joinPath(path, 'p99'), message: `must be greater than median (${median})` });
+        issues.push(outOfOrder(joinPath(path, 'p99'), `greater than median (${median})`));
       }
       break;
     }

@@ -43,12 +43,13 @@ describe('thresholds', () => {
     const issues = thresholdPathIssues(
       scenario({ 'latency.overshot.p99': '<1', 'rates.timout': '<1', latency: '<1', 'bidders.nobody.sent': '>1' }),
     );
-    expect(issues.map((i) => i.path)).toEqual([
-      'thresholds["latency.overshot.p99"]',
-      'thresholds["rates.timout"]',
-      'thresholds["latency"]',
-      'thresholds["bidders.nobody.sent"]',
+    expect(issues.map(({ path, code }) => ({ path, code }))).toEqual([
+      { path: 'thresholds["latency.overshot.p99"]', code: 'SCN_ERR_BAD_PATH' },
+      { path: 'thresholds["rates.timout"]', code: 'SCN_ERR_BAD_PATH' },
+      { path: 'thresholds["latency"]', code: 'SCN_ERR_BAD_PATH' },
+      { path: 'thresholds["bidders.nobody.sent"]', code: 'SCN_ERR_BAD_PATH' },
     ]);
+    // The suggestion is the point of the message.
     expect(issues[0]!.message).toBe('names no number in summary.json (did you mean "latency.overshoot.p99"?)');
     expect(issues[1]!.message).toBe('names no number in summary.json (did you mean "rates.timeout"?)');
   });

@@ -2,8 +2,7 @@
 // with the scenario; whether each path names a number in the summary is checked here, before the
 // run, against a summary of the right shape, so a typo stops the run instead of failing it at the end.
 
-import type { Issue } from '../../bidders/issues.js';
-import { suggest } from '../../bidders/issues.js';
+import { issue, suggest, type CodedIssue } from '../../bidders/issues.js';
 import { getPath, listPaths } from '../scenario/dotted-path.js';
 import { Metrics } from './metrics.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -70,18 +69,18 @@ export function summaryShape(s: Scenario): Summary {
 }
 
 /** Issues for threshold paths that name no number in summary.json, with a did-you-mean. */
-export function thresholdPathIssues(s: Scenario): Issue[] {
+export function thresholdPathIssues(s: Scenario): CodedIssue[] {
   const shape = summaryShape(s);
-  const issues: Issue[] = [];
+  const issues: CodedIssue[] = [];
   let numeric: string[] | null = null;
   for (const metric of Object.keys(s.thresholds)) {
     if (typeof getPath(shape, metric) === 'number') continue;
     numeric ??= listPaths(shape).filter((p) => typeof getPath(shape, p) === 'number');
     const hint = suggest(metric, numeric);
-    issues.push({
-      path: `thresholds[${JSON.stringify(metric)}]`,
-      message: `names no number in summary.json${hint === undefined ? ' (for example "latency.auction.p99" or "rates.timeout")' : ` (did you mean "${hint}"?)`}`,
-    });
+    const example =
+      hint === undefined ? ' (for example "latency.auction.p99" or "rates.timeout")' : ` (did you mean "${hint}"?)`;
+    const path = `thresholds[${JSON.stringify(metric)}]`;
+    issues.push(issue(path, 'SCN_ERR_BAD_PATH', `names no number in summary.json${example}`));
   }
   return issues;
 }

@@ -11,10 +11,13 @@ import {
   checkKeys,
   integerIn,
   isRecord,
+  issue,
+  mustBe,
+  notNonEmptyArray,
   readNumber,
   readObject,
   shown,
-  type Issue,
+  type CodedIssue,
   type Raw,
 } from '../../bidders/issues.js';
 import { validateLatencySpec } from '../../bidders/latency-models.js';
@@ -72,14 +75,14 @@ export function expandLeaves(s: Scenario): Leaf[] {
   return leaves;
 }
 
-function checkLatency(value: unknown, path: string, issues: Issue[]): LatencySpec {
+function checkLatency(value: unknown, path: string, issues: CodedIssue[]): LatencySpec {
   if (value === undefined) return fresh<LatencySpec>(DEFAULTS.group.latency);
   issues.push(...validateLatencySpec(value, path));
   // Only used once issues are empty, when validateLatencySpec has vouched for the shape.
   return value as LatencySpec;
 }
 
-function checkBid(raw: Raw, path: string, issues: Issue[]): BidSpec {
+function checkBid(raw: Raw, path: string, issues: CodedIssue[]): BidSpec {
   checkKeys(raw, BID_KEYS, path, issues);
   const d = fresh<BidSpec>(DEFAULTS.group.bid);
   const rate = readNumber(raw, 'rate', FRACTION, d.rate, path, issues);
@@ -92,7 +95,7 @@ function checkBid(raw: Raw, path: string, issues: Issue[]): BidSpec {
   return { rate: rate ?? d.rate, price, shade: shade ?? d.shade };
 }
 
-function checkFaults(raw: Raw, path: string, issues: Issue[]): FaultSpec {
+function checkFaults(raw: Raw, path: string, issues: CodedIssue[]): FaultSpec {
   checkKeys(raw, FAULT_KEYS, path, issues);
   const d = DEFAULTS.group.faults;
   const timeout = readNumber(raw, 'timeout', FRACTION, d.timeout, path, issues);
@@ -102,22 +105,21 @@ function checkFaults(raw: Raw, path: string, issues: Issue[]): FaultSpec {
     // Each request meets at most one fault, so the shares partition the requests.
     const sum = timeout + malformed + disconnect;
     if (sum > 1 + SUM_TOLERANCE) {
-      issues.push({ path, message: `timeout + malformed + disconnect must be at most 1 (got ${sum})` });
+      issues.push(issue(path, 'SCN_ERR_BAD_SUM', `timeout + malformed + disconnect must be at most 1 (got ${sum})`));
     }
   }
   return { timeout: timeout ?? 0, malformed: malformed ?? 0, disconnect: disconnect ?? 0 };
 }
 
 /** The optional `token` of a group, checked; undefined when absent or wrong. */
-function checkToken(raw: Raw, path: string, issues: Issue[]): string | undefined {
+function checkToken(raw: Raw, path: string, issues: CodedIssue[]): string | undefined {
   const token = raw.token;
   if (token === undefined) return undefined;
   if (typeof token === 'string' && TOKEN.test(token)) return token;
   // The value itself is a secret: say what is wrong without echoing it.
-  issues.push({
-    path: `${path}.token`,
-    message: `must be 1 to 200 printable ASCII characters without spaces (got ${typeof token === 'string' ? `a string of ${token.length}` : shown(token)})`,
-  });
+  const got = typeof token === 'string' ? `a string of ${token.length}` : shown(token);
+  const message = `must be 1 to 200 printable ASCII characters without spaces (got ${got})`;
+  issues.push(issue(`${path}.token`, 'SCN_ERR_BAD_FORMAT', message));
   return undefined;
 }
 
@@ -125,21 +127,24 @@ function checkHostile(
   raw: Raw,
   path: string,
   mode: Scenario['mode'] | undefined,
-  issues: Issue[],
+  issues: CodedIssue[],
 ): HostileSpec | undefined {
   if (raw.hostile === undefined) return undefined;
   const found = validateHostileSpec(raw.hostile, `${path}.hostile`);
   issues.push(...found);
   if (mode === 'virtual') {
-    issues.push({
-      path: `${path}.hostile`,
-      message: 'hostile bidders need live mode (they misbehave on real sockets)',
-    });
+    const message = 'hostile bidders need live mode (they misbehave on real sockets)';
+    issues.push(issue(`${path}.hostile`, 'SCN_ERR_CONFLICT', message));
   }
   return found.length === 0 ? (raw.hostile as HostileSpec) : undefined;
 }
 
-function checkExternal(raw: Raw, path: string, mode: Scenario['mode'] | undefined, issues: Issue[]): ExternalGroup {
+function checkExternal(
+  raw: Raw,
+  path: string,
+  mode: Scenario['mode'] | undefined,
+  issues: CodedIssue[],
+): ExternalGroup {
   checkKeys(raw, EXTERNAL_KEYS, path, issues);
   const name = readSafeName(raw, 'name', undefined, path, issues);
   const token = checkToken(raw, path, issues);
@@ -153,19 +158,17 @@ function checkExternal(raw: Raw, path: string, mode: Scenario['mode'] | undefine
       ok = false;
     }
   }
-  if (!ok) issues.push({ path: `${path}.url`, message: `must be a ws:// or wss:// URL (got ${shown(url)})` });
+  if (!ok) issues.push(mustBe(`${path}.url`, 'SCN_ERR_BAD_FORMAT', 'a ws:// or wss:// URL', url));
   if (mode === 'virtual') {
-    issues.push({
-      path: `${path}.url`,
-      message: 'external bidders cannot take part in virtual mode (virtual time has no real sockets)',
-    });
+    const message = 'external bidders cannot take part in virtual mode (virtual time has no real sockets)';
+    issues.push(issue(`${path}.url`, 'SCN_ERR_CONFLICT', message));
   }
   const group: ExternalGroup = { name: name ?? '', url: typeof url === 'string' ? url : '' };
   if (token !== undefined) group.token = token;
   return group;
 }
 
-function checkLocal(raw: Raw, path: string, mode: Scenario['mode'] | undefined, issues: Issue[]): LocalGroup {
+function checkLocal(raw: Raw, path: string, mode: Scenario['mode'] | undefined, issues: CodedIssue[]): LocalGroup {
   checkKeys(raw, LOCAL_KEYS, path, issues);
   const d = DEFAULTS.group;
   const name = readSafeName(raw, 'name', undefined, path, issues);
@@ -184,16 +187,14 @@ function checkLocal(raw: Raw, path: string, mode: Scenario['mode'] | undefined, 
 }
 
 /** Local groups share one bidder host, which checks one token: they must agree on it. */
-function checkLocalTokens(groups: readonly (BidderGroup | undefined)[], issues: Issue[]): void {
+function checkLocalTokens(groups: readonly (BidderGroup | undefined)[], issues: CodedIssue[]): void {
   let first: { token: string | undefined; i: number } | null = null;
   groups.forEach((group, i) => {
     if (group === undefined || isExternal(group)) return;
     if (first === null) first = { token: group.token, i };
     else if (group.token !== first.token) {
-      issues.push({
-        path: `bidders[${i}].token`,
-        message: `must be the same as bidders[${first.i}].token: local groups share one bidder host, which checks one token`,
-      });
+      const message = `must be the same as bidders[${first.i}].token: local groups share one bidder host, which checks one token`;
+      issues.push(issue(`bidders[${i}].token`, 'SCN_ERR_CONFLICT', message));
     }
   });
 }
@@ -206,7 +207,7 @@ function describe(group: BidderGroup): string {
 }
 
 /** One Issue per pair of groups whose names or leaf names clash. Groups with bad names are skipped. */
-function checkLeafNames(groups: readonly (BidderGroup | undefined)[], issues: Issue[]): void {
+function checkLeafNames(groups: readonly (BidderGroup | undefined)[], issues: CodedIssue[]): void {
   const groupOwner = new Map<string, number>();
   const leafOwner = new Map<string, number>();
   groups.forEach((group, i) => {
@@ -214,7 +215,9 @@ function checkLeafNames(groups: readonly (BidderGroup | undefined)[], issues: Is
     const path = `bidders[${i}].name`;
     const sameName = groupOwner.get(group.name);
     if (sameName !== undefined) {
-      issues.push({ path, message: `group name "${group.name}" is already used by bidders[${sameName}]` });
+      issues.push(
+        issue(path, 'SCN_ERR_DUPLICATE', `group name "${group.name}" is already used by bidders[${sameName}]`),
+      );
       return;
     }
     groupOwner.set(group.name, i);
@@ -229,27 +232,25 @@ function checkLeafNames(groups: readonly (BidderGroup | undefined)[], issues: Is
       } else if (!reported.has(owner)) {
         reported.add(owner);
         const other = groups[owner] as BidderGroup;
-        issues.push({
-          path,
-          message: `leaf name "${leaf}" clashes with bidders[${owner}] (${describe(other)}); leaf names must be unique`,
-        });
+        const message = `leaf name "${leaf}" clashes with bidders[${owner}] (${describe(other)}); leaf names must be unique`;
+        issues.push(issue(path, 'SCN_ERR_DUPLICATE', message));
       }
     }
   });
 }
 
 /** The bidder groups at `value` (absent → DEFAULTS.bidders), checked whole; only trusted with no issues. */
-export function checkBidders(value: unknown, mode: Scenario['mode'] | undefined, issues: Issue[]): BidderGroup[] {
+export function checkBidders(value: unknown, mode: Scenario['mode'] | undefined, issues: CodedIssue[]): BidderGroup[] {
   if (value === undefined) return fresh<BidderGroup[]>(DEFAULTS.bidders);
   if (!Array.isArray(value) || value.length === 0) {
-    issues.push({ path: 'bidders', message: `must be a non-empty array of bidder groups (got ${shown(value)})` });
+    issues.push(notNonEmptyArray('bidders', 'bidder groups', value));
     return [];
   }
   const before = issues.length;
   const groups = value.map((raw: unknown, i): BidderGroup | undefined => {
     const path = `bidders[${i}]`;
     if (!isRecord(raw)) {
-      issues.push({ path, message: `must be an object (got ${shown(raw)})` });
+      issues.push(mustBe(path, 'SCN_ERR_WRONG_TYPE', 'an object', raw));
       return undefined;
     }
     return 'url' in raw ? checkExternal(raw, path, mode, issues) : checkLocal(raw, path, mode, issues);

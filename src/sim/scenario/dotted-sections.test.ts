@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatIssues, validateScenario, type Scenario } from './scenario.js';
+import { formatIssues, validateScenario, type CodedIssue, type IssueCode, type Scenario } from './scenario.js';
 
 function valid(raw: unknown): Scenario {
   const r = validateScenario(raw);
@@ -7,11 +7,20 @@ function valid(raw: unknown): Scenario {
   return r.scenario;
 }
 
-/** The issues as `path: message` lines, the way users see them. */
-function lines(raw: unknown): string[] {
+function issues(raw: unknown): CodedIssue[] {
   const r = validateScenario(raw);
   if (r.ok) throw new Error('expected issues, got a valid scenario');
-  return formatIssues(r.issues).split('\n');
+  return r.issues;
+}
+
+/** Where each issue is and what kind it is: what most tests match, so a reworded message breaks none. */
+function codes(raw: unknown): { path: string; code: IssueCode }[] {
+  return issues(raw).map(({ path, code }) => ({ path, code }));
+}
+
+/** The issues as `path: message` lines, the way users see them: for tests of the wording itself. */
+function lines(raw: unknown): string[] {
+  return formatIssues(issues(raw)).split('\n');
 }
 
 describe('thresholds', () => {
@@ -21,37 +30,55 @@ describe('thresholds', () => {
   });
 
   it('refuses keys that reach the prototype', () => {
-    expect(lines(JSON.parse('{"thresholds": {"__proto__": "<1"}, "sweep": {"a.__proto__": [1]}}'))).toEqual([
-      'thresholds["__proto__"]: key must be a dotted path into summary.json such as "latency.auction.p99"',
-      'sweep["a.__proto__"]: key must be a dotted path into the scenario such as "auction.tmaxMs"',
+    expect(codes(JSON.parse('{"thresholds": {"__proto__": "<1"}, "sweep": {"a.__proto__": [1]}}'))).toEqual([
+      { path: 'thresholds["__proto__"]', code: 'SCN_ERR_BAD_PATH' },
+      { path: 'sweep["a.__proto__"]', code: 'SCN_ERR_BAD_PATH' },
     ]);
   });
 
   it('names the key of a malformed comparison or path', () => {
-    expect(lines({ thresholds: { 'latency.auction.p99': '120', 'rates..timeout': '<1', x: 5 } })).toEqual([
-      'thresholds["latency.auction.p99"]: must be a comparison: <, <=, > or >= and a number, such as "<120" (got "120")',
-      'thresholds["rates..timeout"]: key must be a dotted path into summary.json such as "latency.auction.p99"',
-      'thresholds["x"]: must be a comparison: <, <=, > or >= and a number, such as "<120" (got 5)',
+    expect(codes({ thresholds: { 'latency.auction.p99': '120', 'rates..timeout': '<1', x: 5 } })).toEqual([
+      { path: 'thresholds["latency.auction.p99"]', code: 'SCN_ERR_BAD_FORMAT' },
+      { path: 'thresholds["rates..timeout"]', code: 'SCN_ERR_BAD_PATH' },
+      { path: 'thresholds["x"]', code: 'SCN_ERR_BAD_FORMAT' },
     ]);
+  });
+
+  it('must be an object', () => {
+    expect(codes({ thresholds: ['<1'] })).toEqual([{ path: 'thresholds', code: 'SCN_ERR_WRONG_TYPE' }]);
   });
 });
 
 describe('sweep', () => {
-  it('checks each value by applying it, naming the axis and the index', () => {
-    expect(lines({ sweep: { 'auction.tmaxMs': [50, 100, -5, 3] } })).toEqual([
-      'sweep["auction.tmaxMs"][2]: must be a positive number (got -5)',
-      'sweep["auction.tmaxMs"][3]: auction.allowanceMs: must be less than tmaxMs (3) (got 5)',
+  it('checks each value by applying it, naming the axis and the index, with the code of what it upset', () => {
+    const raw = { sweep: { 'auction.tmaxMs': [50, 100, -5, 3] } };
+    expect(codes(raw)).toEqual([
+      { path: 'sweep["auction.tmaxMs"][2]', code: 'SCN_ERR_OUT_OF_RANGE' },
+      { path: 'sweep["auction.tmaxMs"][3]', code: 'SCN_ERR_ORDER' },
     ]);
+    // A field elsewhere that the value upsets is named in the message, since the path names the value.
+    expect(lines(raw)[1]).toBe('sweep["auction.tmaxMs"][3]: auction.allowanceMs: must be less than tmaxMs (3) (got 5)');
   });
 
   it('places issues inside a swept object at their path within it', () => {
     expect(
-      lines({ sweep: { 'bidders.0.latency': [{ model: 'exponential', meanMs: 3 }, { model: 'constant' }] } }),
-    ).toEqual(['sweep["bidders.0.latency"][1].ms: is required']);
+      codes({ sweep: { 'bidders.0.latency': [{ model: 'exponential', meanMs: 3 }, { model: 'constant' }] } }),
+    ).toEqual([{ path: 'sweep["bidders.0.latency"][1].ms', code: 'SCN_ERR_MISSING' }]);
+  });
+
+  it('must be an object', () => {
+    expect(codes({ sweep: [1] })).toEqual([{ path: 'sweep', code: 'SCN_ERR_WRONG_TYPE' }]);
   });
 
   it('names a path that is not in the scenario, with a did-you-mean', () => {
-    expect(lines({ sweep: { 'auction.tmax': [1], 'bidders.3.count': [1], 'zzz.qqq': [1] } })).toEqual([
+    const raw = { sweep: { 'auction.tmax': [1], 'bidders.3.count': [1], 'zzz.qqq': [1] } };
+    expect(codes(raw)).toEqual([
+      { path: 'sweep["auction.tmax"]', code: 'SCN_ERR_BAD_PATH' },
+      { path: 'sweep["bidders.3.count"]', code: 'SCN_ERR_BAD_PATH' },
+      { path: 'sweep["zzz.qqq"]', code: 'SCN_ERR_BAD_PATH' },
+    ]);
+    // The suggestion is the point of the message.
+    expect(lines(raw)).toEqual([
       'sweep["auction.tmax"]: no such field in the scenario (did you mean "auction.tmaxMs"?)',
       'sweep["bidders.3.count"]: no such field in the scenario (did you mean "bidders.0.count"?)',
       'sweep["zzz.qqq"]: no such field in the scenario',
@@ -59,24 +86,22 @@ describe('sweep', () => {
   });
 
   it('needs non-empty arrays and cannot sweep itself', () => {
-    expect(lines({ sweep: { seed: [], 'auction.floor': 3, sweep: [1] } })).toEqual([
-      'sweep["seed"]: must be a non-empty array of values (got [])',
-      'sweep["auction.floor"]: must be a non-empty array of values (got 3)',
-      'sweep["sweep"]: a sweep cannot sweep itself',
+    expect(codes({ sweep: { seed: [], 'auction.floor': 3, sweep: [1] } })).toEqual([
+      { path: 'sweep["seed"]', code: 'SCN_ERR_EMPTY' },
+      { path: 'sweep["auction.floor"]', code: 'SCN_ERR_WRONG_TYPE' },
+      { path: 'sweep["sweep"]', code: 'SCN_ERR_BAD_PATH' },
     ]);
   });
 
   it('checks its values against the scenario it sweeps', () => {
     expect(
-      lines({
+      codes({
         bidders: [
           { name: 'dsp', count: 2 },
           { name: 'dsp-9', url: 'ws://h:1/x' },
         ],
         sweep: { 'bidders.0.count': [2, 9] },
       }),
-    ).toEqual([
-      'sweep["bidders.0.count"][1]: bidders[1].name: leaf name "dsp-9" clashes with bidders[0] (group "dsp" count 9 makes dsp-1..dsp-9); leaf names must be unique',
-    ]);
+    ).toEqual([{ path: 'sweep["bidders.0.count"][1]', code: 'SCN_ERR_DUPLICATE' }]);
   });
 });

@@ -2,7 +2,7 @@
 // syntax only, since the summary does not exist yet) and sweep (into the scenario itself, so each
 // value can be checked by applying it and validating the result).
 
-import { isRecord, shown, suggest, type Issue } from '../../bidders/issues.js';
+import { issue, isRecord, mustBe, notNonEmptyArray, suggest, type CodedIssue } from '../../bidders/issues.js';
 import { getPath, isSafePath, issuePath, listPaths, setPath, splitPath } from './dotted-path.js';
 import type { Scenario } from './schema.js';
 
@@ -14,24 +14,23 @@ function keyed(section: string, key: string): string {
   return `${section}[${JSON.stringify(key)}]`;
 }
 
-export function checkThresholds(value: unknown, issues: Issue[]): Record<string, string> {
+export function checkThresholds(value: unknown, issues: CodedIssue[]): Record<string, string> {
   if (value === undefined) return {};
   if (!isRecord(value)) {
-    issues.push({ path: 'thresholds', message: `must be an object of dotted path → comparison (got ${shown(value)})` });
+    issues.push(mustBe('thresholds', 'SCN_ERR_WRONG_TYPE', 'an object of dotted path → comparison', value));
     return {};
   }
   const out: Record<string, string> = {};
   for (const [key, comparison] of Object.entries(value)) {
     const path = keyed('thresholds', key);
     if (!isSafePath(key)) {
-      issues.push({ path, message: 'key must be a dotted path into summary.json such as "latency.auction.p99"' });
+      const message = 'key must be a dotted path into summary.json such as "latency.auction.p99"';
+      issues.push(issue(path, 'SCN_ERR_BAD_PATH', message));
       continue;
     }
     if (typeof comparison !== 'string' || !COMPARISON.test(comparison.trim())) {
-      issues.push({
-        path,
-        message: `must be a comparison: <, <=, > or >= and a number, such as "<120" (got ${shown(comparison)})`,
-      });
+      const expected = 'a comparison: <, <=, > or >= and a number, such as "<120"';
+      issues.push(mustBe(path, 'SCN_ERR_BAD_FORMAT', expected, comparison));
       continue;
     }
     out[key] = comparison.trim();
@@ -48,12 +47,12 @@ export function checkThresholds(value: unknown, issues: Issue[]): Record<string,
 export function checkSweep(
   value: unknown,
   base: Scenario | undefined,
-  validate: (cell: unknown) => { ok: true } | { ok: false; issues: Issue[] },
-  issues: Issue[],
+  validate: (cell: unknown) => { ok: true } | { ok: false; issues: CodedIssue[] },
+  issues: CodedIssue[],
 ): Record<string, unknown[]> | null {
   if (value === undefined || value === null) return null;
   if (!isRecord(value)) {
-    issues.push({ path: 'sweep', message: `must be an object of dotted path → array of values (got ${shown(value)})` });
+    issues.push(mustBe('sweep', 'SCN_ERR_WRONG_TYPE', 'an object of dotted path → array of values', value));
     return null;
   }
   const known = base === undefined ? [] : listPaths(base).filter((p) => p !== 'sweep');
@@ -61,23 +60,24 @@ export function checkSweep(
   for (const [key, values] of Object.entries(value)) {
     const path = keyed('sweep', key);
     if (!Array.isArray(values) || values.length === 0) {
-      issues.push({ path, message: `must be a non-empty array of values (got ${shown(values)})` });
+      issues.push(notNonEmptyArray(path, 'values', values));
       continue;
     }
     if (!isSafePath(key)) {
-      issues.push({ path, message: 'key must be a dotted path into the scenario such as "auction.tmaxMs"' });
+      const message = 'key must be a dotted path into the scenario such as "auction.tmaxMs"';
+      issues.push(issue(path, 'SCN_ERR_BAD_PATH', message));
       continue;
     }
     out[key] = values;
     if (splitPath(key)?.[0] === 'sweep') {
-      issues.push({ path, message: 'a sweep cannot sweep itself' });
+      issues.push(issue(path, 'SCN_ERR_BAD_PATH', 'a sweep cannot sweep itself'));
       continue;
     }
     if (base === undefined) continue;
     if (getPath(base, key) === undefined) {
       const guess = suggest(key, known);
       const hint = guess !== undefined ? ` (did you mean "${guess}"?)` : '';
-      issues.push({ path, message: `no such field in the scenario${hint}` });
+      issues.push(issue(path, 'SCN_ERR_BAD_PATH', `no such field in the scenario${hint}`));
       continue;
     }
     const target = issuePath(key);
@@ -87,13 +87,13 @@ export function checkSweep(
       const result = validate(cell);
       if (result.ok) return;
       const at = `${path}[${j}]`;
-      for (const issue of result.issues) {
+      for (const inner of result.issues) {
         // Issues in the swept value are placed inside it (`sweep["bidders.0.latency"][1].model`);
-        // a field elsewhere that the value upsets is named in the message.
-        if (issue.path === target) issues.push({ path: at, message: issue.message });
-        else if (issue.path.startsWith(`${target}.`) || issue.path.startsWith(`${target}[`)) {
-          issues.push({ path: `${at}${issue.path.slice(target.length)}`, message: issue.message });
-        } else issues.push({ path: at, message: `${issue.path}: ${issue.message}` });
+        // a field elsewhere that the value upsets is named in the message. Each keeps its code.
+        if (inner.path === target) issues.push(issue(at, inner.code, inner.message));
+        else if (inner.path.startsWith(`${target}.`) || inner.path.startsWith(`${target}[`)) {
+          issues.push(issue(`${at}${inner.path.slice(target.length)}`, inner.code, inner.message));
+        } else issues.push(issue(at, inner.code, `${inner.path}: ${inner.message}`));
       }
     });
   }

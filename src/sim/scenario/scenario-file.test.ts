@@ -20,6 +20,12 @@ function load(path: string): string {
   return r.ok ? 'ok' : formatIssues(r.issues);
 }
 
+/** Where each issue is and what kind it is. */
+function codes(path: string): { path: string; code: string }[] {
+  const r = loadScenarioFile(path);
+  return r.ok ? [] : r.issues.map(({ path, code }) => ({ path, code }));
+}
+
 describe('loadScenarioFile', () => {
   it('loads a three-line file, named after the file', () => {
     const r = loadScenarioFile(file('three-lines.json', '{\n  "seed": 3\n}\n'));
@@ -33,15 +39,18 @@ describe('loadScenarioFile', () => {
 
   it('reports a missing file at its path', () => {
     const path = join(dir, 'absent.json');
-    expect(load(path)).toBe(`${path}: no such file`);
+    expect(codes(path)).toEqual([{ path, code: 'SCN_ERR_NO_FILE' }]);
   });
 
-  it('reports an unreadable path', () => {
-    expect(load(dir)).toBe(`${dir}: cannot read the file (EISDIR)`);
+  it('reports an unreadable path, with the reason', () => {
+    expect(codes(dir)).toEqual([{ path: dir, code: 'SCN_ERR_NO_FILE' }]);
+    expect(load(dir)).toContain('(EISDIR)');
   });
 
   it('reports invalid JSON with line and column, when the engine gives a position and when not', () => {
     const a = file('a.json', '{\n  "name": "x",\n  "seed": tru\n}');
+    expect(codes(a)).toEqual([{ path: a, code: 'SCN_ERR_BAD_JSON' }]);
+    // Where the text breaks is the point of the message.
     expect(load(a)).toBe(`${a}: invalid JSON at line 3, column 14: Unexpected token '\\n'`);
     const b = file('b.json', '{\n  "seed": 1,\n}');
     expect(load(b)).toBe(`${b}: invalid JSON at line 3, column 1: Expected double-quoted property name`);
@@ -51,7 +60,7 @@ describe('loadScenarioFile', () => {
 
   it('validates what it parsed', () => {
     const path = file('bad.json', '{"auction": {"tmaxMs": -5}}');
-    expect(load(path)).toBe('auction.tmaxMs: must be a positive number (got -5)');
+    expect(codes(path)).toEqual([{ path: 'auction.tmaxMs', code: 'SCN_ERR_OUT_OF_RANGE' }]);
   });
 });
 

@@ -4,7 +4,8 @@ import {
   applyOverrides,
   formatIssues,
   validateScenario,
-  type Issue,
+  type CodedIssue,
+  type IssueCode,
   type LocalGroup,
   type Scenario,
 } from './scenario.js';
@@ -15,13 +16,18 @@ function valid(raw: unknown, source?: string): Scenario {
   return r.scenario;
 }
 
-function issues(raw: unknown): Issue[] {
+function issues(raw: unknown): CodedIssue[] {
   const r = validateScenario(raw);
   if (r.ok) throw new Error('expected issues, got a valid scenario');
   return r.issues;
 }
 
-/** The issues as `path: message` lines, the way users see them. */
+/** Where each issue is and what kind it is: what most tests match, so a reworded message breaks none. */
+function codes(raw: unknown): { path: string; code: IssueCode }[] {
+  return issues(raw).map(({ path, code }) => ({ path, code }));
+}
+
+/** The issues as `path: message` lines, the way users see them: for tests of the wording itself. */
 function lines(raw: unknown): string[] {
   return formatIssues(issues(raw)).split('\n');
 }
@@ -115,43 +121,52 @@ describe('defaults', () => {
   });
 });
 
-describe('validation messages', () => {
+describe('validation issues', () => {
   it('names a negative tmaxMs', () => {
-    expect(lines({ auction: { tmaxMs: -5 } })).toEqual(['auction.tmaxMs: must be a positive number (got -5)']);
+    expect(codes({ auction: { tmaxMs: -5 } })).toEqual([{ path: 'auction.tmaxMs', code: 'SCN_ERR_OUT_OF_RANGE' }]);
   });
 
   it('suggests the model meant by a misspelt latency model', () => {
-    const [line] = lines({
-      bidders: [{ name: 'a' }, { name: 'b', latency: { model: 'lognormall', medianMs: 20, p99Ms: 60 } }],
-    });
-    expect(line).toMatch(
+    const raw = { bidders: [{ name: 'a' }, { name: 'b', latency: { model: 'lognormall', medianMs: 20, p99Ms: 60 } }] };
+    expect(codes(raw)).toEqual([{ path: 'bidders[1].latency.model', code: 'SCN_ERR_NOT_ONE_OF' }]);
+    expect(lines(raw)[0]).toMatch(
       /^bidders\[1\]\.latency\.model: must be one of .*lognormal.* \(got "lognormall"; did you mean "lognormal"\?\)$/,
     );
   });
 
   it('names a p99Ms below medianMs', () => {
     expect(
-      lines({ bidders: [{ name: 'a' }, { name: 'b', latency: { model: 'lognormal', medianMs: 20, p99Ms: 10 } }] }),
-    ).toEqual(['bidders[1].latency.p99Ms: must be greater than medianMs (20)']);
+      codes({ bidders: [{ name: 'a' }, { name: 'b', latency: { model: 'lognormal', medianMs: 20, p99Ms: 10 } }] }),
+    ).toEqual([{ path: 'bidders[1].latency.p99Ms', code: 'SCN_ERR_ORDER' }]);
   });
 
   it('reports unknown keys at every level, at their own path, with a did-you-mean', () => {
-    expect(
-      lines({
-        nam: 'x',
-        load: { rat: 5 },
-        auction: { tmaxMS: 5 },
-        bidders: [
-          {
-            name: 'a',
-            cont: 2,
-            bid: { shde: 1 },
-            faults: { timeuot: 0 },
-            latency: { model: 'constant', ms: 1, mz: 2 },
-          },
-        ],
-      }),
-    ).toEqual([
+    const raw = {
+      nam: 'x',
+      load: { rat: 5 },
+      auction: { tmaxMS: 5 },
+      bidders: [
+        {
+          name: 'a',
+          cont: 2,
+          bid: { shde: 1 },
+          faults: { timeuot: 0 },
+          latency: { model: 'constant', ms: 1, mz: 2 },
+        },
+      ],
+    };
+    const paths = [
+      'nam',
+      'load.rat',
+      'auction.tmaxMS',
+      'bidders[0].cont',
+      'bidders[0].latency.mz',
+      'bidders[0].bid.shde',
+      'bidders[0].faults.timeuot',
+    ];
+    expect(codes(raw)).toEqual(paths.map((path) => ({ path, code: 'SCN_ERR_UNKNOWN_KEY' })));
+    // The suggestions are the point: each names the key meant.
+    expect(lines(raw)).toEqual([
       'nam: unknown key (did you mean "name"?)',
       'load.rat: unknown key (did you mean "rate"?)',
       'auction.tmaxMS: unknown key (did you mean "tmaxMs"?)',
@@ -170,10 +185,14 @@ describe('validation messages', () => {
 
   it('collects every issue instead of stopping at the first', () => {
     expect(
-      issues({ seed: 1.5, mode: 'vitual', load: { arrival: 'burst', rate: 0 }, auction: { type: 'vickrey' } }).map(
-        (i) => i.path,
-      ),
-    ).toEqual(['seed', 'mode', 'load.arrival', 'load.rate', 'auction.type']);
+      codes({ seed: 1.5, mode: 'vitual', load: { arrival: 'burst', rate: 0 }, auction: { type: 'vickrey' } }),
+    ).toEqual([
+      { path: 'seed', code: 'SCN_ERR_NOT_AN_INTEGER' },
+      { path: 'mode', code: 'SCN_ERR_NOT_ONE_OF' },
+      { path: 'load.arrival', code: 'SCN_ERR_NOT_ONE_OF' },
+      { path: 'load.rate', code: 'SCN_ERR_OUT_OF_RANGE' },
+      { path: 'auction.type', code: 'SCN_ERR_NOT_ONE_OF' },
+    ]);
   });
 
   it('words enums with their options and a did-you-mean', () => {
@@ -186,34 +205,32 @@ describe('validation messages', () => {
   });
 
   it('rejects a root that is not an object', () => {
-    expect(lines([1])).toEqual(['scenario: must be a JSON object (got [1])']);
-    expect(lines({ load: 3 })).toEqual(['load: must be an object (got 3)']);
+    expect(codes([1])).toEqual([{ path: 'scenario', code: 'SCN_ERR_WRONG_TYPE' }]);
+    expect(codes({ load: 3 })).toEqual([{ path: 'load', code: 'SCN_ERR_WRONG_TYPE' }]);
   });
 });
 
 describe('impossible combinations', () => {
   it('allowanceMs must be below tmaxMs', () => {
-    expect(lines({ auction: { allowanceMs: 100 } })).toEqual([
-      'auction.allowanceMs: must be less than tmaxMs (100) (got 100)',
-    ]);
+    expect(codes({ auction: { allowanceMs: 100 } })).toEqual([{ path: 'auction.allowanceMs', code: 'SCN_ERR_ORDER' }]);
   });
 
   it('a minBidderMs that would skip every bidder', () => {
-    expect(lines({ auction: { tmaxMs: 12 } })).toEqual([
-      'auction.minBidderMs: must be at most tmaxMs - allowanceMs (7), or every bidder is skipped (got 10, the default)',
-    ]);
+    expect(codes({ auction: { tmaxMs: 12 } })).toEqual([{ path: 'auction.minBidderMs', code: 'SCN_ERR_ORDER' }]);
   });
 
   it('maxPrice must be above the floor', () => {
-    expect(lines({ auction: { floor: 5, maxPrice: 5 } })).toEqual([
-      'auction.maxPrice: must be greater than floor (5) (got 5)',
+    expect(codes({ auction: { floor: 5, maxPrice: 5 } })).toEqual([
+      { path: 'auction.maxPrice', code: 'SCN_ERR_ORDER' },
     ]);
   });
 
   it('warmupSec must be shorter than the run, and says when it is the default', () => {
-    expect(lines({ load: { durationSec: 2, warmupSec: 2 } })).toEqual([
-      'load.warmupSec: must be less than durationSec (2) (got 2)',
-    ]);
+    const warmup = [{ path: 'load.warmupSec', code: 'SCN_ERR_ORDER' }];
+    expect(codes({ load: { durationSec: 2, warmupSec: 2 } })).toEqual(warmup);
+    expect(codes({ load: { durationSec: 0.5 } })).toEqual(warmup);
+    expect(codes({ load: { auctions: 100 } })).toEqual(warmup);
+    // Saying that the number came from the defaults tells the user which field to add.
     expect(lines({ load: { durationSec: 0.5 } })).toEqual([
       'load.warmupSec: must be less than durationSec (0.5) (got 1, the default)',
     ]);
@@ -224,27 +241,28 @@ describe('impossible combinations', () => {
   });
 
   it('durationSec and auctions together', () => {
-    expect(lines({ load: { durationSec: 10, auctions: 100 } })).toEqual([
-      'load.auctions: cannot be given together with durationSec; give one (got durationSec 10 and auctions 100)',
+    expect(codes({ load: { durationSec: 10, auctions: 100 } })).toEqual([
+      { path: 'load.auctions', code: 'SCN_ERR_CONFLICT' },
     ]);
   });
 
   it('faults summing above 1, but not a rounding hair above', () => {
-    expect(lines({ bidders: [{ name: 'a', faults: { timeout: 0.5, malformed: 0.4, disconnect: 0.2 } }] })).toEqual([
-      'bidders[0].faults: timeout + malformed + disconnect must be at most 1 (got 1.1)',
+    expect(codes({ bidders: [{ name: 'a', faults: { timeout: 0.5, malformed: 0.4, disconnect: 0.2 } }] })).toEqual([
+      { path: 'bidders[0].faults', code: 'SCN_ERR_BAD_SUM' },
     ]);
     valid({ bidders: [{ name: 'a', faults: { timeout: 0.1, malformed: 0.2, disconnect: 0.7 } }] });
   });
 
   it('duplicate leaf names after expansion, naming how they were made', () => {
-    expect(
-      lines({
-        bidders: [
-          { name: 'dsp', count: 3 },
-          { name: 'dsp-2', url: 'ws://h:1/dsp-2' },
-        ],
-      }),
-    ).toEqual([
+    const raw = {
+      bidders: [
+        { name: 'dsp', count: 3 },
+        { name: 'dsp-2', url: 'ws://h:1/dsp-2' },
+      ],
+    };
+    expect(codes(raw)).toEqual([{ path: 'bidders[1].name', code: 'SCN_ERR_DUPLICATE' }]);
+    // How the clashing names were made is what lets the user see the clash.
+    expect(lines(raw)).toEqual([
       'bidders[1].name: leaf name "dsp-2" clashes with bidders[0] (group "dsp" count 3 makes dsp-1..dsp-3); leaf names must be unique',
     ]);
     expect(lines({ bidders: [{ name: 'x-1', url: 'ws://h:1/x' }, { name: 'x' }] })).toEqual([
@@ -254,63 +272,68 @@ describe('impossible combinations', () => {
 
   it('duplicate group names, once per pair', () => {
     expect(
-      lines({
+      codes({
         bidders: [
           { name: 'dsp', count: 2 },
           { name: 'dsp', count: 2 },
         ],
       }),
-    ).toEqual(['bidders[1].name: group name "dsp" is already used by bidders[0]']);
+    ).toEqual([{ path: 'bidders[1].name', code: 'SCN_ERR_DUPLICATE' }]);
   });
 
   it('leaf and scenario names must be URL-path and folder safe', () => {
     expect(
-      lines({ name: '../etc', bidders: [{ name: 'a b' }, { name: '..', url: 'ws://h:1/x' }, { count: 2 }] }),
+      codes({ name: '../etc', bidders: [{ name: 'a b' }, { name: '..', url: 'ws://h:1/x' }, { count: 2 }] }),
     ).toEqual([
-      'name: must be 1 to 100 of letters, digits, ".", "_" and "-", not only dots (got "../etc")',
-      'bidders[0].name: must be 1 to 100 of letters, digits, ".", "_" and "-", not only dots (got "a b")',
-      'bidders[1].name: must be 1 to 100 of letters, digits, ".", "_" and "-", not only dots (got "..")',
-      'bidders[2].name: is required',
+      { path: 'name', code: 'SCN_ERR_BAD_FORMAT' },
+      { path: 'bidders[0].name', code: 'SCN_ERR_BAD_FORMAT' },
+      { path: 'bidders[1].name', code: 'SCN_ERR_BAD_FORMAT' },
+      { path: 'bidders[2].name', code: 'SCN_ERR_MISSING' },
     ]);
   });
 
   it('external bidders need a ws:// or wss:// url, take no local keys, and cannot run in virtual time', () => {
     valid({ bidders: [{ name: 'p', url: 'wss://bidder.example/p' }] });
-    expect(lines({ bidders: [{ name: 'p', url: 'http://bidder.example/p', count: 2 }] })).toEqual([
-      'bidders[0].count: unknown key (expected one of name, url, token)',
-      'bidders[0].url: must be a ws:// or wss:// URL (got "http://bidder.example/p")',
+    expect(codes({ bidders: [{ name: 'p', url: 'http://bidder.example/p', count: 2 }] })).toEqual([
+      { path: 'bidders[0].count', code: 'SCN_ERR_UNKNOWN_KEY' },
+      { path: 'bidders[0].url', code: 'SCN_ERR_BAD_FORMAT' },
     ]);
-    expect(lines({ mode: 'virtual', bidders: [{ name: 'p', url: 'ws://h:1/p' }] })).toEqual([
-      'bidders[0].url: external bidders cannot take part in virtual mode (virtual time has no real sockets)',
+    expect(codes({ mode: 'virtual', bidders: [{ name: 'p', url: 'ws://h:1/p' }] })).toEqual([
+      { path: 'bidders[0].url', code: 'SCN_ERR_CONFLICT' },
     ]);
   });
 
   it('count is an integer from 1 to 10000', () => {
-    for (const count of [0, 1.5, 10_001, '4']) {
-      expect(lines({ bidders: [{ name: 'a', count }] })).toEqual([
-        `bidders[0].count: must be an integer from 1 to 10000 (got ${JSON.stringify(count)})`,
-      ]);
+    const cases: [unknown, IssueCode][] = [
+      [0, 'SCN_ERR_OUT_OF_RANGE'],
+      [1.5, 'SCN_ERR_NOT_AN_INTEGER'],
+      [10_001, 'SCN_ERR_OUT_OF_RANGE'],
+      ['4', 'SCN_ERR_NOT_A_NUMBER'],
+    ];
+    for (const [count, code] of cases) {
+      expect(codes({ bidders: [{ name: 'a', count }] })).toEqual([{ path: 'bidders[0].count', code }]);
     }
     valid({ bidders: [{ name: 'a', count: 10_000 }] });
   });
 
   it('bidders must be a non-empty array of objects', () => {
-    expect(lines({ bidders: [] })).toEqual(['bidders: must be a non-empty array of bidder groups (got [])']);
-    expect(lines({ bidders: [3] })).toEqual(['bidders[0]: must be an object (got 3)']);
+    expect(codes({ bidders: [] })).toEqual([{ path: 'bidders', code: 'SCN_ERR_EMPTY' }]);
+    expect(codes({ bidders: { name: 'a' } })).toEqual([{ path: 'bidders', code: 'SCN_ERR_WRONG_TYPE' }]);
+    expect(codes({ bidders: [3] })).toEqual([{ path: 'bidders[0]', code: 'SCN_ERR_WRONG_TYPE' }]);
   });
 
   it('checks the bid spec with the price model validator', () => {
     expect(
-      lines({ bidders: [{ name: 'a', bid: { rate: 2, shade: 0, price: { model: 'unifrom', min: 1, max: 2 } } }] }),
+      codes({ bidders: [{ name: 'a', bid: { rate: 2, shade: 0, price: { model: 'unifrom', min: 1, max: 2 } } }] }),
     ).toEqual([
-      'bidders[0].bid.rate: must be a number from 0 to 1 (got 2)',
-      'bidders[0].bid.shade: must be a positive number (got 0)',
-      'bidders[0].bid.price.model: must be one of constant, uniform, lognormal (got "unifrom"; did you mean "uniform"?)',
+      { path: 'bidders[0].bid.rate', code: 'SCN_ERR_OUT_OF_RANGE' },
+      { path: 'bidders[0].bid.shade', code: 'SCN_ERR_OUT_OF_RANGE' },
+      { path: 'bidders[0].bid.price.model', code: 'SCN_ERR_NOT_ONE_OF' },
     ]);
   });
 
   it('checks the network with the latency model validator', () => {
-    expect(issues({ network: { model: 'constant' } }).map((i) => i.path)).toEqual(['network.ms']);
+    expect(codes({ network: { model: 'constant' } })).toEqual([{ path: 'network.ms', code: 'SCN_ERR_MISSING' }]);
     expect(valid({ mode: 'virtual', network: { model: 'exponential', meanMs: 1 } }).network).toEqual({
       model: 'exponential',
       meanMs: 1,
@@ -333,16 +356,18 @@ describe('applyOverrides', () => {
 
   it('validates overrides like the file', () => {
     const r = applyOverrides(base, { tmaxMs: -5, rate: Number.NaN });
-    expect(r.ok ? [] : formatIssues(r.issues).split('\n')).toEqual([
-      'load.rate: must be a positive number (got NaN)',
-      'auction.tmaxMs: must be a positive number (got -5)',
+    expect(r.ok ? [] : r.issues.map(({ path, code }) => ({ path, code }))).toEqual([
+      { path: 'load.rate', code: 'SCN_ERR_NOT_A_NUMBER' },
+      { path: 'auction.tmaxMs', code: 'SCN_ERR_OUT_OF_RANGE' },
     ]);
   });
 
   it('catches combinations an override makes impossible', () => {
     const external = valid({ bidders: [{ name: 'p', url: 'ws://h:1/p' }] });
     const r = applyOverrides(external, { mode: 'virtual' });
-    expect(r.ok ? [] : r.issues.map((i) => i.path)).toEqual(['bidders[0].url']);
+    expect(r.ok ? [] : r.issues.map(({ path, code }) => ({ path, code }))).toEqual([
+      { path: 'bidders[0].url', code: 'SCN_ERR_CONFLICT' },
+    ]);
   });
 
   it('with no overrides returns an equal scenario', () => {

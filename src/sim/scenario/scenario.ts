@@ -2,7 +2,7 @@
 // (validate.ts and the files it uses) and the file and command-line edges around them.
 
 import { readFileSync } from 'node:fs';
-import type { Issue } from '../../bidders/issues.js';
+import { issue, type Issue } from '../../bidders/issues.js';
 import { placeJsonError } from './json-error.js';
 import { checkScenario, type ScenarioResult } from './validate.js';
 import type { Scenario } from './schema.js';
@@ -11,7 +11,7 @@ export { DEFAULTS, isExternal } from './schema.js';
 export type { AuctionSpec, BidderGroup, ExternalGroup, LoadSpec, LocalGroup, Scenario } from './schema.js';
 export { expandLeaves, type Leaf } from './bidder-groups.js';
 export type { ScenarioResult } from './validate.js';
-export type { Issue } from '../../bidders/issues.js';
+export { ISSUE_CODES, isIssueCode, type CodedIssue, type Issue, type IssueCode } from '../../bidders/issues.js';
 
 /**
  * Validates raw JSON and fills every default. `source`, the file it came from, names the root in
@@ -29,7 +29,7 @@ export function loadScenarioFile(path: string): ScenarioResult {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const message = code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? (error as Error).message})`;
-    return { ok: false, issues: [{ path, message }] };
+    return { ok: false, issues: [issue(path, 'SCN_ERR_NO_FILE', message)] };
   }
   // Editors on Windows may save a byte-order mark, which JSON.parse rejects.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -39,7 +39,7 @@ export function loadScenarioFile(path: string): ScenarioResult {
   } catch (error) {
     const place = placeJsonError(text, error);
     const message = `invalid JSON at line ${place.line}, column ${place.column}: ${place.reason}`;
-    return { ok: false, issues: [{ path, message }] };
+    return { ok: false, issues: [issue(path, 'SCN_ERR_BAD_JSON', message)] };
   }
   return checkScenario(raw, path);
 }

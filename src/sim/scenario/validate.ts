@@ -9,12 +9,14 @@ import {
   checkKeys,
   integerIn,
   isRecord,
+  issue,
+  mustBe,
+  outOfOrder,
   readEnum,
   readNullableNumber,
   readNumber,
   readObject,
-  shown,
-  type Issue,
+  type CodedIssue,
   type NumberRule,
   type Raw,
 } from '../../bidders/issues.js';
@@ -24,7 +26,7 @@ import { readSafeName, toSafeName } from './fields.js';
 import { DEFAULTS, fresh, type AuctionSpec, type LoadSpec, type Scenario } from './schema.js';
 import { checkSweep, checkThresholds } from './dotted-sections.js';
 
-export type ScenarioResult = { ok: true; scenario: Scenario } | { ok: false; issues: Issue[] };
+export type ScenarioResult = { ok: true; scenario: Scenario } | { ok: false; issues: CodedIssue[] };
 
 const TOP_KEYS = ['name', 'seed', 'mode', 'load', 'auction', 'bidders', 'thresholds', 'sweep', 'network'] as const;
 const LOAD_KEYS = ['arrival', 'rate', 'durationSec', 'auctions', 'warmupSec'] as const;
@@ -55,7 +57,7 @@ function got(raw: Raw, key: string, value: number): string {
   return raw[key] === undefined ? `(got ${value}, the default)` : `(got ${value})`;
 }
 
-function checkLoad(raw: Raw, issues: Issue[]): LoadSpec {
+function checkLoad(raw: Raw, issues: CodedIssue[]): LoadSpec {
   const d = DEFAULTS.load;
   checkKeys(raw, LOAD_KEYS, 'load', issues);
   const arrival = readEnum(raw, 'arrival', ['poisson', 'constant'], d.arrival, 'load', issues);
@@ -65,27 +67,23 @@ function checkLoad(raw: Raw, issues: Issue[]): LoadSpec {
   const warmupSec = readNumber(raw, 'warmupSec', NON_NEGATIVE, d.warmupSec, 'load', issues);
 
   if (typeof durationSec === 'number' && typeof auctions === 'number') {
-    issues.push({
-      path: 'load.auctions',
-      message: `cannot be given together with durationSec; give one (got durationSec ${durationSec} and auctions ${auctions})`,
-    });
+    const both = `got durationSec ${durationSec} and auctions ${auctions}`;
+    const message = `cannot be given together with durationSec; give one (${both})`;
+    issues.push(issue('load.auctions', 'SCN_ERR_CONFLICT', message));
   } else if (durationSec === null && auctions === null) {
     durationSec = d.durationSec;
   }
   if (warmupSec !== undefined) {
     if (typeof durationSec === 'number' && auctions === null && warmupSec >= durationSec) {
-      issues.push({
-        path: 'load.warmupSec',
-        message: `must be less than durationSec (${durationSec}) ${got(raw, 'warmupSec', warmupSec)}`,
-      });
+      issues.push(
+        outOfOrder('load.warmupSec', `less than durationSec (${durationSec}) ${got(raw, 'warmupSec', warmupSec)}`),
+      );
     }
     // With a count instead of a duration, the run lasts auctions / rate on average; a warmup that long
     // would leave nothing measured.
     if (typeof auctions === 'number' && durationSec === null && rate !== undefined && warmupSec >= auctions / rate) {
-      issues.push({
-        path: 'load.warmupSec',
-        message: `must be less than auctions / rate (${auctions / rate} s) ${got(raw, 'warmupSec', warmupSec)}`,
-      });
+      const limit = `auctions / rate (${auctions / rate} s)`;
+      issues.push(outOfOrder('load.warmupSec', `less than ${limit} ${got(raw, 'warmupSec', warmupSec)}`));
     }
   }
   return {
@@ -97,7 +95,7 @@ function checkLoad(raw: Raw, issues: Issue[]): LoadSpec {
   };
 }
 
-function checkAuction(raw: Raw, issues: Issue[]): AuctionSpec {
+function checkAuction(raw: Raw, issues: CodedIssue[]): AuctionSpec {
   const d = DEFAULTS.auction;
   const at = 'auction';
   checkKeys(raw, AUCTION_KEYS, at, issues);
@@ -113,22 +111,16 @@ function checkAuction(raw: Raw, issues: Issue[]): AuctionSpec {
 
   if (tmaxMs !== undefined && allowanceMs !== undefined) {
     if (allowanceMs >= tmaxMs) {
-      issues.push({
-        path: 'auction.allowanceMs',
-        message: `must be less than tmaxMs (${tmaxMs}) ${got(raw, 'allowanceMs', allowanceMs)}`,
-      });
+      issues.push(
+        outOfOrder('auction.allowanceMs', `less than tmaxMs (${tmaxMs}) ${got(raw, 'allowanceMs', allowanceMs)}`),
+      );
     } else if (minBidderMs !== undefined && minBidderMs > tmaxMs - allowanceMs) {
-      issues.push({
-        path: 'auction.minBidderMs',
-        message: `must be at most tmaxMs - allowanceMs (${tmaxMs - allowanceMs}), or every bidder is skipped ${got(raw, 'minBidderMs', minBidderMs)}`,
-      });
+      const relation = `at most tmaxMs - allowanceMs (${tmaxMs - allowanceMs}), or every bidder is skipped`;
+      issues.push(outOfOrder('auction.minBidderMs', `${relation} ${got(raw, 'minBidderMs', minBidderMs)}`));
     }
   }
   if (floor !== undefined && maxPrice !== undefined && maxPrice <= floor) {
-    issues.push({
-      path: 'auction.maxPrice',
-      message: `must be greater than floor (${floor}) ${got(raw, 'maxPrice', maxPrice)}`,
-    });
+    issues.push(outOfOrder('auction.maxPrice', `greater than floor (${floor}) ${got(raw, 'maxPrice', maxPrice)}`));
   }
   return {
     type: type ?? d.type,
@@ -150,9 +142,9 @@ function defaultName(source: string | undefined): string {
 
 /** Validates and fills defaults. `source` (the file) names the root in messages and gives the default name. */
 export function checkScenario(raw: unknown, source?: string): ScenarioResult {
-  const issues: Issue[] = [];
+  const issues: CodedIssue[] = [];
   if (!isRecord(raw)) {
-    issues.push({ path: source ?? 'scenario', message: `must be a JSON object (got ${shown(raw)})` });
+    issues.push(mustBe(source ?? 'scenario', 'SCN_ERR_WRONG_TYPE', 'a JSON object', raw));
     return { ok: false, issues };
   }
   checkKeys(raw, TOP_KEYS, '', issues);
