@@ -5,7 +5,7 @@
 
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import { checkKeys, integerIn, isRecord, mustBe, readEnum, readField, readNumber, type CodedIssue } from './issues.js';
+import { checkKeys, integerIn, isRecord, mustBe, readEnum, readField, readNumber, type Issue } from './issues.js';
 import type { BidRequest } from '../protocol/openrtb.js';
 
 /**
@@ -76,8 +76,8 @@ const MAX_BYTES = 64 * 1024 * 1024;
 const MAX_RATE = 100_000;
 
 /** Issues with a hostile spec at `path`, each at its field's own path, with a did-you-mean for near misses. */
-export function validateHostileSpec(value: unknown, path: string): CodedIssue[] {
-  const issues: CodedIssue[] = [];
+export function validateHostileSpec(value: unknown, path: string): Issue[] {
+  const issues: Issue[] = [];
   if (!isRecord(value)) return [mustBe(path, 'SCN_ERR_WRONG_TYPE', 'an object such as { "mode": "flood" }', value)];
   checkKeys(value, HOSTILE_KEYS, path, issues);
   readEnum(value, 'mode', HOSTILE_MODES, undefined, path, issues);

@@ -18,11 +18,11 @@ import {
   required,
   shown,
   suggest,
-  type CodedIssue,
+  type Issue,
 } from './issues.js';
 
 /** What tests match: where the issue is and what kind it is, not its sentence. */
-const at = (issues: readonly CodedIssue[]): { path: string; code: string }[] =>
+const at = (issues: readonly Issue[]): { path: string; code: string }[] =>
   issues.map(({ path, code }) => ({ path, code }));
 
 describe('levenshtein', () => {
@@ -56,7 +56,7 @@ describe('suggest', () => {
 
 describe('field readers', () => {
   it('reports unknown keys at their own path, with a did-you-mean or the keys it knows', () => {
-    const issues: CodedIssue[] = [];
+    const issues: Issue[] = [];
     checkKeys({ model: 'x', valu: 1, colour: 2 }, ['model', 'value'], 'a.price', issues);
     // The wording is the feature here: the suggestion, or the list to choose from.
     expect(issues).toEqual([
@@ -66,7 +66,7 @@ describe('field readers', () => {
   });
 
   it('returns the number only when it is valid, classifying what came instead', () => {
-    const issues: CodedIssue[] = [];
+    const issues: Issue[] = [];
     expect(readNumber({ v: 2 }, 'v', POSITIVE, undefined, 'p', issues)).toBe(2);
     expect(readNumber({ v: 0 }, 'v', NON_NEGATIVE, undefined, 'p', issues)).toBe(0);
     expect(readNumber({ v: true }, 'v', NON_NEGATIVE, undefined, 'p', issues)).toBeUndefined();
@@ -95,7 +95,7 @@ describe('field readers', () => {
   });
 
   it('words a wrong number as what was expected and what came', () => {
-    const issues: CodedIssue[] = [];
+    const issues: Issue[] = [];
     readNumber({ v: -5 }, 'v', POSITIVE, undefined, 'p', issues);
     readNumber({ v: Infinity }, 'v', NON_NEGATIVE, undefined, 'p', issues);
     readNumber({ v: 2.5 }, 'v', integerIn(1, 3), undefined, 'p', issues);
@@ -107,7 +107,7 @@ describe('field readers', () => {
   });
 
   it('gives the fallback for an absent number, or says it is required when there is none', () => {
-    const issues: CodedIssue[] = [];
+    const issues: Issue[] = [];
     expect(readNumber({}, 'v', POSITIVE, 7, 'p', issues)).toBe(7);
     expect(readNumber({}, 'v', POSITIVE, undefined, 'p', issues)).toBeUndefined();
     expect(readNullableNumber({ v: null }, 'v', POSITIVE, 'p', issues)).toBeNull();
@@ -115,7 +115,7 @@ describe('field readers', () => {
   });
 
   it('reads one of a list, with a did-you-mean, the fallback, or is required', () => {
-    const issues: CodedIssue[] = [];
+    const issues: Issue[] = [];
     const models = ['constant', 'uniform'] as const;
     expect(readEnum({ model: 'uniform' }, 'model', models, undefined, 'p', issues)).toBe('uniform');
     expect(readEnum({}, 'model', models, 'constant', 'p', issues)).toBe('constant');
@@ -136,7 +136,7 @@ describe('field readers', () => {
   });
 
   it('reads any field in the same form: fallback, required, or what was expected and what came', () => {
-    const issues: CodedIssue[] = [];
+    const issues: Issue[] = [];
     const word = (v: unknown): v is string => typeof v === 'string' && /^[a-z]+$/.test(v);
     const code = 'SCN_ERR_BAD_FORMAT';
     expect(readField({ w: 'ok' }, 'w', word, 'a lower-case word', code, undefined, 'p', issues)).toBe('ok');
@@ -153,7 +153,7 @@ describe('field readers', () => {
   });
 
   it('reads an object, {} when absent', () => {
-    const issues: CodedIssue[] = [];
+    const issues: Issue[] = [];
     expect(readObject({}, 'o', '', issues)).toEqual({});
     expect(readObject({ o: [1] }, 'o', '', issues)).toBeUndefined();
     expect(at(issues)).toEqual([{ path: 'o', code: 'SCN_ERR_WRONG_TYPE' }]);

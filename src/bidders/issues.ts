@@ -12,43 +12,38 @@ import type { IssueCode } from './issue-codes.js';
 
 export { ISSUE_CODES, isIssueCode, type IssueCode } from './issue-codes.js';
 
-/** One problem with the input as a person reads it: `path` names the field (`bidders[1].latency.p99Ms`). */
+/**
+ * One problem with the input as a person reads it: `path` names the field (`bidders[1].latency.p99Ms`),
+ * `code` classifies what is wrong for tools and tests (issue-codes.ts), `message` says it in words.
+ */
 export interface Issue {
   path: string;
+  code: IssueCode;
   message: string;
 }
 
-/**
- * An Issue with the stable `code` that classifies it; every validator makes these. (Issue without
- * the code remains only because src/sim/sweep/cells.ts re-wraps issues without it; once it copies
- * the code, the two types can be one.)
- */
-export interface CodedIssue extends Issue {
-  code: IssueCode;
-}
-
 /** The one way an issue is made: its code and its message come together. */
-export function issue(path: string, code: IssueCode, message: string): CodedIssue {
+export function issue(path: string, code: IssueCode, message: string): Issue {
   return { path, code, message };
 }
 
 /** `<path>: must be <expected> (got <value><hint>)`, the form of every wrong value. */
-export function mustBe(path: string, code: IssueCode, expected: string, value: unknown, hint = ''): CodedIssue {
+export function mustBe(path: string, code: IssueCode, expected: string, value: unknown, hint = ''): Issue {
   return issue(path, code, `must be ${expected} (got ${shown(value)}${hint})`);
 }
 
 /** `<path>: is required`, with what is required when the field's name does not say. */
-export function required(path: string, what?: string): CodedIssue {
+export function required(path: string, what?: string): Issue {
   return issue(path, 'SCN_ERR_MISSING', what === undefined ? 'is required' : `is required (${what})`);
 }
 
 /** A value that must be above or below another field's: `must be greater than medianMs (20)`. */
-export function outOfOrder(path: string, relation: string): CodedIssue {
+export function outOfOrder(path: string, relation: string): Issue {
   return issue(path, 'SCN_ERR_ORDER', `must be ${relation}`);
 }
 
 /** `must be a non-empty array of <what> (got …)`: empty when it is an empty array, else the wrong type. */
-export function notNonEmptyArray(path: string, what: string, value: unknown): CodedIssue {
+export function notNonEmptyArray(path: string, what: string, value: unknown): Issue {
   const code = Array.isArray(value) && value.length === 0 ? 'SCN_ERR_EMPTY' : 'SCN_ERR_WRONG_TYPE';
   return mustBe(path, code, `a non-empty array of ${what}`, value);
 }
@@ -116,7 +111,7 @@ export function isRecord(value: unknown): value is Raw {
 }
 
 /** An Issue per key of `obj` not in `known`, at the key's own path, with a did-you-mean when one is close. */
-export function checkKeys(obj: Raw, known: readonly string[], path: string, issues: CodedIssue[]): void {
+export function checkKeys(obj: Raw, known: readonly string[], path: string, issues: Issue[]): void {
   for (const key of Object.keys(obj)) {
     if (known.includes(key)) continue;
     const guess = suggest(key, known);
@@ -126,7 +121,7 @@ export function checkKeys(obj: Raw, known: readonly string[], path: string, issu
 }
 
 /** The object at `key`, {} when absent (so its defaults apply), undefined with an Issue otherwise. */
-export function readObject(obj: Raw, key: string, path: string, issues: CodedIssue[]): Raw | undefined {
+export function readObject(obj: Raw, key: string, path: string, issues: Issue[]): Raw | undefined {
   const value = obj[key];
   if (value === undefined) return {};
   if (isRecord(value)) return value;
@@ -148,7 +143,7 @@ export function readField<T>(
   code: IssueCode | ((value: unknown) => IssueCode),
   fallback: T | undefined,
   path: string,
-  issues: CodedIssue[],
+  issues: Issue[],
   hint = '',
 ): T | undefined {
   const value = obj[key];
@@ -201,7 +196,7 @@ export function readNumber(
   rule: NumberRule,
   fallback: number | undefined,
   path: string,
-  issues: CodedIssue[],
+  issues: Issue[],
 ): number | undefined {
   const valid = (value: unknown): value is number => failure(value, rule) === undefined;
   // Asked only of a value `valid` turned down, so failure() always has an answer.
@@ -215,7 +210,7 @@ export function readNullableNumber(
   key: string,
   rule: NumberRule,
   path: string,
-  issues: CodedIssue[],
+  issues: Issue[],
 ): number | null | undefined {
   if (obj[key] === null || obj[key] === undefined) return null;
   return readNumber(obj, key, rule, 0, path, issues);
@@ -231,7 +226,7 @@ export function readEnum<T extends string>(
   options: readonly T[],
   fallback: T | undefined,
   path: string,
-  issues: CodedIssue[],
+  issues: Issue[],
 ): T | undefined {
   const value = obj[key];
   const list = options.join(', ');

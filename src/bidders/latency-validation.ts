@@ -14,7 +14,7 @@ import {
   readEnum,
   readNumber,
   required,
-  type CodedIssue,
+  type Issue,
   type Raw,
 } from './issues.js';
 
@@ -51,13 +51,13 @@ function checkGreater(
   earlier: number | undefined,
   laterPath: string,
   earlierName: string,
-  issues: CodedIssue[],
+  issues: Issue[],
 ): void {
   if (later === undefined || earlier === undefined || later > earlier) return;
   issues.push(outOfOrder(laterPath, `greater than ${earlierName} (${earlier})`));
 }
 
-function checkFields(model: LatencyModelName, obj: Raw, path: string, issues: CodedIssue[]): void {
+function checkFields(model: LatencyModelName, obj: Raw, path: string, issues: Issue[]): void {
   // Every field is required: a latency model has no defaults.
   const num = (key: string, rule = POSITIVE): number | undefined => readNumber(obj, key, rule, undefined, path, issues);
   switch (model) {
@@ -102,7 +102,7 @@ function checkFields(model: LatencyModelName, obj: Raw, path: string, issues: Co
   }
 }
 
-function checkMixture(of: unknown, path: string, issues: CodedIssue[]): void {
+function checkMixture(of: unknown, path: string, issues: Issue[]): void {
   if (of === undefined) {
     issues.push(required(path, 'a non-empty array of weighted latency models'));
     return;
@@ -128,7 +128,7 @@ function checkMixture(of: unknown, path: string, issues: CodedIssue[]): void {
   }
 }
 
-function validateSpec(value: unknown, path: string, weighted: boolean, issues: CodedIssue[]): void {
+function validateSpec(value: unknown, path: string, weighted: boolean, issues: Issue[]): void {
   if (!isRecord(value)) {
     issues.push(mustBe(path, 'SCN_ERR_WRONG_TYPE', 'an object with a "model" key', value));
     return;
@@ -145,8 +145,8 @@ function validateSpec(value: unknown, path: string, weighted: boolean, issues: C
  * `bidders[1].latency.of[0].weight`). Mixture weights must each be > 0 and sum to 1 within 1e-6.
  * An empty list means the value is a valid `LatencySpec`.
  */
-export function validateLatencySpec(value: unknown, path: string): CodedIssue[] {
-  const issues: CodedIssue[] = [];
+export function validateLatencySpec(value: unknown, path: string): Issue[] {
+  const issues: Issue[] = [];
   validateSpec(value, path, false, issues);
   return issues;
 }

@@ -13,7 +13,7 @@ import {
   POSITIVE,
   readEnum,
   readNumber,
-  type CodedIssue,
+  type Issue,
 } from './issues.js';
 
 export const PRICE_MODELS = ['constant', 'uniform', 'lognormal'] as const;
@@ -78,8 +78,8 @@ const FIELDS: Record<(typeof PRICE_MODELS)[number], readonly string[]> = {
  * Every problem with a price model's JSON, each naming its field from `path` (the caller passes
  * `bidders[0].bid.price`). Every number must be finite and > 0; `max` >= `min`; `p99` > `median`.
  */
-export function validatePriceSpec(value: unknown, path: string): CodedIssue[] {
-  const issues: CodedIssue[] = [];
+export function validatePriceSpec(value: unknown, path: string): Issue[] {
+  const issues: Issue[] = [];
   if (!isRecord(value)) {
     issues.push(mustBe(path, 'SCN_ERR_WRONG_TYPE', 'an object with a "model" key', value));
     return issues;

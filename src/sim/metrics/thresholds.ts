@@ -2,7 +2,7 @@
 // with the scenario; whether each path names a number in the summary is checked here, before the
 // run, against a summary of the right shape, so a typo stops the run instead of failing it at the end.
 
-import { issue, suggest, type CodedIssue } from '../../bidders/issues.js';
+import { issue, suggest, type Issue } from '../../bidders/issues.js';
 import { getPath, listPaths } from '../scenario/dotted-path.js';
 import { Metrics } from './metrics.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -69,9 +69,9 @@ export function summaryShape(s: Scenario): Summary {
 }
 
 /** Issues for threshold paths that name no number in summary.json, with a did-you-mean. */
-export function thresholdPathIssues(s: Scenario): CodedIssue[] {
+export function thresholdPathIssues(s: Scenario): Issue[] {
   const shape = summaryShape(s);
-  const issues: CodedIssue[] = [];
+  const issues: Issue[] = [];
   let numeric: string[] | null = null;
   for (const metric of Object.keys(s.thresholds)) {
     if (typeof getPath(shape, metric) === 'number') continue;

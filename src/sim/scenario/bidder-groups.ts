@@ -17,7 +17,7 @@ import {
   readNumber,
   readObject,
   shown,
-  type CodedIssue,
+  type Issue,
   type Raw,
 } from '../../bidders/issues.js';
 import { validateLatencySpec } from '../../bidders/latency-models.js';
@@ -75,14 +75,14 @@ export function expandLeaves(s: Scenario): Leaf[] {
   return leaves;
 }
 
-function checkLatency(value: unknown, path: string, issues: CodedIssue[]): LatencySpec {
+function checkLatency(value: unknown, path: string, issues: Issue[]): LatencySpec {
   if (value === undefined) return fresh<LatencySpec>(DEFAULTS.group.latency);
   issues.push(...validateLatencySpec(value, path));
   // Only used once issues are empty, when validateLatencySpec has vouched for the shape.
   return value as LatencySpec;
 }
 
-function checkBid(raw: Raw, path: string, issues: CodedIssue[]): BidSpec {
+function checkBid(raw: Raw, path: string, issues: Issue[]): BidSpec {
   checkKeys(raw, BID_KEYS, path, issues);
   const d = fresh<BidSpec>(DEFAULTS.group.bid);
   const rate = readNumber(raw, 'rate', FRACTION, d.rate, path, issues);
@@ -95,7 +95,7 @@ function checkBid(raw: Raw, path: string, issues: CodedIssue[]): BidSpec {
   return { rate: rate ?? d.rate, price, shade: shade ?? d.shade };
 }
 
-function checkFaults(raw: Raw, path: string, issues: CodedIssue[]): FaultSpec {
+function checkFaults(raw: Raw, path: string, issues: Issue[]): FaultSpec {
   checkKeys(raw, FAULT_KEYS, path, issues);
   const d = DEFAULTS.group.faults;
   const timeout = readNumber(raw, 'timeout', FRACTION, d.timeout, path, issues);
@@ -112,7 +112,7 @@ function checkFaults(raw: Raw, path: string, issues: CodedIssue[]): FaultSpec {
 }
 
 /** The optional `token` of a group, checked; undefined when absent or wrong. */
-function checkToken(raw: Raw, path: string, issues: CodedIssue[]): string | undefined {
+function checkToken(raw: Raw, path: string, issues: Issue[]): string | undefined {
   const token = raw.token;
   if (token === undefined) return undefined;
   if (typeof token === 'string' && TOKEN.test(token)) return token;
@@ -127,7 +127,7 @@ function checkHostile(
   raw: Raw,
   path: string,
   mode: Scenario['mode'] | undefined,
-  issues: CodedIssue[],
+  issues: Issue[],
 ): HostileSpec | undefined {
   if (raw.hostile === undefined) return undefined;
   const found = validateHostileSpec(raw.hostile, `${path}.hostile`);
@@ -139,12 +139,7 @@ function checkHostile(
   return found.length === 0 ? (raw.hostile as HostileSpec) : undefined;
 }
 
-function checkExternal(
-  raw: Raw,
-  path: string,
-  mode: Scenario['mode'] | undefined,
-  issues: CodedIssue[],
-): ExternalGroup {
+function checkExternal(raw: Raw, path: string, mode: Scenario['mode'] | undefined, issues: Issue[]): ExternalGroup {
   checkKeys(raw, EXTERNAL_KEYS, path, issues);
   const name = readSafeName(raw, 'name', undefined, path, issues);
   const token = checkToken(raw, path, issues);
@@ -168,7 +163,7 @@ function checkExternal(
   return group;
 }
 
-function checkLocal(raw: Raw, path: string, mode: Scenario['mode'] | undefined, issues: CodedIssue[]): LocalGroup {
+function checkLocal(raw: Raw, path: string, mode: Scenario['mode'] | undefined, issues: Issue[]): LocalGroup {
   checkKeys(raw, LOCAL_KEYS, path, issues);
   const d = DEFAULTS.group;
   const name = readSafeName(raw, 'name', undefined, path, issues);
@@ -187,7 +182,7 @@ function checkLocal(raw: Raw, path: string, mode: Scenario['mode'] | undefined, 
 }
 
 /** Local groups share one bidder host, which checks one token: they must agree on it. */
-function checkLocalTokens(groups: readonly (BidderGroup | undefined)[], issues: CodedIssue[]): void {
+function checkLocalTokens(groups: readonly (BidderGroup | undefined)[], issues: Issue[]): void {
   let first: { token: string | undefined; i: number } | null = null;
   groups.forEach((group, i) => {
     if (group === undefined || isExternal(group)) return;
@@ -207,7 +202,7 @@ function describe(group: BidderGroup): string {
 }
 
 /** One Issue per pair of groups whose names or leaf names clash. Groups with bad names are skipped. */
-function checkLeafNames(groups: readonly (BidderGroup | undefined)[], issues: CodedIssue[]): void {
+function checkLeafNames(groups: readonly (BidderGroup | undefined)[], issues: Issue[]): void {
   const groupOwner = new Map<string, number>();
   const leafOwner = new Map<string, number>();
   groups.forEach((group, i) => {
@@ -240,7 +235,7 @@ function checkLeafNames(groups: readonly (BidderGroup | undefined)[], issues: Co
 }
 
 /** The bidder groups at `value` (absent → DEFAULTS.bidders), checked whole; only trusted with no issues. */
-export function checkBidders(value: unknown, mode: Scenario['mode'] | undefined, issues: CodedIssue[]): BidderGroup[] {
+export function checkBidders(value: unknown, mode: Scenario['mode'] | undefined, issues: Issue[]): BidderGroup[] {
   if (value === undefined) return fresh<BidderGroup[]>(DEFAULTS.bidders);
   if (!Array.isArray(value) || value.length === 0) {
     issues.push(notNonEmptyArray('bidders', 'bidder groups', value));

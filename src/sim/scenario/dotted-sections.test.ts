@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatIssues, validateScenario, type CodedIssue, type IssueCode, type Scenario } from './scenario.js';
+import { formatIssues, validateScenario, type Issue, type IssueCode, type Scenario } from './scenario.js';
 
 function valid(raw: unknown): Scenario {
   const r = validateScenario(raw);
@@ -7,7 +7,7 @@ function valid(raw: unknown): Scenario {
   return r.scenario;
 }
 
-function issues(raw: unknown): CodedIssue[] {
+function issues(raw: unknown): Issue[] {
   const r = validateScenario(raw);
   if (r.ok) throw new Error('expected issues, got a valid scenario');
   return r.issues;

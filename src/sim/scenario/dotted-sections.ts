@@ -2,7 +2,7 @@
 // syntax only, since the summary does not exist yet) and sweep (into the scenario itself, so each
 // value can be checked by applying it and validating the result).
 
-import { issue, isRecord, mustBe, notNonEmptyArray, suggest, type CodedIssue } from '../../bidders/issues.js';
+import { issue, isRecord, mustBe, notNonEmptyArray, suggest, type Issue } from '../../bidders/issues.js';
 import { getPath, isSafePath, issuePath, listPaths, setPath, splitPath } from './dotted-path.js';
 import type { Scenario } from './schema.js';
 
@@ -14,7 +14,7 @@ function keyed(section: string, key: string): string {
   return `${section}[${JSON.stringify(key)}]`;
 }
 
-export function checkThresholds(value: unknown, issues: CodedIssue[]): Record<string, string> {
+export function checkThresholds(value: unknown, issues: Issue[]): Record<string, string> {
   if (value === undefined) return {};
   if (!isRecord(value)) {
     issues.push(mustBe('thresholds', 'SCN_ERR_WRONG_TYPE', 'an object of dotted path → comparison', value));
@@ -47,8 +47,8 @@ export function checkThresholds(value: unknown, issues: CodedIssue[]): Record<st
 export function checkSweep(
   value: unknown,
   base: Scenario | undefined,
-  validate: (cell: unknown) => { ok: true } | { ok: false; issues: CodedIssue[] },
-  issues: CodedIssue[],
+  validate: (cell: unknown) => { ok: true } | { ok: false; issues: Issue[] },
+  issues: Issue[],
 ): Record<string, unknown[]> | null {
   if (value === undefined || value === null) return null;
   if (!isRecord(value)) {

@@ -1,7 +1,7 @@
 // Scenario-only field readers, in the style of the shared ones in bidders/issues.ts: scenario and leaf
 // names, which end up as URL path segments and folder names.
 
-import { readField, type CodedIssue, type Raw } from '../../bidders/issues.js';
+import { readField, type Issue, type Raw } from '../../bidders/issues.js';
 
 /** Letters, digits, dot, underscore, dash: safe in a URL path and as a folder name. */
 const SAFE_NAME = /^[A-Za-z0-9._-]{1,100}$/;
@@ -16,7 +16,7 @@ export function readSafeName(
   key: string,
   fallback: string | undefined,
   path: string,
-  issues: CodedIssue[],
+  issues: Issue[],
 ): string | undefined {
   const expected = '1 to 100 of letters, digits, ".", "_" and "-", not only dots';
   return readField(obj, key, isSafeName, expected, 'SCN_ERR_BAD_FORMAT', fallback, path, issues);

@@ -12,26 +12,26 @@ import {
   isIssueCode,
   loadScenarioFile,
   validateScenario,
-  type CodedIssue,
+  type Issue,
   type IssueCode,
 } from './scenario.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'issue-codes-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function scenario(raw: unknown): CodedIssue[] {
+function scenario(raw: unknown): Issue[] {
   const r = validateScenario(raw);
   return r.ok ? [] : r.issues;
 }
 
-function file(name: string, text: string | undefined): CodedIssue[] {
+function file(name: string, text: string | undefined): Issue[] {
   const path = join(dir, name);
   if (text !== undefined) writeFileSync(path, text);
   const r = loadScenarioFile(path);
   return r.ok ? [] : r.issues;
 }
 
-function thresholdPaths(thresholds: Record<string, string>): CodedIssue[] {
+function thresholdPaths(thresholds: Record<string, string>): Issue[] {
   const r = validateScenario({ thresholds });
   if (!r.ok) throw new Error('expected a valid scenario');
   return thresholdPathIssues(r.scenario);
@@ -39,7 +39,7 @@ function thresholdPaths(thresholds: Record<string, string>): CodedIssue[] {
 
 interface Case {
   name: string;
-  issues: () => CodedIssue[];
+  issues: () => Issue[];
   path: string;
   code: IssueCode;
 }

@@ -4,7 +4,7 @@ import {
   applyOverrides,
   formatIssues,
   validateScenario,
-  type CodedIssue,
+  type Issue,
   type IssueCode,
   type LocalGroup,
   type Scenario,
@@ -16,7 +16,7 @@ function valid(raw: unknown, source?: string): Scenario {
   return r.scenario;
 }
 
-function issues(raw: unknown): CodedIssue[] {
+function issues(raw: unknown): Issue[] {
   const r = validateScenario(raw);
   if (r.ok) throw new Error('expected issues, got a valid scenario');
   return r.issues;

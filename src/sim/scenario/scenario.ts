@@ -11,7 +11,7 @@ export { DEFAULTS, isExternal } from './schema.js';
 export type { AuctionSpec, BidderGroup, ExternalGroup, LoadSpec, LocalGroup, Scenario } from './schema.js';
 export { expandLeaves, type Leaf } from './bidder-groups.js';
 export type { ScenarioResult } from './validate.js';
-export { ISSUE_CODES, isIssueCode, type CodedIssue, type Issue, type IssueCode } from '../../bidders/issues.js';
+export { ISSUE_CODES, isIssueCode, type Issue, type IssueCode } from '../../bidders/issues.js';
 
 /**
  * Validates raw JSON and fills every default. `source`, the file it came from, names the root in

@@ -16,7 +16,7 @@ import {
   readNullableNumber,
   readNumber,
   readObject,
-  type CodedIssue,
+  type Issue,
   type NumberRule,
   type Raw,
 } from '../../bidders/issues.js';
@@ -26,7 +26,7 @@ import { readSafeName, toSafeName } from './fields.js';
 import { DEFAULTS, fresh, type AuctionSpec, type LoadSpec, type Scenario } from './schema.js';
 import { checkSweep, checkThresholds } from './dotted-sections.js';
 
-export type ScenarioResult = { ok: true; scenario: Scenario } | { ok: false; issues: CodedIssue[] };
+export type ScenarioResult = { ok: true; scenario: Scenario } | { ok: false; issues: Issue[] };
 
 const TOP_KEYS = ['name', 'seed', 'mode', 'load', 'auction', 'bidders', 'thresholds', 'sweep', 'network'] as const;
 const LOAD_KEYS = ['arrival', 'rate', 'durationSec', 'auctions', 'warmupSec'] as const;
@@ -57,7 +57,7 @@ function got(raw: Raw, key: string, value: number): string {
   return raw[key] === undefined ? `(got ${value}, the default)` : `(got ${value})`;
 }
 
-function checkLoad(raw: Raw, issues: CodedIssue[]): LoadSpec {
+function checkLoad(raw: Raw, issues: Issue[]): LoadSpec {
   const d = DEFAULTS.load;
   checkKeys(raw, LOAD_KEYS, 'load', issues);
   const arrival = readEnum(raw, 'arrival', ['poisson', 'constant'], d.arrival, 'load', issues);
@@ -95,7 +95,7 @@ function checkLoad(raw: Raw, issues: CodedIssue[]): LoadSpec {
   };
 }
 
-function checkAuction(raw: Raw, issues: CodedIssue[]): AuctionSpec {
+function checkAuction(raw: Raw, issues: Issue[]): AuctionSpec {
   const d = DEFAULTS.auction;
   const at = 'auction';
   checkKeys(raw, AUCTION_KEYS, at, issues);
@@ -142,7 +142,7 @@ function defaultName(source: string | undefined): string {
 
 /** Validates and fills defaults. `source` (the file) names the root in messages and gives the default name. */
 export function checkScenario(raw: unknown, source?: string): ScenarioResult {
-  const issues: CodedIssue[] = [];
+  const issues: Issue[] = [];
   if (!isRecord(raw)) {
     issues.push(mustBe(source ?? 'scenario', 'SCN_ERR_WRONG_TYPE', 'a JSON object', raw));
     return { ok: false, issues };

@@ -45,7 +45,7 @@ export function buildCells(base: Scenario, mode: Scenario['mode']): CellsResult 
     }
     const where = axes.map((a, i) => `${issuePath(a.path)}=${shownValue(values[i])}`).join(', ');
     for (const issue of checked.issues)
-      issues.push({ path: `sweep cell ${index} (${where}): ${issue.path}`, message: issue.message });
+      issues.push({ ...issue, path: `sweep cell ${index} (${where}): ${issue.path}` });
   });
   return issues.length > 0 ? { ok: false, issues } : { ok: true, axes, cells };
 }

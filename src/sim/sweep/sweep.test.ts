@@ -51,6 +51,8 @@ describe('sweep cells', () => {
     if (built.ok) return;
     expect(built.issues[0]!.path).toContain('auction.maxPrice=20, auction.floor=25');
     expect(built.issues[0]!.path).toContain('auction.maxPrice');
+    // The cell's issue keeps the code the scenario's validation gave it (maxPrice must exceed floor).
+    expect(built.issues[0]!.code).toBe('SCN_ERR_ORDER');
   });
 });
 
