@@ -151,15 +151,13 @@ const continuousSpec: fc.Arbitrary<LatencySpec> = fc.oneof(
     .map(([m, r]): LatencySpec => ({ model: 'lognormal', medianMs: m, p99Ms: m * r })),
   pos(0.1, 500).map((m): LatencySpec => ({ model: 'exponential', meanMs: m })),
   fc.tuple(pos(0.1, 100), pos(0.2, 10)).map(([m, a]): LatencySpec => ({ model: 'pareto', minMs: m, alpha: a })),
-  fc
-    .tuple(pos(0.1, 50), pos(0.1, 50), pos(0.1, 100), pos(0.1, 500))
-    .map(([a, b, c, d]): LatencySpec => ({
-      model: 'empirical',
-      p50: a,
-      p90: a + b,
-      p99: a + b + c,
-      p999: a + b + c + d,
-    })),
+  fc.tuple(pos(0.1, 50), pos(0.1, 50), pos(0.1, 100), pos(0.1, 500)).map(([a, b, c, d]): LatencySpec => ({
+    model: 'empirical',
+    p50: a,
+    p90: a + b,
+    p99: a + b + c,
+    p999: a + b + c + d,
+  })),
 );
 const anySpec: fc.Arbitrary<LatencySpec> = fc.oneof(
   continuousSpec,

@@ -108,6 +108,12 @@ export function exitCodesOf(command: CommandName): Array<[number, string]> {
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
 
+/** The table of every status, as docs/exit-codes.md and the README show it. */
+export function exitCodesTable(): string {
+  const rows = EXIT_CODES.map((row) => `| ${EXIT[row.name]} | ${cell(row.meaning)} |`);
+  return ['| code | meaning |', '| ---- | ------- |', ...rows].join('\n');
+}
+
 /** docs/exit-codes.md: the table of every status, then each command's. */
 export function exitCodesMarkdown(): string {
   const lines = [
@@ -118,9 +124,7 @@ export function exitCodesMarkdown(): string {
     'Generated from `src/sim/cli/exit-codes.ts`, and checked against it by `src/sim/cli/exit-codes.test.ts`;',
     'after a change there, regenerate it with `npx tsx src/sim/cli/exit-codes.ts --markdown > docs/exit-codes.md`.',
     '',
-    '| code | meaning |',
-    '| ---- | ------- |',
-    ...EXIT_CODES.map((row) => `| ${EXIT[row.name]} | ${cell(row.meaning)} |`),
+    exitCodesTable(),
   ];
   for (const command of COMMANDS) {
     lines.push('', `## npm run ${command}`, '', '| code | meaning |', '| ---- | ------- |');
