@@ -6,8 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import type { LatencySpec } from '../src/bidders/config.js';
 import { latencyCdf, latencyQuantile } from '../src/bidders/latency-models.js';
-import { validateScenario, type Scenario } from '../src/sim/scenario/scenario.js';
+import { type Scenario } from '../src/sim/scenario/scenario.js';
 import { runVirtual } from '../src/sim/virtual/virtual-runner.js';
+import { valid } from './helpers/scenarios.js';
 
 const Z = 4;
 /** HdrHistogram's relative resolution at 3 significant digits, plus its 1 µs unit. */
@@ -17,9 +18,7 @@ const hdrSlack = (ms: number): number => ms * 1e-3 + 1e-3;
 let nextSeed = 11;
 
 function scenario(raw: Record<string, unknown>): Scenario {
-  const r = validateScenario({ mode: 'virtual', seed: nextSeed++, ...raw });
-  if (!r.ok) throw new Error(r.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
-  return r.scenario;
+  return valid({ mode: 'virtual', seed: nextSeed++, ...raw });
 }
 
 function load(auctions: number, rate = 1000): Record<string, unknown> {

@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseShown, shownTolerance } from '../../src/sim/report/format.js';
 import { HOSTILE_IMG, HOSTILE_MD, HOSTILE_SCRIPT, syntheticRun } from '../helpers/synthetic-run.js';
 import { writeReports } from '../../src/sim/report/write-reports.js';
 import type { Summary } from '../../src/sim/metrics/summary.js';
+import { bidderMismatches, latencyMismatches, Mismatches } from '../helpers/report-tables.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
@@ -149,54 +149,12 @@ describe('report.html in Chromium', () => {
         return out;
       })()`,
     );
-    const mismatches: string[] = [];
-    // A figure matches when it is the summary's to its last digit shown; a count matches exactly.
-    const within = (where: string, shown: string | undefined, actual: number, tol: (s: string) => number): void => {
-      if (shown === undefined || !(Math.abs(parseShown(shown) - actual) <= tol(shown) + 1e-12))
-        mismatches.push(`${where}: shows ${shown}, summary.json ${actual}`);
-    };
-    const near = (where: string, shown: string | undefined, actual: number): void =>
-      within(where, shown, actual, shownTolerance);
-    const same = (where: string, shown: string | undefined, actual: number): void =>
-      within(where, shown, actual, () => 0);
-
-    const lat: DomTable = tables['table-latency']!;
-    for (const [label, p] of [
-      ['auction', summary.latency.auction],
-      ['deadline overshoot', summary.latency.overshoot],
-      ['event-loop delay', summary.latency.eventLoopDelay],
-    ] as const) {
-      for (const [h, v] of [
-        ['p50', p.p50],
-        ['p90', p.p90],
-        ['p99', p.p99],
-        ['p99.9', p.p999],
-        ['max', p.max],
-      ] as const)
-        near(`${label} ${h}`, lat[label]?.[h], v);
-      same(`${label} count`, lat[label]?.count, p.count);
-    }
-    const bidders: DomTable = tables['table-bidders']!;
-    expect(Object.keys(bidders).sort()).toEqual(Object.keys(summary.bidders).sort());
-    for (const [name, b] of Object.entries(summary.bidders)) {
-      const r = bidders[name];
-      if (r?.group !== b.group) mismatches.push(`${name} group: ${r?.group} vs ${b.group}`);
-      for (const [h, v] of [
-        ['sent', b.sent],
-        ['on time', b.onTime],
-        ['no-bid', b.noBid],
-        ['invalid', b.invalid],
-        ['timed out', b.timedOut],
-        ['lost', b.lost],
-        ['late', b.late],
-        ['wins', b.wins],
-      ] as const)
-        same(`${name} ${h}`, r?.[h], v);
-      near(`${name} win rate`, r?.['win rate'], b.winRate);
-      near(`${name} timeout rate`, r?.['timeout rate'], b.timeoutRate);
-      near(`${name} p50`, r?.['p50 ms'], b.latency.p50);
-      near(`${name} p99`, r?.['p99 ms'], b.latency.p99);
-    }
+    const check = new Mismatches();
+    const near = check.near.bind(check);
+    const same = check.same.bind(check);
+    const mismatches = check.lines;
+    mismatches.push(...latencyMismatches(tables['table-latency']!, summary));
+    mismatches.push(...bidderMismatches(tables['table-bidders']!, summary));
     const groups: DomTable = tables['table-groups']!;
     for (const [name, g] of Object.entries(summary.groups)) {
       const r = groups[name];

@@ -10,7 +10,7 @@ import { SIM_SPEC } from './specs.js';
 import { runScenario } from '../run/run-scenario.js';
 import { applyOverrides, formatIssues, loadScenarioFile, type Scenario } from '../scenario/scenario.js';
 import { expandLeaves } from '../scenario/bidder-groups.js';
-import { ensureDir } from '../../lib/ensure-dir.js';
+import { ensureReportRoot } from './report-root.js';
 import { writeReports } from '../report/write-reports.js';
 import { accountingErrors, type Summary } from '../metrics/summary.js';
 import { progressLine, summaryTable } from './terminal.js';
@@ -49,14 +49,7 @@ function parse(): { scenario: Scenario; out: string | undefined; bidders: string
 async function main(): Promise<void> {
   const { scenario, out, bidders } = parse();
   // A report folder that cannot be made is bad input: say so before anything runs.
-  try {
-    ensureDir(out ?? 'reports');
-  } catch (err) {
-    fail(
-      EXIT.badInput,
-      `${out === undefined ? 'reports' : '--out'}: ${err instanceof Error ? err.message : String(err)}`,
-    );
-  }
+  ensureReportRoot(out);
 
   const abort = new AbortController();
   let signalStatus = 0;

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { parseCommand } from './command-spec.js';
 import { EXIT } from './exit-codes.js';
 import { createProgress } from './progress.js';
+import { ensureReportRoot } from './report-root.js';
 import { SWEEP_SPEC } from './specs.js';
 import { ensureDir } from '../../lib/ensure-dir.js';
 import { formatIssues, loadScenarioFile } from '../scenario/scenario.js';
@@ -51,14 +52,7 @@ function main(): void {
     if (issues.length > 0)
       fail(EXIT.badInput, `${file}: invalid thresholds for cell ${cell.index}\n${formatIssues(issues)}`);
   }
-  try {
-    ensureDir(out ?? 'reports');
-  } catch (err) {
-    fail(
-      EXIT.badInput,
-      `${out === undefined ? 'reports' : '--out'}: ${err instanceof Error ? err.message : String(err)}`,
-    );
-  }
+  ensureReportRoot(out);
 
   // Live cells measure real timers: cells run side by side would steal each other's CPU and show it
   // as latency, so live runs one cell at a time unless told otherwise.

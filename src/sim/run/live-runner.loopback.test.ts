@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { decodeHistogram } from '../../lib/histogram.js';
 import { runLive } from './live-runner.js';
-import { validateScenario, type Scenario } from '../scenario/scenario.js';
+import { type Scenario } from '../scenario/scenario.js';
+import { valid } from '../../../test/helpers/scenarios.js';
 
 function scenario(raw: Record<string, unknown>): Scenario {
-  const r = validateScenario({ mode: 'live', ...raw });
-  if (!r.ok) throw new Error(r.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
-  return r.scenario;
+  return valid({ mode: 'live', ...raw });
 }
 
 describe('runLive', () => {

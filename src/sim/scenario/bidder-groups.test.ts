@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, expandLeaves, formatIssues, validateScenario, type LocalGroup, type Scenario } from './scenario.js';
-
-function valid(raw: unknown): Scenario {
-  const r = validateScenario(raw);
-  if (!r.ok) throw new Error(`expected a valid scenario, got:\n${formatIssues(r.issues)}`);
-  return r.scenario;
-}
+import { DEFAULTS, expandLeaves, type LocalGroup } from './scenario.js';
+import { valid } from '../../../test/helpers/scenarios.js';
 
 describe('expandLeaves', () => {
   const s = valid({

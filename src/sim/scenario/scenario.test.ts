@@ -1,36 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULTS,
-  applyOverrides,
-  formatIssues,
-  validateScenario,
-  type Issue,
-  type IssueCode,
-  type LocalGroup,
-  type Scenario,
-} from './scenario.js';
-
-function valid(raw: unknown, source?: string): Scenario {
-  const r = validateScenario(raw, source);
-  if (!r.ok) throw new Error(`expected a valid scenario, got:\n${formatIssues(r.issues)}`);
-  return r.scenario;
-}
-
-function issues(raw: unknown): Issue[] {
-  const r = validateScenario(raw);
-  if (r.ok) throw new Error('expected issues, got a valid scenario');
-  return r.issues;
-}
-
-/** Where each issue is and what kind it is: what most tests match, so a reworded message breaks none. */
-function codes(raw: unknown): { path: string; code: IssueCode }[] {
-  return issues(raw).map(({ path, code }) => ({ path, code }));
-}
-
-/** The issues as `path: message` lines, the way users see them: for tests of the wording itself. */
-function lines(raw: unknown): string[] {
-  return formatIssues(issues(raw)).split('\n');
-}
+import { DEFAULTS, applyOverrides, type IssueCode, type LocalGroup } from './scenario.js';
+import { codes, lines, valid } from '../../../test/helpers/scenarios.js';
 
 describe('defaults', () => {
   it('fills every default into a three-line scenario', () => {

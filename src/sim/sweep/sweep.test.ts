@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { validateScenario, type Scenario } from '../scenario/scenario.js';
+import { type Scenario } from '../scenario/scenario.js';
 import type { Summary } from '../metrics/summary.js';
 import { buildCells } from './cells.js';
 import { paretoFrontier, recommend, type CellResult } from './recommend.js';
 import { sweepHtml } from './sweep-html.js';
 import { sweepReport } from './sweep-model.js';
+import { valid } from '../../../test/helpers/scenarios.js';
 
 function scenario(raw: Record<string, unknown>): Scenario {
-  const r = validateScenario(raw);
-  if (!r.ok) throw new Error(r.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
-  return r.scenario;
+  return valid(raw);
 }
 
 function cell(index: number, tmaxMs: number, leaves: number, revenue: number, p99: number, pass = true): CellResult {

@@ -2,14 +2,13 @@ import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { POOL_DEFAULTS } from '../../exchange/ws-pool.js';
 import { decodeHistogram } from '../../lib/histogram.js';
-import { validateScenario, type Scenario } from '../scenario/scenario.js';
+import { type Scenario } from '../scenario/scenario.js';
 import { accountingErrors, type Summary } from '../metrics/summary.js';
 import { runVirtual } from './virtual-runner.js';
+import { valid } from '../../../test/helpers/scenarios.js';
 
 function scenario(raw: Record<string, unknown>): Scenario {
-  const r = validateScenario({ mode: 'virtual', ...raw });
-  if (!r.ok) throw new Error(r.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
-  return r.scenario;
+  return valid({ mode: 'virtual', ...raw });
 }
 
 /** summary.json as written, without the one field that may differ between runs. */
