@@ -62,6 +62,23 @@ export function survivors(): number[] {
   ];
 }
 
+/**
+ * In a forked bench child: compute the result, send it to the parent and exit 0; a failure goes to the
+ * parent as `{ type: 'error' }` (which awaitMessage rejects with) and exits 1.
+ */
+export async function replyToParent(compute: () => { type: 'result' } | Promise<{ type: 'result' }>): Promise<void> {
+  let reply: object;
+  let code: number;
+  try {
+    reply = await compute();
+    code = 0;
+  } catch (err) {
+    reply = { type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+    code = 1;
+  }
+  process.send?.(reply, undefined, undefined, () => process.exit(code));
+}
+
 /** Wait for one IPC message of `type` from `child`, or fail after `timeoutMs`. */
 export function awaitMessage<T extends { type: string }>(
   child: ChildProcess,

@@ -4,6 +4,7 @@
 
 import { getHeapSpaceStatistics } from 'node:v8';
 import { runOpen, startRig } from './rig.js';
+import { replyToParent } from './children.js';
 import { sleep } from './baseline.js';
 
 export interface MemoryResult {
@@ -96,37 +97,28 @@ async function growth(rate: number, shortSec: number, longSec: number): Promise<
 
 process.on('message', (msg: { type: string; quick: boolean }) => {
   if (msg.type !== 'start') return;
-  void (async () => {
-    try {
-      const quick = msg.quick;
-      const auctions = quick ? 2000 : 10_000;
-      const bytesPerAuction = await perAuction(auctions);
-      const leaves = quick ? 100 : 400;
-      const bytesPerLeaf = await perLeaf(10, 10 + leaves);
-      const [shortSec, longSec, rate] = quick ? [3, 9, 500] : [5, 30, 500];
-      const [s, m, l] = await growth(rate, shortSec, longSec);
-      const result: MemoryResult = {
-        type: 'result',
-        auctions,
-        bytesPerAuction,
-        leaves,
-        bytesPerLeaf,
-        shortSec,
-        longSec,
-        heapShortMb: s / 2 ** 20,
-        heapMidMb: m / 2 ** 20,
-        heapLongMb: l / 2 ** 20,
-        rate,
-      };
-      process.send?.(result, undefined, undefined, () => process.exit(0));
-    } catch (err) {
-      process.send?.(
-        { type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) },
-        undefined,
-        undefined,
-        () => process.exit(1),
-      );
-    }
-  })();
+  void replyToParent(async (): Promise<MemoryResult> => {
+    const quick = msg.quick;
+    const auctions = quick ? 2000 : 10_000;
+    const bytesPerAuction = await perAuction(auctions);
+    const leaves = quick ? 100 : 400;
+    const bytesPerLeaf = await perLeaf(10, 10 + leaves);
+    const [shortSec, longSec, rate] = quick ? [3, 9, 500] : [5, 30, 500];
+    const [s, m, l] = await growth(rate, shortSec, longSec);
+    const result: MemoryResult = {
+      type: 'result',
+      auctions,
+      bytesPerAuction,
+      leaves,
+      bytesPerLeaf,
+      shortSec,
+      longSec,
+      heapShortMb: s / 2 ** 20,
+      heapMidMb: m / 2 ** 20,
+      heapLongMb: l / 2 ** 20,
+      rate,
+    };
+    return result;
+  });
 });
 process.on('disconnect', () => process.exit(0));

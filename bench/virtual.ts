@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { validateScenario } from '../src/sim/scenario/scenario.js';
 import { runVirtual } from '../src/sim/virtual/virtual-runner.js';
 import { correlation, cpuProbeMs, MemoryProbe } from './probes.js';
+import { replyToParent } from './children.js';
 import { VIRTUAL_NODE_FLAGS } from '../src/sim/sweep/pool.js';
 
 export interface BenchVirtualOptions {
@@ -97,17 +98,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.arg
   // Forked by bench/run.ts, so the case runs in a process of its own as a sweep worker does, not in a
   // heap the live cases have filled: one message with the options in, one with the result out.
   process.once('message', (opts: BenchVirtualOptions & { runs?: number; warmups?: number }) => {
-    try {
-      const result: SteadyVirtualMessage = { type: 'result', ...benchVirtualSteady(opts) };
-      process.send?.(result, undefined, undefined, () => process.exit(0));
-    } catch (err) {
-      process.send?.(
-        { type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) },
-        undefined,
-        undefined,
-        () => process.exit(1),
-      );
-    }
+    void replyToParent((): SteadyVirtualMessage => ({ type: 'result', ...benchVirtualSteady(opts) }));
   });
 } else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { values } = parseArgs({

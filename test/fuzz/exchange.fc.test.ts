@@ -13,6 +13,7 @@ import { InvariantChecker, tee } from '../../src/sim/metrics/invariants.js';
 import { Metrics } from '../../src/sim/metrics/metrics.js';
 import { accountingErrors, buildSummary } from '../../src/sim/metrics/summary.js';
 import { ManualClock } from '../helpers/manual-clock.js';
+import { testSummaryInput } from '../helpers/summary-input.js';
 
 const LEAVES = 4;
 const TMAX = 50;
@@ -223,26 +224,10 @@ function runOps(ops: readonly Op[], late = false): void {
     expect(c.onTime + c.noBid + c.invalid + c.timedOut + c.lost).toBe(c.sent);
     expect(c.late).toBeLessThanOrEqual(c.timedOut);
   }
-  const summary = buildSummary(metrics, {
-    scenario: 'fuzz',
-    seed: 1,
-    mode: 'virtual',
-    startedAt: new Date(0),
-    durationSec: 1,
-    partial: false,
-    config: {
-      rate: 0,
-      arrival: 'constant',
-      tmaxMs: TMAX,
-      allowanceMs: 5,
-      type: 'first-price',
-      floor: 0.5,
-      impressions: 1,
-      leaves: LEAVES,
-      warmupSec: 0,
-    },
-    eventLoopDelay: { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, count: 0 },
-  });
+  const summary = buildSummary(
+    metrics,
+    testSummaryInput({ scenario: 'fuzz', mode: 'virtual', tmaxMs: TMAX, floor: 0.5, leaves: LEAVES }),
+  );
   expect(accountingErrors(summary, LEAVES)).toEqual([]);
   expect(checker.finish(summary)).toEqual([]);
   // A win notice only ever goes to the leaf whose taken bid won (a notice to a dropped link is lost).

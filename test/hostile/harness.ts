@@ -13,7 +13,8 @@ import { WsPool, type PoolOptions } from '../../src/exchange/ws-pool.js';
 import type { BidRequest } from '../../src/protocol/openrtb.js';
 import { InvariantChecker, tee } from '../../src/sim/metrics/invariants.js';
 import { Metrics, type LeafCounters } from '../../src/sim/metrics/metrics.js';
-import { buildSummary } from '../../src/sim/metrics/summary.js';
+import { buildSummary, type SummaryInput } from '../../src/sim/metrics/summary.js';
+import { testSummaryInput } from '../helpers/summary-input.js';
 import { waitFor } from '../helpers/scripted-bidders.js';
 
 /** Generous: a loaded 2-core machine may be late by tens of ms, not by a second. */
@@ -170,25 +171,5 @@ export function reasons(c: LeafCounters): Record<string, number> {
   return Object.fromEntries(c.invalidReasons);
 }
 
-function summaryInput() {
-  return {
-    scenario: 'hostile',
-    seed: 1,
-    mode: 'live' as const,
-    startedAt: new Date(0),
-    durationSec: 1,
-    partial: false,
-    config: {
-      rate: 0,
-      arrival: 'constant',
-      tmaxMs: TMAX_MS,
-      allowanceMs: 5,
-      type: 'first-price',
-      floor: 0.1,
-      impressions: 1,
-      leaves: 3,
-      warmupSec: 0,
-    },
-    eventLoopDelay: { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, count: 0 },
-  };
-}
+const summaryInput = (): SummaryInput =>
+  testSummaryInput({ scenario: 'hostile', mode: 'live', tmaxMs: TMAX_MS, floor: 0.1, leaves: 3 });
