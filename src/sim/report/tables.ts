@@ -2,7 +2,7 @@
 // render the same tables, so every number reads the same in both; only the escaping differs. A
 // threshold's value and actual are shown in full, as they were compared.
 
-import type { P } from '../metrics/summary.js';
+import type { BidCounts, P } from '../metrics/summary.js';
 import { fmtExact, fmtInt, fmtMoney, fmtMs, fmtPct, NONE } from './format.js';
 import type { Level, ReportModel } from './report-model.js';
 
@@ -58,16 +58,26 @@ export function latencyTable(m: ReportModel): Table {
   };
 }
 
+/** Where every request sent ended, as the bidder, group and total rows all show it. */
+const COUNT_HEADERS = ['sent', 'on time', 'no-bid', 'invalid', 'timed out', 'lost', 'late'];
+
+function countCells(c: BidCounts, warnTimedOut = false): Cell[] {
+  const timedOut = int(c.timedOut);
+  return [
+    int(c.sent),
+    int(c.onTime),
+    int(c.noBid),
+    int(c.invalid),
+    warnTimedOut && c.timedOut > 0 ? { ...timedOut, level: 'warn' } : timedOut,
+    int(c.lost),
+    int(c.late),
+  ];
+}
+
 export const BIDDER_HEADERS = [
   'bidder',
   'group',
-  'sent',
-  'on time',
-  'no-bid',
-  'invalid',
-  'timed out',
-  'lost',
-  'late',
+  ...COUNT_HEADERS,
   'wins',
   'win rate',
   'timeout rate',
@@ -80,13 +90,7 @@ export function bidderTable(m: ReportModel): Table {
     cells: [
       txt(name),
       txt(b.group),
-      int(b.sent),
-      int(b.onTime),
-      int(b.noBid),
-      int(b.invalid),
-      { ...int(b.timedOut), ...(b.timedOut > 0 ? { level: 'warn' as const } : {}) },
-      int(b.lost),
-      int(b.late),
+      ...countCells(b, true),
       int(b.wins),
       pct(b.winRate),
       pct(b.timeoutRate),
@@ -107,13 +111,7 @@ export function bidderTable(m: ReportModel): Table {
 export const GROUP_HEADERS = [
   'group',
   'leaves',
-  'sent',
-  'on time',
-  'no-bid',
-  'invalid',
-  'timed out',
-  'lost',
-  'late',
+  ...COUNT_HEADERS,
   'wins',
   'timeout rate',
   'p50 ms',
@@ -128,13 +126,7 @@ export function groupTable(m: ReportModel): Table {
     cells: [
       txt(name),
       int(g.leaves),
-      int(g.sent),
-      int(g.onTime),
-      int(g.noBid),
-      int(g.invalid),
-      int(g.timedOut),
-      int(g.lost),
-      int(g.late),
+      ...countCells(g),
       int(g.wins),
       pct(g.timeoutRate),
       ms(g.latency.p50),
@@ -152,13 +144,7 @@ export function groupTable(m: ReportModel): Table {
     cells: [
       txt('all groups'),
       int(leaves),
-      int(b.sent),
-      int(b.onTime),
-      int(b.noBid),
-      int(b.invalid),
-      int(b.timedOut),
-      int(b.lost),
-      int(b.late),
+      ...countCells(b),
       int(wins),
       pct(m.summary.rates.timeout),
       dash(),
