@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ISSUE_CODES } from '../src/bidders/issue-codes.js';
+import { ISSUE_CODES } from '../src/lib/issue-codes.js';
 import { parseCommandArgs, type CommandSpec } from '../src/sim/cli/command-spec.js';
 import { exitCodesTable } from '../src/sim/cli/exit-codes.js';
 import { BIDDERS_SPEC, SIM_SPEC, SOAK_SPEC, SWEEP_SPEC } from '../src/sim/cli/specs.js';

@@ -5,7 +5,7 @@
 
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import { checkKeys, integerIn, isRecord, mustBe, readEnum, readField, readNumber, type Issue } from './issues.js';
+import { checkKeys, integerIn, isRecord, mustBe, readEnum, readField, readNumber, type Issue } from '../lib/issues.js';
 import type { BidRequest } from '../protocol/openrtb.js';
 
 /**

@@ -16,7 +16,7 @@ import {
   required,
   type Issue,
   type Raw,
-} from './issues.js';
+} from '../lib/issues.js';
 
 export const LATENCY_MODELS = [
   'constant',

@@ -14,7 +14,7 @@ import {
   readEnum,
   readNumber,
   type Issue,
-} from './issues.js';
+} from '../lib/issues.js';
 
 export const PRICE_MODELS = ['constant', 'uniform', 'lognormal'] as const;
 

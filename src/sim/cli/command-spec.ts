@@ -3,7 +3,7 @@
 // command declares a CommandSpec, calls parseCommand, and gets --help, -h and the unknown-flag error.
 
 import { parseArgs } from 'node:util';
-import { suggest } from '../../bidders/issues.js';
+import { suggest } from '../../lib/issues.js';
 import { joinNegativeValues } from './args.js';
 import { fail } from './common.js';
 import { EXIT, exitCodesOf, type CommandName } from './exit-codes.js';

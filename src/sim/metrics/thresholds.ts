@@ -2,7 +2,7 @@
 // with the scenario; whether each path names a number in the summary is checked here, before the
 // run, against a summary of the right shape, so a typo stops the run instead of failing it at the end.
 
-import { issue, suggest, type Issue } from '../../bidders/issues.js';
+import { issue, suggest, type Issue } from '../../lib/issues.js';
 import { getPath, listPaths } from '../scenario/dotted-path.js';
 import { Metrics } from './metrics.js';
 import type { Scenario } from '../scenario/schema.js';

@@ -19,7 +19,7 @@ import {
   shown,
   type Issue,
   type Raw,
-} from '../../bidders/issues.js';
+} from '../../lib/issues.js';
 import { validateLatencySpec } from '../../bidders/latency-models.js';
 import { validatePriceSpec } from '../../bidders/price-models.js';
 import { readSafeName } from './fields.js';

@@ -2,7 +2,7 @@
 // syntax only, since the summary does not exist yet) and sweep (into the scenario itself, so each
 // value can be checked by applying it and validating the result).
 
-import { issue, isRecord, mustBe, notNonEmptyArray, suggest, type Issue } from '../../bidders/issues.js';
+import { issue, isRecord, mustBe, notNonEmptyArray, suggest, type Issue } from '../../lib/issues.js';
 import { getPath, isSafePath, issuePath, listPaths, setPath, splitPath } from './dotted-path.js';
 import type { Scenario } from './schema.js';
 

@@ -1,7 +1,7 @@
-// Scenario-only field readers, in the style of the shared ones in bidders/issues.ts: scenario and leaf
+// Scenario-only field readers, in the style of the shared ones in lib/issues.ts: scenario and leaf
 // names, which end up as URL path segments and folder names.
 
-import { readField, type Issue, type Raw } from '../../bidders/issues.js';
+import { readField, type Issue, type Raw } from '../../lib/issues.js';
 
 /** Letters, digits, dot, underscore, dash: safe in a URL path and as a folder name. */
 const SAFE_NAME = /^[A-Za-z0-9._-]{1,100}$/;

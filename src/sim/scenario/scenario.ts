@@ -2,7 +2,7 @@
 // (validate.ts and the files it uses) and the file and command-line edges around them.
 
 import { readFileSync } from 'node:fs';
-import { issue, type Issue } from '../../bidders/issues.js';
+import { issue, type Issue } from '../../lib/issues.js';
 import { placeJsonError } from './json-error.js';
 import { checkScenario, type ScenarioResult } from './validate.js';
 import type { Scenario } from './schema.js';
@@ -11,7 +11,7 @@ export { DEFAULTS, isExternal } from './schema.js';
 export type { AuctionSpec, BidderGroup, ExternalGroup, LoadSpec, LocalGroup, Scenario } from './schema.js';
 export { expandLeaves, type Leaf } from './bidder-groups.js';
 export type { ScenarioResult } from './validate.js';
-export { ISSUE_CODES, isIssueCode, type Issue, type IssueCode } from '../../bidders/issues.js';
+export { ISSUE_CODES, isIssueCode, type Issue, type IssueCode } from '../../lib/issues.js';
 
 /**
  * Validates raw JSON and fills every default. `source`, the file it came from, names the root in

@@ -19,7 +19,7 @@ import {
   type Issue,
   type NumberRule,
   type Raw,
-} from '../../bidders/issues.js';
+} from '../../lib/issues.js';
 import { validateLatencySpec } from '../../bidders/latency-models.js';
 import { checkBidders } from './bidder-groups.js';
 import { readSafeName, toSafeName } from './fields.js';

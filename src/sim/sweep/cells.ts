@@ -1,7 +1,7 @@
 // The cells of a sweep: every combination of the axes' values, each a full scenario validated like a
 // file (so a combination that clashes is named before anything runs). Pure.
 
-import type { Issue } from '../../bidders/issues.js';
+import type { Issue } from '../../lib/issues.js';
 import { issuePath, setPath } from '../scenario/dotted-path.js';
 import { validateScenario, type Scenario } from '../scenario/scenario.js';
 

@@ -1,5 +1,5 @@
 // Validation issues: what a validator reports (a path into the input and what was expected there),
-// plus the field readers every validator uses, the model validators here and the scenario loader in
+// plus the field readers every validator uses, the bidders' model validators and the scenario loader in
 // src/sim alike, so one error list reads in one style:
 //   `<path>: must be <what was expected> (got <the value>)`, `<path>: is required`,
 //   `<path>: unknown key (did you mean "x"?)`, `<path>: must be one of a, b (got "c"; did you mean "a"?)`.
