@@ -43,8 +43,32 @@ describe('markup`…`', () => {
     expect(unquoted).toThrow(expect.objectContaining({ code: 'HTML_UNQUOTED_VALUE' }));
     expect(() => markup`<td ${'onclick=alert(1)'}>`).toThrow(HtmlTemplateError);
     expect(() => markup`<svg width=${3}>`).toThrow(HtmlTemplateError);
+    // A value right after `<` would be the tag's name and its attributes.
+    const asTag = (): Markup => markup`<${'img src=x onerror=alert(1)'}>`;
+    expect(asTag).toThrow(expect.objectContaining({ code: 'HTML_UNQUOTED_VALUE' }));
+    expect(String(markup`<${markup`b`}>x</b>`)).toBe('<b>x</b>');
     // After the tag closes, and in text that only looks like a tag, values are text again.
     expect(String(markup`<td class="a">${'x=1'} < ${2}</td>`)).toBe('<td class="a">x=1 < 2</td>');
+  });
+
+  it('refuses Markup in a quoted attribute, where its own quotes would close the attribute', () => {
+    const inQuotes = (): Markup => markup`<td title="${markup`<i class="q">`}">`;
+    expect(inQuotes).toThrow(expect.objectContaining({ code: 'HTML_MARKUP_IN_ATTRIBUTE' }));
+    expect(() => markup`<td title='${trusted('x')}'>`).toThrow(HtmlTemplateError);
+  });
+
+  it('refuses any value in an event handler and script URLs in any attribute', () => {
+    const unsafe = expect.objectContaining({ code: 'HTML_UNSAFE_ATTRIBUTE' });
+    expect(() => markup`<td onclick="${'ok()'}">`).toThrow(unsafe);
+    expect(() => markup`<a href="${'javascript:alert(1)'}">`).toThrow(unsafe);
+    expect(() => markup`<a href='${' \x01JavaScript:alert(1)'}'>`).toThrow(unsafe);
+    expect(() => markup`<img src="${'data:text/html,x'}">`).toThrow(unsafe);
+    expect(() => attr('onmouseover', 'x')).toThrow(unsafe);
+    expect(() => attr('href', 'vbscript:x')).toThrow(unsafe);
+    // Ordinary values, and a scheme that only appears later in the text, are escaped as before.
+    expect(String(markup`<a href="${'#table-bidders'}" title="${'see javascript: below'}">`)).toBe(
+      '<a href="#table-bidders" title="see javascript: below">',
+    );
   });
 
   it('escapes, not trusts, an object cast to Markup past the types', () => {
