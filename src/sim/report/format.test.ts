@@ -7,6 +7,7 @@ import {
   fmtMs,
   fmtMsAgainst,
   fmtNum,
+  fmtSetting,
   fmtPct,
   NONE,
   parseShown,
@@ -110,7 +111,7 @@ describe('fmtMoney', () => {
   });
 });
 
-describe('fmtInt, fmtNum, fmtExact', () => {
+describe('fmtInt, fmtNum, fmtSetting, fmtExact', () => {
   it('counts: whole and grouped', () => {
     expect([0, 999, 1234567, -1234, 2.5, -0.4].map(fmtInt)).toEqual([
       '0',
@@ -123,17 +124,31 @@ describe('fmtInt, fmtNum, fmtExact', () => {
     expect(NON_FINITE.map(fmtInt)).toEqual([NONE, NONE, NONE]);
   });
 
-  it('settings read as written: no trailing zeros', () => {
-    expect([100, 12.5, 0.1, 50, 0, 2994.66, -0.25].map(fmtNum)).toEqual([
-      '100',
-      '12.5',
-      '0.1',
-      '50',
+  it('measured quantities: three significant digits, trailing zeros kept', () => {
+    expect([4.997, 297.4, 0.1, 12.25, 0, 2994.66, -0.25].map(fmtNum)).toEqual([
+      '5.00',
+      '297',
+      '0.100',
+      '12.3',
       '0',
       `2${G}995`,
-      '-0.25',
+      '-0.250',
     ]);
     expect(NON_FINITE.map(fmtNum)).toEqual([NONE, NONE, NONE]);
+  });
+
+  it('settings read as written: every digit, none added', () => {
+    expect([100, 12.25, 0.1, 1234.5, 0, -0.25, 1e21].map(fmtSetting)).toEqual([
+      '100',
+      '12.25',
+      '0.1',
+      `1${G}234.5`,
+      '0',
+      '-0.25',
+      '1e+21',
+    ]);
+    expect(fmtSetting(0.3 - 0.1)).toBe('0.2');
+    expect(NON_FINITE.map(fmtSetting)).toEqual([NONE, NONE, NONE]);
   });
 
   it('thresholds in full', () => {

@@ -96,15 +96,23 @@ export function fmtMoney(x: number): string {
   return x === 0 ? '0.00' : significant(x, 2);
 }
 
-/**
- * A plain quantity or a setting from the scenario (tmax, a rate per second, seconds, a floor): three
- * significant digits without trailing zeros, so a setting reads as it was written (100, 12.5, 0.1).
- */
+/** A measured quantity (seconds run, auctions per second): three significant digits, like fmtMs. */
 export function fmtNum(x: number): string {
   if (!Number.isFinite(x)) return NONE;
-  if (x === 0) return '0';
-  const s = significant(x);
-  return s.includes('.') && !s.includes('e') ? s.replace(/\.?0+$/, '') : s;
+  return x === 0 ? '0' : significant(x);
+}
+
+/**
+ * A setting from the scenario (tmax, a rate, a floor, seconds of warm-up) as it was written: every
+ * digit it has, none added (100, 12.25, 0.1), the integer part grouped. Twelve significant digits
+ * at most, so a setting derived by arithmetic (tmax less the allowance) shows no float noise.
+ */
+export function fmtSetting(x: number): string {
+  if (!Number.isFinite(x)) return NONE;
+  const text = String(Number(Math.abs(x).toPrecision(12)));
+  if (text.includes('e')) return String(x);
+  const [int, frac] = text.split('.');
+  return signed(x < 0, int!.replace(/\B(?=(\d{3})+$)/g, GROUP) + (frac === undefined ? '' : `.${frac}`));
 }
 
 /** A threshold's value and its actual, in full: the comparison was made at full precision. */

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { chartData } from './chart-data.js';
 import { jsonForScript } from './escape.js';
-import { fmtInt, fmtMoney, fmtMs, fmtMsAgainst, fmtNum, fmtPct } from './format.js';
+import { fmtInt, fmtMoney, fmtMs, fmtMsAgainst, fmtNum, fmtPct, fmtSetting } from './format.js';
 import { attr, markup, trusted, type Markup } from './html.js';
 import { deadlineLevel, scenarioParagraph, type Level, type ReportModel } from './report-model.js';
 import { allTables, type Table } from './tables.js';
@@ -65,7 +65,7 @@ function kpi(label: string, value: string, unit: string, sub: string, level: Lev
 function kpis(m: ReportModel): Markup {
   const s = m.summary;
   const a = s.latency.auction;
-  const tmax = fmtNum(s.config.tmaxMs);
+  const tmax = fmtSetting(s.config.tmaxMs);
   return markup`<div class="kpis">${[
     kpi(
       'auction p99',
@@ -155,7 +155,7 @@ export function reportHtml(m: ReportModel): string {
     'group-*.hgrm',
     ...(m.run.hostStats.length > 0 ? ['host-delays-*.hgrm'] : []),
   ];
-  const run = `${s.mode} run · seed ${s.seed} · started ${s.startedAt} · ${s.config.type} · tmax ${fmtNum(s.config.tmaxMs)} ms · ${fmtInt(s.config.leaves)} leaves`;
+  const run = `${s.mode} run · seed ${s.seed} · started ${s.startedAt} · ${s.config.type} · tmax ${fmtSetting(s.config.tmaxMs)} ms · ${fmtInt(s.config.leaves)} leaves`;
   const banner =
     s.partial &&
     markup`<div class="banner partial" role="alert">Partial run — ${m.run.message ?? 'the run was cut short'}; the figures cover only the part that ran.</div>`;

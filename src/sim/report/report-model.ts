@@ -6,7 +6,7 @@
 import { newHistogram, type Histogram } from '../../lib/histogram.js';
 import type { RunResult } from '../run/result.js';
 import { percentiles, type GroupSummary, type P, type Summary } from '../metrics/summary.js';
-import { fmtExact, fmtInt, fmtMs, fmtMsAgainst, fmtNum, fmtPct } from './format.js';
+import { fmtExact, fmtInt, fmtMs, fmtMsAgainst, fmtNum, fmtPct, fmtSetting } from './format.js';
 import { hostDelaysByGroup } from './host-delays.js';
 
 export interface GroupView {
@@ -85,7 +85,7 @@ function verdict(s: Summary): Verdict {
     });
 
   const p99 = fmtMsAgainst(s.latency.auction.p99, s.config.tmaxMs);
-  const tmax = fmtNum(s.config.tmaxMs);
+  const tmax = fmtSetting(s.config.tmaxMs);
   const p99Level = deadlineLevel(s);
   if (s.latency.auction.count === 0) lines.push({ level: 'warn', text: 'No auctions were measured.' });
   else if (p99Level === 'ok')
@@ -125,7 +125,7 @@ export function scenarioParagraph(m: ReportModel): Phrase[] {
   const c = s.config;
   const load = m.run.scenario.load;
   const planned =
-    load.durationSec !== null ? `for ${fmtNum(load.durationSec)} s` : `for ${fmtInt(load.auctions ?? 0)} arrivals`;
+    load.durationSec !== null ? `for ${fmtSetting(load.durationSec)} s` : `for ${fmtInt(load.auctions ?? 0)} arrivals`;
   const groups = m.groups.flatMap((g, i): Phrase[] => [
     ...(i === 0 ? [] : [', ']),
     { name: g.name },
@@ -136,10 +136,10 @@ export function scenarioParagraph(m: ReportModel): Phrase[] {
     'Scenario ',
     { name: s.scenario },
     ` (seed ${s.seed}, ${s.mode} mode, started ${s.startedAt}): ` +
-      `open-loop ${c.arrival} arrivals at ${fmtNum(c.rate)}/s ${planned}, the first ${fmtNum(c.warmupSec)} s a warm-up left out of the statistics, ` +
+      `open-loop ${c.arrival} arrivals at ${fmtSetting(c.rate)}/s ${planned}, the first ${fmtSetting(c.warmupSec)} s a warm-up left out of the statistics, ` +
       `so ${fmtInt(s.auctions.total)} auctions were measured over ${fmtNum(s.durationSec)} s (${fmtNum(s.auctions.perSec)}/s). ` +
-      `Each is a ${c.type} auction of ${fmtInt(c.impressions)} impression${c.impressions === 1 ? '' : 's'} (floor ${fmtNum(c.floor)}) ` +
-      `with a deadline tmax of ${fmtNum(c.tmaxMs)} ms; bidders are offered ${fmtNum(bidderTmax)} ms, the other ${fmtNum(c.allowanceMs)} ms being the allowance for network and auction. ` +
+      `Each is a ${c.type} auction of ${fmtInt(c.impressions)} impression${c.impressions === 1 ? '' : 's'} (floor ${fmtSetting(c.floor)}) ` +
+      `with a deadline tmax of ${fmtSetting(c.tmaxMs)} ms; bidders are offered ${fmtSetting(bidderTmax)} ms, the other ${fmtSetting(c.allowanceMs)} ms being the allowance for network and auction. ` +
       `${fmtInt(c.leaves)} bidder leaves are called per auction, in ${m.groups.length} group${m.groups.length === 1 ? '' : 's'}: `,
     ...groups,
     '.',

@@ -8,7 +8,7 @@ import type { Summary } from '../metrics/summary.js';
 import { fmtMoney, fmtMs, fmtNum, fmtPct } from '../report/format.js';
 import { attr, markup, trusted, type Markup } from '../report/html.js';
 import { shownValue } from './cells.js';
-import type { SweepReport } from './sweep-model.js';
+import { recommendationText, type SweepReport } from './sweep-model.js';
 
 interface Metric {
   title: string;
@@ -116,7 +116,7 @@ export function sweepHtml(r: SweepReport): string {
     .map(([k, v]) => `${k} = ${shownValue(v)}`)
     .join(', ');
   const verdict = rec.found
-    ? markup`<p class="verdict"><b>Recommended: cell ${rec.index} (${where}).</b> ${rec.reason}.</p>`
+    ? markup`<p class="verdict"><b>Recommended: cell ${rec.index} (${where}).</b> ${recommendationText(r)}.</p>`
     : markup`<p class="verdict none"><b>No recommendation:</b> ${rec.reason}.</p>`;
   const th =
     Object.entries(r.thresholds)

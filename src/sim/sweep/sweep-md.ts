@@ -3,7 +3,7 @@
 
 import { fmtMoney, fmtMs, fmtNum, fmtPct } from '../report/format.js';
 import { shownValue } from './cells.js';
-import type { SweepReport } from './sweep-model.js';
+import { recommendationText, type SweepReport } from './sweep-model.js';
 
 /** Keeps a cell's text from breaking the table. */
 const md = (text: string): string => text.replace(/[\\|`*_[\]<>]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
@@ -30,7 +30,7 @@ export function sweepMarkdown(r: SweepReport): string {
     const where = Object.entries(r.recommendation.values ?? {})
       .map(([k, v]) => `\`${md(k)}\` = ${md(shownValue(v))}`)
       .join(', ');
-    lines.push(`**Cell ${r.recommendation.index}: ${where}.** ${md(r.recommendation.reason)}.`);
+    lines.push(`**Cell ${r.recommendation.index}: ${where}.** ${md(recommendationText(r))}.`);
   } else {
     lines.push(`**No recommendation: ${md(r.recommendation.reason)}.**`);
   }

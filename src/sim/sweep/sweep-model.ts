@@ -1,6 +1,7 @@
 // sweep.json: the axes, one summary per cell with its threshold results, the Pareto frontier and the
 // recommendation. The Markdown and HTML reports are drawn from this one object.
 
+import { fmtInt, fmtMoney, fmtMsAgainst, fmtPct, fmtSetting } from '../report/format.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { Axis } from './cells.js';
 import { paretoFrontier, recommend, RULE, type CellResult, type Recommendation } from './recommend.js';
@@ -44,4 +45,22 @@ export function sweepReport(
     pareto: paretoFrontier(results),
     cells: results.map((r) => ({ ...r, values: named(r.values) })),
   };
+}
+
+/**
+ * Why the recommended cell won, in the pages' number format (sweep.json's `reason` keeps the raw
+ * figures): its settings, revenue, p99, timeout rate and fill, and how many cells passed.
+ */
+export function recommendationText(r: SweepReport): string {
+  const rec = r.recommendation;
+  const cell = rec.found ? r.cells.find((c) => c.index === rec.index) : undefined;
+  if (cell === undefined) return rec.reason;
+  const s = cell.summary;
+  const passing = r.cells.filter((c) => c.pass).length;
+  return (
+    `tmax ${fmtSetting(s.config.tmaxMs)} ms with ${fmtInt(s.config.leaves)} bidders: ` +
+    `revenue ${fmtMoney(s.revenue.perThousand)} per thousand auctions, p99 ${fmtMsAgainst(s.latency.auction.p99, s.config.tmaxMs)} ms, ` +
+    `timeout rate ${fmtPct(s.rates.timeout)}, fill ${fmtPct(s.rates.fill)} ` +
+    `(best of ${fmtInt(passing)} passing cells of ${fmtInt(r.cells.length)})`
+  );
 }

@@ -4,7 +4,8 @@ import type { Summary } from '../metrics/summary.js';
 import { buildCells } from './cells.js';
 import { paretoFrontier, recommend, type CellResult } from './recommend.js';
 import { sweepHtml } from './sweep-html.js';
-import { sweepReport } from './sweep-model.js';
+import { sweepMarkdown } from './sweep-md.js';
+import { recommendationText, sweepReport } from './sweep-model.js';
 import { valid } from '../../../test/helpers/scenarios.js';
 
 function scenario(raw: Record<string, unknown>): Scenario {
@@ -76,6 +77,20 @@ describe('recommendation', () => {
     expect(
       paretoFrontier([cell(0, 50, 4, 1, 50), cell(1, 60, 4, 0.9, 60), cell(2, 70, 4, 2, 70), cell(3, 80, 4, 2, 80)]),
     ).toEqual([0, 2]);
+  });
+
+  it("states the recommendation in the pages' number format; sweep.json keeps the raw figures", () => {
+    const axes = [{ path: 'auction.tmaxMs', values: [100, 120] }];
+    const cells = [cell(0, 100, 8, 2.230658, 99.9961), cell(1, 120, 8, 1.5, 120, false)];
+    const report = sweepReport(scenario({ name: 'x' }), axes, cells, new Date(0), 1);
+    const text = recommendationText(report);
+    expect(text).toBe(
+      'tmax 100 ms with 8 bidders: revenue 2.23 per thousand auctions, p99 99.9961 ms, timeout rate 1.00%, ' +
+        'fill 90.0% (best of 1 passing cells of 2)',
+    );
+    expect(report.recommendation.reason).toContain('revenue 2.230658');
+    expect(sweepMarkdown(report)).toContain(text);
+    expect(sweepHtml(report)).toContain(text);
   });
 
   it('escapes every name in the HTML report', () => {
