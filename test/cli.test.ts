@@ -93,6 +93,21 @@ describe('npm run sim', () => {
     expect(r.stderr).toContain('load.durationSec: must be a positive number (got -1)');
   });
 
+  it('prints progress at most every few seconds when stdout is not a terminal, and always the last', async () => {
+    // 600 simulated seconds report progress 600 times; piped, they must not become 600 lines.
+    const long = { ...small, name: 'long-virtual', mode: 'virtual', load: { rate: 5, durationSec: 600, warmupSec: 1 } };
+    const dir = tempDir();
+    const started = performance.now();
+    const r = await run('src/sim/cli/sim.ts', [writeScenario(dir, 'long-virtual', long), '--out', join(dir, 'out')]);
+    const wallSec = (performance.now() - started) / 1000;
+    expect(r.status).toBe(0);
+    const progress = r.stdout.split('\n').filter((l) => /^\d+\.\d\/600s {2}\d+ auctions/.test(l));
+    expect(progress.length).toBeGreaterThanOrEqual(1);
+    expect(progress.length).toBeLessThanOrEqual(2 + Math.ceil(wallSec / 5));
+    expect(progress.at(-1)).toMatch(/^60\d\.\d\/600s/);
+    expect(r.stdout).not.toContain('\r');
+  });
+
   it('refuses a report folder it cannot make before running anything (exit 2), instead of hanging', async () => {
     const r = await run('src/sim/cli/sim.ts', ['--mode', 'virtual', '--out', '/proc/rtb-sim-nope'], 15_000);
     expect(r.status).toBe(2);
