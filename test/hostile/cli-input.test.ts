@@ -52,27 +52,31 @@ describe('bad scenario input: exit 2, named, nothing written', () => {
       { path: 'bidders[0].token', code: 'SCN_ERR_BAD_FORMAT' },
     ];
     expect(codes(bad)).toEqual(expected);
-    // The command line prints every one as `path: message`. The suggestions are worded for the user,
-    // and the token, a secret, is described without being echoed.
+    // The command line prints every one as `path: message [code]`, in order. The suggestions are
+    // worded for the user, and the token, a secret, is described without being echoed.
     const path = file('bad.json', JSON.stringify(bad));
     const stderr = await expectRefused(
       path,
-      ...expected.map((e) => `\n${e.path}: `),
       'bidders[0].latncy: unknown key (did you mean "latency"?)',
       'did you mean "flood"?',
       'bidders[0].token: must be 1 to 200 printable ASCII characters without spaces (got a string of 9)',
     );
     expect(stderr).not.toContain('has space');
+    const printed = stderr.split('\n').flatMap((line) => {
+      const m = /^(\S+): .* \[(SCN_ERR_[A-Z_]+)\]$/.exec(line);
+      return m === null ? [] : [{ path: m[1]!, code: m[2]! }];
+    });
+    expect(printed).toEqual(expected);
   });
 
   it('a file that does not exist', async () => {
-    await expectRefused(join(dir, 'absent.json'), 'no such file');
+    await expectRefused(join(dir, 'absent.json'), 'no such file [SCN_ERR_NO_FILE]');
   });
 
   it('a file that cannot be read (a directory)', async () => {
     const path = join(dir, 'a-directory.json');
     mkdirSync(path);
-    await expectRefused(path, 'cannot read the file (EISDIR)');
+    await expectRefused(path, 'cannot read the file (EISDIR) [SCN_ERR_NO_FILE]');
   });
 
   it('invalid JSON, with the line and column', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { firstSyntaxError, lineColumn, placeJsonError } from './json-error.js';
-import { formatIssues, loadScenarioFile } from './scenario.js';
+import { loadScenarioFile } from './scenario.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'scenario-file-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -15,9 +15,10 @@ function file(name: string, text: string): string {
   return path;
 }
 
+/** The issues as `path: message` lines, for the tests of the wording. */
 function load(path: string): string {
   const r = loadScenarioFile(path);
-  return r.ok ? 'ok' : formatIssues(r.issues);
+  return r.ok ? 'ok' : r.issues.map((i) => `${i.path}: ${i.message}`).join('\n');
 }
 
 /** Where each issue is and what kind it is. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, applyOverrides, type IssueCode, type LocalGroup } from './scenario.js';
-import { codes, lines, valid } from '../../../test/helpers/scenarios.js';
+import { DEFAULTS, applyOverrides, formatIssues, type IssueCode, type LocalGroup } from './scenario.js';
+import { codes, issues, lines, valid } from '../../../test/helpers/scenarios.js';
 
 describe('defaults', () => {
   it('fills every default into a three-line scenario', () => {
@@ -342,5 +342,14 @@ describe('applyOverrides', () => {
 
   it('with no overrides returns an equal scenario', () => {
     expect(applyOverrides(base, {})).toEqual({ ok: true, scenario: base });
+  });
+});
+
+describe('formatIssues', () => {
+  it('prints one issue a line as path, message and code, in order', () => {
+    expect(formatIssues(issues({ lod: {}, auction: { tmaxMs: -5 } }))).toBe(
+      'lod: unknown key (did you mean "load"?) [SCN_ERR_UNKNOWN_KEY]\n' +
+        'auction.tmaxMs: must be a positive number (got -5) [SCN_ERR_OUT_OF_RANGE]',
+    );
   });
 });

@@ -71,7 +71,7 @@ export function applyOverrides(s: Scenario, o: Overrides): ScenarioResult {
   return checkScenario(next);
 }
 
-/** One `path: message` per line, for the terminal. */
+/** One `path: message [CODE]` per line, for the terminal: the code is what a script or a search can match. */
 export function formatIssues(issues: readonly Issue[]): string {
-  return issues.map((issue) => `${issue.path}: ${issue.message}`).join('\n');
+  return issues.map((issue) => `${issue.path}: ${issue.message} [${issue.code}]`).join('\n');
 }
