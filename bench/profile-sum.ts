@@ -2,6 +2,7 @@
 //   npx tsx bench/profile-sum.ts FILE.cpuprofile [top=30]
 
 import { readFileSync } from 'node:fs';
+import { isEntry } from '../src/sim/cli/common.js';
 
 interface Node {
   id: number;
@@ -36,7 +37,7 @@ export function selfTimes(p: Profile): Array<{ name: string; ms: number; share: 
     .sort((a, b) => b.ms - a.ms);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (isEntry(import.meta.url)) {
   const file = process.argv[2];
   if (file === undefined) throw new Error('usage: profile-sum.ts FILE.cpuprofile [top]');
   const top = Number(process.argv[3] ?? 30);

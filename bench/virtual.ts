@@ -7,7 +7,7 @@
 
 import { parseArgs } from 'node:util';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
+import { isEntry } from '../src/sim/cli/common.js';
 import { validateScenario } from '../src/sim/scenario/scenario.js';
 import { runVirtual } from '../src/sim/virtual/virtual-runner.js';
 import { correlation, cpuProbeMs, MemoryProbe } from './probes.js';
@@ -94,13 +94,13 @@ export function benchVirtualSteady(
 
 export type SteadyVirtualMessage = { type: 'result' } & SteadyVirtualResult;
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && process.argv[2] === '--child') {
+if (isEntry(import.meta.url) && process.argv[2] === '--child') {
   // Forked by bench/run.ts, so the case runs in a process of its own as a sweep worker does, not in a
   // heap the live cases have filled: one message with the options in, one with the result out.
   process.once('message', (opts: BenchVirtualOptions & { runs?: number; warmups?: number }) => {
     void replyToParent((): SteadyVirtualMessage => ({ type: 'result', ...benchVirtualSteady(opts) }));
   });
-} else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+} else if (isEntry(import.meta.url)) {
   const { values } = parseArgs({
     options: { leaves: { type: 'string' }, auctions: { type: 'string' }, drift: { type: 'string' } },
   });
