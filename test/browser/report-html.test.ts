@@ -112,6 +112,31 @@ describe('report.html in Chromium', () => {
     for (const url of requests) expect(url).toMatch(/^(file|data):/);
   });
 
+  it("shows in a chart's legend the figure the table shows, formatted on the server the same way", async () => {
+    // Over the first bar group (locator.hover scrolls the chart into view first).
+    const over = page.locator('#chart-bidder-latency .u-over');
+    const size = await over.boundingBox();
+    expect(size).not.toBeNull();
+    await over.hover({ position: { x: size!.width * 0.05, y: size!.height * 0.5 } });
+    const legend = await inPage<string[]>(
+      page,
+      `[...document.querySelectorAll('#chart-bidder-latency .u-legend .u-series .u-value')].map((c) => c.textContent)`,
+    );
+    const [bidder, p50, p99] = legend;
+    const row = await inPage<string[]>(
+      page,
+      `(() => {
+        const rows = [...document.querySelectorAll('#table-bidders tbody tr')];
+        const headers = [...document.querySelectorAll('#table-bidders thead th')].map((h) => h.textContent.trim().toLowerCase());
+        const tr = rows.find((r) => r.children[0].textContent === ${JSON.stringify(bidder)});
+        return tr === undefined ? [] : ['p50 ms', 'p99 ms'].map((h) => tr.children[headers.indexOf(h)].textContent);
+      })()`,
+    );
+    expect(bidder).toBeTruthy();
+    expect(legend.length).toBe(3);
+    expect([p50, p99]).toEqual(row.map((cell) => `${cell} ms`));
+  });
+
   it('shows hostile names as text, never as elements', async () => {
     const text = await inPage<string>(page, 'document.body.textContent');
     expect(text).toContain(HOSTILE_IMG);

@@ -3,6 +3,7 @@
 // against it.
 
 import type { ChartData, SpectrumLine } from './chart-types.js';
+import { fmtMs, fmtPct, NONE } from './format.js';
 import type { ReportModel } from './report-model.js';
 import { spectrum } from './spectrum.js';
 
@@ -10,8 +11,13 @@ export type { ChartData, SpectrumLine } from './chart-types.js';
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
+/** Legend text: the charts show a figure exactly as the tables do, so the browser formats nothing. */
+const msShown = (values: ReadonlyArray<number | null>): string[] =>
+  values.map((v) => (v === null ? NONE : `${fmtMs(v)} ms`));
+const pctShown = (values: ReadonlyArray<number | null>): string[] => values.map((v) => (v === null ? NONE : fmtPct(v)));
+
 export function chartData(m: ReportModel): ChartData {
-  const lines: Array<Omit<SpectrumLine, 'values'>> = [{ label: 'auction', kind: 'auction', group: -1 }];
+  const lines: Array<Omit<SpectrumLine, 'values' | 'shown'>> = [{ label: 'auction', kind: 'auction', group: -1 }];
   const hists = [m.run.metrics.auctionLatency];
   m.groups.forEach((g, i) => {
     lines.push({ label: g.name, kind: 'group', group: i });
@@ -31,21 +37,36 @@ export function chartData(m: ReportModel): ChartData {
   let first = secs.findIndex((b) => b.auctions > 0);
   if (first < 0) first = secs.length;
   const kept = secs.slice(first);
+  const p50 = leaves.map((b) => b.latency.p50);
+  const p99 = leaves.map((b) => b.latency.p99);
+  const timeoutRate = leaves.map((b) => b.timeoutRate);
+  const winRate = leaves.map((b) => b.winRate);
+  const meanMs = kept.map((b) => (b.auctions > 0 ? r3(b.latencySumMs / b.auctions) : null));
+  const maxMs = kept.map((b) => (b.auctions > 0 ? r3(b.maxLatencyMs) : null));
+  const perSecTimeouts = kept.map((b) => (b.sent > 0 ? Math.round((b.timedOut / b.sent) * 1e6) / 1e6 : null));
   return {
     tmaxMs: m.summary.config.tmaxMs,
-    spectrum: { x: sp.x, lines: lines.map((l, i) => ({ ...l, values: sp.series[i]!.values })) },
+    spectrum: {
+      x: sp.x,
+      lines: lines.map((l, i) => {
+        const values = sp.series[i]!.values;
+        return { ...l, values, shown: msShown(values) };
+      }),
+    },
     bidders: {
       names,
-      p50: leaves.map((b) => b.latency.p50),
-      p99: leaves.map((b) => b.latency.p99),
-      timeoutRate: leaves.map((b) => b.timeoutRate),
-      winRate: leaves.map((b) => b.winRate),
+      p50,
+      p99,
+      timeoutRate,
+      winRate,
+      shown: { p50: msShown(p50), p99: msShown(p99), timeoutRate: pctShown(timeoutRate), winRate: pctShown(winRate) },
     },
     overTime: {
       t: kept.map((_, i) => first + i),
-      meanMs: kept.map((b) => (b.auctions > 0 ? r3(b.latencySumMs / b.auctions) : null)),
-      maxMs: kept.map((b) => (b.auctions > 0 ? r3(b.maxLatencyMs) : null)),
-      timeoutRate: kept.map((b) => (b.sent > 0 ? Math.round((b.timedOut / b.sent) * 1e6) / 1e6 : null)),
+      meanMs,
+      maxMs,
+      timeoutRate: perSecTimeouts,
+      shown: { meanMs: msShown(meanMs), maxMs: msShown(maxMs), timeoutRate: pctShown(perSecTimeouts) },
     },
   };
 }

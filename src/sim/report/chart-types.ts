@@ -9,17 +9,29 @@ export interface SpectrumLine {
   /** Index of the group (for colour), -1 for the auction. */
   group: number;
   values: Array<number | null>;
+  /** Each value as the legend shows it, formatted on the server like every other figure (format.ts). */
+  shown: string[];
 }
 
 export interface ChartData {
   tmaxMs: number;
   spectrum: { x: number[]; lines: SpectrumLine[] };
-  bidders: { names: string[]; p50: number[]; p99: number[]; timeoutRate: number[]; winRate: number[] };
+  bidders: {
+    names: string[];
+    p50: number[];
+    p99: number[];
+    timeoutRate: number[];
+    winRate: number[];
+    /** The same figures as the legend shows them (format.ts). */
+    shown: { p50: string[]; p99: string[]; timeoutRate: string[]; winRate: string[] };
+  };
   /** Per second since the run began (warm-up seconds that counted nothing left out). */
   overTime: {
     t: number[];
     meanMs: Array<number | null>;
     maxMs: Array<number | null>;
     timeoutRate: Array<number | null>;
+    /** The same figures as the legend shows them (format.ts). */
+    shown: { meanMs: string[]; maxMs: string[]; timeoutRate: string[] };
   };
 }

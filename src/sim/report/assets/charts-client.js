@@ -98,6 +98,14 @@
     charts.push({ el, u });
   }
 
+  /**
+   * A legend value the server formatted (chart-data.ts, with format.ts, as the tables are): the text
+   * at the cursor's index, or a dash where there is none.
+   * @param {string[]} shown
+   * @returns {(u: uPlot, v: number, seriesIdx: number, idx: number | null) => string}
+   */
+  const shownAt = (shown) => (_u, _v, _s, i) => (i == null ? '—' : (shown[i] ?? '—'));
+
   /** @param {number} x 1/(1-p) */
   const pctLabel = (x) => {
     if (x <= 1) return '0%';
@@ -120,7 +128,7 @@
         dash: l.kind === 'host' ? [4, 4] : undefined,
         spanGaps: true,
         points: { show: false },
-        value: (_u, v) => (v == null ? '—' : `${v.toFixed(2)} ms`),
+        value: shownAt(l.shown),
       });
     }
     make(
@@ -208,7 +216,7 @@
           width: 1,
           paths: bars(-1),
           points: { show: false },
-          value: (_u, v) => (v == null ? '—' : `${v.toFixed(2)} ms`),
+          value: shownAt(D.bidders.shown.p50),
         },
         {
           label: 'p99',
@@ -217,7 +225,7 @@
           width: 1,
           paths: bars(1),
           points: { show: false },
-          value: (_u, v) => (v == null ? '—' : `${v.toFixed(2)} ms`),
+          value: shownAt(D.bidders.shown.p99),
         },
       ],
       hooks: { draw: [deadlineHook('y')] },
@@ -226,11 +234,6 @@
   );
 
   // (c) Timeout and win rates per bidder.
-  /**
-   * @param {uPlot} _u
-   * @param {number | null} v
-   */
-  const pctValue = (_u, v) => (v == null ? '—' : `${(v * 100).toFixed(2)}%`);
   make(
     'chart-bidder-rates',
     {
@@ -249,7 +252,7 @@
           width: 1,
           paths: bars(-1),
           points: { show: false },
-          value: pctValue,
+          value: shownAt(D.bidders.shown.timeoutRate),
         },
         {
           label: 'win rate',
@@ -258,7 +261,7 @@
           width: 1,
           paths: bars(1),
           points: { show: false },
-          value: pctValue,
+          value: shownAt(D.bidders.shown.winRate),
         },
       ],
     },
@@ -297,13 +300,13 @@
           label: 'mean latency',
           stroke: '#2563eb',
           width: 2,
-          value: (_u, v) => (v == null ? '—' : `${v.toFixed(2)} ms`),
+          value: shownAt(ot.shown.meanMs),
         },
         {
           label: 'max latency',
           stroke: '#d97706',
           width: 2,
-          value: (_u, v) => (v == null ? '—' : `${v.toFixed(2)} ms`),
+          value: shownAt(ot.shown.maxMs),
         },
         {
           label: 'timeout rate',
@@ -311,7 +314,7 @@
           stroke: '#7c3aed',
           width: 1.5,
           paths: steppedPaths({ align: 1 }),
-          value: pctValue,
+          value: shownAt(ot.shown.timeoutRate),
         },
       ],
       hooks: { draw: [deadlineHook('y')] },
