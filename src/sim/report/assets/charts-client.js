@@ -200,6 +200,25 @@
    */
   const bidderName = (_u, v) => (v == null ? '—' : (names[Math.round(v)] ?? '—'));
 
+  /**
+   * One of the two bars a bidder gets, left (-1) or right (1) of its slot, with its legend text.
+   * @param {string} label
+   * @param {string} fill
+   * @param {string} stroke
+   * @param {-1 | 1} side
+   * @param {string[]} shown
+   * @returns {uPlot.Series}
+   */
+  const barSeries = (label, fill, stroke, side, shown) => ({
+    label,
+    fill,
+    stroke,
+    width: 1,
+    paths: bars(side),
+    points: { show: false },
+    value: shownAt(shown),
+  });
+
   // (b) Each bidder's p50 and p99 response time against the deadline.
   make(
     'chart-bidder-latency',
@@ -209,24 +228,8 @@
       axes: [bidderAxis, axis({ label: 'response time (ms)', size: 60 })],
       series: [
         { label: 'bidder', value: bidderName },
-        {
-          label: 'p50',
-          fill: '#93c5fd',
-          stroke: '#2563eb',
-          width: 1,
-          paths: bars(-1),
-          points: { show: false },
-          value: shownAt(D.bidders.shown.p50),
-        },
-        {
-          label: 'p99',
-          fill: '#fdba74',
-          stroke: '#d97706',
-          width: 1,
-          paths: bars(1),
-          points: { show: false },
-          value: shownAt(D.bidders.shown.p99),
-        },
+        barSeries('p50', '#93c5fd', '#2563eb', -1, D.bidders.shown.p50),
+        barSeries('p99', '#fdba74', '#d97706', 1, D.bidders.shown.p99),
       ],
       hooks: { draw: [deadlineHook('y')] },
     },
@@ -245,24 +248,8 @@
       ],
       series: [
         { label: 'bidder', value: bidderName },
-        {
-          label: 'timeout rate',
-          fill: '#fca5a5',
-          stroke: DEADLINE,
-          width: 1,
-          paths: bars(-1),
-          points: { show: false },
-          value: shownAt(D.bidders.shown.timeoutRate),
-        },
-        {
-          label: 'win rate',
-          fill: '#86efac',
-          stroke: '#059669',
-          width: 1,
-          paths: bars(1),
-          points: { show: false },
-          value: shownAt(D.bidders.shown.winRate),
-        },
+        barSeries('timeout rate', '#fca5a5', DEADLINE, -1, D.bidders.shown.timeoutRate),
+        barSeries('win rate', '#86efac', '#059669', 1, D.bidders.shown.winRate),
       ],
     },
     [idx, D.bidders.timeoutRate, D.bidders.winRate],
