@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Summary } from '../src/sim/metrics/summary.js';
+import type { Scenario } from '../src/sim/scenario/scenario.js';
 import {
   alive,
   finish,
@@ -106,6 +107,43 @@ describe('npm run sim', () => {
     expect(progress.length).toBeLessThanOrEqual(2 + Math.ceil(wallSec / 5));
     expect(progress.at(-1)).toMatch(/^60\d\.\d\/600s/);
     expect(r.stdout).not.toContain('\r');
+  });
+
+  it('takes --set overrides and writes the scenario as it ran, which runs again to the same summary', async () => {
+    const dir = tempDir();
+    const first = join(dir, 'first');
+    const file = writeScenario(dir, 'set', { ...small, mode: 'virtual' });
+    const r = await run('src/sim/cli/sim.ts', [
+      file,
+      '--set',
+      'auction.type=second-price',
+      '--set',
+      'bidders.1.latency={"model":"constant","ms":5}',
+      '--tmax',
+      '60',
+      '--out',
+      first,
+    ]);
+    expect(r.status).toBe(0);
+    const resolved = JSON.parse(readFileSync(join(first, 'scenario.resolved.json'), 'utf8')) as Scenario;
+    expect(resolved.auction).toMatchObject({ type: 'second-price', tmaxMs: 60, allowanceMs: 5 });
+    expect(resolved.bidders[1]).toMatchObject({ name: 'slow', latency: { model: 'constant', ms: 5 } });
+    const summary = readSummary(first);
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { name: string; version: string };
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+    expect(summary.tool).toMatchObject({ name: pkg.name, version: pkg.version, commit: head });
+    // The resolved file is a scenario: run again, it gives the same summary (virtual time).
+    const second = join(dir, 'second');
+    expect((await run('src/sim/cli/sim.ts', [join(first, 'scenario.resolved.json'), '--out', second])).status).toBe(0);
+    const strip = (s: Summary): Summary => ({ ...s, startedAt: '' });
+    expect(strip(readSummary(second))).toEqual(strip(summary));
+    // A --set naming no field stops before anything runs.
+    const bad = await run('src/sim/cli/sim.ts', [file, '--set', 'auction.tmaxMS=80', '--out', join(dir, 'bad')]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain(
+      '--set auction.tmaxMS: no such field in the scenario (did you mean "auction.tmaxMs"?) [SCN_ERR_BAD_PATH]',
+    );
+    expect(existsSync(join(dir, 'bad'))).toBe(false);
   });
 
   it('refuses a report folder it cannot make before running anything (exit 2), instead of hanging', async () => {

@@ -64,7 +64,7 @@ describe('npm run sweep', () => {
       }),
     );
     const out = join(dir, 'ok-out');
-    const r = cli([file, '--workers', '2', '--out', out]);
+    const r = cli([file, '--workers', '2', '--set', 'auction.floor=0.2', '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/RECOMMENDATION: cell \d/);
@@ -72,10 +72,21 @@ describe('npm run sweep', () => {
       cells: unknown[];
       axes: unknown[];
       recommendation: { found: boolean };
+      tool: { version: string };
     };
     expect(report.cells).toHaveLength(4);
     expect(report.axes).toHaveLength(2);
     expect(report.recommendation.found).toBe(true);
+    // --set reached every cell, and the folder says what ran and which tool ran it.
+    const resolved = JSON.parse(readFileSync(join(out, 'scenario.resolved.json'), 'utf8')) as {
+      auction: { floor: number };
+      sweep: Record<string, unknown[]>;
+    };
+    expect(resolved.auction.floor).toBe(0.2);
+    expect(Object.keys(resolved.sweep)).toEqual(['auction.tmaxMs', 'bidders.0.count']);
+    const cells = report.cells as { summary: { config: { floor: number } } }[];
+    expect(cells.every((c) => c.summary.config.floor === 0.2)).toBe(true);
+    expect(report.tool.version).toBe((JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version);
     expect(readFileSync(join(out, 'sweep.md'), 'utf8')).toContain('## Recommendation');
     expect(readFileSync(join(out, 'sweep.html'), 'utf8')).toContain('<svg');
   });

@@ -20,6 +20,8 @@ export interface FlagSpec {
   readonly absent?: string;
   /** A value flag the command cannot run without. */
   readonly required?: true;
+  /** A value flag that may be given more than once; its values come in the order given. */
+  readonly multiple?: true;
 }
 
 export interface ArgSpec {
@@ -47,15 +49,20 @@ export const HELP_FLAG = { name: 'help', short: 'h', meaning: 'print this help a
 const withHelp = (spec: CommandSpec): readonly FlagSpec[] => [...spec.flags, HELP_FLAG];
 
 type ValueOf<F extends FlagSpec> = F extends { readonly value: string }
-  ? F extends { readonly default: string } | { readonly required: true }
-    ? string
-    : string | undefined
+  ? F extends { readonly multiple: true }
+    ? string[] | undefined
+    : F extends { readonly default: string } | { readonly required: true }
+      ? string
+      : string | undefined
   : boolean;
 
 /** The parsed flags of a spec declared `as const`: a value flag is a string (or undefined without a default), a switch a boolean. */
 export type FlagValues<S extends CommandSpec> = { [F in S['flags'][number] as F['name']]: ValueOf<F> };
 
-type Options = Record<string, { type: 'string' | 'boolean'; short?: string; default?: string | boolean }>;
+type Options = Record<
+  string,
+  { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean }
+>;
 
 /** The parseArgs options of a spec, --help included. */
 export function optionsOf(spec: CommandSpec): Options {
@@ -64,6 +71,7 @@ export function optionsOf(spec: CommandSpec): Options {
     options[f.name] = {
       type: f.value !== undefined ? 'string' : 'boolean',
       ...(f.short !== undefined ? { short: f.short } : {}),
+      ...(f.multiple === true ? { multiple: true } : {}),
       ...(f.value === undefined ? { default: false } : f.default !== undefined ? { default: f.default } : {}),
     };
   }
@@ -158,7 +166,7 @@ function defaultOf(f: FlagSpec): string {
 export function helpText(spec: CommandSpec): string {
   const flags = withHelp(spec).map((f): [string, string] => [
     `${f.short !== undefined ? `-${f.short}, ` : ''}--${f.name}${f.value !== undefined ? ` ${f.value}` : ''}`,
-    `${f.meaning} (${f.required === true ? 'required' : `default: ${defaultOf(f)}`})`,
+    `${f.meaning} (${f.required === true ? 'required' : `${f.multiple === true ? 'repeatable; ' : ''}default: ${defaultOf(f)}`})`,
   ]);
   const args = spec.args.map((a): [string, string] => [
     a.name,

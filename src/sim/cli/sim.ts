@@ -11,6 +11,8 @@ import { runScenario } from '../run/run-scenario.js';
 import { applyOverrides, formatIssues, loadScenarioFile, type Scenario } from '../scenario/scenario.js';
 import { expandLeaves } from '../scenario/bidder-groups.js';
 import { ensureReportRoot } from './report-root.js';
+import { applySetFlags } from './set-flag.js';
+import { toolInfo } from './tool-info.js';
 import { writeReports } from '../report/write-reports.js';
 import { accountingErrors, type Summary } from '../metrics/summary.js';
 import { progressLine, summaryTable } from './terminal.js';
@@ -33,7 +35,7 @@ function parse(): { scenario: Scenario; out: string | undefined; bidders: string
   const mode = values.mode;
   if (mode !== undefined && mode !== 'live' && mode !== 'virtual')
     fail(EXIT.badInput, `--mode: must be live or virtual (got "${mode}")`);
-  const over = applyOverrides(loaded.scenario, {
+  const over = applyOverrides(applySetFlags(loaded.scenario, values.set, file), {
     seed: num('seed', values.seed),
     mode,
     rate: num('rate', values.rate),
@@ -87,6 +89,7 @@ async function main(): Promise<void> {
       `refusing to write the report of a run that broke ${broken.length} invariant(s):\n${broken.join('\n')}`,
     );
 
+  summary.tool = toolInfo();
   const dir = resolve(out ?? join('reports', `${scenario.name}-${stamp(new Date(summary.startedAt))}`));
   writeReports(dir, result);
   process.stdout.write(`${summaryTable(summary)}\n\nreport: ${dir}\n`);

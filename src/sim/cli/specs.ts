@@ -4,6 +4,7 @@
 
 import type { CommandSpec } from './command-spec.js';
 import { DEFAULTS } from '../scenario/schema.js';
+import { SET_FLAG } from './set-flag.js';
 
 const scenarios = (value: string | number | null): string => `the scenario's, else ${value}`;
 
@@ -15,6 +16,7 @@ export const SIM_SPEC = {
     'summary.json, report.md, report.html and the histograms.',
   args: [{ name: 'FILE', meaning: 'the scenario file', required: false, absent: 'scenarios/baseline.json' }],
   flags: [
+    SET_FLAG,
     {
       name: 'seed',
       value: 'N',
@@ -64,6 +66,7 @@ export const SWEEP_SPEC = {
     'that meet every threshold.',
   args: [{ name: 'FILE', meaning: 'the scenario file, with `sweep` axes', required: true }],
   flags: [
+    SET_FLAG,
     {
       name: 'mode',
       value: 'virtual|live',

@@ -10,6 +10,8 @@ import { parseCommand } from './command-spec.js';
 import { EXIT } from './exit-codes.js';
 import { createProgress } from './progress.js';
 import { ensureReportRoot } from './report-root.js';
+import { applySetFlags } from './set-flag.js';
+import { toolInfo } from './tool-info.js';
 import { SWEEP_SPEC } from './specs.js';
 import { ensureDir } from '../../lib/ensure-dir.js';
 import { formatIssues, loadScenarioFile } from '../scenario/scenario.js';
@@ -22,7 +24,13 @@ import { sweepReport } from '../sweep/sweep-model.js';
 import { evaluateThresholds, thresholdPathIssues } from '../metrics/thresholds.js';
 import { fail, stamp } from './common.js';
 
-function parse(): { file: string; mode: 'virtual' | 'live'; workers: number | undefined; out: string | undefined } {
+function parse(): {
+  file: string;
+  mode: 'virtual' | 'live';
+  workers: number | undefined;
+  out: string | undefined;
+  set: string[] | undefined;
+} {
   const { values, positionals } = parseCommand(SWEEP_SPEC);
   const mode = values.mode;
   if (mode !== 'virtual' && mode !== 'live') fail(EXIT.badInput, `--mode: must be virtual or live (got "${mode}")`);
@@ -32,14 +40,14 @@ function parse(): { file: string; mode: 'virtual' | 'live'; workers: number | un
     if (!Number.isInteger(workers) || workers < 1)
       fail(EXIT.badInput, `--workers: must be a positive integer (got "${values.workers}")`);
   }
-  return { file: positionals[0]!, mode, workers, out: values.out };
+  return { file: positionals[0]!, mode, workers, out: values.out, set: values.set };
 }
 
 function main(): void {
-  const { file, mode, workers, out } = parse();
+  const { file, mode, workers, out, set } = parse();
   const loaded = loadScenarioFile(file);
   if (!loaded.ok) fail(EXIT.badInput, `${file}: invalid scenario\n${formatIssues(loaded.issues)}`);
-  const base = loaded.scenario;
+  const base = applySetFlags(loaded.scenario, set, file);
   if (base.sweep === null || Object.keys(base.sweep).length === 0)
     fail(EXIT.badInput, `${file}: sweep: the scenario has no sweep axes to run`);
   const pathIssues = thresholdPathIssues(base);
@@ -89,10 +97,12 @@ function main(): void {
           pass: thresholds.every((t) => t.pass),
         };
       });
-      const report = sweepReport(base, built.axes, results, startedAt, elapsed());
+      const report = { ...sweepReport(base, built.axes, results, startedAt, elapsed()), tool: toolInfo() };
       const dir = resolve(out ?? join('reports', `${base.name}-sweep-${stamp(startedAt)}`));
       ensureDir(dir);
       writeFileSync(join(dir, 'sweep.json'), `${JSON.stringify(report, null, 2)}\n`);
+      // The base scenario as it ran (after --set), sweep axes included: running it again repeats the sweep.
+      writeFileSync(join(dir, 'scenario.resolved.json'), `${JSON.stringify(base, null, 2)}\n`);
       writeFileSync(join(dir, 'sweep.md'), sweepMarkdown(report));
       writeFileSync(join(dir, 'sweep.html'), sweepHtml(report));
       const rec = report.recommendation;

@@ -84,6 +84,17 @@ export interface Summary {
   rates: { fill: number; timeout: number; noBid: number; invalid: number; lost: number };
   revenue: { total: number; avgClearingPrice: number; perThousand: number; impressionsSold: number };
   thresholds: ThresholdResult[];
+  /** What made the run, where known (the command line adds it; a run built in a test has none). */
+  tool?: ToolInfo;
+}
+
+export interface ToolInfo {
+  name: string;
+  version: string;
+  /** The git commit of the checkout that ran, or null outside a git checkout. */
+  commit: string | null;
+  /** Whether tracked files differed from that commit (null when the commit is unknown). */
+  dirty: boolean | null;
 }
 
 const round = (x: number, digits = 3): number => {

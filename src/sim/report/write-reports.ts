@@ -1,7 +1,8 @@
 // Writes a run's report folder. Every file is derived from the same RunResult, so the numbers in
 // each agree with summary.json: summary.json, report.md, report.html, and .hgrm percentile files
 // (auction, overshoot, each bidder group's response time and, when the bidder host reported them,
-// the delays it applied per group).
+// the delays it applied per group). scenario.resolved.json is the scenario as it ran, every default
+// and override filled in: `npm run sim -- DIR/scenario.resolved.json` runs it again.
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ export function writeReports(dir: string, run: RunResult): string[] {
   const model = reportModel(run);
   const files: Array<[string, string]> = [
     ['summary.json', `${JSON.stringify(run.summary, null, 2)}\n`],
+    ['scenario.resolved.json', `${JSON.stringify(run.scenario, null, 2)}\n`],
     ['report.md', reportMarkdown(model)],
     ['report.html', reportHtml(model)],
     ['auction.hgrm', hgrmText(run.metrics.auctionLatency)],
