@@ -18,9 +18,9 @@ export const EXIT = {
 } as const;
 
 export type ExitName = keyof typeof EXIT;
-export type CommandName = 'sim' | 'sweep' | 'bidders' | 'bench' | 'soak';
+export type CommandName = 'sim' | 'sweep' | 'bidders' | 'bench' | 'soak' | 'compare';
 
-export const COMMANDS: readonly CommandName[] = ['sim', 'sweep', 'bidders', 'bench', 'soak'];
+export const COMMANDS: readonly CommandName[] = ['sim', 'sweep', 'bidders', 'bench', 'soak', 'compare'];
 
 export interface ExitCodeRow {
   name: ExitName;
@@ -40,6 +40,7 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       bidders: 'stopped by SIGINT or SIGTERM after closing its listeners',
       bench: 'the bench ran (without --check, whether or not the targets were met)',
       soak: 'neither the heap nor the active handles grew',
+      compare: 'the two runs were compared and compare.md written, whatever their differences',
     },
   },
   {
@@ -63,6 +64,8 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       bidders: 'an unknown or malformed flag, no --scenario, an invalid scenario, no simulated bidders to serve',
       bench: 'an unknown or malformed flag',
       soak: 'an unknown or malformed flag',
+      compare:
+        'an unknown or malformed flag, a folder without a readable summary.json, a report folder that cannot be made',
     },
   },
   {
@@ -74,6 +77,7 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       bidders: 'it cannot listen on the host and port',
       bench: 'the bench itself failed (a failed case is a row of the table, not this)',
       soak: 'the run broke an invariant or its accounting, stopped early, or ended before both samples',
+      compare: 'compare.md could not be written',
     },
   },
   {

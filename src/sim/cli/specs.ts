@@ -117,3 +117,17 @@ export const SOAK_SPEC = {
     { name: 'seed', value: 'N', meaning: 'the seed of every random stream', default: '1' },
   ],
 } as const satisfies CommandSpec;
+
+export const COMPARE_SPEC = {
+  command: 'compare',
+  run: 'npm run compare --',
+  about:
+    "Puts two runs' report folders side by side: every headline figure of summary.json with its difference, " +
+    'marked within noise where their 95% intervals overlap (Wilson for rates, order statistics through the ' +
+    '.hgrm files for percentiles), and the scenario settings that differ. Prints compare.md and writes it.',
+  args: [
+    { name: 'DIR_A', meaning: 'the first report folder (A)', required: true },
+    { name: 'DIR_B', meaning: 'the second report folder (B), compared with A', required: true },
+  ],
+  flags: [{ name: 'out', value: 'DIR', meaning: 'the folder for compare.md', absent: 'reports/compare-<timestamp>/' }],
+} as const satisfies CommandSpec;

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { newHistogram, recordMs } from '../../lib/histogram.js';
+import type { P, Summary } from '../metrics/summary.js';
+import { hgrmText } from '../report/hgrm.js';
+import { compareRuns, parseHgrm, percentileInterval, valueAt, type RunFolder } from './compare.js';
+
+/** An .hgrm distribution of n latencies spread evenly over [fromMs, fromMs + spanMs). */
+function distribution(n: number, fromMs: number, spanMs = 100) {
+  const h = newHistogram();
+  for (let i = 0; i < n; i++) recordMs(h, fromMs + (spanMs * i) / n);
+  const p = (q: number): number => h.getValueAtPercentile(q * 100) / 1000;
+  const P: P = { p50: p(0.5), p90: p(0.9), p99: p(0.99), p999: p(0.999), max: h.maxValue / 1000, count: n };
+  return { hgrm: parseHgrm(hgrmText(h))!, P };
+}
+
+const ZERO: P = { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, count: 0 };
+
+/** A run's folder with the figures compareRuns reads: latency from `fromMs`, `timedOut` of 10,000 requests. */
+function folder(label: string, fromMs: number, timedOut: number, tmaxMs = 100): RunFolder {
+  const d = distribution(10_000, fromMs);
+  const sent = 10_000;
+  const summary = {
+    scenario: 's',
+    mode: 'virtual',
+    seed: 1,
+    startedAt: '',
+    latency: { auction: d.P, overshoot: ZERO, eventLoopDelay: ZERO },
+    bids: { sent, onTime: sent - timedOut, noBid: 0, invalid: 0, timedOut, lost: 0, late: 0 },
+    auctions: { total: 5000, filled: 4000, unfilled: 1000, skipped: 0, perSec: 100 },
+    rates: { timeout: timedOut / sent, fill: 0.8, noBid: 0, invalid: 0, lost: 0 },
+    revenue: { total: 1, avgClearingPrice: 1, perThousand: 2, impressionsSold: 4000 },
+  } as unknown as Summary;
+  return { label, summary, auction: d.hgrm, overshoot: null, scenario: { auction: { tmaxMs, type: 'first-price' } } };
+}
+
+const verdict = (a: RunFolder, b: RunFolder, figure: string): string =>
+  compareRuns(a, b).rows.find((r) => r.figure === figure)!.verdict;
+
+describe('compareRuns', () => {
+  it('calls a timeout rate within noise when the Wilson intervals overlap, and orders it when they are far apart', () => {
+    // 100 vs 110 of 10,000: each interval is about ±0.2%, so 0.1% apart overlaps.
+    expect(verdict(folder('a', 1, 100), folder('b', 1, 110), 'rates.timeout')).toBe('within noise');
+    // 100 vs 200 of 10,000: about five interval half-widths apart.
+    expect(verdict(folder('a', 1, 100), folder('b', 1, 200), 'rates.timeout')).toBe('higher');
+    expect(verdict(folder('a', 1, 200), folder('b', 1, 100), 'rates.timeout')).toBe('lower');
+  });
+
+  it('calls a latency percentile within noise inside its order-statistic interval, and orders it beyond', () => {
+    // p50 of 10,000 values over 100 ms: rank ±1%, about ±1 ms; a 0.2 ms shift is noise, 10 ms is not.
+    expect(verdict(folder('a', 1, 0), folder('b', 1.2, 0), 'latency.auction.p50')).toBe('within noise');
+    expect(verdict(folder('a', 1, 0), folder('b', 11, 0), 'latency.auction.p50')).toBe('higher');
+    expect(verdict(folder('a', 11, 0), folder('b', 1, 0), 'latency.auction.p99')).toBe('lower');
+  });
+
+  it('gives no verdict where a single run has no interval, and "same" where the figures are equal', () => {
+    const a = folder('a', 1, 100);
+    const b = folder('b', 1, 100);
+    b.summary.revenue.perThousand = 2.5;
+    expect(verdict(a, b, 'revenue.perThousand')).toBe('no interval');
+    expect(verdict(a, b, 'auctions.perSec')).toBe('same');
+  });
+
+  it('lists the settings that differ between the resolved scenarios', () => {
+    expect(compareRuns(folder('a', 1, 0, 100), folder('b', 1, 0, 80)).settings).toEqual([
+      { path: 'auction.tmaxMs', a: 100, b: 80 },
+    ]);
+    const noScenario = { ...folder('b', 1, 0, 80), scenario: null };
+    expect(compareRuns(folder('a', 1, 0), noScenario).settings).toEqual([]);
+  });
+});
+
+describe('percentileInterval', () => {
+  it('holds the figure itself and narrows as the run grows', () => {
+    const small = distribution(1_000, 1);
+    const large = distribution(100_000, 1);
+    const i = percentileInterval(small.hgrm, 0.99, small.P.p99)!;
+    const j = percentileInterval(large.hgrm, 0.99, large.P.p99)!;
+    expect(i.lo).toBeLessThanOrEqual(small.P.p99);
+    expect(i.hi).toBeGreaterThanOrEqual(small.P.p99);
+    expect(j.hi - j.lo).toBeLessThan(i.hi - i.lo);
+    expect(percentileInterval(null, 0.99, 5)).toBeNull();
+  });
+
+  it('reads the .hgrm rows and the total count', () => {
+    const d = distribution(2_000, 1).hgrm;
+    expect(d.count).toBe(2_000);
+    expect(d.rows[0]!.fraction).toBe(0);
+    expect(d.rows.at(-1)!.fraction).toBe(1);
+    expect(parseHgrm('no rows here')).toBeNull();
+    // Between two rows the value is interpolated; outside them it is the end row's.
+    const hand = parseHgrm(
+      '  Value Percentile TotalCount\n\n 10.000 0.500000 5\n 20.000 0.600000 6\n 30.000 1.0 10\n',
+    )!;
+    expect(valueAt(hand, 0.55)).toBeCloseTo(15, 9);
+    expect(valueAt(hand, 0.1)).toBe(10);
+    expect(valueAt(hand, 0.8)).toBeCloseTo(25, 9);
+  });
+});
