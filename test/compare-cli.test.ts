@@ -1,5 +1,5 @@
 // npm run compare as a user runs it, on two real report folders written by npm run sim.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeTempDirs, run, tempDir, writeScenario } from './helpers/cli.js';
@@ -49,5 +49,20 @@ describe('npm run compare', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('no summary.json');
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses a summary that lacks a figure it compares, naming the field (exit 2)', async () => {
+    const dir = tempDir();
+    const a = join(dir, 'a');
+    expect((await run('src/sim/cli/sim.ts', [writeScenario(dir, 'cmp', scenario), '--out', a])).status).toBe(0);
+    const broken = join(dir, 'broken');
+    mkdirSync(broken);
+    const summary = JSON.parse(readFileSync(join(a, 'summary.json'), 'utf8')) as { bids: Record<string, unknown> };
+    delete summary.bids.sent;
+    writeFileSync(join(broken, 'summary.json'), JSON.stringify(summary));
+    const r = await run('src/sim/cli/compare.ts', [a, broken, '--out', join(dir, 'out')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('bids.sent: must be a count');
+    expect(r.stderr).not.toMatch(/TypeError|\bat .*\.ts:\d+/);
   });
 });

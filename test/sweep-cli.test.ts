@@ -44,6 +44,15 @@ describe('npm run sweep', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('refuses a --set on a swept field, which every cell would overwrite (exit 2)', () => {
+    const file = join(dir, 'axis.json');
+    writeFileSync(file, JSON.stringify({ name: 'axis', sweep: { 'auction.tmaxMs': [50, 100] } }));
+    const r = cli([file, '--set', 'auction.tmaxMs=55', '--out', join(dir, 'axis-out')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--set auction.tmaxMs: is a sweep axis');
+    expect(existsSync(join(dir, 'axis-out'))).toBe(false);
+  });
+
   it('stops with exit 2 on a value of the wrong type', () => {
     const file = join(dir, 'type.json');
     writeFileSync(file, JSON.stringify({ name: 'type', sweep: { 'bidders.0.count': [2, 'many'] } }));
@@ -80,9 +89,11 @@ describe('npm run sweep', () => {
     // --set reached every cell, and the folder says what ran and which tool ran it.
     const resolved = JSON.parse(readFileSync(join(out, 'scenario.resolved.json'), 'utf8')) as {
       auction: { floor: number };
+      mode: string;
       sweep: Record<string, unknown[]>;
     };
     expect(resolved.auction.floor).toBe(0.2);
+    expect(resolved.mode).toBe('virtual');
     expect(Object.keys(resolved.sweep)).toEqual(['auction.tmaxMs', 'bidders.0.count']);
     const cells = report.cells as { summary: { config: { floor: number } } }[];
     expect(cells.every((c) => c.summary.config.floor === 0.2)).toBe(true);

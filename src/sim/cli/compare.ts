@@ -2,9 +2,9 @@
 // Reads two report folders (summary.json, and where present auction.hgrm, overshoot.hgrm and
 // scenario.resolved.json), prints compare.md and writes it. Flags: COMPARE_SPEC (specs.ts).
 
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { compareRuns, parseHgrm, type RunFolder } from '../compare/compare.js';
+import { compareRuns, parseHgrm, summaryProblems, type RunFolder } from '../compare/compare.js';
 import { compareMarkdown } from '../compare/compare-md.js';
 import type { Summary } from '../metrics/summary.js';
 import { parseCommand } from './command-spec.js';
@@ -13,38 +13,62 @@ import { EXIT } from './exit-codes.js';
 import { ensureReportRoot } from './report-root.js';
 import { COMPARE_SPEC } from './specs.js';
 
-/** The largest file read from a report folder: summaries and .hgrm files are kilobytes. */
-const MAX_FILE_BYTES = 64 * 1024 * 1024;
+/** The largest file read from a report folder (summaries and .hgrm files are kilobytes). */
+const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
+/** A file of the folder, or null when it is not there; anything else unreadable is bad input. */
 function readText(path: string): string | null {
-  if (!existsSync(path)) return null;
-  const text = readFileSync(path, 'utf8');
-  if (text.length > MAX_FILE_BYTES) fail(EXIT.badInput, `${path}: larger than ${MAX_FILE_BYTES} bytes`);
-  return text;
+  let size: number;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) fail(EXIT.badInput, `${path}: not a file`);
+    size = stat.size;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    fail(EXIT.badInput, `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  if (size > MAX_FILE_BYTES) fail(EXIT.badInput, `${path}: ${size} bytes, more than the ${MAX_FILE_BYTES} read`);
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    fail(EXIT.badInput, `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+}
+
+function readJson(path: string, text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (err) {
+    fail(EXIT.badInput, `${path}: not JSON (${err instanceof Error ? err.message : String(err)})`);
+  }
 }
 
 function readFolder(dir: string): RunFolder {
-  const summaryText = readText(join(dir, 'summary.json'));
-  if (summaryText === null) fail(EXIT.badInput, `${dir}: no summary.json (is it a run's report folder?)`);
-  let summary: Summary;
-  try {
-    summary = JSON.parse(summaryText) as Summary;
-  } catch (err) {
-    fail(EXIT.badInput, `${join(dir, 'summary.json')}: not JSON (${err instanceof Error ? err.message : String(err)})`);
+  const at = join(dir, 'summary.json');
+  const text = readText(at);
+  if (text === null) {
+    const sweep = readText(join(dir, 'sweep.json')) !== null;
+    fail(
+      EXIT.badInput,
+      `${dir}: no summary.json (${sweep ? 'a sweep folder: compare two runs' : "is it a run's report folder?"})`,
+    );
   }
-  if (typeof summary !== 'object' || summary === null || typeof summary.latency?.auction?.p99 !== 'number')
-    fail(EXIT.badInput, `${join(dir, 'summary.json')}: not a run's summary (no latency.auction.p99)`);
+  const raw = readJson(at, text);
+  const problems = summaryProblems(raw);
+  if (problems.length > 0) fail(EXIT.badInput, `${at}: cannot be compared\n${problems.join('\n')}`);
+  const summary = raw as Summary;
   const hgrm = (name: string) => {
-    const text = readText(join(dir, name));
-    return text === null ? null : parseHgrm(text);
+    const t = readText(join(dir, name));
+    return t === null ? null : parseHgrm(t);
   };
   const scenarioText = readText(join(dir, 'scenario.resolved.json'));
-  let scenario: unknown;
-  try {
-    scenario = scenarioText === null ? null : (JSON.parse(scenarioText) as unknown);
-  } catch {
-    // An unreadable resolved scenario only costs the list of settings that differ.
-    scenario = null;
+  let scenario: unknown = null;
+  if (scenarioText !== null) {
+    try {
+      scenario = JSON.parse(scenarioText) as unknown;
+    } catch {
+      // An unreadable resolved scenario only costs the list of settings that differ (the page says so).
+    }
   }
   return {
     label: basename(resolve(dir)),
@@ -74,4 +98,9 @@ function main(): void {
   process.stdout.write(`${page}\nwritten: ${join(dir, 'compare.md')}\n`);
 }
 
-main();
+// Anything that escapes is a failure of the command itself: 3, with the reason.
+try {
+  main();
+} catch (err) {
+  fail(EXIT.runFailed, `compare failed: ${err instanceof Error ? err.message : String(err)}`);
+}

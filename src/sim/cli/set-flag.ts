@@ -10,9 +10,10 @@ export const SET_FLAG = {
   name: 'set',
   value: 'PATH=VALUE',
   meaning:
-    'overrides any scenario field by the dotted path a sweep axis would name (auction.type=second-price, ' +
-    'bidders.0.count=16, \'bidders.0.latency={"model":"constant","ms":5}\'); a value that parses as JSON is JSON, ' +
-    'anything else a string',
+    'overrides a scenario field (defaults filled in) by the dotted path a sweep axis would name ' +
+    '(auction.type=second-price, bidders.0.count=16, \'bidders.0.latency={"model":"constant","ms":5}\'); ' +
+    'a field the scenario leaves out, or a threshold, is set through its parent (\'thresholds={"rates.timeout":"<0.05"}\'); ' +
+    'a value that parses as JSON is JSON, anything else a string; at most 64 KiB each',
   multiple: true,
   absent: 'none',
 } as const;

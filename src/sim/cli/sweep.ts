@@ -48,6 +48,14 @@ function main(): void {
   const loaded = loadScenarioFile(file);
   if (!loaded.ok) fail(EXIT.badInput, `${file}: invalid scenario\n${formatIssues(loaded.issues)}`);
   const base = applySetFlags(loaded.scenario, set, file);
+  // A --set on a swept field would be overwritten in every cell: say so rather than ignore it.
+  const swept = Object.keys(base.sweep ?? {});
+  const clash = (set ?? []).map((t) => t.slice(0, t.indexOf('=')).trim()).filter((p) => swept.includes(p));
+  if (clash.length > 0)
+    fail(
+      EXIT.badInput,
+      clash.map((p) => `--set ${p}: is a sweep axis, set in every cell by the sweep [SCN_ERR_CONFLICT]`).join('\n'),
+    );
   if (base.sweep === null || Object.keys(base.sweep).length === 0)
     fail(EXIT.badInput, `${file}: sweep: the scenario has no sweep axes to run`);
   const pathIssues = thresholdPathIssues(base);
@@ -102,7 +110,7 @@ function main(): void {
       ensureDir(dir);
       writeFileSync(join(dir, 'sweep.json'), `${JSON.stringify(report, null, 2)}\n`);
       // The base scenario as it ran (after --set), sweep axes included: running it again repeats the sweep.
-      writeFileSync(join(dir, 'scenario.resolved.json'), `${JSON.stringify(base, null, 2)}\n`);
+      writeFileSync(join(dir, 'scenario.resolved.json'), `${JSON.stringify({ ...base, mode }, null, 2)}\n`);
       writeFileSync(join(dir, 'sweep.md'), sweepMarkdown(report));
       writeFileSync(join(dir, 'sweep.html'), sweepHtml(report));
       const rec = report.recommendation;

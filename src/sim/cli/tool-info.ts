@@ -1,9 +1,12 @@
 // Which tool made a report: the package's name and version, and the git commit of the checkout that
-// ran (with whether its tracked files had changes), so a report can be traced to the code behind it.
-// Read once per process; git is asked with a short timeout and its absence is no error.
+// ran (with whether it had changes, untracked files included), so a report can be traced to the code
+// behind it. Read once per process; each git call has a 3 s timeout, and no git, no checkout, a
+// timeout or a checkout that is not this tool's own (it sits unpacked inside another repository)
+// leaves the commit null rather than failing.
 
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ToolInfo } from '../metrics/summary.js';
 
@@ -27,10 +30,12 @@ function git(args: string[]): string | null {
 export function toolInfo(): ToolInfo {
   if (known !== null) return known;
   const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { name: string; version: string };
-  const head = git(['rev-parse', '--verify', 'HEAD'])?.trim() ?? null;
+  const top = git(['rev-parse', '--show-toplevel'])?.trim() ?? null;
+  const own = top !== null && resolve(top) === resolve(ROOT);
+  const head = own ? (git(['rev-parse', '--verify', 'HEAD'])?.trim() ?? null) : null;
   const commit = head !== null && /^[0-9a-f]{40}$/.test(head) ? head : null;
-  // `git status --porcelain --untracked-files=no` prints a line per changed tracked file.
-  const status = commit === null ? null : git(['status', '--porcelain', '--untracked-files=no']);
+  // A line per changed or untracked file (ignored files, such as reports/, do not count).
+  const status = commit === null ? null : git(['status', '--porcelain']);
   known = { name: pkg.name, version: pkg.version, commit, dirty: status === null ? null : status.trim() !== '' };
   return known;
 }

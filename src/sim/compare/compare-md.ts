@@ -15,35 +15,48 @@ const FORMAT: Record<Unit, (x: number) => string> = {
 
 function shown(x: number, i: Interval | null, unit: Unit): string {
   const f = FORMAT[unit];
-  return i === null ? f(x) : `${f(x)} (${f(i.lo)} – ${f(i.hi)})`;
+  if (i === null) return f(x);
+  // An open upper end: too few values past this percentile to bound it from above.
+  return `${f(x)} (${f(i.lo)} – ${i.hi === Infinity ? 'unbounded' : f(i.hi)})`;
 }
 
+/** B − A, and relative to A; a rate's difference in percentage points (pp), not a percent of a percent. */
 function difference(r: CompareRow): string {
   const d = r.b - r.a;
   if (d === 0) return '0';
   const sign = d > 0 ? '+' : '−';
-  const abs = FORMAT[r.unit](Math.abs(d));
+  const abs = r.unit === 'rate' ? `${fmtMs(Math.abs(d) * 100)} pp` : FORMAT[r.unit](Math.abs(d));
   const rel = r.a !== 0 ? ` (${sign}${fmtPct(Math.abs(d / r.a))})` : '';
   return `${sign}${abs}${rel}`;
 }
 
-const VERDICT: Record<CompareRow['verdict'], string> = {
-  'within noise': 'within noise',
-  higher: '**B higher**',
-  lower: '**B lower**',
-  same: 'same',
-  'no interval': 'no interval (a single run)',
-};
+function verdictText(r: CompareRow): string {
+  switch (r.verdict) {
+    case 'higher':
+      return '**B higher**';
+    case 'lower':
+      return '**B lower**';
+    case 'no interval':
+      return `no verdict (${r.note ?? SINGLE_RUN_NOTE})`;
+    default:
+      return r.verdict;
+  }
+}
+
+const SINGLE_RUN_NOTE = 'no interval';
 
 const setting = (v: unknown): string => escapeMd(v === undefined ? '(absent)' : JSON.stringify(v));
 
 export function compareMarkdown(c: Comparison): string {
   const run = (tag: string, r: Comparison['a']): string => {
     const s = r.summary;
-    const tool = s.tool?.commit
-      ? `, commit ${s.tool.commit.slice(0, 12)}${s.tool.dirty === true ? ' (changed)' : ''}`
-      : '';
-    return `- **${tag}**: \`${escapeMd(r.label)}\` — ${escapeMd(s.scenario)}, ${s.mode}, seed ${s.seed}, started ${s.startedAt}${tool}`;
+    const version = s.tool === undefined ? '' : `, ${escapeMd(s.tool.name)} ${escapeMd(s.tool.version)}`;
+    const commit =
+      typeof s.tool?.commit === 'string'
+        ? ` at ${s.tool.commit.slice(0, 12)}${s.tool.dirty === true ? ' (with changes)' : ''}`
+        : '';
+    const partial = s.partial ? ' — **a partial run**' : '';
+    return `- **${tag}**: \`${escapeMd(r.label)}\` — ${escapeMd(s.scenario)}, ${s.mode}, seed ${s.seed}, ${s.latency.auction.count} auctions measured, started ${s.startedAt}${version}${commit}${partial}`;
   };
   const lines = ['# Compare', '', run('A', c.a), run('B', c.b), ''];
   if (c.settings.length > 0) {
@@ -52,18 +65,24 @@ export function compareMarkdown(c: Comparison): string {
     lines.push('');
   } else if (c.a.scenario !== null && c.b.scenario !== null) {
     lines.push('Both ran the same resolved scenario.', '');
+  } else {
+    const without = [c.a.scenario === null ? 'A' : '', c.b.scenario === null ? 'B' : ''].filter((x) => x !== '');
+    lines.push(`Settings not compared: ${without.join(' and ')} has no readable scenario.resolved.json.`, '');
   }
   lines.push('## Figures', '', '| figure | A | B | B − A | verdict |', '| --- | ---: | ---: | ---: | --- |');
   for (const r of c.rows)
     lines.push(
-      `| \`${r.figure}\` | ${shown(r.a, r.aInterval, r.unit)} | ${shown(r.b, r.bInterval, r.unit)} | ${difference(r)} | ${VERDICT[r.verdict]} |`,
+      `| \`${r.figure}\` | ${shown(r.a, r.aInterval, r.unit)} | ${shown(r.b, r.bInterval, r.unit)} | ${difference(r)} | ${verdictText(r)} |`,
     );
   lines.push(
     '',
     'In brackets, 95% intervals: Wilson intervals for rates (their counts are in summary.json), and for ' +
-      'percentiles the order-statistic interval read through the run’s .hgrm file. A difference is within ' +
-      'noise when the two intervals overlap. Revenue, throughput and event-loop delay have no interval from a ' +
-      'single run: repeat the runs (or sweep with repeats) before believing their differences.',
+      'percentiles the order-statistic interval read through the run’s .hgrm file (unbounded above where the ' +
+      'run has too few values past the percentile). A difference is within noise when the two intervals ' +
+      'overlap. Revenue, throughput and event-loop delay have no interval from a single run: run several seeds ' +
+      'before believing their differences. A live run’s latencies are not independent (one stall of the ' +
+      'event loop delays many auctions), so its intervals understate the noise of the tails; repeat live runs ' +
+      'before believing a tail difference.',
     '',
   );
   return lines.join('\n');

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { newHistogram, recordMs } from '../../lib/histogram.js';
 import type { P, Summary } from '../metrics/summary.js';
 import { hgrmText } from '../report/hgrm.js';
-import { compareRuns, parseHgrm, percentileInterval, valueAt, type RunFolder } from './compare.js';
+import seedrandom from 'seedrandom';
+import { wilson } from '../../lib/stats.js';
+import { compareMarkdown } from './compare-md.js';
+import { compareRuns, parseHgrm, percentileInterval, summaryProblems, valueAt, type RunFolder } from './compare.js';
 
 /** An .hgrm distribution of n latencies spread evenly over [fromMs, fromMs + spanMs). */
 function distribution(n: number, fromMs: number, spanMs = 100) {
@@ -94,5 +97,70 @@ describe('percentileInterval', () => {
     expect(valueAt(hand, 0.55)).toBeCloseTo(15, 9);
     expect(valueAt(hand, 0.1)).toBe(10);
     expect(valueAt(hand, 0.8)).toBeCloseTo(25, 9);
+  });
+});
+
+describe('intervals that hold', () => {
+  /** How often the 95% interval of the p-quantile of n lognormal values holds the true quantile. */
+  function coverage(p: number, n: number, trials: number): number {
+    const rng = seedrandom(`coverage-${p}-${n}`);
+    const normal = (): number => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+    // ln L ~ N(ln 20, 0.5²): the true p-quantile is 20·e^(0.5·z_p).
+    const zp: Record<string, number> = { '0.5': 0, '0.99': 2.3263478740408408, '0.999': 3.090232306167813 };
+    const truth = 20 * Math.exp(0.5 * zp[String(p)]!);
+    let held = 0;
+    for (let t = 0; t < trials; t++) {
+      const h = newHistogram();
+      for (let i = 0; i < n; i++) recordMs(h, 20 * Math.exp(0.5 * normal()));
+      const i = percentileInterval(parseHgrm(hgrmText(h)), p, h.getValueAtPercentile(p * 100) / 1000)!;
+      if (i.lo <= truth && truth <= i.hi) held++;
+    }
+    return held / trials;
+  }
+
+  it('holds the true percentile about 95% of the time, the far tail of a short run included', () => {
+    // p99.9 of 1,000 values has about one value past it: the interval must open upward, not collapse.
+    expect(coverage(0.999, 1_000, 200)).toBeGreaterThanOrEqual(0.9);
+    expect(coverage(0.99, 1_486, 200)).toBeGreaterThanOrEqual(0.9);
+    expect(coverage(0.5, 1_000, 200)).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it("takes each rate's interval from its own counts", () => {
+    const a = folder('a', 1, 100);
+    const rows = compareRuns(a, folder('b', 1, 100)).rows;
+    const at = (figure: string) => rows.find((r) => r.figure === figure)!.aInterval;
+    expect(at('rates.timeout')).toEqual(wilson(100, 10_000));
+    expect(at('rates.fill')).toEqual(wilson(4000, 5000));
+    expect(at('rates.noBid')).toEqual(wilson(0, 10_000));
+  });
+});
+
+describe('compareMarkdown', () => {
+  it('writes B − A, relative to A, with rates in percentage points', () => {
+    const page = compareMarkdown(compareRuns(folder('a', 1, 100), folder('b', 11, 200, 80)));
+    const line = (figure: string) => page.split('\n').find((l) => l.startsWith(`| \`${figure}\``))!;
+    expect(line('rates.timeout')).toContain('| +1.00 pp (+100%) | **B higher** |');
+    // 51.0 → 61.0 ms as HdrHistogram reads them back: +9.98 ms, +19.6% of A.
+    expect(line('latency.auction.p50')).toContain('| +9.98 ms (+19.6%) | **B higher** |');
+    expect(line('revenue.perThousand')).toContain('| 0 | same |');
+    expect(page).toContain('| `auction.tmaxMs` |');
+  });
+});
+
+describe('summaryProblems', () => {
+  it('names every field compare reads that is missing or not a number', () => {
+    const good = folder('a', 1, 100).summary;
+    expect(summaryProblems(good)).toEqual([]);
+    const bad = structuredClone(good) as unknown as {
+      bids: Record<string, unknown>;
+      latency: { auction: Record<string, unknown> };
+    };
+    bad.bids.sent = '11888';
+    bad.latency.auction.p50 = null;
+    expect(summaryProblems(bad)).toEqual([
+      'latency.auction.p50: must be a number (got null)',
+      'bids.sent: must be a count, a whole number ≥ 0 (got "11888")',
+    ]);
+    expect(summaryProblems([])).toEqual(['not an object']);
   });
 });

@@ -38,12 +38,15 @@ export function parseSetting(text: string): Setting | Issue {
 
 /**
  * A new scenario with every setting applied in order and validated like the file. A path must name a
- * field the scenario has (defaults filled in), as a sweep axis must; `s` is not changed.
+ * field the scenario has (defaults filled in), as a sweep axis must: an optional field it leaves out
+ * (a group's token, hostile) and a threshold (whose key has dots) are set whole, through their parent
+ * (`bidders.0={...}`, `thresholds={"rates.timeout":"<0.05"}`). `s` is not changed.
  */
 export function applySettings(s: Scenario, settings: readonly Setting[]): ScenarioResult {
   const next = structuredClone(s);
   const issues: Issue[] = [];
-  const known = listPaths(s).filter((p) => p !== 'sweep' && !p.startsWith('sweep.'));
+  // Sweep and threshold keys hold dots of their own, so their paths are no suggestion.
+  const known = listPaths(s).filter((p) => !/^(sweep|thresholds)(\.|$)/.test(p));
   for (const { path, value } of settings) {
     const at = `--set ${path}`;
     if (!isSafePath(path)) {
