@@ -37,12 +37,32 @@ describe('wilson', () => {
 });
 
 describe('quantileRankInterval', () => {
-  it('is p ± z·sqrt(p(1−p)/n), clipped', () => {
-    const i = quantileRankInterval(0.99, 10_000);
-    expect(i.lo).toBeCloseTo(0.99 - 1.96 * Math.sqrt(0.0099 / 10_000), 5);
-    expect(i.hi).toBeCloseTo(0.99 + 1.96 * Math.sqrt(0.0099 / 10_000), 5);
-    expect(quantileRankInterval(0.999, 10).hi).toBe(1);
-    expect(quantileRankInterval(0.5, 0)).toEqual({ lo: 0, hi: 1 });
+  it('gives the binomial ranks of the order statistics that bound the quantile', () => {
+    // 30th percentile of 100 values: X(21) … X(40), exact (n·p·(1−p) = 21).
+    const small = quantileRankInterval(0.3, 100);
+    expect([small.lo * 100, small.hi * 100].map((x) => Math.round(x))).toEqual([21, 40]);
+    // p99 of 10,000 (n·p·(1−p) = 99): the normal ranks 9,880 and 9,921.
+    const large = quantileRankInterval(0.99, 10_000);
+    expect([large.lo * 10_000, large.hi * 10_000].map((x) => Math.round(x))).toEqual([9880, 9921]);
+  });
+
+  it('mirrors: the p and 1 − p quantiles take ranks l ↔ n + 1 − u', () => {
+    for (const [n, p] of [
+      [100, 0.3],
+      [60, 0.2],
+      [500, 0.01],
+    ] as const) {
+      const lower = quantileRankInterval(p, n);
+      const upper = quantileRankInterval(1 - p, n);
+      expect(Math.round(upper.lo * n)).toBe(n + 1 - Math.round(lower.hi * n));
+      expect(Math.round(upper.hi * n)).toBe(n + 1 - Math.round(lower.lo * n));
+    }
+  });
+
+  it('opens upward where the run has too few values past the quantile', () => {
+    expect(quantileRankInterval(0.999, 1_486).hi).toBe(Infinity);
+    expect(quantileRankInterval(0.999, 1_486).lo).toBeGreaterThan(0.99);
+    expect(quantileRankInterval(0.5, 0)).toEqual({ lo: 0, hi: Infinity });
   });
 });
 
