@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { issue, type Issue } from '../../lib/issues.js';
 import { placeJsonError } from './json-error.js';
+import { applySettings, type Setting } from './settings.js';
 import { checkScenario, type ScenarioResult } from './validate.js';
 import type { Scenario } from './schema.js';
 
@@ -59,16 +60,15 @@ export interface Overrides {
  * `auction.tmaxMs: must be a positive number (got -5)`). `s` is not changed.
  */
 export function applyOverrides(s: Scenario, o: Overrides): ScenarioResult {
-  const next = structuredClone(s);
-  if (o.seed !== undefined) next.seed = o.seed;
-  if (o.mode !== undefined) next.mode = o.mode;
-  if (o.rate !== undefined) next.load.rate = o.rate;
-  if (o.durationSec !== undefined) {
-    next.load.durationSec = o.durationSec;
-    next.load.auctions = null;
-  }
-  if (o.tmaxMs !== undefined) next.auction.tmaxMs = o.tmaxMs;
-  return checkScenario(next);
+  // The named flags are shorthands for --set of these paths: one mechanism writes and validates both.
+  const settings: Setting[] = [];
+  if (o.seed !== undefined) settings.push({ path: 'seed', value: o.seed });
+  if (o.mode !== undefined) settings.push({ path: 'mode', value: o.mode });
+  if (o.rate !== undefined) settings.push({ path: 'load.rate', value: o.rate });
+  if (o.durationSec !== undefined)
+    settings.push({ path: 'load.durationSec', value: o.durationSec }, { path: 'load.auctions', value: null });
+  if (o.tmaxMs !== undefined) settings.push({ path: 'auction.tmaxMs', value: o.tmaxMs });
+  return applySettings(s, settings);
 }
 
 /** One `path: message [CODE]` per line, for the terminal: the code is what a script or a search can match. */
