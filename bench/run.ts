@@ -17,7 +17,8 @@ import { VIRTUAL_NODE_FLAGS } from '../src/sim/sweep/pool.js';
 import type { SteadyVirtualMessage } from './virtual.js';
 import { cpuProbeMs } from './probes.js';
 import { parseCommand, type CommandSpec } from '../src/sim/cli/command-spec.js';
-import { isEntry } from '../src/sim/cli/common.js';
+import { isEntry, stamp } from '../src/sim/cli/common.js';
+import { ensureReportRoot } from '../src/sim/cli/report-root.js';
 import { EXIT } from '../src/sim/cli/exit-codes.js';
 
 interface Plan {
@@ -146,6 +147,8 @@ async function main(): Promise<number> {
   const { values } = parseCommand(BENCH_SPEC);
   const { quick, check } = values;
   const out = values.out ?? null;
+  // A report folder that cannot be made is bad input, said before 2.5 minutes of cases rather than after.
+  ensureReportRoot(values.out);
   const plan = quick ? QUICK : FULL;
   const started = new Date();
   const t0 = performance.now();
@@ -206,7 +209,7 @@ async function main(): Promise<number> {
   const probeEnd = round(cpuProbeMs(), 0);
   const left = survivors();
   const wallSec = (performance.now() - t0) / 1000;
-  const dir = out ?? join('reports', `bench-${started.toISOString().replace(/[:.]/g, '-')}`);
+  const dir = out ?? join('reports', `bench-${stamp(started)}`);
   ensureDir(dir);
   const report = {
     startedAt: started.toISOString(),

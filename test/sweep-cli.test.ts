@@ -47,9 +47,21 @@ describe('npm run sweep', () => {
   it('refuses a --set on a swept field, which every cell would overwrite (exit 2)', () => {
     const file = join(dir, 'axis.json');
     writeFileSync(file, JSON.stringify({ name: 'axis', sweep: { 'auction.tmaxMs': [50, 100] } }));
-    const r = cli([file, '--set', 'auction.tmaxMs=55', '--out', join(dir, 'axis-out')]);
+    const r = cli([
+      file,
+      '--set',
+      'auction.tmaxMs=55',
+      '--set',
+      'auction={"tmaxMs":5}',
+      '--out',
+      join(dir, 'axis-out'),
+    ]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toContain('--set auction.tmaxMs: is a sweep axis');
+    // The axis itself, and a parent that holds it, are both refused.
+    expect(r.stderr).toContain('--set auction.tmaxMs: overlaps the sweep axis auction.tmaxMs');
+    expect(r.stderr).toContain(
+      '--set auction: overlaps the sweep axis auction.tmaxMs, which every cell sets [SCN_ERR_CONFLICT]',
+    );
     expect(existsSync(join(dir, 'axis-out'))).toBe(false);
   });
 

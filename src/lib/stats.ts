@@ -3,17 +3,19 @@
 //     stays inside [0, 1] and is honest for rates near 0 or 1 and small n, where p ± z·se is not.
 //   - A percentile of n values: the order-statistic interval, binomial ranks read back as values
 //     through the distribution; open above where the run is too short to bound it (p99.9 of 1,500).
-// Both at 95% (z = 1.96) unless told otherwise.
+// Both at 95%.
 
 export interface Interval {
   lo: number;
   hi: number;
 }
 
-export const Z95 = 1.959963984540054;
+/** The normal quantile of a two-sided 95% interval. */
+const Z95 = 1.959963984540054;
 
 /** The Wilson score interval of k successes in n trials (n > 0); [0, 1] when n is 0. */
-export function wilson(k: number, n: number, z = Z95): Interval {
+export function wilson(k: number, n: number): Interval {
+  const z = Z95;
   if (!(n > 0)) return { lo: 0, hi: 1 };
   const p = k / n;
   const z2 = z * z;
@@ -23,7 +25,7 @@ export function wilson(k: number, n: number, z = Z95): Interval {
   return { lo: k <= 0 ? 0 : Math.max(0, centre - half), hi: k >= n ? 1 : Math.min(1, centre + half) };
 }
 
-/** The normal quantile for a two-sided 95% interval, by which the ranks below are placed. */
+/** The share outside a 95% interval, split between its two tails. */
 const ALPHA = 0.05;
 
 /**
@@ -49,13 +51,13 @@ function binomialQuantileSmall(q: number, n: number, m: number): number {
  * normal approximation elsewhere. `hi` above 1 means the upper bound lies beyond the largest value:
  * the run is too short to bound that percentile from above; `lo` below 1/n likewise from below.
  */
-export function quantileRankInterval(p: number, n: number, z = Z95): Interval {
+export function quantileRankInterval(p: number, n: number): Interval {
   if (!(n > 0)) return { lo: 0, hi: Infinity };
   const spread = n * p * (1 - p);
   let l: number;
   let u: number;
   if (spread >= 50) {
-    const half = z * Math.sqrt(spread);
+    const half = Z95 * Math.sqrt(spread);
     l = Math.floor(n * p - half);
     u = Math.ceil(n * p + half) + 1;
   } else if (p >= 0.5) {

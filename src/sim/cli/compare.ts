@@ -2,7 +2,9 @@
 // Reads two report folders (summary.json, and where present auction.hgrm, overshoot.hgrm and
 // scenario.resolved.json), prints compare.md and writes it. Flags: COMPARE_SPEC (specs.ts).
 
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { ensureDir } from '../../lib/ensure-dir.js';
+import { placeJsonError } from '../scenario/json-error.js';
 import { basename, join, resolve } from 'node:path';
 import { compareRuns, parseHgrm, summaryProblems, type RunFolder } from '../compare/compare.js';
 import { compareMarkdown } from '../compare/compare-md.js';
@@ -39,7 +41,8 @@ function readJson(path: string, text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    fail(EXIT.badInput, `${path}: not JSON (${err instanceof Error ? err.message : String(err)})`);
+    const place = placeJsonError(text, err);
+    fail(EXIT.badInput, `${path}: invalid JSON at line ${place.line}, column ${place.column}: ${place.reason}`);
   }
 }
 
@@ -47,7 +50,7 @@ function readFolder(dir: string): RunFolder {
   const at = join(dir, 'summary.json');
   const text = readText(at);
   if (text === null) {
-    const sweep = readText(join(dir, 'sweep.json')) !== null;
+    const sweep = existsSync(join(dir, 'sweep.json'));
     fail(
       EXIT.badInput,
       `${dir}: no summary.json (${sweep ? 'a sweep folder: compare two runs' : "is it a run's report folder?"})`,
@@ -87,7 +90,7 @@ function main(): void {
   const page = compareMarkdown(compareRuns(a, b));
   const dir = resolve(values.out ?? join('reports', `compare-${stamp(new Date())}`));
   try {
-    ensureReportRoot(dir);
+    ensureDir(dir);
     writeFileSync(join(dir, 'compare.md'), page);
   } catch (err) {
     fail(

@@ -18,9 +18,8 @@ export const EXIT = {
 } as const;
 
 export type ExitName = keyof typeof EXIT;
-export type CommandName = 'sim' | 'sweep' | 'bidders' | 'bench' | 'soak' | 'compare';
-
-export const COMMANDS: readonly CommandName[] = ['sim', 'sweep', 'bidders', 'bench', 'soak', 'compare'];
+export const COMMANDS = ['sim', 'sweep', 'bidders', 'bench', 'soak', 'compare'] as const;
+export type CommandName = (typeof COMMANDS)[number];
 
 export interface ExitCodeRow {
   name: ExitName;
@@ -62,7 +61,7 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       sweep:
         'an unknown or malformed flag, an invalid scenario, sweep or threshold, a report folder that cannot be made',
       bidders: 'an unknown or malformed flag, no --scenario, an invalid scenario, no simulated bidders to serve',
-      bench: 'an unknown or malformed flag',
+      bench: 'an unknown or malformed flag, a report folder that cannot be made',
       soak: 'an unknown or malformed flag',
       compare:
         'an unknown or malformed flag, a folder without a readable summary.json, a report folder that cannot be made',

@@ -2,6 +2,7 @@
 // after the file and before a command's named overrides (--tmax and the like), so those have the last word.
 
 import { applySettings, parseSetting, type Setting } from '../scenario/settings.js';
+import { issue } from '../../lib/issues.js';
 import { formatIssues, type Issue, type Scenario } from '../scenario/scenario.js';
 import { fail } from './common.js';
 import { EXIT } from './exit-codes.js';
@@ -18,19 +19,37 @@ export const SET_FLAG = {
   absent: 'none',
 } as const;
 
-/** The scenario with every --set applied, or exit 2 naming each bad one. */
-export function applySetFlags(scenario: Scenario, texts: readonly string[] | undefined, file: string): Scenario {
+/** Whether one dotted path is the other or lies inside it (`auction` and `auction.tmaxMs`). */
+const overlaps = (a: string, b: string): boolean => a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
+
+/**
+ * The scenario with every --set applied, or exit 2 naming each bad one. With `swept`, the sweep's axes,
+ * a setting that a sweep axis would overwrite in every cell (or that would overwrite one) is refused.
+ */
+export function applySetFlags(
+  scenario: Scenario,
+  texts: readonly string[] | undefined,
+  file: string,
+  swept: readonly string[] = [],
+): Scenario {
   if (texts === undefined || texts.length === 0) return scenario;
   const settings: Setting[] = [];
   const issues: Issue[] = [];
   for (const text of texts) {
     const parsed = parseSetting(text);
     if ('code' in parsed) issues.push(parsed);
-    else settings.push(parsed);
+    else {
+      const axis = swept.find((path) => overlaps(path, parsed.path));
+      if (axis === undefined) settings.push(parsed);
+      else
+        issues.push(
+          issue(`--set ${parsed.path}`, 'SCN_ERR_CONFLICT', `overlaps the sweep axis ${axis}, which every cell sets`),
+        );
+    }
   }
   // Every mistake at once: the malformed flags, then what the well-formed ones named or upset.
   const applied = applySettings(scenario, settings);
   if (!applied.ok) issues.push(...applied.issues);
-  if (issues.length > 0 || !applied.ok) fail(EXIT.badInput, `${file}: invalid after --set\n${formatIssues(issues)}`);
+  if (!applied.ok || issues.length > 0) fail(EXIT.badInput, `${file}: invalid after --set\n${formatIssues(issues)}`);
   return applied.scenario;
 }

@@ -47,15 +47,8 @@ function main(): void {
   const { file, mode, workers, out, set } = parse();
   const loaded = loadScenarioFile(file);
   if (!loaded.ok) fail(EXIT.badInput, `${file}: invalid scenario\n${formatIssues(loaded.issues)}`);
-  const base = applySetFlags(loaded.scenario, set, file);
-  // A --set on a swept field would be overwritten in every cell: say so rather than ignore it.
-  const swept = Object.keys(base.sweep ?? {});
-  const clash = (set ?? []).map((t) => t.slice(0, t.indexOf('=')).trim()).filter((p) => swept.includes(p));
-  if (clash.length > 0)
-    fail(
-      EXIT.badInput,
-      clash.map((p) => `--set ${p}: is a sweep axis, set in every cell by the sweep [SCN_ERR_CONFLICT]`).join('\n'),
-    );
+  // A --set on a swept field would be overwritten in every cell: refused rather than ignored.
+  const base = applySetFlags(loaded.scenario, set, file, Object.keys(loaded.scenario.sweep ?? {}));
   if (base.sweep === null || Object.keys(base.sweep).length === 0)
     fail(EXIT.badInput, `${file}: sweep: the scenario has no sweep axes to run`);
   const pathIssues = thresholdPathIssues(base);

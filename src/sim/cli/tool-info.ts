@@ -1,6 +1,6 @@
 // Which tool made a report: the package's name and version, and the git commit of the checkout that
 // ran (with whether it had changes, untracked files included), so a report can be traced to the code
-// behind it. Read once per process; each git call has a 3 s timeout, and no git, no checkout, a
+// behind it. Read once per process with two git calls, each with a 3 s timeout; and no git, no checkout, a
 // timeout or a checkout that is not this tool's own (it sits unpacked inside another repository)
 // leaves the commit null rather than failing.
 
@@ -30,10 +30,10 @@ function git(args: string[]): string | null {
 export function toolInfo(): ToolInfo {
   if (known !== null) return known;
   const pkg = JSON.parse(readFileSync(`${ROOT}package.json`, 'utf8')) as { name: string; version: string };
-  const top = git(['rev-parse', '--show-toplevel'])?.trim() ?? null;
-  const own = top !== null && resolve(top) === resolve(ROOT);
-  const head = own ? (git(['rev-parse', '--verify', 'HEAD'])?.trim() ?? null) : null;
-  const commit = head !== null && /^[0-9a-f]{40}$/.test(head) ? head : null;
+  // One call for both: the checkout's top level (is it this tool's own?) and its commit.
+  const [top, head] = git(['rev-parse', '--show-toplevel', '--verify', 'HEAD'])?.trim().split('\n') ?? [];
+  const own = top !== undefined && resolve(top) === resolve(ROOT);
+  const commit = own && head !== undefined && /^[0-9a-f]{40}$/.test(head) ? head : null;
   // A line per changed or untracked file (ignored files, such as reports/, do not count).
   const status = commit === null ? null : git(['status', '--porcelain']);
   known = { name: pkg.name, version: pkg.version, commit, dirty: status === null ? null : status.trim() !== '' };
