@@ -37,7 +37,12 @@ function sigDecimals(x: number, digits: number): number {
 function fixed(x: number, decimals: number): string {
   const text = x >= 1e21 ? BigInt(Math.round(x)).toString() : x.toFixed(decimals);
   const [int, frac] = text.split('.');
-  return int!.replace(/\B(?=(\d{3})+$)/g, GROUP) + (frac === undefined ? '' : `.${frac}`);
+  return grouped(int!, frac);
+}
+
+/** Integer digits in groups of three, then the fraction's digits if any. */
+function grouped(int: string, frac: string | undefined): string {
+  return int.replace(/\B(?=(\d{3})+$)/g, GROUP) + (frac === undefined ? '' : `.${frac}`);
 }
 
 /** A sign only where the digits shown are not all zero (no "-0"). */
@@ -112,7 +117,7 @@ export function fmtSetting(x: number): string {
   const text = String(Number(Math.abs(x).toPrecision(12)));
   if (text.includes('e')) return String(x);
   const [int, frac] = text.split('.');
-  return signed(x < 0, int!.replace(/\B(?=(\d{3})+$)/g, GROUP) + (frac === undefined ? '' : `.${frac}`));
+  return signed(x < 0, grouped(int!, frac));
 }
 
 /** A threshold's value and its actual, in full: the comparison was made at full precision. */

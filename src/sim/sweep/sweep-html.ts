@@ -59,13 +59,14 @@ function heatMap(r: SweepReport, m: Metric): Markup {
     const i = rows.indexOf(rowKey(c.values));
     const j = cols.indexOf(shownValue(c.values[first.path]));
     const v = m.get(c.summary);
+    const shown = m.fmt(v);
     const t = hi === lo ? 0.5 : (v - lo) / (hi - lo);
     const x = left + j * cw;
     const y = top + i * ch;
     const rec = r.recommendation.found && r.recommendation.index === c.index;
     out.push(
-      markup`<rect x="${x}" y="${y}" width="${cw - 2}" height="${ch - 2}" fill="${colour(m.higherBetter ? t : 1 - t)}"${attr('class', rec && 'rec')}><title>cell ${c.index}${!c.pass && ' (fails thresholds)'}: ${m.fmt(v)}</title></rect>`,
-      markup`<text x="${x + cw / 2 - 1}" y="${y + ch / 2 + 3}" text-anchor="middle"${attr('class', !c.pass && 'fail')}>${m.fmt(v)}</text>`,
+      markup`<rect x="${x}" y="${y}" width="${cw - 2}" height="${ch - 2}" fill="${colour(m.higherBetter ? t : 1 - t)}"${attr('class', rec && 'rec')}><title>cell ${c.index}${!c.pass && ' (fails thresholds)'}: ${shown}</title></rect>`,
+      markup`<text x="${x + cw / 2 - 1}" y="${y + ch / 2 + 3}" text-anchor="middle"${attr('class', !c.pass && 'fail')}>${shown}</text>`,
     );
   }
   return markup`<figure><figcaption>${m.title}</figcaption><svg width="${w}" height="${h}" role="img" aria-label="${m.title}">${out}</svg></figure>`;

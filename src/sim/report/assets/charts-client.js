@@ -219,6 +219,13 @@
     value: shownAt(shown),
   });
 
+  /**
+   * Tick labels of a share axis: round tick values, so one decimal of a percent is plenty.
+   * @param {uPlot} _u
+   * @param {number[]} ticks
+   */
+  const percentTicks = (_u, ticks) => ticks.map((v) => `${+(v * 100).toFixed(1)}%`);
+
   // (b) Each bidder's p50 and p99 response time against the deadline.
   make(
     'chart-bidder-latency',
@@ -242,10 +249,7 @@
     {
       padding: BAR_PADDING,
       scales: { x: bidderX, y: { range: (_u, _min, max) => [0, Math.min(1, Math.max(max || 0, 0.01) * 1.15)] } },
-      axes: [
-        bidderAxis,
-        axis({ label: 'share of requests', size: 60, values: (_u, s) => s.map((v) => `${+(v * 100).toFixed(1)}%`) }),
-      ],
+      axes: [bidderAxis, axis({ label: 'share of requests', size: 60, values: percentTicks })],
       series: [
         { label: 'bidder', value: bidderName },
         barSeries('timeout rate', '#fca5a5', DEADLINE, -1, D.bidders.shown.timeoutRate),
@@ -278,7 +282,7 @@
           label: 'timeout rate',
           size: 60,
           grid: { show: false },
-          values: (_u, s) => s.map((v) => `${+(v * 100).toFixed(1)}%`),
+          values: percentTicks,
         }),
       ],
       series: [
