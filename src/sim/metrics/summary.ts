@@ -3,6 +3,7 @@
 // up is refused rather than written.
 
 import { newHistogram, type Histogram } from '../../lib/histogram.js';
+import type { HarnessSummary } from './harness-types.js';
 import type { LeafCounters, Metrics } from './metrics.js';
 
 /** Percentiles of a histogram, in milliseconds. */
@@ -86,6 +87,8 @@ export interface Summary {
   thresholds: ThresholdResult[];
   /** What made the run, where known (the command line adds it; a run built in a test has none). */
   tool?: ToolInfo;
+  /** Whether the run measured the bidders or the machine (harness-types.ts); every run has one. */
+  harness?: HarnessSummary;
 }
 
 export interface ToolInfo {

@@ -4,40 +4,13 @@
 // are drawn in the browser by assets/charts-client.js from a JSON block whose `<` are escaped, so no
 // name can close it.
 
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
 import { chartData } from './chart-data.js';
 import { jsonForScript } from './escape.js';
 import { fmtInt, fmtMoney, fmtMs, fmtMsAgainst, fmtNum, fmtPct, fmtSetting } from './format.js';
 import { attr, markup, trusted, type Markup } from './html.js';
 import { deadlineLevel, scenarioParagraph, type Level, type ReportModel } from './report-model.js';
 import { allTables, type Table } from './tables.js';
-
-/** Read once per process: uPlot and our own assets are the same for every report. */
-let assets: { uplotJs: string; uplotCss: string; css: string; client: string } | null = null;
-
-function loadAssets(): NonNullable<typeof assets> {
-  if (assets !== null) return assets;
-  const require = createRequire(import.meta.url);
-  const read = (path: string): string => readFileSync(path, 'utf8');
-  const own = (name: string): string => read(fileURLToPath(new URL(`./assets/${name}`, import.meta.url)));
-  assets = {
-    uplotJs: read(require.resolve('uplot/dist/uPlot.iife.min.js')),
-    uplotCss: read(require.resolve('uplot/dist/uPlot.min.css')),
-    css: own('report.css'),
-    client: own('charts-client.js'),
-  };
-  return assets;
-}
-
-/**
- * Our own script or style text, placed as is: it must not close its element early. uPlot and our
- * assets never contain `</script` or `</style`, but make sure (`<\/` means the same in JS and CSS).
- */
-function inlineAsset(tag: 'script' | 'style', text: string): Markup {
-  return trusted(text.replace(new RegExp(`</(${tag})`, 'gi'), '<\\/$1'));
-}
+import { inlineAsset, loadAssets } from './page-assets.js';
 
 function htmlTable(t: Table): Markup {
   const heading = markup`<h2>${t.title}</h2>${t.note !== undefined && markup`<p class="note">${t.note}</p>`}`;
