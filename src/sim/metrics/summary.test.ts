@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { BidRequest } from '../../protocol/openrtb.js';
 import { Metrics } from './metrics.js';
-import { accountingErrors, buildSummary, type Summary } from './summary.js';
+import { accountingErrors, buildSummary, type Summary, type SummaryInput } from './summary.js';
 
-function summary(): Summary {
-  const m = new Metrics([
-    { name: 'a-1', group: 'a' },
-    { name: 'a-2', group: 'a' },
-  ]);
-  return buildSummary(m, {
+function summaryInput(): SummaryInput {
+  return {
     scenario: 't',
     seed: 1,
     mode: 'live',
@@ -26,7 +23,15 @@ function summary(): Summary {
       warmupSec: 0,
     },
     eventLoopDelay: { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, count: 0 },
-  });
+  };
+}
+
+function summary(): Summary {
+  const m = new Metrics([
+    { name: 'a-1', group: 'a' },
+    { name: 'a-2', group: 'a' },
+  ]);
+  return buildSummary(m, summaryInput());
 }
 
 describe('accountingErrors', () => {
@@ -83,5 +88,41 @@ describe('percentiles', () => {
     const h = newHistogram();
     for (let i = 0; i < 100; i++) recordMs(h, 30);
     expect(percentiles(h)).toMatchObject({ p50: 30, p99: 30, max: 30 });
+  });
+});
+
+describe('auctions that ran to the deadline', () => {
+  it('counts the auctions closed by their deadline, their share and the mean auction time', async () => {
+    const { InFlightAuction } = await import('../../exchange/in-flight.js');
+    const m = new Metrics([{ name: 'a-1', group: 'a' }]);
+    m.begin(0, 0);
+    const request: BidRequest = {
+      id: 'x',
+      imp: [{ id: '1', bidfloor: 0.1, bidfloorcur: 'USD' }],
+      tmax: 95,
+      at: 1,
+      cur: ['USD'],
+    };
+    // Two auctions wait for the 100 ms deadline, one closes early when its leaf answers at 10 ms.
+    for (const [arrival, closeAfter, byDeadline] of [
+      [0, 100, true],
+      [5, 100, true],
+      [9, 10, false],
+    ] as const) {
+      const a = new InFlightAuction({ ...request, id: String(arrival) }, arrival, arrival, arrival + 100, arrival, 1);
+      a.closed = true;
+      a.closeMs = arrival + closeAfter;
+      a.byDeadline = byDeadline;
+      m.onClosed(a);
+    }
+    const s = buildSummary(m, { ...summaryInput(), durationSec: 1 });
+    expect(s.auctions.total).toBe(3);
+    expect(s.auctions.toDeadline).toBe(2);
+    expect(s.rates.toDeadline).toBeCloseTo(2 / 3, 6);
+    expect(s.auctions.meanMs).toBeCloseTo(70, 1);
+    // None counted: a share of 0 and a mean of 0, never NaN.
+    const empty = buildSummary(new Metrics([]), summaryInput());
+    expect(empty.auctions).toMatchObject({ toDeadline: 0, meanMs: 0 });
+    expect(empty.rates.toDeadline).toBe(0);
   });
 });

@@ -77,12 +77,30 @@ export interface Summary {
     leaves: number;
     warmupSec: number;
   };
-  auctions: { total: number; filled: number; unfilled: number; skipped: number; perSec: number };
+  auctions: {
+    total: number;
+    filled: number;
+    unfilled: number;
+    skipped: number;
+    perSec: number;
+    /** Auctions closed by their deadline rather than by the last answer (added for sweeps). */
+    toDeadline?: number;
+    /** Mean auction time, arrival → close, in ms (added for sweeps' cost of waiting). */
+    meanMs?: number;
+  };
   bids: BidCounts;
   latency: { auction: P; overshoot: P; eventLoopDelay: P };
   bidders: Record<string, LeafSummary>;
   groups: Record<string, GroupSummary>;
-  rates: { fill: number; timeout: number; noBid: number; invalid: number; lost: number };
+  rates: {
+    fill: number;
+    timeout: number;
+    noBid: number;
+    invalid: number;
+    lost: number;
+    /** auctions.toDeadline / auctions.total: the share that waited for the deadline. */
+    toDeadline?: number;
+  };
   revenue: { total: number; avgClearingPrice: number; perThousand: number; impressionsSold: number };
   thresholds: ThresholdResult[];
   /** What made the run, where known (the command line adds it; a run built in a test has none). */
@@ -204,6 +222,9 @@ export function buildSummary(m: Metrics, input: SummaryInput): Summary {
       unfilled: total - m.filled,
       skipped: m.skippedAuctions,
       perSec: input.durationSec > 0 ? round(total / input.durationSec, 1) : 0,
+      // The overshoot histogram holds exactly the counted auctions closed by their deadline.
+      toDeadline: m.overshoot.totalCount,
+      meanMs: total === 0 ? 0 : round(m.auctionLatency.mean / 1000),
     },
     bids,
     latency: {
@@ -219,6 +240,7 @@ export function buildSummary(m: Metrics, input: SummaryInput): Summary {
       noBid: ratio(bids.noBid, bids.sent),
       invalid: ratio(bids.invalid, bids.sent),
       lost: ratio(bids.lost, bids.sent),
+      toDeadline: ratio(m.overshoot.totalCount, total),
     },
     revenue: {
       total: round(m.clearingSum / 1000, 6),
