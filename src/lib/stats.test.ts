@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { overlaps, quantileRankInterval, wilson } from './stats.js';
+import { meanInterval, overlaps, quantileRankInterval, studentTCdf, studentTQuantile, wilson } from './stats.js';
 
 describe('wilson', () => {
   it('matches the textbook values', () => {
@@ -71,5 +71,51 @@ describe('overlaps', () => {
     expect(overlaps({ lo: 0, hi: 1 }, { lo: 1, hi: 2 })).toBe(true);
     expect(overlaps({ lo: 0, hi: 1 }, { lo: 1.01, hi: 2 })).toBe(false);
     expect(overlaps({ lo: 3, hi: 4 }, { lo: 0, hi: 10 })).toBe(true);
+  });
+});
+
+describe('studentTQuantile', () => {
+  it("matches the textbook 97.5% points, and the normal's as df grows", () => {
+    // Student (1908) / any t table: df 1 12.7062, 2 4.3027, 3 3.1824, 5 2.5706, 10 2.2281, 30 2.0423.
+    const table: [number, number][] = [
+      [1, 12.706205],
+      [2, 4.302653],
+      [3, 3.182446],
+      [5, 2.570582],
+      [10, 2.228139],
+      [30, 2.042272],
+    ];
+    for (const [df, t] of table) expect(studentTQuantile(0.975, df)).toBeCloseTo(t, 5);
+    expect(studentTQuantile(0.975, 1e6)).toBeCloseTo(1.959964, 4);
+    // df 1 is the Cauchy distribution, whose quantile is tan(π(q − ½)) exactly.
+    expect(studentTQuantile(0.9, 1)).toBeCloseTo(Math.tan(Math.PI * 0.4), 8);
+    expect(studentTQuantile(0.025, 4)).toBeCloseTo(-2.776445, 5);
+  });
+
+  it('inverts the cdf everywhere', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0.001, max: 0.999, noNaN: true }), fc.integer({ min: 1, max: 500 }), (q, df) => {
+        return Math.abs(studentTCdf(studentTQuantile(q, df), df) - q) < 1e-9;
+      }),
+    );
+  });
+});
+
+describe('meanInterval', () => {
+  it('is the mean ± t · s / √n', () => {
+    // 1, 2, 3: mean 2, s 1, so ± 4.302653 / √3 = 2.484138.
+    const i = meanInterval([1, 2, 3]);
+    expect(i.mean).toBe(2);
+    expect(i.lo).toBeCloseTo(2 - 2.484138, 5);
+    expect(i.hi).toBeCloseTo(2 + 2.484138, 5);
+    expect(i.n).toBe(3);
+  });
+
+  it('is the value alone for one value, and narrows as agreeing values are added', () => {
+    expect(meanInterval([5])).toEqual({ mean: 5, lo: 5, hi: 5, n: 1 });
+    const few = meanInterval([1, 3]);
+    const more = meanInterval([1, 3, 1, 3, 1, 3]);
+    expect(more.hi - more.lo).toBeLessThan(few.hi - few.lo);
+    expect(few.lo).toBeLessThan(1);
   });
 });
