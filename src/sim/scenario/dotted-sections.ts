@@ -69,8 +69,10 @@ export function checkSweep(
       continue;
     }
     out[key] = values;
-    if (splitPath(key)?.[0] === 'sweep') {
-      issues.push(issue(path, 'SCN_ERR_BAD_PATH', 'a sweep cannot sweep itself'));
+    const head = splitPath(key)?.[0];
+    if (head === 'sweep' || head === 'repeats' || head === 'objective') {
+      const what = head === 'sweep' ? 'itself' : `its own ${head}, which apply to every cell`;
+      issues.push(issue(path, 'SCN_ERR_BAD_PATH', `a sweep cannot sweep ${what}`));
       continue;
     }
     if (base === undefined) continue;

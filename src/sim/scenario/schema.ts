@@ -59,6 +59,20 @@ export interface ExternalGroup {
 
 export type BidderGroup = LocalGroup | ExternalGroup;
 
+/**
+ * What a sweep's recommendation maximises: revenue per thousand auctions less the cost of the calls
+ * and of the waiting per thousand auctions, and how far short of the best a smaller cell may fall
+ * (see src/sim/sweep/objective.ts).
+ */
+export interface ObjectiveSpec {
+  /** A cell within this share of the best cell's value counts as good enough (the knee). */
+  tolerance: number;
+  /** Currency per bid request sent to a bidder. */
+  costPerBidderCall: number;
+  /** Currency per millisecond an auction stays open (arrival → close), per auction. */
+  costPerMsWaited: number;
+}
+
 export interface Scenario {
   /** Names the report folder, so it is a safe path component. */
   name: string;
@@ -71,6 +85,10 @@ export interface Scenario {
   thresholds: Record<string, string>;
   /** Dotted path into this scenario → values; the sweep runs every combination. */
   sweep: Record<string, unknown[]> | null;
+  /** Seeds each sweep cell runs (absent: DEFAULTS.sweepRepeats by mode). Only sweeps read it. */
+  repeats?: number;
+  /** The sweep's objective (absent: DEFAULTS.objective). Only sweeps read it. */
+  objective?: ObjectiveSpec;
   /** Virtual mode's one-way delay of every link; live mode has a real network. */
   network: LatencySpec;
 }
@@ -145,6 +163,13 @@ export const DEFAULTS = deepFreeze({
   bidders: [{ name: 'dsp', ...GROUP, count: 4 }] as BidderGroup[],
   thresholds: {} as Record<string, string>,
   sweep: null as Record<string, unknown[]> | null,
+  /**
+   * Seeds per sweep cell when neither the file nor --repeats says: 3 in virtual time, where runs are
+   * cheap and deterministic; 1 live, where each cell takes its full duration in real time.
+   */
+  sweepRepeats: { virtual: 3, live: 1 },
+  /** The knee within 1% of the best revenue, and no costs: more bidders never earn less. */
+  objective: { tolerance: 0.01, costPerBidderCall: 0, costPerMsWaited: 0 } as ObjectiveSpec,
   /** A loopback-like hop; only virtual mode uses it. */
   network: { model: 'constant', ms: 0.2 } as LatencySpec,
 });

@@ -23,12 +23,31 @@ import {
 import { validateLatencySpec } from '../../bidders/latency-models.js';
 import { checkBidders } from './bidder-groups.js';
 import { readSafeName, toSafeName } from './fields.js';
-import { DEFAULTS, fresh, type AuctionSpec, type LoadSpec, type Scenario } from './schema.js';
+import { DEFAULTS, fresh, type AuctionSpec, type LoadSpec, type ObjectiveSpec, type Scenario } from './schema.js';
 import { checkSweep, checkThresholds } from './dotted-sections.js';
 
 export type ScenarioResult = { ok: true; scenario: Scenario } | { ok: false; issues: Issue[] };
 
-const TOP_KEYS = ['name', 'seed', 'mode', 'load', 'auction', 'bidders', 'thresholds', 'sweep', 'network'] as const;
+const TOP_KEYS = [
+  'name',
+  'seed',
+  'mode',
+  'load',
+  'auction',
+  'bidders',
+  'thresholds',
+  'sweep',
+  'repeats',
+  'objective',
+  'network',
+] as const;
+const OBJECTIVE_KEYS = ['tolerance', 'costPerBidderCall', 'costPerMsWaited'] as const;
+/** Seeds per sweep cell: a hundred narrows an interval tenfold over one; more is a different tool. */
+export const MAX_REPEATS = 100;
+/** A tolerance of half the best value would already let almost any cell win. */
+const TOLERANCE: NumberRule = { min: 0, max: 0.5, expected: 'a number from 0 to 0.5' };
+/** Costs in currency; far above any real callout or holding cost, low enough to stay exact. */
+const COST: NumberRule = { min: 0, max: 1_000_000, expected: 'a number from 0 to 1000000' };
 const LOAD_KEYS = ['arrival', 'rate', 'durationSec', 'auctions', 'warmupSec'] as const;
 const AUCTION_KEYS = [
   'type',
@@ -135,6 +154,19 @@ function checkAuction(raw: Raw, issues: Issue[]): AuctionSpec {
   };
 }
 
+function checkObjective(raw: Raw, issues: Issue[]): ObjectiveSpec {
+  const d = DEFAULTS.objective;
+  checkKeys(raw, OBJECTIVE_KEYS, 'objective', issues);
+  const tolerance = readNumber(raw, 'tolerance', TOLERANCE, d.tolerance, 'objective', issues);
+  const perCall = readNumber(raw, 'costPerBidderCall', COST, d.costPerBidderCall, 'objective', issues);
+  const perMs = readNumber(raw, 'costPerMsWaited', COST, d.costPerMsWaited, 'objective', issues);
+  return {
+    tolerance: tolerance ?? d.tolerance,
+    costPerBidderCall: perCall ?? d.costPerBidderCall,
+    costPerMsWaited: perMs ?? d.costPerMsWaited,
+  };
+}
+
 /** The default name: the file's base name made safe, so `scenarios/tail test.json` runs as `tail-test`. */
 function defaultName(source: string | undefined): string {
   return source === undefined ? DEFAULTS.name : toSafeName(basename(source, extname(source)));
@@ -157,6 +189,11 @@ export function checkScenario(raw: unknown, source?: string): ScenarioResult {
   const auction = checkAuction(auctionRaw ?? {}, auctionRaw === undefined ? [] : issues);
   const bidders = checkBidders(raw.bidders, mode, issues);
   const thresholds = checkThresholds(raw.thresholds, issues);
+  // Only sweeps read these two; absent, they stay absent (and the sweep's defaults apply).
+  const repeats =
+    raw.repeats === undefined ? undefined : readNumber(raw, 'repeats', integerIn(1, MAX_REPEATS), 1, '', issues);
+  const objectiveRaw = raw.objective === undefined ? undefined : readObject(raw, 'objective', '', issues);
+  const objective = objectiveRaw === undefined ? undefined : checkObjective(objectiveRaw, issues);
   let network = fresh<LatencySpec>(DEFAULTS.network);
   if (raw.network !== undefined) {
     issues.push(...validateLatencySpec(raw.network, 'network'));
@@ -171,6 +208,8 @@ export function checkScenario(raw: unknown, source?: string): ScenarioResult {
     bidders,
     thresholds,
     sweep: null,
+    ...(repeats !== undefined && { repeats }),
+    ...(objective !== undefined && { objective }),
     network,
   };
   // Each sweep value is checked by validating the scenario with it applied, which needs a clean base.
