@@ -100,6 +100,7 @@ describe('report.html in Chromium', () => {
   });
 
   it('raises no error, fetches nothing beyond the file, and opens no dialog (also on hover)', async () => {
+    await page.locator('#chart-spectrum').scrollIntoViewIfNeeded();
     const box = await page.locator('#chart-spectrum canvas').boundingBox();
     expect(box).not.toBeNull();
     await page.mouse.move(box!.x + box!.width * 0.6, box!.y + box!.height * 0.5);

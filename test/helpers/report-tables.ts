@@ -78,3 +78,65 @@ export function bidderMismatches(table: ShownTable, s: Summary, text = (cell: st
   }
   return m.lines;
 }
+
+/**
+ * The table of invalid, stray and lost answers: a row for each leaf with any, and none for the
+ * others; each row's counts, drops and reasons as summary.json holds them.
+ */
+export function failureMismatches(table: ShownTable, s: Summary, text = (cell: string): string => cell): string[] {
+  const m = new Mismatches();
+  const expected = Object.entries(s.bidders).filter(([, b]) => b.invalid + b.stray + b.lost + b.drops > 0);
+  const shown = Object.keys(table).sort().join(', ');
+  const leaves = expected
+    .map(([n]) => n)
+    .sort()
+    .join(', ');
+  if (shown !== leaves) m.lines.push(`rows: ${shown}; expected: ${leaves}`);
+  for (const [name, b] of expected) {
+    const r = table[name];
+    for (const [h, v] of [
+      ['sent', b.sent],
+      ['invalid', b.invalid],
+      ['stray', b.stray],
+      ['lost', b.lost],
+      ['drops', b.drops],
+    ] as const)
+      m.same(`${name} ${h}`, r?.[h], v);
+    m.near(`${name} failing share`, r?.['failing share'], (b.timedOut + b.invalid + b.lost) / b.sent);
+    // Each reason with its count, "not-json 54, bad-price 3".
+    const reasons = Object.fromEntries(
+      (r?.['invalid and stray reasons'] === undefined ? '' : text(r['invalid and stray reasons']))
+        .split(', ')
+        .filter((x) => x !== '—' && x !== '')
+        .map((x) => [x.slice(0, x.lastIndexOf(' ')), parseShown(x.slice(x.lastIndexOf(' ') + 1))]),
+    );
+    if (
+      JSON.stringify(reasons, Object.keys(reasons).sort()) !==
+      JSON.stringify(b.invalidReasons, Object.keys(b.invalidReasons).sort())
+    )
+      m.lines.push(`${name} reasons: ${JSON.stringify(reasons)} vs ${JSON.stringify(b.invalidReasons)}`);
+  }
+  return m.lines;
+}
+
+/** The harness tables: each check's value and level, each process's utilisation and CPU. */
+export function harnessMismatches(checks: ShownTable, processes: ShownTable, s: Summary): string[] {
+  const m = new Mismatches();
+  const h = s.harness;
+  if (h === undefined) return ['summary.json has no harness'];
+  for (const c of h.checks) {
+    const r = checks[c.figure];
+    m.near(`${c.id} value`, r?.value, c.value);
+    m.near(`${c.id} degraded above`, r?.['degraded above'], c.degradedAbove);
+    if (r?.level !== c.level) m.lines.push(`${c.id} level: ${r?.level} vs ${c.level}`);
+  }
+  for (const p of h.processes) {
+    const r = processes[p.role];
+    m.same(`${p.role} pid`, r?.pid, p.pid);
+    m.near(`${p.role} utilisation`, r?.utilisation, p.utilisation);
+    if (p.utilisationNetOfSpin !== undefined)
+      m.near(`${p.role} net of spin`, r?.['net of spin'], p.utilisationNetOfSpin);
+    m.near(`${p.role} CPU s`, r?.['CPU s'], p.cpuSec);
+  }
+  return m.lines;
+}

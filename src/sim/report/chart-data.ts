@@ -3,13 +3,14 @@
 // against it.
 
 import type { ChartData, SpectrumLine } from './chart-types.js';
-import { fmtMs, fmtPct, NONE } from './format.js';
+import { fmtInt, fmtMs, fmtPct, NONE } from './format.js';
 import type { ReportModel } from './report-model.js';
 import { spectrum } from './spectrum.js';
 
 export type { ChartData, SpectrumLine } from './chart-types.js';
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+const r6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
 /** Legend text: the charts show a figure exactly as the tables do, so the browser formats nothing. */
 const msShown = (values: ReadonlyArray<number | null>): string[] =>
@@ -19,31 +20,32 @@ const pctShown = (values: ReadonlyArray<number | null>): string[] => values.map(
 export function chartData(m: ReportModel): ChartData {
   const lines: Array<Omit<SpectrumLine, 'values' | 'shown'>> = [{ label: 'auction', kind: 'auction', group: -1 }];
   const hists = [m.run.metrics.auctionLatency];
-  m.groups.forEach((g, i) => {
+  const drawn = m.shown.groupIndices.map((i) => [i, m.groups[i]!] as const);
+  for (const [i, g] of drawn) {
     lines.push({ label: g.name, kind: 'group', group: i });
     hists.push(g.latency);
-  });
-  m.groups.forEach((g, i) => {
-    if (g.hostDelay === null || g.hostDelay.totalCount === 0) return;
+  }
+  for (const [i, g] of drawn) {
+    if (g.hostDelay === null || g.hostDelay.totalCount === 0) continue;
     lines.push({ label: `${g.name} (host delay)`, kind: 'host', group: i });
     hists.push(g.hostDelay);
-  });
+  }
   const sp = spectrum(hists);
 
-  const names = Object.keys(m.summary.bidders);
-  const leaves = Object.values(m.summary.bidders);
+  const rows = m.shown.bars;
+  const names = rows.map((r) => (r.kind === 'leaf' ? r.name : `${r.name} ×${fmtInt(r.leaves)}`));
 
   const secs = m.run.metrics.seconds;
   let first = secs.findIndex((b) => b.auctions > 0);
   if (first < 0) first = secs.length;
   const kept = secs.slice(first);
-  const p50 = leaves.map((b) => b.latency.p50);
-  const p99 = leaves.map((b) => b.latency.p99);
-  const timeoutRate = leaves.map((b) => b.timeoutRate);
-  const winRate = leaves.map((b) => b.winRate);
+  const p50 = rows.map((r) => r.latency.p50);
+  const p99 = rows.map((r) => r.latency.p99);
+  const failing = rows.map((r) => r6(r.failing));
+  const winRate = rows.map((r) => (r.bids === 0 ? 0 : r6(r.wins / r.bids)));
   const meanMs = kept.map((b) => (b.auctions > 0 ? r3(b.latencySumMs / b.auctions) : null));
   const maxMs = kept.map((b) => (b.auctions > 0 ? r3(b.maxLatencyMs) : null));
-  const perSecTimeouts = kept.map((b) => (b.sent > 0 ? Math.round((b.timedOut / b.sent) * 1e6) / 1e6 : null));
+  const perSecTimeouts = kept.map((b) => (b.sent > 0 ? r6(b.timedOut / b.sent) : null));
   return {
     tmaxMs: m.summary.config.tmaxMs,
     spectrum: {
@@ -55,11 +57,12 @@ export function chartData(m: ReportModel): ChartData {
     },
     bidders: {
       names,
+      kinds: rows.map((r) => r.kind),
       p50,
       p99,
-      timeoutRate,
+      failing,
       winRate,
-      shown: { p50: msShown(p50), p99: msShown(p99), timeoutRate: pctShown(timeoutRate), winRate: pctShown(winRate) },
+      shown: { p50: msShown(p50), p99: msShown(p99), failing: pctShown(failing), winRate: pctShown(winRate) },
     },
     overTime: {
       t: kept.map((_, i) => first + i),

@@ -16,14 +16,21 @@ export interface SpectrumLine {
 export interface ChartData {
   tmaxMs: number;
   spectrum: { x: number[]; lines: SpectrumLine[] };
+  /**
+   * The per-bidder bars: every leaf when there are few, else each group summed and then the leaves
+   * with the largest failing share (report-model.ts, ShownRows).
+   */
   bidders: {
+    /** A leaf's name, or a group's with its leaf count ("steady ×4"). */
     names: string[];
+    kinds: Array<'leaf' | 'group'>;
     p50: number[];
     p99: number[];
-    timeoutRate: number[];
+    /** (timed out + invalid + lost) / sent. */
+    failing: number[];
     winRate: number[];
     /** The same figures as the legend shows them (format.ts). */
-    shown: { p50: string[]; p99: string[]; timeoutRate: string[]; winRate: string[] };
+    shown: { p50: string[]; p99: string[]; failing: string[]; winRate: string[] };
   };
   /** Per second since the run began (warm-up seconds that counted nothing left out). */
   overTime: {

@@ -8,7 +8,18 @@ import { chartData } from './chart-data.js';
 import { jsonForScript } from './escape.js';
 import { fmtInt, fmtMoney, fmtMs, fmtMsAgainst, fmtNum, fmtPct, fmtSetting } from './format.js';
 import { attr, markup, trusted, type Markup } from './html.js';
-import { deadlineLevel, scenarioParagraph, type Level, type ReportModel } from './report-model.js';
+import type { BidCounts } from '../metrics/summary.js';
+import {
+  deadlineLevel,
+  harnessBanner,
+  harnessPhrase,
+  OUTCOME_WARN_SHARE,
+  scenarioParagraph,
+  worstLevel,
+  type Level,
+  type ReportModel,
+  type ShownRow,
+} from './report-model.js';
 import { allTables, type Table } from './tables.js';
 import { inlineAsset, loadAssets } from './page-assets.js';
 
@@ -52,8 +63,9 @@ function kpis(m: ReportModel): Markup {
       fmtPct(s.rates.timeout),
       '',
       `${fmtInt(s.bids.timedOut)} of ${fmtInt(s.bids.sent)} requests (${fmtInt(s.bids.late)} late)`,
-      s.rates.timeout > 0.01 ? 'warn' : 'ok',
+      m.outcomes.timedOut.level,
     ),
+    failedKpi(m),
     kpi(
       'fill rate',
       fmtPct(s.rates.fill),
@@ -85,11 +97,83 @@ function kpis(m: ReportModel): Markup {
   ]}</div>`;
 }
 
+/** Invalid and lost answers together, with the leaf that had the largest share of either. */
+function failedKpi(m: ReportModel): Markup {
+  const s = m.summary;
+  const { invalid, lost } = m.outcomes;
+  const count = invalid.count + lost.count;
+  const worst = [...invalid.worst, ...lost.worst].sort((a, b) => b.share - a.share)[0];
+  const sub =
+    worst === undefined
+      ? `of ${fmtInt(s.bids.sent)} requests`
+      : `${fmtInt(invalid.count)} invalid, ${fmtInt(lost.count)} lost · worst ${worst.name} ${fmtPct(worst.share)}`;
+  return kpi(
+    'invalid + lost',
+    fmtPct(s.bids.sent === 0 ? 0 : count / s.bids.sent),
+    '',
+    sub,
+    worstLevel([invalid.level, lost.level]),
+  );
+}
+
+/** The parts of a stacked outcome bar, in the order every request ends. */
+const OUTCOME_PARTS: ReadonlyArray<{ key: keyof Omit<BidCounts, 'sent' | 'late'>; label: string }> = [
+  { key: 'onTime', label: 'on time' },
+  { key: 'noBid', label: 'no-bid' },
+  { key: 'invalid', label: 'invalid' },
+  { key: 'timedOut', label: 'timed out' },
+  { key: 'lost', label: 'lost' },
+];
+
+/** A share wide enough to carry its figure inside its segment. */
+const LABELLED_SHARE = 0.1;
+
+function outcomeBar(r: ShownRow): Markup {
+  const c = r.counts;
+  const parts = OUTCOME_PARTS.filter((p) => c[p.key] > 0).map((p) => {
+    const share = c[p.key] / c.sent;
+    // The width is layout, not a figure shown: the figure is the text and the title, from format.ts.
+    const width = `width:${(share * 100).toFixed(3)}%`;
+    const title = `${p.label} ${fmtPct(share)} (${fmtInt(c[p.key])} of ${fmtInt(c.sent)})`;
+    return markup`<span class="seg seg-${p.key}" style="${width}" title="${title}" data-share="${share}">${share >= LABELLED_SHARE && fmtPct(share)}</span>`;
+  });
+  const name = r.kind === 'group' ? markup`${r.name} <small>×${fmtInt(r.leaves)}</small>` : r.name;
+  const level = r.failing > OUTCOME_WARN_SHARE ? 'warn' : '';
+  return markup`<div class="stack-row" data-name="${r.name}" data-kind="${r.kind}"><div class="stack-name">${name}</div><div class="stack">${c.sent === 0 ? markup`<span class="muted">nothing sent</span>` : parts}</div><div class="stack-fig num ${level}">${fmtPct(r.failing)} failed</div></div>\n`;
+}
+
+/** Where every request to each group and to the worst leaves ended, as stacked shares. */
+function outcomeChart(m: ReportModel): Markup {
+  const sh = m.shown;
+  const legend = OUTCOME_PARTS.map((p) => markup`<span><i class="swatch seg-${p.key}"></i>${p.label}</span>`);
+  const leafHeading = sh.allLeaves
+    ? `Every leaf (${fmtInt(sh.leaves.length)})`
+    : `The ${fmtInt(sh.leaves.length)} of ${fmtInt(Object.keys(m.summary.bidders).length)} leaves with the largest failing share`;
+  const groupHeading =
+    sh.groupsLeftOut > 0
+      ? `The ${fmtInt(sh.groups.length)} groups with the largest failing share (${fmtInt(sh.groupsLeftOut)} more in the tables)`
+      : 'Groups';
+  return markup`<section class="card" id="chart-outcomes"><h2>Where every request ended</h2><p class="note">Each bar is one group or leaf’s requests, split by how each ended: a valid bid on time, a no-bid, an invalid answer, no answer by the deadline (timed out), or no answer at all because the link was down or dropped (lost). The figure on the right is the failing share: timed out, invalid or lost.</p><div class="stack-legend">${legend}</div>${sh.groups.length > 0 && markup`<h3>${groupHeading}</h3><div class="stacks">${sh.groups.map(outcomeBar)}</div>`}<h3>${leafHeading}</h3><div class="stacks">${sh.leaves.map(outcomeBar)}</div></section>`;
+}
+
+/** The harness banner above the verdict, when the harness was not ok. */
+function harnessBannerHtml(m: ReportModel): Markup | false {
+  const b = harnessBanner(m);
+  if (b === null) return false;
+  return markup`<section class="banner harness ${b.level}" id="harness-banner" role="alert"><h2>${b.title}</h2>${
+    b.reasons.length > 0 && markup`<ul class="reasons">${b.reasons.map((r) => markup`<li>${r}</li>`)}</ul>`
+  }${b.polluted.length > 0 && markup`<p><b>Figures not to trust:</b> ${b.polluted.join(', ')}.</p>`}${
+    b.advice.length > 0 &&
+    markup`<p><b>What to do:</b></p><ul class="advice">${b.advice.map((a) => markup`<li>${a}</li>`)}</ul>`
+  }</section>`;
+}
+
 function chartCard(id: string, title: string, note: string): Markup {
   return markup`<section class="card"><h2>${title}</h2><p class="note">${note}</p><div class="chart" id="${id}"></div></section>`;
 }
 
-function charts(): Markup {
+function charts(m: ReportModel): Markup {
+  const which = m.shown.note;
   return markup`<div class="charts">${[
     chartCard(
       'chart-spectrum',
@@ -100,14 +184,15 @@ function charts(): Markup {
       chartCard(
         'chart-bidder-latency',
         'Bidder response time vs deadline',
-        'p50 and p99 response time of every bidder leaf, sent → received.',
+        `p50 and p99 response time, sent → received. ${which}`,
       ),
       chartCard(
         'chart-bidder-rates',
-        'Timeout and win rates per bidder',
-        'Share of each leaf’s requests that timed out, and that it won.',
+        'Failed and won, per bidder',
+        `Share of the requests that failed (timed out, invalid or lost), and of the bids placed that won. ${which}`,
       ),
     ]}</div>`,
+    outcomeChart(m),
     chartCard(
       'chart-over-time',
       'Over the run',
@@ -128,10 +213,13 @@ export function reportHtml(m: ReportModel): string {
     'group-*.hgrm',
     ...(m.run.hostStats.length > 0 ? ['host-delays-*.hgrm'] : []),
   ];
-  const run = `${s.mode} run · seed ${s.seed} · started ${s.startedAt} · ${s.config.type} · tmax ${fmtSetting(s.config.tmaxMs)} ms · ${fmtInt(s.config.leaves)} leaves`;
-  const banner =
+  const harness = harnessPhrase(m.harness);
+  const run = `${s.mode} run · seed ${s.seed} · started ${s.startedAt} · ${s.config.type} · tmax ${fmtSetting(s.config.tmaxMs)} ms · ${fmtInt(s.config.leaves)} leaves${harness === null ? '' : ` · ${harness}`}`;
+  const banner = [
+    harnessBannerHtml(m),
     s.partial &&
-    markup`<div class="banner partial" role="alert">Partial run — ${m.run.message ?? 'the run was cut short'}; the figures cover only the part that ran.</div>`;
+      markup`<div class="banner partial" role="alert">Partial run — ${m.run.message ?? 'the run was cut short'}; the figures cover only the part that ran.</div>`,
+  ];
   const scenario = scenarioParagraph(m).map((p) => (typeof p === 'string' ? p : markup`<strong>${p.name}</strong>`));
   const page = markup`<!doctype html>
 <html lang="en">
@@ -139,7 +227,7 @@ export function reportHtml(m: ReportModel): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
-<title>${s.scenario} — ${v.word} — rtb-sim report</title>
+<title>${s.scenario} — ${v.headline} — rtb-sim report</title>
 <style>${inlineAsset('style', a.uplotCss)}</style>
 <style>${inlineAsset('style', a.css)}</style>
 </head>
@@ -147,7 +235,7 @@ export function reportHtml(m: ReportModel): string {
 <main>
 ${banner}
 <header class="verdict ${v.level}">
-<div class="badge ${v.level}" id="verdict-word">${v.word}</div>
+<div class="badge ${v.level}" id="verdict-word">${v.word}${v.qualifier !== null && markup`<small>${v.qualifier}</small>`}</div>
 <div>
 <h1 id="scenario-name">${s.scenario}</h1>
 <div class="muted">${run}</div>
@@ -156,7 +244,7 @@ ${banner}
 </header>
 ${kpis(m)}
 <section class="card" id="scenario"><h2>Scenario</h2><p>${scenario}</p></section>
-${charts()}
+${charts(m)}
 ${allTables(m).map((t) => [htmlTable(t), '\n'])}
 <footer>Written by rtb-sim. Beside this page: ${files.map((f, i) => [i > 0 && ', ', markup`<code>${f}</code>`])} (percentile files in ms, for any HdrHistogram plotter).</footer>
 </main>

@@ -4,8 +4,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Summary } from '../metrics/summary.js';
 import { parseShown, shownTolerance } from './format.js';
-import { HOSTILE_IMG, HOSTILE_MD, HOSTILE_SCRIPT, syntheticRun } from '../../../test/helpers/synthetic-run.js';
-import { bidderMismatches, latencyMismatches } from '../../../test/helpers/report-tables.js';
+import {
+  HOSTILE_IMG,
+  HOSTILE_MD,
+  HOSTILE_SCRIPT,
+  syntheticHarness,
+  syntheticRun,
+} from '../../../test/helpers/synthetic-run.js';
+import {
+  bidderMismatches,
+  failureMismatches,
+  harnessMismatches,
+  latencyMismatches,
+} from '../../../test/helpers/report-tables.js';
+import type { RunResult } from '../run/result.js';
 import { writeReports } from './write-reports.js';
 
 /** Undo escapeMd: backslash escapes and the two entities it writes. */
@@ -61,7 +73,7 @@ describe('report.md', () => {
   let s: Summary;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'report-md-'));
-    writeReports(dir, syntheticRun({ partial: true }));
+    writeReports(dir, syntheticRun({ partial: true, faulty: true }));
     md = readFileSync(join(dir, 'report.md'), 'utf8');
     s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
   });
@@ -133,6 +145,87 @@ describe('report.md', () => {
       expect(table(text, 'Bidder groups').get('dsp-fast')!['host p50 ms']).toBe('—');
     } finally {
       rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it('lists every leaf with invalid, stray or lost answers, with its drops and reasons', () => {
+    const t = table(md, 'Invalid, stray and lost answers');
+    expect(failureMismatches(Object.fromEntries(t), s, unescapeMd)).toEqual([]);
+    // Worst first: faulty-1 lost 80% of its requests.
+    expect([...t.keys()][0]).toBe('faulty-1');
+    expect(md).toMatch(
+      /^- ⚠️ [\d.]+% of bid requests were lost \(\d[\d\u202f]* of [\d\u202f]+\), in 1 of 7 leaves: faulty-1 [78]\d\.\d%/m,
+    );
+  });
+});
+
+/** report.md of a run with this harness (or none). */
+function mdWith(harness: Parameters<typeof syntheticHarness>[0] | 'virtual' | null): { md: string; s: Summary } {
+  const run: RunResult = syntheticRun({ auctions: 300 });
+  run.summary.thresholds = [{ metric: 'rates.fill', op: '>', value: 0, actual: run.summary.rates.fill, pass: true }];
+  if (harness === 'virtual')
+    run.summary.harness = {
+      ...syntheticHarness('ok'),
+      reasons: ['virtual time'],
+      checks: [],
+      processes: [],
+      hostLateness: null,
+      groups: {},
+    };
+  else if (harness !== null) run.summary.harness = syntheticHarness(harness);
+  const d = mkdtempSync(join(tmpdir(), 'report-md-'));
+  try {
+    writeReports(d, run);
+    return { md: readFileSync(join(d, 'report.md'), 'utf8'), s: run.summary };
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+}
+
+describe('report.md and the harness', () => {
+  it.each(['degraded', 'invalid'] as const)(
+    'puts a %s harness in a banner above the verdict, with what to do',
+    (verdict) => {
+      const { md, s } = mdWith(verdict);
+      const lines = md.split('\n');
+      expect(lines[0]).toMatch(new RegExp(`: PASS · harness ${verdict}$`));
+      const banner = lines.findIndex((l) =>
+        l.startsWith(`> ${verdict === 'invalid' ? '❌' : '⚠️'} **Harness ${verdict}:`),
+      );
+      const firstVerdict = lines.findIndex((l) => l.startsWith('- ✅') || l.startsWith('- ⚠️') || l.startsWith('- ❌'));
+      expect(banner).toBeGreaterThan(0);
+      expect(banner).toBeLessThan(firstVerdict);
+      const quoted = lines
+        .slice(banner, firstVerdict)
+        .filter((l) => l.startsWith('>'))
+        .join('\n');
+      for (const r of s.harness!.reasons) expect(quoted).toContain(`> - ${r}`);
+      expect(quoted).toContain(`Figures not to trust: ${s.harness!.polluted.join(', ')}.`);
+      for (const a of s.harness!.advice) expect(quoted).toContain(`> - ${a}`);
+      expect(lines[firstVerdict]).toContain(`— but the harness was ${verdict}`);
+      expect(lines[firstVerdict]!.startsWith(verdict === 'invalid' ? '- ❌' : '- ⚠️')).toBe(true);
+      // The figures behind the verdict, in two tables.
+      const checks = Object.fromEntries(table(md, 'Harness checks'));
+      const processes = Object.fromEntries(table(md, 'Harness processes'));
+      expect(
+        harnessMismatches(Object.fromEntries(Object.entries(checks).map(([k, v]) => [unescapeMd(k), v])), processes, s),
+      ).toEqual([]);
+      // The bidder host's timer lateness beside the other latencies.
+      const lateness = table(md, 'Auction latency').get('host timer lateness')!;
+      expect(parseShown(lateness.p99!)).toBe(s.harness!.hostLateness!.p99);
+    },
+  );
+
+  it('shows no banner when the harness was ok, and says "virtual time" quietly', () => {
+    for (const h of ['ok', 'virtual', null] as const) {
+      const { md } = mdWith(h);
+      expect(md.split('\n')[0]).toMatch(/: PASS$/);
+      expect(md).not.toContain('> ⚠️');
+      expect(md).not.toContain('**Harness');
+      expect(md).not.toContain('but the harness');
+      if (h === 'virtual') expect(md).toContain('Harness ok: virtual time.');
+      if (h === 'ok') expect(md).toContain('## Harness checks');
+      if (h !== 'ok') expect(md).not.toContain('## Harness checks');
     }
   });
 });

@@ -2,7 +2,7 @@
 // goes through escapeMd, so a bidder called `a|b` cannot break a table.
 
 import { escapeMd } from './escape.js';
-import { scenarioParagraph, type Level, type ReportModel } from './report-model.js';
+import { harnessBanner, scenarioParagraph, type Level, type ReportModel } from './report-model.js';
 import { allTables, type Table } from './tables.js';
 
 const MARK: Record<Level, string> = { ok: '✅', warn: '⚠️', bad: '❌' };
@@ -29,7 +29,16 @@ function mdTable(t: Table): string {
 
 export function reportMarkdown(m: ReportModel): string {
   const s = m.summary;
-  const out: string[] = [`# ${escapeMd(s.scenario)}: ${m.verdict.word}`, ''];
+  const out: string[] = [`# ${escapeMd(s.scenario)}: ${m.verdict.headline}`, ''];
+  const banner = harnessBanner(m);
+  if (banner !== null) {
+    // A blockquote, one paragraph per part: readable as plain text, set apart when rendered.
+    out.push(`> ${MARK[banner.level]} **${escapeMd(banner.title)}**`);
+    if (banner.reasons.length > 0) out.push('>', ...banner.reasons.map((r) => `> - ${escapeMd(r)}`));
+    if (banner.polluted.length > 0) out.push('>', `> Figures not to trust: ${escapeMd(banner.polluted.join(', '))}.`);
+    if (banner.advice.length > 0) out.push('>', '> What to do:', ...banner.advice.map((a) => `> - ${escapeMd(a)}`));
+    out.push('');
+  }
   if (s.partial) {
     out.push(
       `> **PARTIAL RUN** — ${escapeMd(m.run.message ?? 'the run was cut short')}; the figures below cover only the part that ran.`,

@@ -2,9 +2,10 @@
 // render the same tables, so every number reads the same in both; only the escaping differs. A
 // threshold's value and actual are shown in full, as they were compared.
 
+import type { HarnessCheck, HarnessVerdict } from '../metrics/harness-types.js';
 import type { BidCounts, P } from '../metrics/summary.js';
-import { fmtExact, fmtInt, fmtMoney, fmtMs, fmtPct, NONE } from './format.js';
-import type { Level, ReportModel } from './report-model.js';
+import { fmtExact, fmtInt, fmtMoney, fmtMs, fmtNum, fmtPct, fmtSetting, NONE } from './format.js';
+import { failingShare, OUTCOME_WARN_SHARE, reasonsText, type Level, type ReportModel } from './report-model.js';
 
 export interface Cell {
   text: string;
@@ -45,15 +46,21 @@ function latencyRow(label: string, p: P): Row {
 
 export function latencyTable(m: ReportModel): Table {
   const l = m.summary.latency;
+  const lateness = m.harness?.hostLateness ?? null;
   return {
     id: 'latency',
     title: 'Auction latency',
-    note: 'Auction latency runs from the scheduled arrival to the outcome (open loop, so a stalled exchange shows here). Overshoot is how far past its deadline an auction closed by the deadline actually closed; event-loop delay is the exchange process’s.',
+    note:
+      'Auction latency runs from the scheduled arrival to the outcome (open loop, so a stalled exchange shows here). Overshoot is how far past its deadline an auction closed by the deadline actually closed; event-loop delay is the exchange process’s.' +
+      (lateness === null
+        ? ''
+        : ' Host timer lateness is how much later than intended the bidder host sent its delayed answers.'),
     headers: LATENCY_HEADERS,
     rows: [
       latencyRow('auction', l.auction),
       latencyRow('deadline overshoot', l.overshoot),
       latencyRow('event-loop delay', l.eventLoopDelay),
+      ...(lateness === null ? [] : [latencyRow('host timer lateness', lateness)]),
     ],
   };
 }
@@ -61,15 +68,19 @@ export function latencyTable(m: ReportModel): Table {
 /** Where every request sent ended, as the bidder, group and total rows all show it. */
 const COUNT_HEADERS = ['sent', 'on time', 'no-bid', 'invalid', 'timed out', 'lost', 'late'];
 
-function countCells(c: BidCounts, warnTimedOut = false): Cell[] {
-  const timedOut = int(c.timedOut);
+/** A count, amber when it is a failing outcome a leaf had at all (`flag`). */
+function failingCount(n: number, flag: boolean): Cell {
+  return flag && n > 0 ? { ...int(n), level: 'warn' } : int(n);
+}
+
+function countCells(c: BidCounts, flagFailing = false): Cell[] {
   return [
     int(c.sent),
     int(c.onTime),
     int(c.noBid),
-    int(c.invalid),
-    warnTimedOut && c.timedOut > 0 ? { ...timedOut, level: 'warn' } : timedOut,
-    int(c.lost),
+    failingCount(c.invalid, flagFailing),
+    failingCount(c.timedOut, flagFailing),
+    failingCount(c.lost, flagFailing),
     int(c.late),
   ];
 }
@@ -163,6 +174,104 @@ export function groupTable(m: ReportModel): Table {
   };
 }
 
+export const FAILURE_HEADERS = [
+  'bidder',
+  'group',
+  'sent',
+  'invalid',
+  'stray',
+  'lost',
+  'drops',
+  'failing share',
+  'invalid and stray reasons',
+];
+
+/**
+ * The leaves that answered badly or not at all: invalid answers and stray frames with their reasons,
+ * lost requests and dropped connections, worst first. The failing share is (timed out + invalid +
+ * lost) / sent, as the charts rank leaves.
+ */
+export function failureTable(m: ReportModel): Table {
+  const leaves = Object.entries(m.summary.bidders)
+    .filter(([, b]) => b.invalid > 0 || b.stray > 0 || b.lost > 0 || b.drops > 0)
+    .map(([name, b]) => ({ name, b, failing: failingShare(b) }))
+    .sort((x, y) => y.failing - x.failing || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  return {
+    id: 'failures',
+    title: 'Invalid, stray and lost answers',
+    note: 'Leaves whose answers were refused (invalid: unreadable, or a bid that breaks the rules; stray: a frame that answered no request) or never came (lost: the link was down or dropped), worst first. The failing share counts timed-out requests too.',
+    headers: FAILURE_HEADERS,
+    rows: leaves.map(({ name, b, failing }): Row => ({
+      cells: [
+        txt(name),
+        txt(b.group),
+        int(b.sent),
+        failingCount(b.invalid, true),
+        failingCount(b.stray, true),
+        failingCount(b.lost, true),
+        failingCount(b.drops, true),
+        failing > OUTCOME_WARN_SHARE ? { ...pct(failing), level: 'warn' } : pct(failing),
+        txt(reasonsText(b.invalidReasons) || NONE),
+      ],
+    })),
+    empty: 'No invalid answers, stray frames, lost requests or dropped connections.',
+  };
+}
+
+const HARNESS_LEVEL: Record<HarnessVerdict, Level> = { ok: 'ok', degraded: 'warn', invalid: 'bad' };
+
+/** A harness figure or limit in its unit: ms as measured, a share as a percentage. */
+const harnessFigure = (v: number, unit: HarnessCheck['unit']): string => (unit === 'ms' ? `${fmtMs(v)} ms` : fmtPct(v));
+const harnessLimit = (v: number, unit: HarnessCheck['unit']): string =>
+  unit === 'ms' ? `${fmtSetting(v)} ms` : fmtPct(v);
+
+export const HARNESS_CHECK_HEADERS = ['figure', 'value', 'degraded above', 'invalid above', 'level'];
+
+/** Each limit the harness was held to, its figure and where it stood (null without a harness). */
+export function harnessCheckTable(m: ReportModel): Table | null {
+  const h = m.harness;
+  if (h === null || h.checks.length === 0) return null;
+  return {
+    id: 'harness-checks',
+    title: 'Harness checks',
+    note: 'Whether the run measured the bidders or the machine it ran on: each figure of the simulator itself against its limits. Past the first the harness is degraded, past the second invalid.',
+    headers: HARNESS_CHECK_HEADERS,
+    rows: h.checks.map((c): Row => ({
+      cells: [
+        txt(c.figure),
+        num(harnessFigure(c.value, c.unit)),
+        num(harnessLimit(c.degradedAbove, c.unit)),
+        num(c.invalidAbove === null ? NONE : harnessLimit(c.invalidAbove, c.unit)),
+        { text: c.level, level: HARNESS_LEVEL[c.level] },
+      ],
+    })),
+  };
+}
+
+export const HARNESS_PROCESS_HEADERS = ['process', 'pid', 'utilisation', 'net of spin', 'CPU s', 'wall s'];
+
+/** Each process of the run: how busy its event loop was and the CPU it used (null without a harness). */
+export function harnessProcessTable(m: ReportModel): Table | null {
+  const h = m.harness;
+  if (h === null || h.processes.length === 0) return null;
+  return {
+    id: 'harness-processes',
+    title: 'Harness processes',
+    note: 'Event-loop utilisation (the share of the loop’s time spent working) and CPU seconds of each process over the measured stretch. Net of spin leaves out the exchange’s wait for a deadline’s last millisecond.',
+    headers: HARNESS_PROCESS_HEADERS,
+    rows: h.processes.map((p): Row => ({
+      cells: [
+        txt(p.role),
+        num(fmtExact(p.pid)),
+        pct(p.utilisation),
+        p.utilisationNetOfSpin === undefined ? dash() : pct(p.utilisationNetOfSpin),
+        num(fmtNum(p.cpuSec)),
+        num(fmtNum(p.wallSec)),
+      ],
+    })),
+  };
+}
+
 export const OUTCOME_HEADERS = ['outcome', 'value'];
 
 export function outcomeTable(m: ReportModel): Table {
@@ -211,5 +320,14 @@ export function thresholdTable(m: ReportModel): Table {
 }
 
 export function allTables(m: ReportModel): Table[] {
-  return [latencyTable(m), bidderTable(m), groupTable(m), outcomeTable(m), thresholdTable(m)];
+  const harness = [harnessCheckTable(m), harnessProcessTable(m)].filter((t): t is Table => t !== null);
+  return [
+    latencyTable(m),
+    bidderTable(m),
+    groupTable(m),
+    failureTable(m),
+    outcomeTable(m),
+    thresholdTable(m),
+    ...harness,
+  ];
 }

@@ -226,6 +226,26 @@
    */
   const percentTicks = (_u, ticks) => ticks.map((v) => `${+(v * 100).toFixed(1)}%`);
 
+  // Where the summed groups end and the named leaves begin, a faint rule between the two.
+  const firstLeaf = D.bidders.kinds.indexOf('leaf');
+  const split = firstLeaf > 0 && D.bidders.kinds[0] === 'group' ? firstLeaf : -1;
+  /** @param {uPlot} u */
+  function groupsThenLeaves(u) {
+    if (split < 0) return;
+    const x = Math.round(u.valToPos(split - 0.5, 'x', true)) + 0.5;
+    const { top, height } = u.bbox;
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.strokeStyle = '#9ca3af';
+    ctx.lineWidth = devicePixelRatio;
+    ctx.setLineDash([3 * devicePixelRatio, 3 * devicePixelRatio]);
+    ctx.beginPath();
+    ctx.moveTo(x, top);
+    ctx.lineTo(x, top + height);
+    ctx.stroke();
+    ctx.restore();
+  }
+
   // (b) Each bidder's p50 and p99 response time against the deadline.
   make(
     'chart-bidder-latency',
@@ -238,12 +258,12 @@
         barSeries('p50', '#93c5fd', '#2563eb', -1, D.bidders.shown.p50),
         barSeries('p99', '#fdba74', '#d97706', 1, D.bidders.shown.p99),
       ],
-      hooks: { draw: [deadlineHook('y')] },
+      hooks: { draw: [deadlineHook('y'), groupsThenLeaves] },
     },
     [idx, D.bidders.p50, D.bidders.p99],
   );
 
-  // (c) Timeout and win rates per bidder.
+  // (c) Failing share (timed out, invalid or lost) and win rate per bidder.
   make(
     'chart-bidder-rates',
     {
@@ -252,11 +272,12 @@
       axes: [bidderAxis, axis({ label: 'share of requests', size: 60, values: percentTicks })],
       series: [
         { label: 'bidder', value: bidderName },
-        barSeries('timeout rate', '#fca5a5', DEADLINE, -1, D.bidders.shown.timeoutRate),
+        barSeries('failed', '#fca5a5', DEADLINE, -1, D.bidders.shown.failing),
         barSeries('win rate', '#86efac', '#059669', 1, D.bidders.shown.winRate),
       ],
+      hooks: { draw: [groupsThenLeaves] },
     },
-    [idx, D.bidders.timeoutRate, D.bidders.winRate],
+    [idx, D.bidders.failing, D.bidders.winRate],
   );
 
   // (d) Auction latency and timeout rate per second of the run.
