@@ -29,6 +29,7 @@ async function profiledHost(configs: LeafConfig[], seed: number): Promise<ChildH
     port,
     pid: child.pid ?? -1,
     onUnexpectedExit: () => undefined,
+    load: () => null,
     mark: () => child.send({ type: 'mark' }),
     async stop() {
       const exited = new Promise((r) => child.once('exit', r));

@@ -16,6 +16,7 @@ import {
   start,
   tempDir,
   waitForOutput,
+  withoutHarnessWarning,
   writeScenario,
 } from './helpers/cli.js';
 
@@ -52,7 +53,7 @@ describe('npm run sim', () => {
     const dir = tempDir();
     const out = join(dir, 'out');
     const r = await run('src/sim/cli/sim.ts', [writeScenario(dir, 'small', small), '--out', out]);
-    expect(r.stderr).toBe('');
+    expect(withoutHarnessWarning(r.stderr)).toBe('');
     expect(r.status).toBe(0);
     const s = readSummary(out);
     expect(s.auctions.total).toBeGreaterThan(50);

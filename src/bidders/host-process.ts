@@ -2,10 +2,13 @@
 // never share an event loop with the exchange's deadlines). Driven over Node's IPC channel:
 //   parent → { type: 'start', leaves, seed, options }   child → { type: 'ready', port }
 //   parent → { type: 'mark' }                           (the warm-up is over: statistics start afresh)
-//   parent → { type: 'stop' }                           child → { type: 'stats', leaves }, then exits
+//   parent → { type: 'stop' }                           child → { type: 'stats', leaves, process }, then exits
+// `process` is how busy this child was from the mark (or its start) to the stop: the harness verdict
+// of the run reads it.
 // The child also exits when the parent goes away (IPC disconnect), so no process is left behind.
 
 import type { LeafConfig } from './config.js';
+import { ProcessMeter, type ProcessLoad } from '../lib/process-meter.js';
 import { BidderHost, type HostOptions, type LeafHostStats } from './host.js';
 
 export type HostCommand =
@@ -14,9 +17,16 @@ export type HostCommand =
   | { type: 'stop' };
 
 export type HostReply =
-  { type: 'ready'; port: number } | { type: 'stats'; leaves: LeafHostStats[] } | { type: 'error'; message: string };
+  | { type: 'ready'; port: number }
+  | { type: 'stats'; leaves: LeafHostStats[]; process: HostProcessLoad }
+  | { type: 'error'; message: string };
+
+export interface HostProcessLoad extends ProcessLoad {
+  pid: number;
+}
 
 let host: BidderHost | null = null;
+const meter = new ProcessMeter();
 
 function reply(msg: HostReply): Promise<void> {
   return new Promise((resolve) => {
@@ -30,13 +40,16 @@ async function onCommand(cmd: HostCommand): Promise<void> {
     if (cmd.type === 'start') {
       host = new BidderHost(cmd.leaves, cmd.seed, cmd.options);
       const port = await host.listen();
+      meter.reset();
       await reply({ type: 'ready', port });
     } else if (cmd.type === 'mark') {
       host?.mark();
+      meter.reset();
     } else if (cmd.type === 'stop') {
       const stats = host?.stats() ?? [];
+      const load = meter.read();
       await host?.close();
-      await reply({ type: 'stats', leaves: stats });
+      await reply({ type: 'stats', leaves: stats, process: { pid: process.pid, ...load } });
       process.exit(0);
     }
   } catch (err) {

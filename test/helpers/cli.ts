@@ -105,3 +105,11 @@ export function alive(pid: number): boolean {
     return false;
   }
 }
+
+/**
+ * stderr without the harness warning a live run prints when the machine was busy (terminal.ts
+ * harnessWarning): tests of other things run beside other test files, where it may appear.
+ */
+export function withoutHarnessWarning(stderr: string): string {
+  return stderr.replace(/^WARNING: harness (?:degraded|invalid): .*\n(?: {2}.*\n)*/m, '');
+}

@@ -12,6 +12,8 @@ export const EXIT = {
   badInput: 2,
   /** The run itself failed, or broke an invariant or its accounting. */
   runFailed: 3,
+  /** With --strict: the run's harness verdict was invalid, so its figures measured the machine. */
+  harnessInvalid: 4,
   /** 128 + the signal's number, as a shell reports a process a signal stopped. */
   sigint: 130,
   sigterm: 143,
@@ -77,6 +79,13 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       bench: 'the bench itself failed (a failed case is a row of the table, not this)',
       soak: 'the run broke an invariant or its accounting, stopped early, or ended before both samples',
       compare: 'compare.md could not be written',
+    },
+  },
+  {
+    name: 'harnessInvalid',
+    meaning: 'with --strict: the harness verdict was invalid (the run measured the machine, not the bidders)',
+    commands: {
+      sim: 'with --strict: the harness verdict was invalid (the report is written, with the reasons)',
     },
   },
   {

@@ -15,7 +15,7 @@ import { applySetFlags } from './set-flag.js';
 import { toolInfo } from './tool-info.js';
 import { writeReports } from '../report/write-reports.js';
 import { accountingErrors, type Summary } from '../metrics/summary.js';
-import { progressLine, summaryTable } from './terminal.js';
+import { harnessWarning, progressLine, summaryTable } from './terminal.js';
 import { evaluateThresholds, thresholdPathIssues } from '../metrics/thresholds.js';
 import { fail, stamp } from './common.js';
 
@@ -27,7 +27,14 @@ function num(flag: string, value: string | undefined): number | undefined {
   return n;
 }
 
-function parse(): { scenario: Scenario; out: string | undefined; bidders: string | undefined } {
+interface Parsed {
+  scenario: Scenario;
+  out: string | undefined;
+  bidders: string | undefined;
+  strict: boolean;
+}
+
+function parse(): Parsed {
   const { values, positionals } = parseCommand(SIM_SPEC);
   const file = positionals[0] ?? SIM_SPEC.args[0].absent;
   const loaded = loadScenarioFile(file);
@@ -45,11 +52,11 @@ function parse(): { scenario: Scenario; out: string | undefined; bidders: string
   if (!over.ok) fail(EXIT.badInput, `${file}: invalid after command-line overrides\n${formatIssues(over.issues)}`);
   const pathIssues = thresholdPathIssues(over.scenario);
   if (pathIssues.length > 0) fail(EXIT.badInput, `${file}: invalid thresholds\n${formatIssues(pathIssues)}`);
-  return { scenario: over.scenario, out: values.out, bidders: values.bidders };
+  return { scenario: over.scenario, out: values.out, bidders: values.bidders, strict: values.strict };
 }
 
 async function main(): Promise<void> {
-  const { scenario, out, bidders } = parse();
+  const { scenario, out, bidders, strict } = parse();
   // A report folder that cannot be made is bad input: say so before anything runs.
   ensureReportRoot(out);
 
@@ -92,10 +99,13 @@ async function main(): Promise<void> {
   summary.tool = toolInfo();
   const dir = resolve(out ?? join('reports', `${scenario.name}-${stamp(new Date(summary.startedAt))}`));
   writeReports(dir, result);
+  const warning = harnessWarning(summary);
+  if (warning.length > 0) process.stderr.write(`${warning.join('\n')}\n`);
   process.stdout.write(`${summaryTable(summary)}\n\nreport: ${dir}\n`);
   if (result.message !== null) process.stderr.write(`${result.message}\n`);
   if (result.stoppedBy === 'host-died') process.exit(EXIT.runFailed);
   if (signalStatus !== 0) process.exit(signalStatus);
+  if (strict && summary.harness?.verdict === 'invalid') process.exit(EXIT.harnessInvalid);
   process.exit(summary.thresholds.some((t) => !t.pass) ? EXIT.checkFailed : EXIT.ok);
 }
 

@@ -54,6 +54,11 @@ export const SIM_SPEC = {
       meaning: 'call the bidder host already running at ws://host:port (`npm run bidders`) instead of starting one',
       absent: "start one for the scenario's simulated bidders",
     },
+    {
+      name: 'strict',
+      meaning: 'exit 4 when the harness verdict is invalid (the run measured the machine), after writing the report',
+      absent: 'an invalid harness is reported, and the exit status is that of the thresholds',
+    },
   ],
 } as const satisfies CommandSpec;
 

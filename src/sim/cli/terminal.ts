@@ -19,6 +19,20 @@ function pRow(label: string, p: P): string {
   return `${pad(label, 18)}${[p.p50, p.p90, p.p99, p.p999, p.max].map((v) => lpad(ms(v), 9)).join('')}${lpad(String(p.count), 10)}`;
 }
 
+/**
+ * The lines printed before the table when the harness was not ok: the verdict, what it polluted, each
+ * reason and what to do. Empty when it was ok (or the summary has no harness).
+ */
+export function harnessWarning(s: Summary): string[] {
+  const h = s.harness;
+  if (h === undefined || h.verdict === 'ok') return [];
+  return [
+    `WARNING: harness ${h.verdict}: this run measured the machine as well as the bidders (${h.polluted.join(', ')})`,
+    ...h.reasons.map((r) => `  - ${r}`),
+    ...h.advice.map((a, i) => `  ${i === 0 ? 'what to do:' : '           '} ${a}`),
+  ];
+}
+
 export function summaryTable(s: Summary): string {
   const lines: string[] = [];
   const c = s.config;
@@ -43,8 +57,11 @@ export function summaryTable(s: Summary): string {
     `fill ${pct(s.rates.fill)}  timeout ${pct(s.rates.timeout)}  revenue ${s.revenue.total.toFixed(4)}  ` +
       `avg clearing CPM ${s.revenue.avgClearingPrice.toFixed(4)}  per 1000 auctions ${s.revenue.perThousand.toFixed(4)}`,
   );
+  const harness = s.harness !== undefined && s.harness.verdict !== 'ok' ? `  (harness ${s.harness.verdict})` : '';
   for (const t of s.thresholds) {
-    lines.push(`threshold ${t.metric} ${t.op} ${t.value}: actual ${t.actual ?? 'n/a'}  ${t.pass ? 'pass' : 'FAIL'}`);
+    lines.push(
+      `threshold ${t.metric} ${t.op} ${t.value}: actual ${t.actual ?? 'n/a'}  ${t.pass ? 'pass' : 'FAIL'}${harness}`,
+    );
   }
   return lines.join('\n');
 }

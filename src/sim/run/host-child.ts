@@ -4,7 +4,7 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import type { LeafConfig } from '../../bidders/config.js';
-import type { HostCommand, HostReply } from '../../bidders/host-process.js';
+import type { HostCommand, HostProcessLoad, HostReply } from '../../bidders/host-process.js';
 import type { HostOptions, LeafHostStats } from '../../bidders/host.js';
 
 export interface ChildHost {
@@ -14,6 +14,8 @@ export interface ChildHost {
   mark(): void;
   /** Ask the host to stop; resolves with its stats (empty if it had already died). */
   stop(timeoutMs?: number): Promise<LeafHostStats[]>;
+  /** How busy the child was from the mark to the stop; null before stop() or if it died first. */
+  load(): HostProcessLoad | null;
   /** Called once if the child exits before stop() was asked. */
   onUnexpectedExit(cb: (reason: string) => void): void;
 }
@@ -36,6 +38,7 @@ export function startChildHost(
   let stopping = false;
   let exitCb: ((reason: string) => void) | null = null;
   let exitReason: string | null = null;
+  let load: HostProcessLoad | null = null;
   child.once('exit', (code, signal) => {
     exitReason = signal !== null ? `killed by ${signal}` : `exited with status ${code}`;
     if (!stopping && exitCb !== null) exitCb(exitReason);
@@ -69,6 +72,7 @@ export function startChildHost(
         mark() {
           send({ type: 'mark' });
         },
+        load: () => load,
         onUnexpectedExit(cb) {
           exitCb = cb;
           if (exitReason !== null && !stopping) cb(exitReason);
@@ -80,7 +84,10 @@ export function startChildHost(
             let stats: LeafHostStats[] = [];
             const kill = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
             child.on('message', (m: HostReply) => {
-              if (m.type === 'stats') stats = m.leaves;
+              if (m.type === 'stats') {
+                stats = m.leaves;
+                load = m.process;
+              }
             });
             child.once('exit', () => {
               clearTimeout(kill);

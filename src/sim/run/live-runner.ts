@@ -18,7 +18,11 @@ import type { Scenario } from '../scenario/schema.js';
 import { expandLeaves } from '../scenario/bidder-groups.js';
 import type { Progress, RunResult } from './result.js';
 import { exchangeOptions, finishRun, lateGraceMs, leafInfos, plannedSec, streams } from './setup.js';
-import type { P } from '../metrics/summary.js';
+import { percentiles, type P } from '../metrics/summary.js';
+import { decodeHistogram, newHistogram, type Histogram } from '../../lib/histogram.js';
+import { ProcessMeter } from '../../lib/process-meter.js';
+import { judgeHarness, type HarnessInput } from '../metrics/harness.js';
+import type { HostProcessLoad } from '../../bidders/host-process.js';
 
 export interface RunOptions {
   /** An already running bidder host (ws://host:port) serving the scenario's local leaves. */
@@ -27,6 +31,10 @@ export interface RunOptions {
   onProgress?: (p: Progress) => void;
   /** Milliseconds between progress events. */
   progressEveryMs?: number;
+  /** The live clock's spin window (live-clock.ts); 0 turns the spin off. */
+  spinMs?: number;
+  /** The share of wall time the live clock's spin may take (live-clock.ts). */
+  spinBudget?: number;
 }
 
 /** The event-loop monitor's sampling interval; its samples include it, so it is taken off. */
@@ -77,7 +85,7 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
   });
   const infos = leafInfos(leaves);
   host?.onUnexpectedExit((reason) => stop('host-died', `bidder host ${reason} during the run`));
-  const clock = liveClock();
+  const clock = liveClock(opts.spinMs, opts.spinBudget);
 
   const m = new Metrics(infos);
   // Checks every auction and outcome as it happens; a run that breaks an invariant fails (exit 3).
@@ -107,6 +115,7 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
   checker.begin(origin, warmupEnd);
   const eld = monitorEventLoopDelay({ resolution: ELD_RESOLUTION_MS });
   eld.enable();
+  const meter = new ProcessMeter();
 
   const makeRequest = requestFactory(s, streams.requests(s.seed));
   const schedule = arrivalSchedule(s.load, streams.arrivals(s.seed));
@@ -141,6 +150,8 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
       const now = clock.now();
       if (!resetDone && now >= warmupEnd) {
         eld.reset();
+        meter.reset();
+        clock.resetSpin();
         host?.mark();
         resetDone = true;
       }
@@ -156,10 +167,22 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
   });
 
   await exchange.whenIdle();
+  // The exchange's own load covers the measured stretch up to its last close, not the grace after.
+  const load = meter.read();
+  const spin = clock.spinStats();
   if (stoppedBy === null) await new Promise((r) => setTimeout(r, lateGraceMs(s, locals)));
   clearInterval(progress);
   eld.disable();
   const hostStats = await cleanup();
+  const hostLoad = host?.load() ?? null;
+  const harness = judgeHarness(
+    harnessInput(s, m, infos, hostStats, {
+      overshoot: m.overshoot,
+      eventLoopDelay: eventLoopP(eld),
+      exchange: { pid: process.pid, load, spin: { windowMs: spin.windowMs } },
+      hosts: hostLoad === null ? [] : [hostLoad],
+    }),
+  );
 
   return finishRun({
     scenario: s,
@@ -172,7 +195,49 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
     checker,
     eventLoopDelay: eventLoopP(eld),
     hostStats,
+    harness,
     stoppedBy,
     message,
   });
+}
+
+/** The harness figures of a live run: the exchange's, the host's, and per group measured vs applied. */
+function harnessInput(
+  s: Scenario,
+  m: Metrics,
+  infos: readonly { name: string; group: string }[],
+  hostStats: readonly LeafHostStats[],
+  own: {
+    overshoot: Histogram;
+    eventLoopDelay: P;
+    exchange: HarnessInput['exchange'];
+    hosts: HostProcessLoad[];
+  },
+): HarnessInput {
+  const groupOf = new Map(infos.map((i) => [i.name, i.group]));
+  const measured = new Map<string, Histogram>();
+  for (const c of m.leaves) {
+    let h = measured.get(c.info.group);
+    if (h === undefined) measured.set(c.info.group, (h = newHistogram()));
+    h.add(c.latency);
+  }
+  const applied = new Map<string, Histogram>();
+  let lateness: Histogram | null = null;
+  for (const st of hostStats) {
+    const g = groupOf.get(st.name);
+    if (g === undefined) continue;
+    let h = applied.get(g);
+    if (h === undefined) applied.set(g, (h = newHistogram()));
+    h.add(decodeHistogram(st.delays));
+    if (st.lateness !== undefined) (lateness ??= newHistogram()).add(decodeHistogram(st.lateness));
+  }
+  return {
+    tmaxMs: s.auction.tmaxMs,
+    overshoot: percentiles(own.overshoot),
+    eventLoopDelay: own.eventLoopDelay,
+    exchange: own.exchange,
+    hosts: own.hosts,
+    hostLateness: lateness,
+    groups: [...measured].map(([name, h]) => ({ name, measured: h, applied: applied.get(name) ?? null })),
+  };
 }

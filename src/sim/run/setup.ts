@@ -13,6 +13,7 @@ import type { InvariantChecker } from '../metrics/invariants.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { RunResult } from './result.js';
 import { buildSummary, type P, type Summary } from '../metrics/summary.js';
+import type { HarnessSummary } from '../metrics/harness-types.js';
 
 export function exchangeOptions(s: Scenario): Partial<ExchangeOptions> {
   const a = s.auction;
@@ -82,6 +83,8 @@ export interface RunEnd {
   checker: InvariantChecker;
   eventLoopDelay: P;
   hostStats: LeafHostStats[];
+  /** Whether the run measured the bidders or the machine (metrics/harness.ts). */
+  harness: HarnessSummary;
   stoppedBy: RunResult['stoppedBy'];
   message: string | null;
 }
@@ -99,6 +102,7 @@ export function finishRun(e: RunEnd): RunResult {
     config: summaryConfig(s, e.leaves),
     eventLoopDelay: e.eventLoopDelay,
   });
+  summary.harness = e.harness;
   const invariantViolations = e.checker.finish(summary);
   return {
     scenario: s,

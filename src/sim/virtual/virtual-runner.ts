@@ -15,6 +15,7 @@ import type { Scenario } from '../scenario/schema.js';
 import { InvariantChecker, tee } from '../metrics/invariants.js';
 import { exchangeOptions, finishRun, lateGraceMs, leafInfos, plannedSec, streams } from '../run/setup.js';
 import type { P } from '../metrics/summary.js';
+import { virtualHarness } from '../metrics/harness.js';
 import { EventQueue } from './event-queue.js';
 import { VirtualClock } from './virtual-clock.js';
 import { VirtualLink, type NetworkDelay } from './virtual-links.js';
@@ -128,6 +129,7 @@ export function runVirtual(s: Scenario, opts: VirtualOptions = {}): RunResult {
     checker,
     eventLoopDelay: NO_EVENT_LOOP,
     hostStats: links.map((l) => l.stats()),
+    harness: virtualHarness(),
     stoppedBy: null,
     message: null,
   });
