@@ -7,10 +7,23 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOSTILE_IMG, HOSTILE_MD, HOSTILE_SCRIPT, syntheticRun } from '../helpers/synthetic-run.js';
+import {
+  HOSTILE_IMG,
+  HOSTILE_MD,
+  HOSTILE_SCRIPT,
+  manyLeaves,
+  syntheticHarness,
+  syntheticRun,
+} from '../helpers/synthetic-run.js';
 import { writeReports } from '../../src/sim/report/write-reports.js';
 import type { Summary } from '../../src/sim/metrics/summary.js';
-import { bidderMismatches, latencyMismatches, Mismatches } from '../helpers/report-tables.js';
+import {
+  bidderMismatches,
+  failureMismatches,
+  harnessMismatches,
+  latencyMismatches,
+  Mismatches,
+} from '../helpers/report-tables.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
@@ -23,6 +36,23 @@ const ARGS = [
   '--no-first-run',
 ];
 const CHARTS = ['chart-spectrum', 'chart-bidder-latency', 'chart-bidder-rates', 'chart-over-time'];
+
+/** Every table section of the page, as DomTables keyed by the section's id. */
+const READ_TABLES = `(() => {
+        const out = {};
+        for (const section of document.querySelectorAll('section[id^="table-"]')) {
+          const headers = [...section.querySelectorAll('thead th')].map((th) => th.textContent);
+          const rows = {};
+          for (const tr of section.querySelectorAll('tbody tr')) {
+            const cells = [...tr.children].map((c) => c.textContent);
+            const row = {};
+            headers.forEach((h, i) => (row[h] = cells[i]));
+            rows[cells[0]] = row;
+          }
+          out[section.id] = rows;
+        }
+        return out;
+      })()`;
 
 /** A DOM table as rows keyed by their row header, cells keyed by column header. */
 type DomTable = Record<string, Record<string, string>>;
@@ -47,7 +77,7 @@ describe('report.html in Chromium', () => {
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
     dir = mkdtempSync(join(tmpdir(), 'report-browser-'));
-    writeReports(dir, syntheticRun());
+    writeReports(dir, syntheticRun({ faulty: true }));
     summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
@@ -157,30 +187,14 @@ describe('report.html in Chromium', () => {
   });
 
   it('shows in its tables the numbers summary.json holds', async () => {
-    const tables = await inPage<Record<string, DomTable>>(
-      page,
-      `(() => {
-        const out = {};
-        for (const section of document.querySelectorAll('section[id^="table-"]')) {
-          const headers = [...section.querySelectorAll('thead th')].map((th) => th.textContent);
-          const rows = {};
-          for (const tr of section.querySelectorAll('tbody tr')) {
-            const cells = [...tr.children].map((c) => c.textContent);
-            const row = {};
-            headers.forEach((h, i) => (row[h] = cells[i]));
-            rows[cells[0]] = row;
-          }
-          out[section.id] = rows;
-        }
-        return out;
-      })()`,
-    );
+    const tables = await inPage<Record<string, DomTable>>(page, READ_TABLES);
     const check = new Mismatches();
     const near = check.near.bind(check);
     const same = check.same.bind(check);
     const mismatches = check.lines;
     mismatches.push(...latencyMismatches(tables['table-latency']!, summary));
     mismatches.push(...bidderMismatches(tables['table-bidders']!, summary));
+    mismatches.push(...failureMismatches(tables['table-failures']!, summary));
     const groups: DomTable = tables['table-groups']!;
     for (const [name, g] of Object.entries(summary.groups)) {
       const r = groups[name];
@@ -210,5 +224,109 @@ describe('report.html in Chromium', () => {
       if (t.actual !== null) same(`threshold ${t.metric} actual`, r?.actual, t.actual);
     }
     expect(mismatches).toEqual([]);
+  });
+});
+
+/** A leaf or group row of the outcome chart, as the page shows it. */
+interface OutcomeRow {
+  name: string;
+  kind: string;
+  shares: Record<string, number>;
+  failed: string;
+}
+
+describe('report.html at 500 leaves, under a degraded harness', () => {
+  let browser: Browser;
+  let page: Page;
+  let dir: string;
+  let summary: Summary;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'report-browser-many-'));
+    const run = syntheticRun({ auctions: 150, hostStats: false, groups: manyLeaves(500, 5), faulty: true });
+    run.summary.harness = syntheticHarness('degraded');
+    run.summary.thresholds = [];
+    writeReports(dir, run);
+    summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    });
+    await page.goto(pathToFileURL(join(dir, 'report.html')).href, { waitUntil: 'load' });
+    await page.waitForFunction('document.documentElement.dataset.charts !== undefined', null, { timeout: 10_000 });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows the harness banner above the verdict, in amber, with its reasons and advice', async () => {
+    const banner = page.locator('#harness-banner');
+    expect(await banner.getAttribute('class')).toBe('banner harness warn');
+    const text = (await banner.textContent()) ?? '';
+    for (const r of [...summary.harness!.reasons, ...summary.harness!.advice, ...summary.harness!.polluted])
+      expect(text).toContain(r);
+    const bannerBox = await banner.boundingBox();
+    const verdictBox = await page.locator('header.verdict').boundingBox();
+    expect(bannerBox!.y + bannerBox!.height).toBeLessThanOrEqual(verdictBox!.y);
+    expect(await page.locator('#verdict-word').getAttribute('class')).toBe('badge warn');
+    expect(await page.locator('#verdict-word').textContent()).toBe('DONEharness degraded');
+    const tables = await inPage<Record<string, DomTable>>(page, READ_TABLES);
+    expect(harnessMismatches(tables['table-harness-checks']!, tables['table-harness-processes']!, summary)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('draws each group and the 8 worst leaves, not 500 bars', async () => {
+    const groups = Object.keys(summary.groups).length;
+    for (const id of ['chart-bidder-latency', 'chart-bidder-rates']) {
+      const points = await inPage<number>(page, `Number(document.getElementById('${id}').dataset.points)`);
+      expect(points, id).toBe(2 * (groups + 8));
+    }
+    const rows = await inPage<OutcomeRow[]>(
+      page,
+      `[...document.querySelectorAll('#chart-outcomes .stack-row')].map((r) => ({
+        name: r.dataset.name,
+        kind: r.dataset.kind,
+        shares: Object.fromEntries([...r.querySelectorAll('.seg')].map((s) => [s.className.replace('seg seg-', ''), Number(s.dataset.share)])),
+        failed: r.querySelector('.stack-fig').textContent,
+      }))`,
+    );
+    expect(rows.filter((r) => r.kind === 'group').map((r) => r.name)).toEqual(Object.keys(summary.groups));
+    const leaves = rows.filter((r) => r.kind === 'leaf');
+    expect(leaves).toHaveLength(8);
+    // The worst leaf by failing share is the one that lost 80% of its requests; its bar says so.
+    const failing = (n: string): number => {
+      const b = summary.bidders[n]!;
+      return (b.timedOut + b.invalid + b.lost) / b.sent;
+    };
+    // Worst first: the failing share, then the slowest p99, then the name.
+    const p99 = (n: string): number => summary.bidders[n]!.latency.p99;
+    const ranked = Object.keys(summary.bidders).sort(
+      (a, b) => failing(b) - failing(a) || p99(b) - p99(a) || (a < b ? -1 : 1),
+    );
+    expect(leaves[0]!.name).toBe('faulty-1');
+    expect(leaves.map((l) => l.name)).toEqual(ranked.slice(0, 8));
+    const f1 = summary.bidders['faulty-1']!;
+    expect(leaves[0]!.shares.lost).toBeCloseTo(f1.lost / f1.sent, 9);
+    for (const r of rows) {
+      const total = Object.values(r.shares).reduce((t, v) => t + v, 0);
+      expect(total, r.name).toBeCloseTo(1, 9);
+    }
+    expect(leaves[0]!.failed).toMatch(/^[78]\d\.\d% failed$/);
+  });
+
+  it('keeps the charts readable: every bar label drawn fits, and the page does not scroll sideways', async () => {
+    const overflow = await inPage<number>(page, 'document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    // Each outcome row keeps its bar at least half the card wide, whatever the name.
+    const narrowest = await inPage<number>(
+      page,
+      `Math.min(...[...document.querySelectorAll('#chart-outcomes .stack')].map((s) => s.getBoundingClientRect().width / s.closest('.card').getBoundingClientRect().width))`,
+    );
+    expect(narrowest).toBeGreaterThan(0.5);
   });
 });
