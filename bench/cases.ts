@@ -4,7 +4,9 @@
 import type { Histogram } from '../src/lib/histogram.js';
 import { decodeHistogram, newHistogram } from '../src/lib/histogram.js';
 import { RawWsFloor } from './baseline.js';
-import { runClosed, runOpen, startRig, type Rig } from './rig.js';
+import { runClosed, runOpen, startRig, type OpenResult, type Rig } from './rig.js';
+import type { BenchScenario } from './requests.js';
+import type { LoadPoint } from './load-search.js';
 
 export interface Row {
   case: string;
@@ -42,7 +44,7 @@ export async function throughput(
   leaves: number,
   d: Durations,
   rounds: number,
-): Promise<{ row: Row; exchangePerSec: number }> {
+): Promise<{ row: Row; exchangePerSec: number; baselinePerSec: number }> {
   const floor = await RawWsFloor.start(leaves);
   let rig: Rig | null = null;
   const base = { auctions: 0, seconds: 0 };
@@ -74,6 +76,7 @@ export async function throughput(
   const ratio = ratios.length % 2 === 1 ? ratios[mid]! : (ratios[mid - 1]! + ratios[mid]!) / 2;
   return {
     exchangePerSec: exPerSec,
+    baselinePerSec: basePerSec,
     row: {
       case: `throughput N=${leaves}`,
       figures: {
@@ -89,32 +92,34 @@ export async function throughput(
   };
 }
 
-/** Case 2: every auction closes on its deadline (leaves answer at 1.5 x tmax), open loop. */
-export async function overshoot(maxRate: number, share: number, d: Durations): Promise<Row> {
-  const tmaxMs = 50;
-  const rate = Math.max(1, Math.round(maxRate * share));
-  const rig = await startRig({ leaves: 10, tmaxMs, latency: { model: 'constant', ms: tmaxMs * 1.5 } });
-  let cpu: number;
+/** Case 2's rig: every auction closes on its deadline (leaves answer at 1.5 x tmax), open loop. */
+export const OVERSHOOT_RIG: BenchScenario = { leaves: 10, tmaxMs: 50, latency: { model: 'constant', ms: 75 } };
+
+/** Case 2: how late the deadlines close at a rate found to load the exchange to `at.target`. */
+export async function overshoot(at: LoadPoint, d: Durations): Promise<Row> {
+  const rig = await startRig(OVERSHOOT_RIG);
+  let open: OpenResult;
   try {
-    cpu = (await runOpen(rig, rate, d.warmupSec, d.measureSec)).cpuUsPerAuction;
+    open = await runOpen(rig, at.rate, d.warmupSec, d.measureSec);
   } finally {
     await rig.stop();
   }
   const m = rig.metrics;
   const p = percentiles(m.overshoot);
-  const [p99Target, p999Target] = share <= 0.5 ? [1, 2] : [2, Infinity];
+  const [p99Target, p999Target] = at.target <= 0.5 ? [1, 2] : [2, Infinity];
   const pass = p.p99 <= p99Target && p.p999 <= p999Target;
   return {
-    case: `overshoot at ${Math.round(share * 100)}%`,
+    case: `overshoot at utilisation ${at.target}`,
     figures: {
-      'rate/s': rate,
+      'rate/s': at.rate,
+      ...loadFigures(at, open),
       'closed by deadline': m.overshoot.totalCount,
       auctions: m.auctions,
       'p50 ms': p.p50,
       'p99 ms': p.p99,
       'p99.9 ms': p.p999,
       'max ms': p.max,
-      'root cpu µs/auction': Math.round(cpu),
+      'root cpu µs/auction': Math.round(open.cpuUsPerAuction),
     },
     ratio: p.p99,
     target: p999Target === Infinity ? `p99 <= ${p99Target} ms` : `p99 <= ${p99Target} ms, p99.9 <= ${p999Target} ms`,
@@ -122,19 +127,17 @@ export async function overshoot(maxRate: number, share: number, d: Durations): P
   };
 }
 
-/** Case 3: leaves at a constant 10 ms, 50% load: what the exchange adds, and what the host's timers add. */
-export async function overhead(rate: number, d: Durations, hostSpinMs: number): Promise<Row> {
-  const latencyMs = 10;
-  const rig = await startRig(
-    { leaves: 10, tmaxMs: 100, latency: { model: 'constant', ms: latencyMs } },
-    {},
-    undefined,
-    { spinMs: hostSpinMs },
-  );
+/** Case 3's rig: leaves at a constant 10 ms. */
+export const OVERHEAD_RIG: BenchScenario = { leaves: 10, tmaxMs: 100, latency: { model: 'constant', ms: 10 } };
+
+/** Case 3: leaves at a constant 10 ms at a rate found to load the exchange to `at.target`: what the exchange adds, and what the host's timers add. */
+export async function overhead(at: LoadPoint, d: Durations, hostSpinMs: number): Promise<Row> {
+  const latencyMs = OVERHEAD_RIG.latency.model === 'constant' ? OVERHEAD_RIG.latency.ms : 0;
+  const rig = await startRig(OVERHEAD_RIG, {}, undefined, { spinMs: hostSpinMs });
   let hostStats;
-  let cpu: number;
+  let open: OpenResult;
   try {
-    cpu = (await runOpen(rig, rate, d.warmupSec, d.measureSec)).cpuUsPerAuction;
+    open = await runOpen(rig, at.rate, d.warmupSec, d.measureSec);
   } finally {
     hostStats = await rig.stop();
   }
@@ -150,9 +153,10 @@ export async function overhead(rate: number, d: Durations, hostSpinMs: number): 
   for (const s of hostStats) if (s.lateness !== undefined) lateness.add(decodeHistogram(s.lateness));
   const host = lateness.totalCount > 0 ? percentiles(lateness) : null;
   return {
-    case: `overhead at 50%, 10 ms leaves, host ${hostSpinMs > 0 ? `spinning ${hostSpinMs} ms` : 'on ms timers'}`,
+    case: `overhead at utilisation ${at.target}, 10 ms leaves, host ${hostSpinMs > 0 ? `spinning ${hostSpinMs} ms` : 'on ms timers'}`,
     figures: {
-      'rate/s': rate,
+      'rate/s': at.rate,
+      ...loadFigures(at, open),
       auctions: m.auctions,
       'submit→close -10 p50 ms': own.p50,
       'submit→close -10 p99 ms': own.p99,
@@ -162,7 +166,7 @@ export async function overhead(rate: number, d: Durations, hostSpinMs: number): 
       'leaf response -10 p99 ms': resp.p99,
       'host timer late p50 ms (whole run)': host === null ? 'n/a' : host.p50,
       'host timer late p99 ms (whole run)': host === null ? 'n/a' : host.p99,
-      'root cpu µs/auction': Math.round(cpu),
+      'root cpu µs/auction': Math.round(open.cpuUsPerAuction),
     },
     ratio: own.p99,
     target: 'p99 overhead (submit→close -10) <= 2 ms',
@@ -176,3 +180,12 @@ export function round(x: number, digits: number): number {
 }
 
 export { ms };
+
+/** The figures that say how loaded the exchange was: the search's aim, and what the measured run found. */
+function loadFigures(at: LoadPoint, open: OpenResult): Record<string, number | string> {
+  return {
+    'utilisation aimed at': at.reached ? at.target : `${at.target} (not reached)`,
+    'utilisation measured (spin included)': round(open.utilisation, 3),
+    'search runs': at.samples.map((x) => `${x.rate}/s→${round(x.utilisation, 2)}`).join(' '),
+  };
+}

@@ -3,6 +3,7 @@
 // run's Metrics as its observer. Two drivers: closed loop (a new auction when one closes) for
 // throughput, open loop (seeded Poisson arrivals on a precise timer) for latency under load.
 
+import { performance } from 'node:perf_hooks';
 import seedrandom from 'seedrandom';
 import type { LeafConfig } from '../src/bidders/config.js';
 import type { HostOptions, LeafHostStats } from '../src/bidders/host.js';
@@ -25,15 +26,27 @@ class BenchMetrics extends Metrics {
   onClose: ((a: InFlightAuction) => void) | null = null;
   /** Submit (requests sent) to close, for auctions after the warm-up: the exchange's own part. */
   readonly fromSubmit: Histogram = newHistogram();
+  /** Arrival to close of the auctions counted since the last begin() (the inherited one is the rig's whole life). */
+  window: Histogram = newHistogram();
   private countFrom = Infinity;
   override begin(originMs: number, warmupEndMs: number): void {
     super.begin(originMs, warmupEndMs);
     this.countFrom = warmupEndMs;
+    this.window = newHistogram();
   }
   override onClosed(a: InFlightAuction): void {
     super.onClosed(a);
-    if (a.arrivalMs >= this.countFrom) recordMs(this.fromSubmit, a.closeMs - a.sentMs);
+    if (a.arrivalMs >= this.countFrom) {
+      recordMs(this.fromSubmit, a.closeMs - a.sentMs);
+      recordMs(this.window, a.closeMs - a.arrivalMs);
+    }
     if (this.onClose !== null) this.onClose(a);
+  }
+  /** Requests timed out so far, every leaf (counted auctions only). */
+  timedOut(): number {
+    let n = 0;
+    for (const leaf of this.leaves) n += leaf.timedOut;
+    return n;
   }
 }
 
@@ -134,8 +147,16 @@ export async function runOpen(rig: Rig, rate: number, warmupSec: number, measure
   );
   const origin = clock.now() + 5;
   metrics.begin(origin, origin + warmupSec * 1000);
+  const timedOutBefore = metrics.timedOut();
   let cpu = { user: 0, system: 0 };
-  const cpuAt = setTimeout(() => (cpu = process.cpuUsage()), warmupSec * 1000 + 5);
+  let elu = performance.eventLoopUtilization();
+  const cpuAt = setTimeout(
+    () => {
+      cpu = process.cpuUsage();
+      elu = performance.eventLoopUtilization();
+    },
+    warmupSec * 1000 + 5,
+  );
   await new Promise<void>((done) => {
     let next = schedule.next();
     const tick = (): void => {
@@ -151,11 +172,20 @@ export async function runOpen(rig: Rig, rate: number, warmupSec: number, measure
   });
   clearTimeout(cpuAt);
   const used = process.cpuUsage(cpu);
+  const loop = performance.eventLoopUtilization(elu);
   await exchange.whenIdle();
-  return { cpuUsPerAuction: (used.user + used.system) / Math.max(1, metrics.auctions) };
+  return {
+    cpuUsPerAuction: (used.user + used.system) / Math.max(1, metrics.auctions),
+    utilisation: loop.utilization,
+    timedOut: metrics.timedOut() - timedOutBefore,
+  };
 }
 
 export interface OpenResult {
   /** The root process's CPU time (user + system) over the measured part, per auction counted. */
   cpuUsPerAuction: number;
+  /** The root process's event-loop utilisation over the arrivals after the warm-up (performance.eventLoopUtilization). */
+  utilisation: number;
+  /** Requests timed out among the auctions counted. */
+  timedOut: number;
 }

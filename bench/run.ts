@@ -9,7 +9,19 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { awaitMessage, forkTracked, killAll, survivors, tsxArgs } from './children.js';
-import { overhead, overshoot, round, throughput, type Durations, type Row } from './cases.js';
+import {
+  OVERHEAD_RIG,
+  OVERSHOOT_RIG,
+  overhead,
+  overshoot,
+  round,
+  throughput,
+  type Durations,
+  type Row,
+} from './cases.js';
+import { zeroLatencyCapacity } from './capacity-case.js';
+import { loadPoints, type LoadPoint } from './load-search.js';
+import type { BenchScenario } from './requests.js';
 import type { MemoryResult } from './memory.js';
 import { ensureDir } from '../src/lib/ensure-dir.js';
 import { formatTable } from './table.js';
@@ -24,22 +36,34 @@ import { EXIT } from '../src/sim/cli/exit-codes.js';
 interface Plan {
   throughput: Durations & { rounds: number };
   latency: Durations;
+  /** Each short run of the utilisation searches and of the capacity case. */
+  search: Durations;
+  /** The capacity case's probe budget. */
+  capacityProbes: number;
 }
 
 const QUICK: Plan = {
   throughput: { warmupSec: 0.5, measureSec: 2.4, rounds: 6 },
   latency: { warmupSec: 0.5, measureSec: 2 },
+  search: { warmupSec: 0.3, measureSec: 1 },
+  capacityProbes: 8,
 };
 const FULL: Plan = {
   throughput: { warmupSec: 1, measureSec: 8, rounds: 16 },
   latency: { warmupSec: 1, measureSec: 10 },
+  search: { warmupSec: 0.5, measureSec: 2 },
+  capacityProbes: 12,
 };
+
+/** The exchange event-loop utilisations the latency cases run at. */
+const UTILISATION = [0.5, 0.9] as const;
 
 export const BENCH_SPEC = {
   command: 'bench',
   run: 'npm run bench --',
   about:
-    'Runs every bench case (throughput, deadline overshoot, exchange overhead, virtual time, memory) in one ' +
+    'Runs every bench case (throughput, deadline overshoot, exchange overhead, capacity with zero-latency ' +
+    'leaves, virtual time, memory) in one ' +
     'process tree on this machine, prints a table of ratios against their targets and writes bench.json. ' +
     'About 2.5 minutes; --quick under one.',
   args: [],
@@ -162,35 +186,77 @@ async function main(): Promise<number> {
   };
 
   let maxRate = 0;
+  let baselineRate = 0;
   for (const n of [10, 50]) {
     step(`throughput N=${n}`);
     try {
       const t = await throughput(n, plan.throughput, plan.throughput.rounds);
       rows.push(t.row);
-      if (n === 10) maxRate = t.exchangePerSec;
+      if (n === 10) {
+        maxRate = t.exchangePerSec;
+        baselineRate = t.baselinePerSec;
+      }
     } catch (err) {
       rows.push(failed(`throughput N=${n}`, '>= 0.8 x baseline', err));
     }
   }
-  for (const share of [0.5, 0.9]) {
-    step(`overshoot at ${share * 100}%`);
+  // The latency cases at the rates where the exchange's loop is measured busy half and nine tenths
+  // of the time, each found on a rig of the case's shape (load-search.ts).
+  const points = async (
+    name: string,
+    rig: BenchScenario,
+  ): Promise<Array<{ target: number; point: LoadPoint | Error }>> => {
+    step(`${name}: rates at utilisation ${UTILISATION.join(' and ')}`);
     try {
       if (maxRate === 0) throw new Error('no max rate from the throughput case');
-      rows.push(await overshoot(maxRate, share, plan.latency));
+      const found = await loadPoints(rig, UTILISATION, maxRate * 0.3, maxRate, plan.search);
+      return found.map((point) => ({ target: point.target, point }));
     } catch (err) {
-      rows.push(failed(`overshoot at ${share * 100}%`, 'p99 <= 1-2 ms', err));
+      const e = err instanceof Error ? err : new Error(String(err));
+      return UTILISATION.map((target) => ({ target, point: e }));
+    }
+  };
+  for (const { target, point } of await points('overshoot', OVERSHOOT_RIG)) {
+    step(`overshoot at utilisation ${target}`);
+    try {
+      if (point instanceof Error) throw point;
+      rows.push(await overshoot(point, plan.latency));
+    } catch (err) {
+      rows.push(
+        failed(`overshoot at utilisation ${target}`, target <= 0.5 ? 'p99 <= 1 ms, p99.9 <= 2 ms' : 'p99 <= 2 ms', err),
+      );
     }
   }
-  // The host's default (ms timers), then a host that spins for exact delays: the second shows what
-  // the host's timer error is worth, and what a second spinning process costs on a 2-core machine.
-  for (const hostSpinMs of [0, 1]) {
-    step(`overhead, host spin ${hostSpinMs} ms`);
+  // The host's default (ms timers) at both loads, then a host that spins for exact delays at the
+  // lower: the last shows what the host's timer error is worth, and what a second spinning process
+  // costs on a 2-core machine.
+  const overheadAt = await points('overhead', OVERHEAD_RIG);
+  for (const [i, hostSpinMs] of [
+    [0, 0],
+    [1, 0],
+    [0, 1],
+  ] as const) {
+    const { target, point } = overheadAt[i]!;
+    step(`overhead at utilisation ${target}, host spin ${hostSpinMs} ms`);
     try {
-      if (maxRate === 0) throw new Error('no max rate from the throughput case');
-      rows.push(await overhead(Math.round(maxRate / 2), plan.latency, hostSpinMs));
+      if (point instanceof Error) throw point;
+      rows.push(await overhead(point, plan.latency, hostSpinMs));
     } catch (err) {
-      rows.push(failed(`overhead at 50%, 10 ms leaves, host spin ${hostSpinMs} ms`, 'p99 overhead <= 2 ms', err));
+      rows.push(
+        failed(
+          `overhead at utilisation ${target}, 10 ms leaves, host spin ${hostSpinMs} ms`,
+          'p99 overhead <= 2 ms',
+          err,
+        ),
+      );
     }
+  }
+  step('capacity, 10 zero-latency leaves');
+  try {
+    if (baselineRate === 0) throw new Error('no baseline rate from the throughput case');
+    rows.push(await zeroLatencyCapacity(baselineRate, plan.search, plan.capacityProbes));
+  } catch (err) {
+    rows.push(failed('capacity, 10 zero-latency leaves', '>= 0.8 x baseline', err));
   }
   step('virtual time');
   try {
