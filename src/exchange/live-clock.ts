@@ -10,7 +10,8 @@
 // spins just moves its target instead of queueing another turn. And the spin has a budget (below):
 // past it, timers finish on setTimeout, a millisecond less exact and a core's worth cheaper.
 
-import { performance } from 'node:perf_hooks';
+// `performance` is Node's global (the same object node:perf_hooks exports), read at each call so that
+// a test's fake timers can stand in for it.
 import type { Clock, Timer } from './clock.js';
 
 /** How close to the target the timer switches from setTimeout to setImmediate turns. */
