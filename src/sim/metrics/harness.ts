@@ -180,7 +180,7 @@ export function judgeHarness(h: HarnessInput): HarnessSummary {
   checks.push(
     check(
       'exchange-utilisation',
-      "the exchange's event-loop utilisation, net of the clock's spin",
+      "the exchange's event-loop utilisation (net of the clock's spin)",
       net,
       'share',
       L.utilisation.degraded,
