@@ -12,6 +12,7 @@ import type { BidCounts } from '../metrics/summary.js';
 import {
   deadlineLevel,
   harnessBanner,
+  harnessCheckLevel,
   harnessPhrase,
   OUTCOME_WARN_SHARE,
   scenarioParagraph,
@@ -85,7 +86,8 @@ function kpis(m: ReportModel): Markup {
       fmtMs(s.latency.overshoot.p99),
       'ms',
       `max ${fmtMs(s.latency.overshoot.max)} ms past the deadline`,
-      s.latency.overshoot.p99 > 5 ? 'warn' : '',
+      // The harness's limit where the run has one; else amber past 5 ms, as before it existed.
+      harnessCheckLevel(m.harness, 'overshoot-p99') ?? (s.latency.overshoot.p99 > 5 ? 'warn' : ''),
     ),
     kpi(
       'throughput',

@@ -5,7 +5,7 @@
 
 import { newHistogram, type Histogram } from '../../lib/histogram.js';
 import type { RunResult } from '../run/result.js';
-import type { HarnessSummary } from '../metrics/harness-types.js';
+import type { HarnessSummary, HarnessVerdict } from '../metrics/harness-types.js';
 import { percentiles, type BidCounts, type GroupSummary, type P, type Summary } from '../metrics/summary.js';
 import { fmtExact, fmtInt, fmtMs, fmtMsAgainst, fmtNum, fmtPct, fmtSetting } from './format.js';
 import { hostDelaysByGroup } from './host-delays.js';
@@ -286,8 +286,16 @@ export function deadlineLevel(s: Summary): Level {
 /** Whether the auction p99 sits past the deadline by more than the slack (closed late), not just at it. */
 const pastDeadline = (s: Summary): boolean => s.latency.auction.p99 > s.config.tmaxMs * (1 + AT_DEADLINE_SLACK);
 
-export const harnessLevel = (h: HarnessSummary | null): Level =>
-  h === null || h.verdict === 'ok' ? 'ok' : h.verdict === 'degraded' ? 'warn' : 'bad';
+/** A harness verdict as a colour: degraded is amber, invalid red. */
+export const verdictLevel = (v: HarnessVerdict): Level => (v === 'ok' ? 'ok' : v === 'degraded' ? 'warn' : 'bad');
+
+export const harnessLevel = (h: HarnessSummary | null): Level => (h === null ? 'ok' : verdictLevel(h.verdict));
+
+/** The level of one harness check by its id (`overshoot-p99` …), or null when the run has none. */
+export function harnessCheckLevel(h: HarnessSummary | null, id: string): Level | null {
+  const c = h?.checks.find((x) => x.id === id);
+  return c === undefined ? null : verdictLevel(c.level);
+}
 
 /** What a non-ok harness means for the figures, in the words every page uses. */
 export function harnessMeaning(h: HarnessSummary): string {

@@ -2,10 +2,17 @@
 // render the same tables, so every number reads the same in both; only the escaping differs. A
 // threshold's value and actual are shown in full, as they were compared.
 
-import type { HarnessCheck, HarnessVerdict } from '../metrics/harness-types.js';
+import type { HarnessCheck } from '../metrics/harness-types.js';
 import type { BidCounts, P } from '../metrics/summary.js';
 import { fmtExact, fmtInt, fmtMoney, fmtMs, fmtNum, fmtPct, fmtSetting, NONE } from './format.js';
-import { failingShare, OUTCOME_WARN_SHARE, reasonsText, type Level, type ReportModel } from './report-model.js';
+import {
+  failingShare,
+  OUTCOME_WARN_SHARE,
+  reasonsText,
+  verdictLevel,
+  type Level,
+  type ReportModel,
+} from './report-model.js';
 
 export interface Cell {
   text: string;
@@ -218,8 +225,6 @@ export function failureTable(m: ReportModel): Table {
   };
 }
 
-const HARNESS_LEVEL: Record<HarnessVerdict, Level> = { ok: 'ok', degraded: 'warn', invalid: 'bad' };
-
 /** A harness figure or limit in its unit: ms as measured, a share as a percentage. */
 const harnessFigure = (v: number, unit: HarnessCheck['unit']): string => (unit === 'ms' ? `${fmtMs(v)} ms` : fmtPct(v));
 const harnessLimit = (v: number, unit: HarnessCheck['unit']): string =>
@@ -242,7 +247,7 @@ export function harnessCheckTable(m: ReportModel): Table | null {
         num(harnessFigure(c.value, c.unit)),
         num(harnessLimit(c.degradedAbove, c.unit)),
         num(c.invalidAbove === null ? NONE : harnessLimit(c.invalidAbove, c.unit)),
-        { text: c.level, level: HARNESS_LEVEL[c.level] },
+        { text: c.level, level: verdictLevel(c.level) },
       ],
     })),
   };
