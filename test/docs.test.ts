@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ISSUE_CODES } from '../src/lib/issue-codes.js';
 import { parseCommandArgs, type CommandSpec } from '../src/sim/cli/command-spec.js';
 import { exitCodesTable } from '../src/sim/cli/exit-codes.js';
-import { BIDDERS_SPEC, COMPARE_SPEC, SIM_SPEC, SOAK_SPEC, SWEEP_SPEC } from '../src/sim/cli/specs.js';
+import { BIDDERS_SPEC, CAPACITY_SPEC, COMPARE_SPEC, SIM_SPEC, SOAK_SPEC, SWEEP_SPEC } from '../src/sim/cli/specs.js';
 import { BENCH_SPEC } from '../bench/run.js';
 import { validateScenario } from '../src/sim/scenario/scenario.js';
 
@@ -75,6 +75,7 @@ describe('docs', () => {
       soak: SOAK_SPEC,
       bench: BENCH_SPEC,
       compare: COMPARE_SPEC,
+      capacity: CAPACITY_SPEC,
     };
     let commands = 0;
     for (const page of PAGES) {

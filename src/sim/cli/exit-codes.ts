@@ -20,7 +20,7 @@ export const EXIT = {
 } as const;
 
 export type ExitName = keyof typeof EXIT;
-export const COMMANDS = ['sim', 'sweep', 'bidders', 'bench', 'soak', 'compare'] as const;
+export const COMMANDS = ['sim', 'sweep', 'bidders', 'bench', 'soak', 'compare', 'capacity'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface ExitCodeRow {
@@ -42,6 +42,7 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       bench: 'the bench ran (without --check, whether or not the targets were met)',
       soak: 'neither the heap nor the active handles grew',
       compare: 'the two runs were compared and compare.md written, whatever their differences',
+      capacity: 'a rate kept the harness ok: the answer is printed and capacity.json written (also when it is --max)',
     },
   },
   {
@@ -53,6 +54,7 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       sweep: 'no cell meets every threshold (the report is written)',
       bench: 'with --check: a target was not met, or its case failed before measuring it',
       soak: 'the heap or the active handles grew past their allowance, or handles were left open',
+      capacity: 'no rate down to --min (or within the --probes budget) kept the harness ok (capacity.json is written)',
     },
   },
   {
@@ -67,6 +69,8 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       soak: 'an unknown or malformed flag',
       compare:
         'an unknown or malformed flag, a folder without a readable summary.json, a report folder that cannot be made',
+      capacity:
+        'an unknown or malformed flag, a flag out of its bounds, an invalid scenario, a report folder that cannot be made or written',
     },
   },
   {
@@ -79,6 +83,8 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       bench: 'the bench itself failed (a failed case is a row of the table, not this)',
       soak: 'the run broke an invariant or its accounting, stopped early, or ended before both samples',
       compare: 'compare.md could not be written',
+      capacity:
+        'a probe failed, broke an invariant or its accounting, or its bidder host died; or capacity.json could not be written',
     },
   },
   {
@@ -96,6 +102,7 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       sweep: 'stopped by SIGINT (no report is written)',
       bench: 'stopped by SIGINT, after killing every child it started',
       soak: 'stopped by SIGINT (no verdict)',
+      capacity: 'stopped by SIGINT, after the probe in flight; capacity.json holds the probes before it',
     },
   },
   {
@@ -106,6 +113,7 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       sweep: 'stopped by SIGTERM (no report is written)',
       bench: 'stopped by SIGTERM, after killing every child it started',
       soak: 'stopped by SIGTERM (no verdict)',
+      capacity: 'stopped by SIGTERM, after the probe in flight; capacity.json holds the probes before it',
     },
   },
 ];

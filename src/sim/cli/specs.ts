@@ -136,3 +136,52 @@ export const COMPARE_SPEC = {
   ],
   flags: [{ name: 'out', value: 'DIR', meaning: 'the folder for compare.md', absent: 'reports/compare-<timestamp>/' }],
 } as const satisfies CommandSpec;
+
+export const CAPACITY_SPEC = {
+  command: 'capacity',
+  run: 'npm run capacity --',
+  about:
+    "Finds, with short live runs, the highest open-loop rate at which this machine keeps the scenario's harness " +
+    'verdict ok: doubles from --from while ok, halves while not, bisects to --precision and probes the answer ' +
+    'twice. A virtual scenario is run live. Prints the answer and the probes, and writes capacity.json and ' +
+    'capacity.md.',
+  args: [{ name: 'FILE', meaning: 'the scenario file', required: true }],
+  flags: [
+    SET_FLAG,
+    { name: 'seed', value: 'N', meaning: 'the seed of every probe', absent: scenarios(DEFAULTS.seed) },
+    {
+      name: 'from',
+      value: 'R',
+      meaning: 'the first rate probed, auctions per second (0.1 to 1000000)',
+      absent: `the scenario's load.rate, else ${DEFAULTS.load.rate}`,
+    },
+    {
+      name: 'max',
+      value: 'R',
+      meaning: 'no rate above this is probed; ok here ends the search (0.1 to 1000000)',
+      absent: '64 x --from, at most 1000000',
+    },
+    {
+      name: 'min',
+      value: 'R',
+      meaning: 'no rate below this is probed; not ok here ends the search with no answer (0.1 to 1000000)',
+      absent: '--from / 64, at least 0.1',
+    },
+    {
+      name: 'precision',
+      value: 'F',
+      meaning: 'stop bisecting once the lowest rate not ok is within this share above the answer (0.005 to 1)',
+      default: '0.05',
+    },
+    { name: 'probes', value: 'N', meaning: 'at most this many probes in all (1 to 100)', default: '16' },
+    {
+      name: 'probe-sec',
+      value: 'S',
+      meaning: 'seconds each probe measures, after its warm-up (1 to 60)',
+      default: '4',
+    },
+    { name: 'warmup', value: 'S', meaning: "seconds of each probe's warm-up, not measured (0 to 30)", default: '1' },
+    { name: 'once', meaning: 'believe the answer after one probe instead of probing it a second time' },
+    { name: 'out', value: 'DIR', meaning: 'the report folder', absent: 'reports/<name>-capacity-<timestamp>/' },
+  ],
+} as const satisfies CommandSpec;

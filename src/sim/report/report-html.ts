@@ -38,17 +38,9 @@ function htmlTable(t: Table): Markup {
     });
     return markup`<tr${attr('class', r.total === true && 'total')}>${cells}</tr>\n`;
   });
-  const table = markup`<div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>
-${body}</tbody></table></div>`;
-  // A table of hundreds of leaves is folded away, so the page stays a page; its rows are all there.
-  const folded =
-    t.rows.length > FOLD_ROWS &&
-    markup`<details class="fold"><summary>Show all ${fmtInt(t.rows.length)} rows</summary>${table}</details>`;
-  return markup`<section class="card" id="table-${t.id}">${heading}${folded === false ? table : folded}</section>`;
+  return markup`<section class="card" id="table-${t.id}">${heading}<div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>
+${body}</tbody></table></div></section>`;
 }
-
-/** Past this many rows a table starts folded (report.md always shows every row). */
-const FOLD_ROWS = 40;
 
 function kpi(label: string, value: string, unit: string, sub: string, level: Level | ''): Markup {
   const u = unit !== '' && markup` <small>${unit}</small>`;
