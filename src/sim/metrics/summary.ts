@@ -173,29 +173,34 @@ export interface SummaryInput {
 
 export function buildSummary(m: Metrics, input: SummaryInput): Summary {
   const bids = zeroCounts();
-  const bidders: Record<string, LeafSummary> = {};
-  const groups: Record<string, GroupSummary> = {};
+  // Maps, not object literals, while building: a leaf or group may be named `constructor` or
+  // `__proto__`, which an object literal already "has". Object.fromEntries then makes own properties.
+  const bidders: Array<[string, LeafSummary]> = [];
+  const groups = new Map<string, GroupSummary>();
   const groupHist = new Map<string, Histogram>();
   for (const c of m.leaves) {
     const bc = counts(c);
     addCounts(bids, bc);
-    bidders[c.info.name] = {
-      group: c.info.group,
-      ...bc,
-      bids: c.bids,
-      wins: c.wins,
-      winRate: ratio(c.wins, c.bids),
-      timeoutRate: ratio(c.timedOut, c.sent),
-      spend: round(c.spendCpm / 1000, 6),
-      stray: c.stray,
-      drops: c.drops,
-      invalidReasons: Object.fromEntries(c.invalidReasons),
-      latency: percentiles(c.latency),
-    };
-    let g = groups[c.info.group];
+    bidders.push([
+      c.info.name,
+      {
+        group: c.info.group,
+        ...bc,
+        bids: c.bids,
+        wins: c.wins,
+        winRate: ratio(c.wins, c.bids),
+        timeoutRate: ratio(c.timedOut, c.sent),
+        spend: round(c.spendCpm / 1000, 6),
+        stray: c.stray,
+        drops: c.drops,
+        invalidReasons: Object.fromEntries(c.invalidReasons),
+        latency: percentiles(c.latency),
+      },
+    ]);
+    let g = groups.get(c.info.group);
     if (g === undefined) {
       g = { leaves: 0, ...zeroCounts(), wins: 0, timeoutRate: 0, latency: percentiles(newHistogram()) };
-      groups[c.info.group] = g;
+      groups.set(c.info.group, g);
       groupHist.set(c.info.group, newHistogram());
     }
     g.leaves++;
@@ -203,7 +208,7 @@ export function buildSummary(m: Metrics, input: SummaryInput): Summary {
     g.wins += c.wins;
     groupHist.get(c.info.group)!.add(c.latency);
   }
-  for (const [name, g] of Object.entries(groups)) {
+  for (const [name, g] of groups) {
     g.timeoutRate = ratio(g.timedOut, g.sent);
     g.latency = percentiles(groupHist.get(name)!);
   }
@@ -232,8 +237,8 @@ export function buildSummary(m: Metrics, input: SummaryInput): Summary {
       overshoot: percentiles(m.overshoot),
       eventLoopDelay: input.eventLoopDelay,
     },
-    bidders,
-    groups,
+    bidders: Object.fromEntries(bidders),
+    groups: Object.fromEntries(groups),
     rates: {
       fill: ratio(m.filled, total),
       timeout: ratio(bids.timedOut, bids.sent),
