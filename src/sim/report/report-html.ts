@@ -38,9 +38,17 @@ function htmlTable(t: Table): Markup {
     });
     return markup`<tr${attr('class', r.total === true && 'total')}>${cells}</tr>\n`;
   });
-  return markup`<section class="card" id="table-${t.id}">${heading}<div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>
-${body}</tbody></table></div></section>`;
+  const table = markup`<div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>
+${body}</tbody></table></div>`;
+  // A table of hundreds of leaves is folded away, so the page stays a page; its rows are all there.
+  const folded =
+    t.rows.length > FOLD_ROWS &&
+    markup`<details class="fold"><summary>Show all ${fmtInt(t.rows.length)} rows</summary>${table}</details>`;
+  return markup`<section class="card" id="table-${t.id}">${heading}${folded === false ? table : folded}</section>`;
 }
+
+/** Past this many rows a table starts folded (report.md always shows every row). */
+const FOLD_ROWS = 40;
 
 function kpi(label: string, value: string, unit: string, sub: string, level: Level | ''): Markup {
   const u = unit !== '' && markup` <small>${unit}</small>`;
@@ -155,7 +163,7 @@ function outcomeChart(m: ReportModel): Markup {
     sh.groupsLeftOut > 0
       ? `The ${fmtInt(sh.groups.length)} groups with the largest failing share (${fmtInt(sh.groupsLeftOut)} more in the tables)`
       : 'Groups';
-  return markup`<section class="card" id="chart-outcomes"><h2>Where every request ended</h2><p class="note">Each bar is one group or leaf’s requests, split by how each ended: a valid bid on time, a no-bid, an invalid answer, no answer by the deadline (timed out), or no answer at all because the link was down or dropped (lost). The figure on the right is the failing share: timed out, invalid or lost.</p><div class="stack-legend">${legend}</div>${sh.groups.length > 0 && markup`<h3>${groupHeading}</h3><div class="stacks">${sh.groups.map(outcomeBar)}</div>`}<h3>${leafHeading}</h3><div class="stacks">${sh.leaves.map(outcomeBar)}</div></section>`;
+  return markup`<section class="card" id="chart-outcomes"><h2>Where every request ended</h2><p class="note">Each bar is one group or leaf’s requests, split by how each ended: a valid bid on time, a no-bid, an invalid answer, no answer by the deadline (timed out), or no answer at all because the link was down or dropped (lost). The figure on the right is the failing share: timed out, invalid or lost.</p><div class="stack-legend">${legend}</div>${sh.groups.length > 0 && markup`<h3 class="stack-heading">${groupHeading}</h3><div class="stacks">${sh.groups.map(outcomeBar)}</div>`}<h3 class="stack-heading">${leafHeading}</h3><div class="stacks">${sh.leaves.map(outcomeBar)}</div></section>`;
 }
 
 /** The harness banner above the verdict, when the harness was not ok. */
