@@ -73,6 +73,17 @@ describe('npm run sweep', () => {
     expect(r.stderr).toContain('sweep["bidders.0.count"][1]');
   });
 
+  it('refuses a --repeats outside 1 to 100, naming the flag (exit 2)', () => {
+    const file = join(dir, 'rep.json');
+    writeFileSync(file, JSON.stringify({ name: 'rep', sweep: { 'auction.tmaxMs': [50, 100] } }));
+    for (const bad of ['0', '101', '2.5', 'many']) {
+      const r = cli([file, '--repeats', bad, '--out', join(dir, 'rep-out')]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain('--repeats: must be an integer from 1 to 100');
+    }
+    expect(existsSync(join(dir, 'rep-out'))).toBe(false);
+  });
+
   it('runs every cell in worker processes and writes sweep.json, sweep.md and sweep.html with a recommendation', () => {
     const file = join(dir, 'ok.json');
     writeFileSync(
@@ -85,14 +96,17 @@ describe('npm run sweep', () => {
       }),
     );
     const out = join(dir, 'ok-out');
-    const r = cli([file, '--workers', '2', '--set', 'auction.floor=0.2', '--out', out]);
+    const r = cli([file, '--workers', '2', '--repeats', '2', '--set', 'auction.floor=0.2', '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/RECOMMENDATION: cell \d/);
     const report = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as {
       cells: unknown[];
       axes: unknown[];
-      recommendation: { found: boolean };
+      repeats: number;
+      seeds: number[];
+      objective: { tolerance: number; costs: boolean };
+      recommendation: { found: boolean; why: string };
       tool: { version: string };
     };
     expect(report.cells).toHaveLength(4);
@@ -103,14 +117,36 @@ describe('npm run sweep', () => {
       auction: { floor: number };
       mode: string;
       sweep: Record<string, unknown[]>;
+      repeats: number;
+      objective: { tolerance: number };
     };
+    // Running the resolved scenario again repeats the sweep: repeats and objective are written out.
+    expect(resolved.repeats).toBe(2);
+    expect(resolved.objective.tolerance).toBe(0.01);
     expect(resolved.auction.floor).toBe(0.2);
     expect(resolved.mode).toBe('virtual');
     expect(Object.keys(resolved.sweep)).toEqual(['auction.tmaxMs', 'bidders.0.count']);
-    const cells = report.cells as { summary: { config: { floor: number } } }[];
+    const cells = report.cells as {
+      summary: { config: { floor: number }; seed: number };
+      repeats: { seed: number; config: { floor: number } }[];
+      figures: { revenuePerThousand: { mean: number; lo: number; hi: number } };
+    }[];
     expect(cells.every((c) => c.summary.config.floor === 0.2)).toBe(true);
+    // Two seeds per cell, repeat 0 the scenario's own; the revenue is their mean with its interval.
+    expect(report.repeats).toBe(2);
+    expect(report.seeds).toEqual([1, 2]);
+    expect(cells.every((c) => c.repeats.map((s) => s.seed).join() === '1,2' && c.summary.seed === 1)).toBe(true);
+    expect(cells.every((c) => c.repeats.every((s) => s.config.floor === 0.2))).toBe(true);
+    const f = cells[0]!.figures.revenuePerThousand;
+    expect(f.lo).toBeLessThanOrEqual(f.mean);
+    expect(f.hi).toBeGreaterThanOrEqual(f.mean);
+    expect(report.objective).toMatchObject({ tolerance: 0.01, costs: false });
+    expect(r.stdout).toContain(report.recommendation.why);
     expect(report.tool.version).toBe((JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version);
-    expect(readFileSync(join(out, 'sweep.md'), 'utf8')).toContain('## Recommendation');
+    const md = readFileSync(join(out, 'sweep.md'), 'utf8');
+    expect(md).toContain('## Recommendation');
+    expect(md).toContain(report.recommendation.why);
+    expect(md).toContain('Objective: the knee, within 1% of the best revenue');
     expect(readFileSync(join(out, 'sweep.html'), 'utf8')).toContain('<svg');
   });
 });

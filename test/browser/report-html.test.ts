@@ -319,6 +319,19 @@ describe('report.html at 500 leaves, under a degraded harness', () => {
     expect(leaves[0]!.failed).toMatch(/^[78]\d\.\d% failed$/);
   });
 
+  it('folds the 500-row tables away, every row kept, and opens them on a click', async () => {
+    const fold = page.locator('#table-bidders details.fold');
+    expect(await fold.getAttribute('open')).toBeNull();
+    expect(await page.locator('#table-bidders tbody tr').count()).toBe(500 + 2);
+    const tables = await inPage<Record<string, DomTable>>(page, READ_TABLES);
+    expect(bidderMismatches(tables['table-bidders']!, summary)).toEqual([]);
+    // Folded, the page is a few screens long, not the 500 rows' length.
+    expect(await inPage<number>(page, 'document.body.scrollHeight')).toBeLessThan(9000);
+    await page.locator('#table-bidders summary').click();
+    expect(await fold.getAttribute('open')).toBe('');
+    expect(await page.locator('#table-bidders tbody tr').last().isVisible()).toBe(true);
+  });
+
   it('keeps the charts readable: every bar label drawn fits, and the page does not scroll sideways', async () => {
     const overflow = await inPage<number>(page, 'document.documentElement.scrollWidth - window.innerWidth');
     expect(overflow).toBeLessThanOrEqual(0);

@@ -7,9 +7,9 @@ import type { ThresholdResult } from '../../src/sim/metrics/summary.js';
 import { reportHtml } from '../../src/sim/report/report-html.js';
 import { reportModel } from '../../src/sim/report/report-model.js';
 import { validateScenario } from '../../src/sim/scenario/scenario.js';
-import type { CellResult } from '../../src/sim/sweep/recommend.js';
+import { DEFAULTS } from '../../src/sim/scenario/schema.js';
 import { sweepHtml } from '../../src/sim/sweep/sweep-html.js';
-import { sweepReport } from '../../src/sim/sweep/sweep-model.js';
+import { sweepReport, type CellRuns } from '../../src/sim/sweep/sweep-model.js';
 import { HOSTILE_IMG, HOSTILE_MD, HOSTILE_SCRIPT, syntheticRun } from '../helpers/synthetic-run.js';
 
 /** Closes a quoted attribute and opens an event handler, if a value in an attribute were not escaped. */
@@ -65,15 +65,9 @@ describe('hostile names on the HTML pages', () => {
     const base = validateScenario({ name: 'sweep' });
     if (!base.ok) throw new Error('base scenario does not validate');
     const axes = [{ path: HOSTILE_SCRIPT, values: [HOSTILE_IMG, HOSTILE_ATTR] }];
-    const cells: CellResult[] = axes[0]!.values.map((v, index) => ({
-      index,
-      values: [v],
-      summary,
-      thresholds: [],
-      pass: index === 0,
-    }));
+    const cells: CellRuns[] = axes[0]!.values.map((v, index) => ({ index, values: [v], repeats: [summary] }));
     const scenario = { ...base.scenario, name: summary.scenario, thresholds: { [HOSTILE_ATTR]: '<1' } };
-    const page = sweepHtml(sweepReport(scenario, axes, cells, new Date(0), 1));
+    const page = sweepHtml(sweepReport(scenario, axes, cells, { ...DEFAULTS.objective }, new Date(0), 1));
     expect(page).toContain(`<h1>Sweep: synthetic ${ESCAPED[HOSTILE_IMG]}</h1>`);
     expectOnlyEscaped(page, 0);
   });

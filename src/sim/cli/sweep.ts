@@ -17,10 +17,12 @@ import { ensureDir } from '../../lib/ensure-dir.js';
 import { formatIssues, loadScenarioFile } from '../scenario/scenario.js';
 import { buildCells } from '../sweep/cells.js';
 import { runCells, type CellRun } from '../sweep/pool.js';
-import type { CellResult } from '../sweep/recommend.js';
+import { repeatJobs, resolveRepeats } from '../sweep/repeats.js';
 import { sweepHtml } from '../sweep/sweep-html.js';
 import { sweepMarkdown } from '../sweep/sweep-md.js';
-import { sweepReport } from '../sweep/sweep-model.js';
+import { sweepReport, type CellRuns } from '../sweep/sweep-model.js';
+import { DEFAULTS } from '../scenario/schema.js';
+import { MAX_REPEATS } from '../scenario/validate.js';
 import { evaluateThresholds, thresholdPathIssues } from '../metrics/thresholds.js';
 import { fail, stamp } from './common.js';
 
@@ -28,6 +30,7 @@ function parse(): {
   file: string;
   mode: 'virtual' | 'live';
   workers: number | undefined;
+  repeats: number | undefined;
   out: string | undefined;
   set: string[] | undefined;
 } {
@@ -40,11 +43,17 @@ function parse(): {
     if (!Number.isInteger(workers) || workers < 1)
       fail(EXIT.badInput, `--workers: must be a positive integer (got "${values.workers}")`);
   }
-  return { file: positionals[0]!, mode, workers, out: values.out, set: values.set };
+  let repeats: number | undefined;
+  if (values.repeats !== undefined) {
+    repeats = Number(values.repeats);
+    if (!Number.isInteger(repeats) || repeats < 1 || repeats > MAX_REPEATS)
+      fail(EXIT.badInput, `--repeats: must be an integer from 1 to ${MAX_REPEATS} (got "${values.repeats}")`);
+  }
+  return { file: positionals[0]!, mode, workers, repeats, out: values.out, set: values.set };
 }
 
 function main(): void {
-  const { file, mode, workers, out, set } = parse();
+  const { file, mode, workers, repeats: repeatsFlag, out, set } = parse();
   const loaded = loadScenarioFile(file);
   if (!loaded.ok) fail(EXIT.badInput, `${file}: invalid scenario\n${formatIssues(loaded.issues)}`);
   // A --set on a swept field would be overwritten in every cell: refused rather than ignored.
@@ -62,6 +71,9 @@ function main(): void {
       fail(EXIT.badInput, `${file}: invalid thresholds for cell ${cell.index}\n${formatIssues(issues)}`);
   }
   ensureReportRoot(out);
+  const repeats = resolveRepeats(repeatsFlag, base, mode);
+  const objective = base.objective ?? { ...DEFAULTS.objective };
+  const jobs = repeatJobs(built.cells, repeats);
 
   // Live cells measure real timers: cells run side by side would steal each other's CPU and show it
   // as latency, so live runs one cell at a time unless told otherwise.
@@ -69,48 +81,56 @@ function main(): void {
   const startedAt = new Date();
   const t0 = process.hrtime.bigint();
   const elapsed = (): number => Number(process.hrtime.bigint() - t0) / 1e9;
-  process.stdout.write(`sweeping ${base.name}: ${built.cells.length} cells, ${mode}, ${n} worker(s)\n`);
+  process.stdout.write(
+    `sweeping ${base.name}: ${built.cells.length} cells × ${repeats} repeat(s), ${mode}, ${n} worker(s)\n`,
+  );
   const progress = createProgress();
   const onDone = (done: number, total: number): void => {
     const sec = elapsed();
     const eta = done > 0 ? (sec / done) * (total - done) : 0;
-    progress.update(`${done}/${total} cells  ${sec.toFixed(1)} s  eta ${eta.toFixed(0)} s`);
+    progress.update(`${done}/${total} runs  ${sec.toFixed(1)} s  eta ${eta.toFixed(0)} s`);
   };
 
-  runCells(built.cells, n, onDone)
-    .then((runs: CellRun[]) => {
+  runCells(jobs, n, onDone)
+    .then((done: CellRun[]) => {
       progress.end();
-      const broken = runs.filter((r) => r.errors.length > 0);
+      const broken = done.filter((r) => r.errors.length > 0);
       if (broken.length > 0) {
         fail(
           EXIT.runFailed,
-          broken.map((r) => `cell ${r.index}: accounting does not add up:\n${r.errors.join('\n')}`).join('\n'),
+          broken
+            .map((r) => {
+              const job = jobs[r.index]!;
+              return `cell ${job.cell} (repeat ${job.repeat}): accounting does not add up:\n${r.errors.join('\n')}`;
+            })
+            .join('\n'),
         );
       }
-      const results: CellResult[] = runs.map((r, i) => {
-        const thresholds = evaluateThresholds(r.summary, base.thresholds);
-        r.summary.thresholds = thresholds;
-        return {
-          index: r.index,
-          values: built.cells[i]!.values,
-          summary: r.summary,
-          thresholds,
-          pass: thresholds.every((t) => t.pass),
-        };
-      });
-      const report = { ...sweepReport(base, built.axes, results, startedAt, elapsed()), tool: toolInfo() };
+      // Each repeat's own summary carries its thresholds at its own value, as a run's does.
+      for (const r of done) r.summary.thresholds = evaluateThresholds(r.summary, base.thresholds);
+      const runs: CellRuns[] = built.cells.map((cell, i) => ({
+        index: cell.index,
+        values: cell.values,
+        repeats: done.slice(i * repeats, (i + 1) * repeats).map((r) => r.summary),
+      }));
+      const report = {
+        ...sweepReport(base, built.axes, runs, objective, startedAt, elapsed()),
+        tool: toolInfo(),
+      };
       const dir = resolve(out ?? join('reports', `${base.name}-sweep-${stamp(startedAt)}`));
       ensureDir(dir);
       writeFileSync(join(dir, 'sweep.json'), `${JSON.stringify(report, null, 2)}\n`);
       // The base scenario as it ran (after --set), sweep axes included: running it again repeats the sweep.
-      writeFileSync(join(dir, 'scenario.resolved.json'), `${JSON.stringify({ ...base, mode }, null, 2)}\n`);
+      const resolved = { ...base, mode, repeats, objective };
+      writeFileSync(join(dir, 'scenario.resolved.json'), `${JSON.stringify(resolved, null, 2)}\n`);
       writeFileSync(join(dir, 'sweep.md'), sweepMarkdown(report));
       writeFileSync(join(dir, 'sweep.html'), sweepHtml(report));
       const rec = report.recommendation;
-      process.stdout.write(`${report.cells.length} cells in ${report.wallSec} s\n`);
+      process.stdout.write(`${report.cells.length} cells × ${repeats} repeat(s) in ${report.wallSec} s\n`);
       process.stdout.write(
         rec.found ? `RECOMMENDATION: cell ${rec.index}: ${rec.reason}\n` : `NO RECOMMENDATION: ${rec.reason}\n`,
       );
+      process.stdout.write(`${rec.why}\n`);
       process.stdout.write(`report: ${dir}\n`);
       process.exit(rec.found ? EXIT.ok : EXIT.checkFailed);
     })

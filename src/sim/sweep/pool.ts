@@ -4,10 +4,11 @@
 
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Summary } from '../metrics/summary.js';
-import type { Cell } from './cells.js';
+import type { RunJob } from './repeats.js';
 import type { WorkerCommand, WorkerReply } from './worker.js';
 
 export interface CellRun {
+  /** The job's index (repeats.ts): its cell and repeat are on the job. */
   index: number;
   summary: Summary;
   errors: string[];
@@ -34,9 +35,9 @@ function entry(virtual: boolean): { file: URL; execArgv: string[] } {
   };
 }
 
-/** Run every cell on `workers` processes; resolves with the runs in cell order, rejects on the first failure. */
+/** Run every job on `workers` processes; resolves with the runs in job order, rejects on the first failure. */
 export function runCells(
-  cells: readonly Cell[],
+  cells: readonly RunJob[],
   workers: number,
   onDone?: (done: number, total: number) => void,
 ): Promise<CellRun[]> {
@@ -76,7 +77,11 @@ export function runCells(
       const child = fork(file, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       children.push(child);
       child.on('message', (msg: WorkerReply) => {
-        if (msg.type === 'failed') return finish(new Error(`sweep cell ${msg.index} failed: ${msg.message}`));
+        if (msg.type === 'failed') {
+          const job = cells[slot.get(msg.index)!];
+          const which = job === undefined ? `run ${msg.index}` : `cell ${job.cell} (repeat ${job.repeat})`;
+          return finish(new Error(`sweep ${which} failed: ${msg.message}`));
+        }
         runs[slot.get(msg.index)!] = { index: msg.index, summary: msg.summary, errors: msg.errors };
         done++;
         onDone?.(done, cells.length);
