@@ -66,9 +66,10 @@ export const SWEEP_SPEC = {
   command: 'sweep',
   run: 'npm run sweep --',
   about:
-    "Runs every combination of the scenario's `sweep` axes in parallel worker processes, writes sweep.json, " +
-    'sweep.md and sweep.html, and recommends the cell with the most revenue per thousand auctions among those ' +
-    'that meet every threshold.',
+    "Runs every combination of the scenario's `sweep` axes, each under several seeds, in parallel worker " +
+    'processes, writes sweep.json, sweep.md and sweep.html with 95% intervals, and recommends the knee: the ' +
+    'smallest tmax, then the fewest bidders, within the objective’s tolerance (default 1%) of the best revenue ' +
+    'per thousand auctions (less the cost model, if any) among cells that meet every threshold beyond noise.',
   args: [{ name: 'FILE', meaning: 'the scenario file, with `sweep` axes', required: true }],
   flags: [
     SET_FLAG,
@@ -77,6 +78,12 @@ export const SWEEP_SPEC = {
       value: 'virtual|live',
       meaning: 'run the cells in virtual time or live',
       default: 'virtual',
+    },
+    {
+      name: 'repeats',
+      value: 'R',
+      meaning: 'overrides `repeats`: seeds each cell runs (seed, seed + 1, …), from 1 to 100',
+      absent: "the scenario's, else 3 in virtual mode and 1 live, where each cell takes its duration in real time",
     },
     {
       name: 'workers',
