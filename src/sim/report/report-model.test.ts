@@ -162,6 +162,25 @@ describe('the per-bidder charts', () => {
     );
     expect(m.shown.note).toContain(`the ${20 - MAX_GROUPS_SHOWN} least failing of 20 groups are in the tables only`);
   });
+
+  it('draw only the worst leaves when every group is a single leaf', () => {
+    const groups = Array.from({ length: 30 }, (_, i) => ({
+      group: `solo${i + 1}`,
+      leaves: [`solo${i + 1}-1`],
+      medianMs: 10 + i,
+      lost: [i % 4 === 0 ? 0.2 : 0],
+    }));
+    const m = reportModel(syntheticRun({ auctions: 150, hostStats: false, groups }));
+    const d = chartData(m);
+    expect(d.bidders.kinds).toEqual(Array(WORST_LEAVES_SHOWN).fill('leaf'));
+    expect(d.bidders.names).toEqual(
+      worstFirst(Object.entries(m.summary.bidders))
+        .slice(0, WORST_LEAVES_SHOWN)
+        .map(([n]) => n),
+    );
+    expect(m.shown.groups).toEqual([]);
+    expect(m.shown.note).toMatch(/^Only the 8 of 30 leaves/);
+  });
 });
 
 describe('the harness', () => {

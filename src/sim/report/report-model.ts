@@ -260,11 +260,15 @@ function shownRows(s: Summary): ShownRows {
     groupsLeftOut > 0
       ? ` (the ${fmtInt(groupsLeftOut)} least failing of ${fmtInt(groupRows.length)} groups are in the tables only)`
       : '';
+  // Groups of one leaf each would repeat the leaves: then only the worst leaves are drawn.
+  const worstText = `the ${fmtInt(leaves.length)} of ${fmtInt(leafRows.length)} leaves with the largest share of requests timed out, invalid or lost.`;
   const note = allLeaves
     ? `Every leaf (${fmtInt(leafRows.length)}).`
-    : `Each group${leftOut}, then the ${fmtInt(leaves.length)} of ${fmtInt(leafRows.length)} leaves with the largest share of requests timed out, invalid or lost.`;
+    : groups.length === 0
+      ? `Only ${worstText}`
+      : `Each group${leftOut}, then ${worstText}`;
   return {
-    bars: allLeaves ? leafRows : [...keptGroups, ...leaves],
+    bars: allLeaves ? leafRows : [...groups, ...leaves],
     groups,
     leaves,
     allLeaves,
