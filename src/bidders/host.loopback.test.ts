@@ -84,8 +84,11 @@ describe('BidderHost', () => {
     await Promise.all(open.splice(0).map((h) => h.close()));
   });
 
-  async function listening(token?: string): Promise<{ host: BidderHost; port: number }> {
-    const host = new BidderHost([leaf], 1, token === undefined ? {} : { token });
+  async function listening(
+    token?: string,
+    opts: { maxBufferedBytes?: number } = {},
+  ): Promise<{ host: BidderHost; port: number }> {
+    const host = new BidderHost([leaf], 1, { ...opts, ...(token === undefined ? {} : { token }) });
     open.push(host);
     return { host, port: await host.listen() };
   }
@@ -182,4 +185,43 @@ describe('BidderHost', () => {
       ws.terminate();
     }
   });
+
+  /**
+   * A client that sends `n` requests and never reads its answers (its socket paused), and what became
+   * of its connection: closed by the host, or still open half a second after the last request.
+   */
+  async function neverReads(port: number, n: number): Promise<'cut off' | 'open'> {
+    const ws = await dial(`ws://127.0.0.1:${port}/dsp-1`);
+    try {
+      (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      const closed = new Promise<'cut off'>((done) => ws.once('close', () => done('cut off')));
+      const text = JSON.stringify(request('flood'));
+      for (let i = 0; i < n && ws.readyState === ws.OPEN; i++) {
+        ws.send(text.replace('"flood"', `"flood-${i}"`));
+        // Let the host read and answer as it goes, as a real client's writes would.
+        if (i % 500 === 499) await new Promise((r) => setImmediate(r));
+      }
+      const quiet = new Promise<'open'>((done) => setTimeout(() => done('open'), 500));
+      return await Promise.race([closed, quiet]);
+    } finally {
+      ws.terminate();
+    }
+  }
+
+  it('cuts off a client that sends requests and never reads, once its unsent answers pass the bound', async () => {
+    const { host, port } = await listening(undefined, { maxBufferedBytes: 64 * 1024 });
+    expect(await neverReads(port, 60_000)).toBe('cut off');
+    const [stats] = host.stats();
+    expect(stats!.slowReaders).toBe(1);
+    // It stopped answering at the cut: far fewer answers than requests went out.
+    expect(decodeHistogram(stats!.lateness!).totalCount).toBeLessThan(60_000);
+    // And it goes on serving everyone else.
+    expect(await answerId(`ws://127.0.0.1:${port}/dsp-1`, 'after')).toBe('after');
+  }, 20_000);
+
+  it('keeps such a client while its unsent answers stay under the bound', async () => {
+    const { host, port } = await listening(undefined, { maxBufferedBytes: 1 << 30 });
+    expect(await neverReads(port, 2_000)).toBe('open');
+    expect(host.stats()[0]!.slowReaders).toBe(0);
+  }, 20_000);
 });

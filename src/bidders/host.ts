@@ -29,9 +29,21 @@ export interface HostOptions {
    * its own; on a shared machine it takes CPU from the exchange's deadlines (see bench/).
    */
   spinMs: number;
+  /**
+   * Bytes of answers a connection may have unsent (ws.bufferedAmount) before the host cuts it off as
+   * a slow reader, as the exchange does to its leaves: a client that sends requests and never reads
+   * would otherwise grow the host without bound. 4 MiB, as the exchange's.
+   */
+  maxBufferedBytes: number;
 }
 
-export const HOST_DEFAULTS: HostOptions = { port: 0, host: '127.0.0.1', maxPayload: 64 * 1024, spinMs: 0 };
+export const HOST_DEFAULTS: HostOptions = {
+  port: 0,
+  host: '127.0.0.1',
+  maxPayload: 64 * 1024,
+  spinMs: 0,
+  maxBufferedBytes: 4 * 1024 * 1024,
+};
 
 /** What a leaf saw, for the runner to merge into its report. */
 export interface LeafHostStats {
@@ -48,6 +60,8 @@ export interface LeafHostStats {
    * bench/ reads it to tell the host's timers apart from the exchange's overhead.
    */
   lateness?: string;
+  /** Connections cut off because their unsent answers passed HostOptions.maxBufferedBytes. */
+  slowReaders?: number;
 }
 
 class ServedLeaf {
@@ -55,6 +69,7 @@ class ServedLeaf {
   wins = 0;
   losses = 0;
   badRequests = 0;
+  slowReaders = 0;
   readonly delays: Histogram = newHistogram();
   readonly lateness: Histogram = newHistogram();
   readonly sockets = new Set<WebSocket>();
@@ -70,15 +85,17 @@ class ServedLeaf {
     this.wins = 0;
     this.losses = 0;
     this.badRequests = 0;
+    this.slowReaders = 0;
     this.delays.reset();
     this.lateness.reset();
   }
 }
 
-/** The socket an answer goes out on, and the leaf that keeps its statistics. */
+/** The socket an answer goes out on, the leaf that keeps its statistics, and the bound on unsent bytes. */
 interface Pending {
   ws: WebSocket;
   served: ServedLeaf;
+  maxBuffered: number;
 }
 
 /** Sockets corked in the current callback; flushCorked uncorks them when it returns (nextTick). */
@@ -105,7 +122,17 @@ function send(ws: WebSocket, text: string): void {
 
 function sendTimed(p: Pending, text: string, lateMs: number): void {
   recordMs(p.served.lateness, lateMs);
-  if (p.ws.readyState === p.ws.OPEN) send(p.ws, text);
+  const ws = p.ws;
+  if (ws.readyState !== ws.OPEN) return;
+  if (ws.bufferedAmount > p.maxBuffered) return cutOff(ws, p.served);
+  send(ws, text);
+}
+
+/** Cut off a connection that does not read its answers (counted once per connection). */
+function cutOff(ws: WebSocket, served: ServedLeaf): void {
+  if (ws.readyState !== ws.OPEN) return;
+  served.slowReaders++;
+  ws.terminate();
 }
 
 function dropLater(p: Pending): void {
@@ -193,6 +220,7 @@ export class BidderHost {
       wins: s.wins,
       losses: s.losses,
       badRequests: s.badRequests,
+      slowReaders: s.slowReaders,
       delays: encodeHistogram(s.delays),
       lateness: encodeHistogram(s.lateness),
     }));
@@ -257,6 +285,8 @@ export class BidderHost {
       return;
     }
     served.requests++;
+    // A client that keeps sending but does not read: cut it off before answering more.
+    if (ws.bufferedAmount > this.opts.maxBufferedBytes) return cutOff(ws, served);
     if (served.hostile !== null) return served.hostile.onRequest(ws, parsed.value);
     const d = served.leaf.decide(parsed.value);
     switch (d.kind) {
@@ -295,6 +325,6 @@ export class BidderHost {
     text: string,
     served: ServedLeaf,
   ): void {
-    this.queue.after(delayMs, fn, { ws, served }, text);
+    this.queue.after(delayMs, fn, { ws, served, maxBuffered: this.opts.maxBufferedBytes }, text);
   }
 }
