@@ -71,7 +71,7 @@ describe('capacity.json and capacity.md', () => {
     );
     const none = report(await search(0));
     expect(none.capacity).toBeNull();
-    expect(none.answer).toBe('base: no rate kept the harness ok, down to --min 3.125/s');
+    expect(none.answer).toBe('base: no rate kept the harness ok, down to 3.13/s (--min 3.125/s)');
     const short = await search(1000, { ...SETTINGS, budget: 4 });
     expect(answerLine('base', short, SETTINGS)).toMatch(
       /^base: capacity 800\/s \(not ok at 1600\/s\), within 100% after 4 probes \(the --probes budget\), not confirmed/,

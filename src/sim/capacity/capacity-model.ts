@@ -49,7 +49,7 @@ export function answerLine(name: string, r: SearchResult, s: SearchSettings): st
     case 'at-max':
       return `${name}: capacity at least ${rate(cap!)}: ok at --max ${rate(s.max)}, the search's upper bound${confirm}`;
     case 'none-ok':
-      return `${name}: no rate kept the harness ok, down to --min ${rate(s.min)}`;
+      return `${name}: no rate kept the harness ok, down to ${rate(r.notOk ?? s.min)} (--min ${rate(s.min)})`;
     case 'budget':
       return cap === null
         ? `${name}: no rate kept the harness ok in ${r.probes.length} probes (the --probes budget), down to ${rate(r.notOk!)}`

@@ -93,6 +93,12 @@ describe('searchCapacity', () => {
     expect(r.probes.every((p) => !p.ok)).toBe(true);
   });
 
+  it('does not probe min when it lies within the precision below a rate already not ok', async () => {
+    const r = await searchCapacity({ ...SETTINGS, from: 300, min: 4.6875 }, () => Promise.resolve(finding(0, false)));
+    expect(r.end).toBe('none-ok');
+    expect(r.probes.map((p) => p.rate)).toEqual([300, 150, 75, 37.5, 18.8, 9.4, 4.7]);
+  });
+
   it('stops at max when every rate is ok, and says so', async () => {
     const s = { ...SETTINGS, max: 1000 };
     const r = await searchCapacity(s, threshold(Infinity));

@@ -157,6 +157,8 @@ export async function searchCapacity(
   const down = async (): Promise<boolean> => {
     while (hi! > min) {
       const rate = Math.max(min, roundRate(hi! / 2));
+      // min lies within the precision below a rate already not ok: nothing left worth a probe.
+      if (rate >= hi! / (1 + precision)) return false;
       if (await run(rate, 'down')) {
         lo = rate;
         return true;
