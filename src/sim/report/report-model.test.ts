@@ -25,12 +25,13 @@ function passing(run: ReturnType<typeof syntheticRun>): ReturnType<typeof synthe
 }
 
 /** The page's colours: the badge's class and every verdict line's and key figure's. */
-function pageLevels(html: string): { badge: string; lines: string[]; kpis: string[] } {
+function pageLevels(html: string): { badge: string; lines: string[]; kpis: string[]; cells: string[] } {
   const badge = /<div class="badge (\w+)" id="verdict-word">/.exec(html)?.[1] ?? '';
   const verdict = /<header class="verdict[\s\S]*?<\/header>/.exec(html)?.[0] ?? '';
   const lines = [...verdict.matchAll(/<li class="(\w+)">/g)].map((m) => m[1]!);
   const kpis = [...html.matchAll(/<div class="kpi (\w*)">/g)].map((m) => m[1]!);
-  return { badge, lines, kpis };
+  const cells = [...html.matchAll(/<t[dh][^>]* class="(?:num )?(ok|warn|bad)"/g)].map((m) => m[1]!);
+  return { badge, lines, kpis, cells };
 }
 
 /** Each leaf's share of one outcome, largest first, from summary.json alone. */
@@ -66,7 +67,10 @@ describe('the verdict', () => {
     if (page.badge !== 'bad') {
       expect(page.lines).not.toContain('bad');
       expect(page.kpis).not.toContain('bad');
+      expect(page.cells).not.toContain('bad');
     }
+    // The tables colour cells at all (the counts of failing outcomes), so the check above has teeth.
+    expect(page.cells).toContain(opts.faulty === true ? 'warn' : 'ok');
   });
 
   it('names a p99 past the deadline in amber, and the badge takes the worst of the verdict’s own lines', () => {
