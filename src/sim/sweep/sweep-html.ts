@@ -17,6 +17,7 @@ import {
   cellLabel,
   fmtEstimate,
   fmtMarginal,
+  harnessText,
   objectiveText,
   recommendationText,
   type SweepCell,
@@ -265,18 +266,20 @@ ${rows}</tbody></table></div></section>`;
 export function sweepHtml(r: SweepReport): string {
   const a = loadAssets();
   const rec = r.recommendation;
-  const level = rec.found ? (rec.contenders.length > 0 ? 'warn' : 'ok') : 'bad';
+  const harness = harnessText(r);
+  const level = rec.found ? (rec.contenders.length > 0 || harness !== null ? 'warn' : 'ok') : 'bad';
   const word = rec.found ? 'RECOMMENDED' : 'NO RECOMMENDATION';
   const where = rec.found && cellLabel(r.cells.find((c) => c.index === rec.index)!);
   const th =
     Object.entries(r.thresholds)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ') || 'none';
-  const lines: Markup[] = [
+  const lines: Array<Markup | false> = [
     rec.found
       ? markup`<li class="ok"><b>Cell ${rec.index} (${where}).</b> ${recommendationText(r)}.</li>`
       : markup`<li class="bad"><b>No recommendation:</b> ${rec.reason}.</li>`,
     markup`<li class="${rec.found ? 'ok' : 'bad'}" id="why">${rec.why}</li>`,
+    harness !== null && markup`<li class="warn" id="harness">${harness}</li>`,
     ...rec.contenders.slice(0, 5).map((c) => {
       const cell = r.cells.find((x) => x.index === c.index)!;
       const straddled = cell.thresholds.filter((t) => t.verdict === 'noise').map(thresholdText);

@@ -9,6 +9,7 @@ import {
   cellLabel,
   fmtEstimate,
   fmtMarginal,
+  harnessText,
   objectiveText,
   recommendationText,
   type SweepCell,
@@ -68,6 +69,8 @@ export function sweepMarkdown(r: SweepReport): string {
     lines.push(`**No recommendation: ${md(rec.reason)}.**`, '');
   }
   lines.push(md(rec.why), '');
+  const harness = harnessText(r);
+  if (harness !== null) lines.push(`**${md(harness)}**`, '');
   lines.push(md(objectiveText(r)), '', `Rule: ${md(r.rule)}.`, '');
   if (rec.contenders.length > 0) {
     lines.push(

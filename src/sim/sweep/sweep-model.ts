@@ -6,6 +6,7 @@
 import { fmtInt, fmtMoney, fmtMs, fmtPct, fmtSetting } from '../report/format.js';
 import type { ObjectiveSpec, Scenario } from '../scenario/schema.js';
 import type { Summary } from '../metrics/summary.js';
+import type { HarnessVerdict } from '../metrics/harness-types.js';
 import { shownValue, type Axis } from './cells.js';
 import {
   cellFigures,
@@ -52,6 +53,8 @@ export interface SweepCell {
   value: Estimate;
   /** Every repeat's summary, repeat 0 first. */
   repeats: Summary[];
+  /** The worst harness verdict of its repeats (null when no summary has one). */
+  harness: HarnessVerdict | null;
 }
 
 export interface SweepReport {
@@ -76,6 +79,31 @@ export interface SweepReport {
   /** Cell indices on the p99/revenue frontier (means over repeats), by increasing p99. */
   pareto: number[];
   cells: SweepCell[];
+}
+
+const HARNESS_ORDER: HarnessVerdict[] = ['ok', 'degraded', 'invalid'];
+
+/** The worst of the repeats' harness verdicts: a cell is as trustworthy as its worst run. */
+export function worstHarness(repeats: readonly Summary[]): HarnessVerdict | null {
+  let worst: HarnessVerdict | null = null;
+  for (const s of repeats) {
+    const v = s.harness?.verdict;
+    if (v !== undefined && (worst === null || HARNESS_ORDER.indexOf(v) > HARNESS_ORDER.indexOf(worst))) worst = v;
+  }
+  return worst;
+}
+
+/** Cells whose harness was not ok: their figures may be the machine's rather than the bidders'. */
+export function harnessText(r: SweepReport): string | null {
+  const bad = r.cells.filter((c) => c.harness === 'degraded' || c.harness === 'invalid');
+  if (bad.length === 0) return null;
+  const rec = r.recommendation;
+  const recBad = rec.found && bad.some((c) => c.index === rec.index);
+  return (
+    `Harness: ${fmtInt(bad.length)} of ${fmtInt(r.cells.length)} cells ran on a degraded or invalid harness ` +
+    `(cells ${bad.map((c) => `${c.index} ${c.harness}`).join(', ')}), so their figures may measure the machine rather than the bidders` +
+    `${recBad ? ', the recommended cell among them' : ''}: lower the rate, use fewer workers, or sweep in virtual time.`
+  );
 }
 
 /** A figure and its 95% interval as the pages show it: "3.52 (3.50–3.54)", the figure alone without one. */
@@ -176,6 +204,7 @@ export function sweepReport(
       figures,
       value,
       repeats: run.repeats,
+      harness: worstHarness(run.repeats),
     };
   });
   const straddled = (i: number): string[] =>

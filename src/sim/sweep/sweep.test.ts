@@ -358,6 +358,37 @@ describe('recommendation', () => {
   });
 });
 
+describe('harness', () => {
+  it("marks a cell by its worst repeat's harness, and says so when the recommended cell's was not ok", () => {
+    const degraded = (s: Summary): Summary => ({
+      ...s,
+      harness: {
+        verdict: 'degraded',
+        reasons: ['deadline overshoot p99 3 ms is above 1 ms'],
+        polluted: ['auction latency'],
+        advice: ['lower the rate'],
+        checks: [],
+        processes: [],
+        hostLateness: null,
+        groups: {},
+      },
+    });
+    const a = cell(0, 100, 4, around(1));
+    const b = cell(1, 100, 16, around(2));
+    b.repeats[1] = degraded(b.repeats[1]!);
+    const r = report([a, b]);
+    expect(r.cells.map((c) => c.harness)).toEqual([null, 'degraded']);
+    const md = sweepMarkdown(r);
+    expect(md).toContain('Harness: 1 of 2 cells ran on a degraded or invalid harness (cells 1 degraded)');
+    expect(md).toContain('the recommended cell among them');
+    const html = sweepHtml(r);
+    expect(html).toContain('id="harness"');
+    expect(html).toContain('<header class="verdict warn">');
+    // All ok: nothing said.
+    expect(sweepMarkdown(report([a, cell(1, 100, 16, around(2))]))).not.toContain('Harness:');
+  });
+});
+
 describe('sweep.html', () => {
   it('has ticks, a legend per bidder count and the recommended point, and paints no passing cell red', () => {
     const r = report(
