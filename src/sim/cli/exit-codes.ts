@@ -51,7 +51,7 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       'the run was sound, but a gate it was asked to pass failed: a threshold, every sweep cell, a bench target, the soak',
     commands: {
       sim: 'a threshold failed (the report is written)',
-      sweep: 'no cell meets every threshold (the report is written)',
+      sweep: 'no cell meets every threshold beyond noise (the report is written, naming any cell within noise)',
       bench: 'with --check: a target was not met, or its case failed before measuring it',
       soak: 'the heap or the active handles grew past their allowance, or handles were left open',
       capacity: 'no rate down to --min (or within the --probes budget) kept the harness ok (capacity.json is written)',
