@@ -69,7 +69,9 @@ function heatMap(r: SweepReport, m: Metric): Markup {
     rest.map((a) => `${a.path}=${shownValue(c.values[a.path])}`).join(', ') || 'all';
   const rows = [...new Set(r.cells.map(rowKey))];
   const cols = first.values.map(shownValue);
-  const vals = r.cells.map((c) => m.get(c).mean);
+  // The scale spans the cells that do not fail, so they are told apart from each other, not from failures.
+  const scaled = r.cells.filter((c) => c.status !== 'fail');
+  const vals = (scaled.length > 0 ? scaled : r.cells).map((c) => m.get(c).mean);
   const lo = Math.min(...vals);
   const hi = Math.max(...vals);
   const cw = 58;
@@ -152,7 +154,7 @@ function pareto(r: SweepReport): Markup {
   const out: Markup[] = [];
   for (const t of ticks(ax0, ax1)) {
     out.push(
-      markup`<line x1="${sx(t)}" y1="${T}" x2="${sx(t)}" y2="${H - B}" class="grid"/><text x="${sx(t)}" y="${H - B + 16}" text-anchor="middle">${fmtMs(t)}</text>`,
+      markup`<line x1="${sx(t)}" y1="${T}" x2="${sx(t)}" y2="${H - B}" class="grid"/><text x="${sx(t)}" y="${H - B + 16}" text-anchor="middle">${fmtSetting(t)}</text>`,
     );
   }
   for (const t of ticks(ay0, ay1)) {
