@@ -5,7 +5,7 @@ import type { BidRequest, Notice } from '../protocol/openrtb.js';
 import type { InvalidReason } from '../protocol/parse.js';
 
 /** Why a link dropped a leaf itself (an ordinary close has no reason). */
-export type DropReason = Extract<InvalidReason, 'slow-reader'>;
+export type DropReason = Extract<InvalidReason, 'slow-reader' | 'flood'>;
 
 export interface Link {
   /**

@@ -74,3 +74,75 @@ describe('WsPool masking', () => {
     expect(await firstMaskKey('127.0.0.1')).toEqual([0, 0, 0, 0]);
   });
 });
+
+describe('WsPool floods', () => {
+  const request: BidRequest = {
+    id: 'r',
+    imp: [{ id: '1', bidfloor: 0.1, bidfloorcur: 'USD', banner: { w: 1, h: 1 } }],
+    tmax: 50,
+    at: 2,
+    cur: ['USD'],
+  };
+
+  /**
+   * A leaf that answers each of `requests` requests with `k` frames (the answer, then k-1 copies),
+   * one request at a time. Returns the frames the exchange's handler read and whether, and after how
+   * many frames, the pool cut the leaf off as a flood.
+   */
+  async function flooder(k: number, requests: number): Promise<{ read: number; cutAfter: number | null }> {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((done) => wss.once('listening', () => done()));
+    const port = (wss.address() as AddressInfo).port;
+    wss.on('connection', (ws) => {
+      ws.on('message', (data) => {
+        const id = (JSON.parse(data.toString()) as { id: string }).id;
+        for (let i = 0; i < k; i++) ws.send(JSON.stringify({ id, nbr: 0 }));
+      });
+    });
+    let read = 0;
+    let cutAfter: number | null = null;
+    let answered: (() => void) | null = null;
+    const handler: LinkHandler = {
+      onText() {
+        read++;
+        if (read % k === 0) answered?.();
+      },
+      onValue() {},
+      onBadFrame() {},
+      onUp() {},
+      onDown(_leaf, reason) {
+        if (reason === 'flood' && cutAfter === null) cutAfter = read;
+        answered?.();
+      },
+    };
+    const pool = new WsPool([{ url: `ws://127.0.0.1:${port}/leaf` }], handler);
+    try {
+      await pool.connect(5000);
+      for (let i = 0; i < requests && cutAfter === null; i++) {
+        const sentOne = new Promise<void>((done) => (answered = done));
+        const r = { ...request, id: `r-${i}` };
+        if (!pool.links[0]!.sendRequest(Buffer.from(JSON.stringify(r)), r)) break;
+        await Promise.race([sentOne, new Promise((done) => setTimeout(done, 2000))]);
+      }
+      return { read, cutAfter };
+    } finally {
+      await pool.close();
+      await new Promise<void>((done) => wss.close(() => done()));
+    }
+  }
+
+  it('keeps a leaf that sends twice the frames it is asked for', async () => {
+    const r = await flooder(2, 300);
+    expect(r.cutAfter).toBeNull();
+    expect(r.read).toBe(600);
+  });
+
+  it('cuts off a leaf at 10 frames per request within 70 frames, and one at 200 within 40', async () => {
+    const ten = await flooder(10, 300);
+    expect(ten.cutAfter).not.toBeNull();
+    expect(ten.cutAfter!).toBeLessThanOrEqual(70);
+    const many = await flooder(200, 300);
+    expect(many.cutAfter).not.toBeNull();
+    expect(many.cutAfter!).toBeLessThanOrEqual(40);
+  });
+});

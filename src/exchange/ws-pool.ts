@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
 import type { Notice } from '../protocol/openrtb.js';
-import type { Link, LinkHandler } from './link.js';
+import type { DropReason, Link, LinkHandler } from './link.js';
 
 export interface PoolTarget {
   url: string;
@@ -58,6 +58,16 @@ export function backoffMs(
 const TEXT_FRAME = { binary: false } as const;
 
 /**
+ * A leaf is a flood once its frames pass FLOOD_RATIO per request sent plus FLOOD_SLACK, counted over
+ * a window halved every FLOOD_WINDOW requests. A leaf answers each request once (a duplicating one
+ * twice, still kept and counted invalid); one sending 10 frames per request is cut off within about
+ * 60 frames, one that sends without being asked within 33, and never more than about 300 in all.
+ */
+const FLOOD_RATIO = 4;
+const FLOOD_SLACK = 32;
+const FLOOD_WINDOW = 64;
+
+/**
  * A client must mask what it sends (RFC 6455 5.3) with a fresh, unpredictable key per frame. The mask
  * protects proxies on the way from frames whose bytes a browser script chose; ws copies every frame
  * to mask it. On a loopback link there is no proxy, and the exchange sends only what it built, so
@@ -94,6 +104,13 @@ class WsLink implements Link {
   openedAt = 0;
   /** The socket corked until the pool's next flush, or null (see WsPool.hold). */
   corked: Duplex | null = null;
+  /**
+   * Frames received and requests sent over a window that halves both every FLOOD_WINDOW requests (so
+   * old traffic fades and the ratio is recent): a leaf far over FLOOD_RATIO frames per request is
+   * cut off as a flood (WsPool.onFrame). Reset on each connection.
+   */
+  framesWin = 0;
+  requestsWin = 0;
 
   constructor(
     private readonly leaf: number,
@@ -112,6 +129,10 @@ class WsLink implements Link {
     }
     if (this.corked === null) this.pool.hold(this, ws);
     ws.send(text, TEXT_FRAME);
+    if (++this.requestsWin >= FLOOD_WINDOW) {
+      this.requestsWin >>= 1;
+      this.framesWin >>= 1;
+    }
     return true;
   }
 
@@ -209,12 +230,12 @@ export class WsPool {
    * Drop a leaf that is not reading what we send: its requests in flight become LOST now (not at
    * their deadlines), the socket is destroyed, and the redial backs off.
    */
-  cutOff(leaf: number): void {
+  cutOff(leaf: number, reason: DropReason = 'slow-reader'): void {
     const link = this.wsLinks[leaf];
     if (link === undefined || !link.up || link.ws === null) return;
     link.up = false;
     link.openedAt = -Infinity;
-    this.handler.onDown(leaf, 'slow-reader');
+    this.handler.onDown(leaf, reason);
     link.ws.terminate();
   }
 
@@ -256,6 +277,8 @@ export class WsPool {
     link.ws = ws;
     ws.on('open', () => {
       link.up = true;
+      link.framesWin = 0;
+      link.requestsWin = 0;
       link.openedAt = performance.now();
       link.connects++;
       this.handler.onUp(leaf);
@@ -263,6 +286,8 @@ export class WsPool {
     ws.on('message', (data: WebSocket.RawData, isBinary: boolean) => {
       // A leaf cut off is done: frames still in the socket's buffer answer nothing.
       if (!link.up) return;
+      // A leaf that sends far more than it is asked is cut off before its frames cost every auction.
+      if (++link.framesWin > FLOOD_RATIO * link.requestsWin + FLOOD_SLACK) return this.cutOff(leaf, 'flood');
       if (isBinary) this.handler.onBadFrame(leaf, 'binary-frame');
       else this.handler.onText(leaf, data.toString());
     });

@@ -162,7 +162,7 @@ describe('reasons produced outside checkBidResponse', () => {
 
   it('INVALID_REASONS lists every reason once, including the exchange-decided ones', () => {
     expect(new Set(INVALID_REASONS).size).toBe(INVALID_REASONS.length);
-    expect(INVALID_REASONS.length).toBe(19);
+    expect(INVALID_REASONS.length).toBe(20);
     for (const r of [
       'empty-response',
       'binary-frame',
@@ -170,6 +170,7 @@ describe('reasons produced outside checkBidResponse', () => {
       'unknown-request',
       'duplicate-response',
       'slow-reader',
+      'flood',
     ] as const) {
       expect(INVALID_REASONS).toContain(r);
     }

@@ -14,7 +14,9 @@ import type { BidRequest, Notice, SeatBid } from './openrtb.js';
  * - 'unknown-request': an `id` that names no auction this bidder was asked (closed ones are late, not this);
  * - 'duplicate-response': a second answer to the same request;
  * - 'slow-reader': not a message but the lack of reading: the leaf's send buffer passed the bound and
- *   the exchange dropped it (its requests in flight are then LOST).
+ *   the exchange dropped it (its requests in flight are then LOST);
+ * - 'flood': the leaf sent far more frames than it was sent requests (ws-pool.ts) and the exchange
+ *   dropped it (its requests in flight are then LOST).
  */
 export const INVALID_REASONS = [
   'not-json',
@@ -36,6 +38,7 @@ export const INVALID_REASONS = [
   'duplicate-response',
   'wrong-id',
   'slow-reader',
+  'flood',
 ] as const;
 // Derived from the list so the list cannot miss a member.
 export type InvalidReason = (typeof INVALID_REASONS)[number];
