@@ -109,6 +109,15 @@ describe('BidderHost', () => {
     expect(await answerId(`ws://127.0.0.1:${port}/dsp-1`, 'r-2', { authorization: 'Bearer s3cret' })).toBe('r-2');
   });
 
+  it('reads the Bearer scheme case-insensitively, and nothing but the exact token', async () => {
+    const { port } = await listening('s3cret');
+    const url = `ws://127.0.0.1:${port}/dsp-1`;
+    for (const scheme of ['bearer', 'BEARER', 'BeArEr'])
+      expect(await answerId(url, `r-${scheme}`, { authorization: `${scheme} s3cret` })).toBe(`r-${scheme}`);
+    for (const authorization of ['Bearer s3cre', 'Bearer s3cret2', 'Basic s3cret', 'Bearers3cret', 's3cret'])
+      expect(await upgradeStatusLine(port, '/dsp-1', { authorization })).toBe('HTTP/1.1 401 Unauthorized');
+  });
+
   it('mark() starts the statistics afresh, as the runner asks when its warm-up ends', async () => {
     const { host, port } = await listening();
     const ws = await dial(`ws://127.0.0.1:${port}/dsp-1`);

@@ -2,6 +2,7 @@
 // decisions are pure (decision.ts); this shell only parses, waits and sends. Each leaf keeps one
 // random stream across reconnections, and a histogram of the delays it applied.
 
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -148,6 +149,18 @@ function requestedLeaf(url: string | undefined): string | null {
   }
 }
 
+/**
+ * Whether an Authorization header carries `token` as a bearer token. The scheme is case-insensitive
+ * (RFC 9110 section 11.1: "bearer" and "BEARER" are "Bearer"); the token is compared in constant time.
+ */
+export function bearerMatches(header: string | undefined, token: string): boolean {
+  const m = header === undefined ? null : /^bearer +(\S+) *$/i.exec(header);
+  if (m === null) return false;
+  const got = Buffer.from(m[1]!);
+  const want = Buffer.from(token);
+  return got.length === want.length && timingSafeEqual(got, want);
+}
+
 function refuse(socket: Duplex, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
@@ -247,7 +260,7 @@ export class BidderHost {
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // The token first: without it, nothing about the path is looked at or answered.
-    if (this.opts.token !== undefined && req.headers.authorization !== `Bearer ${this.opts.token}`) {
+    if (this.opts.token !== undefined && !bearerMatches(req.headers.authorization, this.opts.token)) {
       return refuse(socket, '401 Unauthorized');
     }
     const name = requestedLeaf(req.url);

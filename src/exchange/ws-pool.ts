@@ -64,6 +64,35 @@ const TEXT_FRAME = { binary: false } as const;
  * 60 frames, one that sends without being asked within 33, and never more than about 300 in all.
  */
 const FLOOD_RATIO = 4;
+/** Bidders named one per line when connect() gives up; the rest are counted. */
+const MAX_LISTED = 20;
+
+/**
+ * Why a dial failed, in words a user can act on: the HTTP status a server answered the upgrade with
+ * (401: the token; 404: no such leaf on that host; anything else: not a WebSocket endpoint), a
+ * refused or unreachable address, or a handshake that never finished.
+ */
+export function wsFailure(err: Error & { code?: string }, handshakeTimeoutMs: number): string {
+  const status = /^Unexpected server response: (\d+)/.exec(err.message)?.[1];
+  if (status === '401' || status === '403')
+    return `HTTP ${status}: refused the token (set the group's "token" to the host's)`;
+  if (status === '404') return 'HTTP 404: the host serves no leaf by this name (check the group name and count)';
+  if (status !== undefined) return `HTTP ${status}: not a WebSocket endpoint (no upgrade)`;
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return 'connection refused: nothing listens at this address';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host name not found';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'host unreachable';
+    case 'ECONNRESET':
+      return 'connection reset during the handshake';
+  }
+  if (/handshake has timed out/i.test(err.message)) return `no WebSocket handshake within ${handshakeTimeoutMs} ms`;
+  return err.code !== undefined ? `${err.code}: ${err.message}` : err.message;
+}
 const FLOOD_SLACK = 32;
 const FLOOD_WINDOW = 64;
 
@@ -111,6 +140,8 @@ class WsLink implements Link {
    */
   framesWin = 0;
   requestsWin = 0;
+  /** Why the last dial failed, in words (wsFailure), or null; what connect() names a bidder never reached with. */
+  lastFailure: string | null = null;
 
   constructor(
     private readonly leaf: number,
@@ -200,14 +231,19 @@ export class WsPool {
       const check = (): void => {
         // Reached at least once counts: a leaf that accepts and then drops (or flaps) is the
         // exchange's to count as lost, not a reason to refuse to start.
-        const down = this.wsLinks.flatMap((l, i) => (l.up || l.connects > 0 ? [] : [this.targets[i]!.url]));
+        const down = this.wsLinks.flatMap((l, i) => (l.up || l.connects > 0 ? [] : [i]));
         if (down.length === 0) return resolve();
         if (this.closing) return reject(new Error('pool closed while connecting'));
         if (Date.now() - started > timeoutMs) {
+          // One line per bidder with its cause (the first MAX_LISTED), then how many more.
+          const lines = down
+            .slice(0, MAX_LISTED)
+            .map(
+              (i) => `  ${this.targets[i]!.url}: ${this.wsLinks[i]!.lastFailure ?? 'no answer yet (still dialling)'}`,
+            );
+          if (down.length > MAX_LISTED) lines.push(`  ... and ${down.length - MAX_LISTED} more`);
           return reject(
-            new Error(
-              `could not connect to ${down.length} bidder(s) within ${timeoutMs} ms: ${down.slice(0, 5).join(', ')}`,
-            ),
+            new Error(`could not connect to ${down.length} bidder(s) within ${timeoutMs} ms:\n${lines.join('\n')}`),
           );
         }
         setTimeout(check, 10);
@@ -267,16 +303,24 @@ export class WsPool {
     link.dials++;
     const headers: Record<string, string> = {};
     if (target.token !== undefined) headers.authorization = `Bearer ${target.token}`;
-    const ws = new WebSocket(target.url, {
-      perMessageDeflate: false,
-      maxPayload: this.opts.maxPayload,
-      handshakeTimeout: this.opts.handshakeTimeoutMs,
-      headers,
-      generateMask: isLoopback(target.url) ? zeroMask : undefined,
-    });
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(target.url, {
+        perMessageDeflate: false,
+        maxPayload: this.opts.maxPayload,
+        handshakeTimeout: this.opts.handshakeTimeoutMs,
+        headers,
+        generateMask: isLoopback(target.url) ? zeroMask : undefined,
+      });
+    } catch (err) {
+      // A URL ws cannot dial (validation should have refused it): never reached, and no redial.
+      link.lastFailure = `not a URL this can dial: ${err instanceof Error ? err.message : String(err)}`;
+      return;
+    }
     link.ws = ws;
     ws.on('open', () => {
       link.up = true;
+      link.lastFailure = null;
       link.framesWin = 0;
       link.requestsWin = 0;
       link.openedAt = performance.now();
@@ -292,6 +336,7 @@ export class WsPool {
       else this.handler.onText(leaf, data.toString());
     });
     ws.on('error', (err: Error & { code?: string }) => {
+      if (!link.up) link.lastFailure = wsFailure(err, this.opts.handshakeTimeoutMs);
       if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') this.handler.onBadFrame(leaf, 'too-large');
       // Otherwise nothing to do: 'close' always follows and handles the redial.
     });
