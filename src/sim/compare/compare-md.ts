@@ -56,9 +56,20 @@ export function compareMarkdown(c: Comparison): string {
         ? ` at ${s.tool.commit.slice(0, 12)}${s.tool.dirty === true ? ' (with changes)' : ''}`
         : '';
     const partial = s.partial ? ' — **a partial run**' : '';
-    return `- **${tag}**: \`${escapeMd(r.label)}\` — ${escapeMd(s.scenario)}, ${s.mode}, seed ${s.seed}, ${s.latency.auction.count} auctions measured, started ${s.startedAt}${version}${commit}${partial}`;
+    const h = s.harness;
+    const harness = h === undefined || h.verdict === 'ok' ? '' : ` — **harness ${h.verdict}**`;
+    return `- **${tag}**: \`${escapeMd(r.label)}\` — ${escapeMd(s.scenario)}, ${s.mode}, seed ${s.seed}, ${s.latency.auction.count} auctions measured, started ${s.startedAt}${version}${commit}${partial}${harness}`;
   };
   const lines = ['# Compare', '', run('A', c.a), run('B', c.b), ''];
+  // A difference between runs of which one measured the machine may be the machine's.
+  for (const [tag, r] of [['A', c.a] as const, ['B', c.b] as const]) {
+    const h = r.summary.harness;
+    if (h === undefined || h.verdict === 'ok') continue;
+    lines.push(
+      `> ⚠️ ${tag}'s harness was ${h.verdict} (${h.polluted.map(escapeMd).join(', ')}): its differences in those figures may be the machine's, not the bidders'. ${h.reasons.map(escapeMd).join('; ')}.`,
+      '',
+    );
+  }
   if (c.settings.length > 0) {
     lines.push('## Settings that differ', '', '| setting | A | B |', '| --- | --- | --- |');
     for (const s of c.settings) lines.push(`| \`${escapeMd(s.path)}\` | ${setting(s.a)} | ${setting(s.b)} |`);

@@ -167,6 +167,28 @@ describe('compareMarkdown', () => {
     expect(line('revenue.perThousand')).toContain('| 0 | same |');
     expect(page).toContain('| `auction.tmaxMs` |');
   });
+
+  it('says which run measured the machine, and that its differences may be the machine', () => {
+    const a = folder('a', 1, 100);
+    const b = folder('b', 1, 100);
+    expect(compareMarkdown(compareRuns(a, b))).not.toContain('harness');
+    b.summary.harness = {
+      verdict: 'degraded',
+      reasons: ['deadline overshoot p99 was 4 ms, above the degraded limit of 2 ms: auctions closed late'],
+      polluted: ['auction latency', 'deadline overshoot'],
+      advice: ['lower the rate'],
+      checks: [],
+      processes: [],
+      hostLateness: null,
+      groups: {},
+    };
+    const page = compareMarkdown(compareRuns(a, b)).split('\n');
+    expect(page.find((l) => l.startsWith('- **B**'))).toMatch(/ — \*\*harness degraded\*\*$/);
+    expect(page.find((l) => l.startsWith('- **A**'))).not.toMatch(/harness/);
+    expect(page).toContain(
+      "> ⚠️ B's harness was degraded (auction latency, deadline overshoot): its differences in those figures may be the machine's, not the bidders'. deadline overshoot p99 was 4 ms, above the degraded limit of 2 ms: auctions closed late.",
+    );
+  });
 });
 
 describe('summaryProblems', () => {
