@@ -18,7 +18,9 @@ export async function zeroLatencyCapacity(baselinePerSec: number, d: Durations, 
       {
         from: Math.round(baselinePerSec * 0.5),
         max: Math.round(baselinePerSec * 1.5),
-        min: Math.max(1, Math.round(baselinePerSec / 32)),
+        // Below an eighth of the floor's rate the answer is "far from the target" whatever it is, and
+        // a probe there holds too few auctions for its p99 to be more than its maximum.
+        min: Math.max(1, Math.round(baselinePerSec / 8)),
         precision: 0.05,
         budget: probes,
         confirm: true,

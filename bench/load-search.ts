@@ -31,10 +31,10 @@ export interface LoadPoint {
 }
 
 /** Close enough: the measured runs land within this of the target anyway (noise on 2 cores). */
-const TOLERANCE = 0.03;
+const TOLERANCE = 0.05;
 /** A loop this busy is saturated: the open loop's backlog, not the rate, sets the figure. */
 const SATURATED = 0.97;
-const STEPS = 4;
+const STEPS = 5;
 
 /** The next rate to try from one run's utilisation: proportional, bounded to a factor of 4 a step. */
 export function nextRate(rate: number, utilisation: number, target: number, cap: number): number {
