@@ -22,7 +22,7 @@ import {
 } from '../../lib/issues.js';
 import { validateLatencySpec } from '../../bidders/latency-models.js';
 import { validatePriceSpec } from '../../bidders/price-models.js';
-import { readSafeName } from './fields.js';
+import { readGroupName } from './fields.js';
 import {
   DEFAULTS,
   fresh,
@@ -141,7 +141,7 @@ function checkHostile(
 
 function checkExternal(raw: Raw, path: string, mode: Scenario['mode'] | undefined, issues: Issue[]): ExternalGroup {
   checkKeys(raw, EXTERNAL_KEYS, path, issues);
-  const name = readSafeName(raw, 'name', undefined, path, issues);
+  const name = readGroupName(raw, 'name', path, issues);
   const token = checkToken(raw, path, issues);
   const url = raw.url;
   let ok = false;
@@ -166,7 +166,7 @@ function checkExternal(raw: Raw, path: string, mode: Scenario['mode'] | undefine
 function checkLocal(raw: Raw, path: string, mode: Scenario['mode'] | undefined, issues: Issue[]): LocalGroup {
   checkKeys(raw, LOCAL_KEYS, path, issues);
   const d = DEFAULTS.group;
-  const name = readSafeName(raw, 'name', undefined, path, issues);
+  const name = readGroupName(raw, 'name', path, issues);
   const count = readNumber(raw, 'count', integerIn(1, MAX_COUNT), d.count, path, issues);
   const latency = checkLatency(raw.latency, `${path}.latency`, issues);
   const bidRaw = readObject(raw, 'bid', path, issues);

@@ -262,6 +262,18 @@ describe('impossible combinations', () => {
     ]);
   });
 
+  it('group names have no dot, so the dotted paths that name groups and leaves read one way', () => {
+    // `groups.a.b.sent` could be group "a.b" or field "b" of group "a": a dot is refused in local and
+    // external groups alike, with the reason; a scenario's own name is a folder, never in a path.
+    const raw = { bidders: [{ name: 'a.b' }, { name: 'p.q', url: 'ws://h:1/p' }] };
+    expect(codes(raw)).toEqual([
+      { path: 'bidders[0].name', code: 'SCN_ERR_BAD_FORMAT' },
+      { path: 'bidders[1].name', code: 'SCN_ERR_BAD_FORMAT' },
+    ]);
+    expect(lines(raw)[0]).toContain('no ".": thresholds and sweep axes name groups and leaves in dotted paths');
+    valid({ name: 'baseline.v2', bidders: [{ name: 'a_b-c' }] });
+  });
+
   it('external bidders need a ws:// or wss:// url, take no local keys, and cannot run in virtual time', () => {
     valid({ bidders: [{ name: 'p', url: 'wss://bidder.example/p' }] });
     expect(codes({ bidders: [{ name: 'p', url: 'http://bidder.example/p', count: 2 }] })).toEqual([
