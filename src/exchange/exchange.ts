@@ -63,7 +63,8 @@ export interface ExchangeObserver {
   onSkipped(a: InFlightAuction, leaves: number): void;
   /** The auction closed; `a.outcome` holds the result. */
   onClosed(a: InFlightAuction): void;
-  onLink?(leaf: number, up: boolean): void;
+  /** A leaf's link came up or went down, at `atMs` on the exchange's clock. */
+  onLink?(leaf: number, up: boolean, atMs: number): void;
   /** The link dropped the leaf for misbehaving (after onLink down, before its requests are settled LOST). */
   onDropped?(leaf: number, reason: DropReason): void;
 }
@@ -233,13 +234,13 @@ export class Exchange implements LinkHandler {
   }
 
   onUp(leaf: number): void {
-    this.observer.onLink?.(leaf, true);
+    this.observer.onLink?.(leaf, true, this.clock.now());
   }
 
   onDown(leaf: number, reason?: DropReason): void {
-    this.observer.onLink?.(leaf, false);
-    if (reason !== undefined) this.observer.onDropped?.(leaf, reason);
     const now = this.clock.now();
+    this.observer.onLink?.(leaf, false, now);
+    if (reason !== undefined) this.observer.onDropped?.(leaf, reason);
     // Deadlines that passed before the timer fired close first (the leaf timed out there), so no
     // auction is closed "early" by a drop after its deadline.
     this.closeOverdue(now);

@@ -229,7 +229,7 @@ export function tee(...observers: ExchangeObserver[]): ExchangeObserver {
     onStray: (leaf, reason) => observers.forEach((o) => o.onStray(leaf, reason)),
     onSkipped: (a, leaves) => observers.forEach((o) => o.onSkipped(a, leaves)),
     onClosed: (a) => observers.forEach((o) => o.onClosed(a)),
-    onLink: (leaf, up) => observers.forEach((o) => o.onLink?.(leaf, up)),
+    onLink: (leaf, up, atMs) => observers.forEach((o) => o.onLink?.(leaf, up, atMs)),
     onDropped: (leaf, reason) => observers.forEach((o) => o.onDropped?.(leaf, reason)),
   };
 }
@@ -264,9 +264,9 @@ class Tee2 implements ExchangeObserver {
     this.a.onClosed(x);
     this.b.onClosed(x);
   }
-  onLink(leaf: number, up: boolean): void {
-    this.a.onLink?.(leaf, up);
-    this.b.onLink?.(leaf, up);
+  onLink(leaf: number, up: boolean, atMs: number): void {
+    this.a.onLink?.(leaf, up, atMs);
+    this.b.onLink?.(leaf, up, atMs);
   }
   onDropped(leaf: number, reason: DropReason): void {
     this.a.onDropped?.(leaf, reason);

@@ -19,7 +19,7 @@ describe('Metrics warm-up', () => {
     m.begin(0, 1000);
     m.onScatter(auction('w', 500), 1);
     m.onStray(0, 'not-json');
-    m.onLink(0, false);
+    m.onLink(0, false, 500);
     m.onDropped(0, 'slow-reader');
     expect(m.leaves[0]!.stray).toBe(0);
     expect(m.leaves[0]!.drops).toBe(0);
@@ -28,11 +28,34 @@ describe('Metrics warm-up', () => {
 
     m.onScatter(auction('c', 1000), 1);
     m.onStray(0, 'not-json');
-    m.onLink(0, false);
+    m.onLink(0, false, 1000);
     m.onDropped(0, 'slow-reader');
     expect(m.leaves[0]!.sent).toBe(1);
     expect(m.leaves[0]!.stray).toBe(1);
     expect(m.leaves[0]!.drops).toBe(1);
     expect(Object.fromEntries(m.leaves[0]!.invalidReasons)).toEqual({ 'not-json': 1, 'slow-reader': 1 });
+  });
+});
+
+describe('Metrics time disconnected', () => {
+  it('counts the time each link was down within the measured stretch, one still down until its end', () => {
+    const m = new Metrics([
+      { name: 'a-1', group: 'a' },
+      { name: 'b-1', group: 'b' },
+      { name: 'c-1', group: 'c' },
+    ]);
+    m.begin(0, 1000);
+    // a: down 400..1300 (300 ms after the warm-up), then 2000..2500; b: down from 2800 to the end
+    // (3000) and up after it; c: never down. A second "down" while down changes nothing.
+    m.onLink(0, false, 400);
+    m.onLink(0, false, 900);
+    m.onLink(0, true, 1300);
+    m.onLink(0, false, 2000);
+    m.onLink(0, true, 2500);
+    m.onLink(1, false, 2800);
+    m.onLink(1, true, 3500);
+    m.onLink(2, true, 100);
+    m.end(3000);
+    expect(m.leaves.map((c) => c.downMs)).toEqual([800, 200, 0]);
   });
 });

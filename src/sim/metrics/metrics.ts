@@ -36,6 +36,12 @@ export class LeafCounters {
   readonly responses = new RecordedHistogram();
   /** Connection drops seen. */
   drops = 0;
+  /** Milliseconds of the measured stretch the leaf's link was down (settled by Metrics.end). */
+  downMs = 0;
+  /** When the link went down, or NaN while it is up. */
+  downSince = NaN;
+  /** The spans [down, up] it was down, flat; drops are rare enough to keep each. */
+  readonly downSpans: number[] = [];
   constructor(readonly info: LeafInfo) {}
 
   get latency(): Histogram {
@@ -158,8 +164,30 @@ export class Metrics implements ExchangeObserver {
     this.skippedAuctions++;
   }
 
-  onLink(leaf: number, up: boolean): void {
-    if (!up && this.warm) this.leaves[leaf]!.drops++;
+  onLink(leaf: number, up: boolean, atMs: number): void {
+    const c = this.leaves[leaf]!;
+    if (!up) {
+      if (this.warm) c.drops++;
+      if (c.downSince !== c.downSince) c.downSince = atMs;
+    } else if (c.downSince === c.downSince) {
+      c.downSpans.push(c.downSince, atMs);
+      c.downSince = NaN;
+    }
+  }
+
+  /**
+   * The measured stretch was [warm-up end, `atMs`]: each leaf's downMs is the time its link was down
+   * within it, a link still down counting until `atMs`.
+   */
+  end(atMs: number): void {
+    const from = this.warmupEndMs;
+    for (const c of this.leaves) {
+      const spans = c.downSince === c.downSince ? [...c.downSpans, c.downSince, atMs] : c.downSpans;
+      let ms = 0;
+      for (let i = 0; i < spans.length; i += 2)
+        ms += Math.max(0, Math.min(spans[i + 1]!, atMs) - Math.max(spans[i]!, from));
+      c.downMs = ms;
+    }
   }
 
   /** The exchange dropped the leaf itself: counted with the reason, beside the invalid answers. */

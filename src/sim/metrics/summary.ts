@@ -39,6 +39,8 @@ export interface LeafSummary extends BidCounts {
   /** Messages that answered no request. */
   stray: number;
   drops: number;
+  /** Milliseconds of the measured stretch its connection was down (live; a virtual link never drops). */
+  disconnectedMs: number;
   invalidReasons: Record<string, number>;
   latency: P;
 }
@@ -193,6 +195,7 @@ export function buildSummary(m: Metrics, input: SummaryInput): Summary {
         spend: round(c.spendCpm / 1000, 6),
         stray: c.stray,
         drops: c.drops,
+        disconnectedMs: round(c.downMs),
         invalidReasons: Object.fromEntries(c.invalidReasons),
         latency: percentiles(c.latency),
       },

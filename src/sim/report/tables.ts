@@ -189,24 +189,25 @@ export const FAILURE_HEADERS = [
   'stray',
   'lost',
   'drops',
+  'down (ms)',
   'failing share',
   'invalid and stray reasons',
 ];
 
 /**
  * The leaves that answered badly or not at all: invalid answers and stray frames with their reasons,
- * lost requests and dropped connections, worst first. The failing share is (timed out + invalid +
+ * lost requests, dropped connections and the time each was down, worst first. The failing share is (timed out + invalid +
  * lost) / sent, as the charts rank leaves.
  */
 export function failureTable(m: ReportModel): Table {
   const leaves = Object.entries(m.summary.bidders)
-    .filter(([, b]) => b.invalid > 0 || b.stray > 0 || b.lost > 0 || b.drops > 0)
+    .filter(([, b]) => b.invalid > 0 || b.stray > 0 || b.lost > 0 || b.drops > 0 || b.disconnectedMs > 0)
     .map(([name, b]) => ({ name, b, failing: failingShare(b) }))
     .sort((x, y) => y.failing - x.failing || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
   return {
     id: 'failures',
     title: 'Invalid, stray and lost answers',
-    note: 'Leaves whose answers were refused (invalid: unreadable, or a bid that breaks the rules; stray: a frame that answered no request) or never came (lost: the link was down or dropped), worst first. The failing share counts timed-out requests too.',
+    note: 'Leaves whose answers were refused (invalid: unreadable, or a bid that breaks the rules; stray: a frame that answered no request) or never came (lost: the link was down or dropped; down: the time its connection was down after the warm-up), worst first. The failing share counts timed-out requests too.',
     headers: FAILURE_HEADERS,
     rows: leaves.map(({ name, b, failing }): Row => ({
       cells: [
@@ -217,6 +218,7 @@ export function failureTable(m: ReportModel): Table {
         failingCount(b.stray, true),
         failingCount(b.lost, true),
         failingCount(b.drops, true),
+        b.disconnectedMs > 0 ? { ...ms(b.disconnectedMs), level: 'warn' } : ms(0),
         failing > OUTCOME_WARN_SHARE ? { ...pct(failing), level: 'warn' } : pct(failing),
         txt(reasonsText(b.invalidReasons) || NONE),
       ],

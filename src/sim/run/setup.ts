@@ -92,6 +92,7 @@ export interface RunEnd {
 /** The summary and the final invariant checks, alike for both runners. */
 export function finishRun(e: RunEnd): RunResult {
   const s = e.scenario;
+  e.metrics.end(e.lastArrivalMs);
   const summary = buildSummary(e.metrics, {
     scenario: s.name,
     seed: s.seed,
