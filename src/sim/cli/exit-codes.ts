@@ -48,7 +48,7 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
   {
     name: 'checkFailed',
     meaning:
-      'the run was sound, but a gate it was asked to pass failed: a threshold, every sweep cell, a bench target, the soak',
+      'the run was sound, but a gate it was asked to pass failed: a threshold, every sweep cell, a bench target, the soak, every capacity probe',
     commands: {
       sim: 'a threshold failed (the report is written)',
       sweep: 'no cell meets every threshold beyond noise (the report is written, naming any cell within noise)',
