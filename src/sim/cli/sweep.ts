@@ -20,7 +20,7 @@ import { runCells, type CellRun } from '../sweep/pool.js';
 import { repeatJobs, resolveRepeats } from '../sweep/repeats.js';
 import { sweepHtml } from '../sweep/sweep-html.js';
 import { sweepMarkdown } from '../sweep/sweep-md.js';
-import { sweepReport, type CellRuns } from '../sweep/sweep-model.js';
+import { recommendationText, sweepReport, type CellRuns } from '../sweep/sweep-model.js';
 import { DEFAULTS } from '../scenario/schema.js';
 import { MAX_REPEATS } from '../scenario/validate.js';
 import { evaluateThresholds, thresholdPathIssues } from '../metrics/thresholds.js';
@@ -128,7 +128,9 @@ function main(): void {
       const rec = report.recommendation;
       process.stdout.write(`${report.cells.length} cells × ${repeats} repeat(s) in ${report.wallSec} s\n`);
       process.stdout.write(
-        rec.found ? `RECOMMENDATION: cell ${rec.index}: ${rec.reason}\n` : `NO RECOMMENDATION: ${rec.reason}\n`,
+        rec.found
+          ? `RECOMMENDATION: cell ${rec.index}: ${recommendationText(report)}\n`
+          : `NO RECOMMENDATION: ${rec.reason}\n`,
       );
       process.stdout.write(`${rec.why}\n`);
       process.stdout.write(`report: ${dir}\n`);
