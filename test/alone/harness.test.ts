@@ -41,6 +41,43 @@ afterEach(() => {
 });
 afterAll(removeTempDirs);
 
+/** The machine's CPU counters (the `cpu` line of /proc/stat), or null off Linux. */
+function cpuTimes(): number[] | null {
+  try {
+    const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return cpu.length >= 4 ? cpu : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The share of all cores' time the machine spent busy between two readings of cpuTimes(). */
+function busyBetween(a: number[] | null, b: number[] | null): number | null {
+  if (a === null || b === null) return null;
+  const d = b.map((v, i) => v - (a[i] ?? 0));
+  const total = d.reduce((t, v) => t + v, 0);
+  const idle = (d[3] ?? 0) + (d[4] ?? 0); // idle + iowait
+  return total > 0 ? (total - idle) / total : null;
+}
+
+/** The share of all cores' time the machine spent busy over `ms`. */
+async function busyShare(ms: number): Promise<number | null> {
+  const a = cpuTimes();
+  await new Promise((r) => setTimeout(r, ms));
+  return busyBetween(a, cpuTimes());
+}
+
+/**
+ * Wait (up to 30 s) for the machine to be quiet: under 15% of its CPU busy over 2 s. The tests of the
+ * main project have just finished and their workers take a moment to go; something else may be
+ * running on a shared machine. Returns the last share measured.
+ */
+async function quiet(): Promise<number | null> {
+  let share = await busyShare(2000);
+  for (let i = 0; i < 14 && share !== null && share > 0.15; i++) share = await busyShare(2000);
+  return share;
+}
+
 async function sim(args: string[]): Promise<{ status: number | null; stderr: string; summary: Summary }> {
   const dir = tempDir();
   const file = writeScenario(dir, 'harness', scenario);
@@ -70,12 +107,37 @@ describe('the harness verdict of a live run', () => {
     else expect([EXIT.ok, EXIT.checkFailed]).toContain(r.status);
   }, 60_000);
 
-  it('is ok with nothing beside it, every figure inside its limit', async () => {
-    // Nothing of this suite runs beside it, but the machine may be busy with something else for a
-    // moment: one run of three that is ok shows the verdict can be ok; a verdict stuck on degraded
-    // (a limit below what an idle machine does) fails all three.
-    let r = await sim([]);
-    for (let i = 1; i < 3 && r.summary.harness!.verdict !== 'ok'; i++) r = await sim([]);
+  it('is ok with nothing beside it, every figure inside its limit', async (ctx) => {
+    // Nothing of this suite runs beside it, but the machine may be busy with something else: an idle
+    // verdict needs an idle machine, so the test waits for one, and says so and skips when there is
+    // none (a test that judges the machine cannot pass on a machine someone else is using). Then one
+    // run of three that is ok shows the verdict can be ok; a limit below what an idle machine does
+    // (a verdict stuck on degraded) fails all three.
+    const share = await quiet();
+    if (share !== null && share > 0.15) {
+      console.warn(`skipped: the machine stayed busy (${Math.round(share * 100)}% of its CPU) for 30 s`);
+      ctx.skip();
+    }
+    // A run uses about a third of a 2-core machine (the exchange, the host, tsx starting); one during
+    // which the machine was busier than 60% had company, and does not count.
+    let r: Awaited<ReturnType<typeof sim>> | null = null;
+    let disturbed = 0;
+    for (let i = 0; i < 3; i++) {
+      const before = cpuTimes();
+      const run = await sim([]);
+      const busy = busyBetween(before, cpuTimes());
+      if (busy !== null && busy > 0.6 && run.summary.harness!.verdict !== 'ok') {
+        disturbed++;
+        continue;
+      }
+      r = run;
+      if (run.summary.harness!.verdict === 'ok') break;
+    }
+    if (r === null) {
+      console.warn(`skipped: the machine was busy beside each of the ${disturbed} runs`);
+      ctx.skip();
+      return;
+    }
     const h = r.summary.harness!;
     expect(h.verdict, h.reasons.join('\n')).toBe('ok');
     expect(h.reasons).toEqual([]);
@@ -86,5 +148,5 @@ describe('the harness verdict of a live run', () => {
     expect(h.processes[0]!.cpuSec).toBeGreaterThan(0);
     expect(h.groups['dsp']!.p50).not.toBeNull();
     expect(h.hostLateness!.count).toBeGreaterThan(0);
-  }, 90_000);
+  }, 130_000);
 });

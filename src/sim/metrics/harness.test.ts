@@ -47,22 +47,28 @@ describe('judgeHarness', () => {
     expect(h.processes.map((p) => p.role)).toEqual(['exchange', 'bidder-host']);
   });
 
-  it('degrades above max(1 ms, 2% of tmax) of overshoot p99 and invalidates above 10% of tmax', () => {
+  it('degrades above max(2 ms, 2% of tmax) of overshoot p99 and invalidates above 10% of tmax', () => {
     expect(levelOf(healthy({ overshoot: p99(2) }), 'overshoot-p99')).toBe('ok');
     expect(levelOf(healthy({ overshoot: p99(2.01) }), 'overshoot-p99')).toBe('degraded');
-    expect(levelOf(healthy({ tmaxMs: 30, overshoot: p99(0.99) }), 'overshoot-p99')).toBe('ok');
-    expect(levelOf(healthy({ tmaxMs: 30, overshoot: p99(1.01) }), 'overshoot-p99')).toBe('degraded');
+    expect(levelOf(healthy({ tmaxMs: 200, overshoot: p99(3.99) }), 'overshoot-p99')).toBe('ok');
+    expect(levelOf(healthy({ tmaxMs: 200, overshoot: p99(4.01) }), 'overshoot-p99')).toBe('degraded');
+    // At tmax 30 ms 2% is 0.6 ms: the 2 ms floor applies, and 10% (3 ms) invalidates.
+    expect(levelOf(healthy({ tmaxMs: 30, overshoot: p99(1.99) }), 'overshoot-p99')).toBe('ok');
+    expect(levelOf(healthy({ tmaxMs: 30, overshoot: p99(2.01) }), 'overshoot-p99')).toBe('degraded');
+    expect(levelOf(healthy({ tmaxMs: 30, overshoot: p99(3.01) }), 'overshoot-p99')).toBe('invalid');
     expect(levelOf(healthy({ overshoot: p99(10) }), 'overshoot-p99')).toBe('degraded');
     expect(levelOf(healthy({ overshoot: p99(10.1) }), 'overshoot-p99')).toBe('invalid');
     // The invalid bound follows tmax.
     expect(levelOf(healthy({ tmaxMs: 300, overshoot: p99(29) }), 'overshoot-p99')).toBe('degraded');
   });
 
-  it("degrades above 2% of tmax of the exchange's event-loop delay p99, never invalidates on it alone", () => {
+  it("degrades above max(2 ms, 2% of tmax) of the exchange's event-loop delay p99, never invalidates on it alone", () => {
     expect(levelOf(healthy({ eventLoopDelay: p99(2) }), 'event-loop-delay-p99')).toBe('ok');
     expect(levelOf(healthy({ eventLoopDelay: p99(2.05) }), 'event-loop-delay-p99')).toBe('degraded');
     expect(levelOf(healthy({ eventLoopDelay: p99(90) }), 'event-loop-delay-p99')).toBe('degraded');
-    expect(levelOf(healthy({ tmaxMs: 50, eventLoopDelay: p99(1.1) }), 'event-loop-delay-p99')).toBe('degraded');
+    expect(levelOf(healthy({ tmaxMs: 30, eventLoopDelay: p99(1.9) }), 'event-loop-delay-p99')).toBe('ok');
+    expect(levelOf(healthy({ tmaxMs: 300, eventLoopDelay: p99(5.9) }), 'event-loop-delay-p99')).toBe('ok');
+    expect(levelOf(healthy({ tmaxMs: 300, eventLoopDelay: p99(6.1) }), 'event-loop-delay-p99')).toBe('degraded');
   });
 
   it("degrades above 0.8 of the exchange's utilisation net of the spin", () => {
@@ -90,18 +96,18 @@ describe('judgeHarness', () => {
     expect(h.reasons[0]).toMatch(/^bidder host 8's event-loop utilisation was 0\.81, above the degraded limit of 0\.8/);
   });
 
-  it("degrades above max(1 ms, 2% of tmax) of the host's timer lateness p99, invalidates above 10%", () => {
+  it("degrades above max(2 ms, 2% of tmax) of the host's timer lateness p99, invalidates above 10%", () => {
     expect(levelOf(healthy({ hostLateness: hist(1.9) }), 'host-lateness-p99')).toBe('ok');
     expect(levelOf(healthy({ hostLateness: hist(2.2) }), 'host-lateness-p99')).toBe('degraded');
     expect(levelOf(healthy({ hostLateness: hist(11) }), 'host-lateness-p99')).toBe('invalid');
-    // At tmax 20 ms 2% is 0.4 ms: the 1 ms floor applies.
-    expect(levelOf(healthy({ tmaxMs: 20, hostLateness: hist(0.9) }), 'host-lateness-p99')).toBe('ok');
-    expect(levelOf(healthy({ tmaxMs: 20, hostLateness: hist(1.1) }), 'host-lateness-p99')).toBe('degraded');
+    // At tmax 30 ms 2% is 0.6 ms: the 2 ms floor applies.
+    expect(levelOf(healthy({ tmaxMs: 30, hostLateness: hist(1.9) }), 'host-lateness-p99')).toBe('ok');
+    expect(levelOf(healthy({ tmaxMs: 30, hostLateness: hist(2.2) }), 'host-lateness-p99')).toBe('degraded');
     // No local host: no lateness figure, no check.
     expect(levelOf(healthy({ hostLateness: null }), 'host-lateness-p99')).toBeUndefined();
   });
 
-  it('degrades above max(1 ms, 2% of tmax) of measured minus applied p99 per group, invalidates above 10%', () => {
+  it('degrades above max(2 ms, 2% of tmax) of measured minus applied p99 per group, invalidates above 10%', () => {
     const gap = (measured: number) => healthy({ groups: [{ name: 'g', measured: hist(measured), applied: hist(20) }] });
     expect(levelOf(gap(21.9), 'gap-p99')).toBe('ok');
     expect(levelOf(gap(22.2), 'gap-p99')).toBe('degraded');
@@ -125,8 +131,37 @@ describe('judgeHarness', () => {
   });
 
   it('keeps the limits it documents', () => {
-    expect(HARNESS_LIMITS.overshootP99).toEqual({ degradedMs: 1, degradedShare: 0.02, invalidShare: 0.1 });
+    expect(HARNESS_LIMITS.overshootP99).toEqual({ degradedMs: 2, degradedShare: 0.02, invalidShare: 0.1 });
+    expect(HARNESS_LIMITS.minCountForP99).toBe(200);
     expect(HARNESS_LIMITS.utilisation.degraded).toBe(0.8);
+  });
+});
+
+describe('judgeHarness with few values, an invalid and a degraded limit, or bidders elsewhere', () => {
+  it('reads the p90 when a p99 would rest on fewer than 200 values, and says so', () => {
+    const few: P = { p50: 0.1, p90: 0.5, p99: 30, p999: 30, max: 30, count: 150 };
+    const h = judgeHarness(healthy({ overshoot: few }));
+    expect(h.verdict).toBe('ok');
+    expect(h.checks[0]).toMatchObject({ figure: 'deadline overshoot p90 (150 values, too few for a p99)', value: 0.5 });
+    expect(levelOf(healthy({ overshoot: { ...few, count: 200 } }), 'overshoot-p99')).toBe('invalid');
+    // The gap too: 150 applied delays give no p99, so the check reads the p90.
+    const g = judgeHarness(healthy({ groups: [{ name: 'g', measured: hist(20.5, 150), applied: hist(20, 150) }] }));
+    expect(g.checks.find((c) => c.id === 'gap-p99')?.figure).toBe(
+      'measured minus applied response time p90 of group g',
+    );
+  });
+
+  it('gives the invalid reasons first', () => {
+    const h = judgeHarness(healthy({ eventLoopDelay: p99(5), hostLateness: hist(20) }));
+    expect(h.verdict).toBe('invalid');
+    expect(h.reasons[0]).toMatch(/^the bidder host's timer lateness p99 was .* above the invalid limit/);
+    expect(h.reasons[1]).toMatch(/^the exchange's event-loop delay p99 was 5 ms, above the degraded limit/);
+  });
+
+  it('says when the bidders ran outside the run and could not be measured', () => {
+    const h = judgeHarness(healthy({ hostOutside: true, hosts: [], hostLateness: null, groups: [] }));
+    expect(h.verdict).toBe('ok');
+    expect(h.reasons).toEqual([expect.stringMatching(/^the bidders ran outside this run .* not measured/)]);
   });
 });
 

@@ -177,6 +177,7 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
   const hostLoad = host?.load() ?? null;
   const harness = judgeHarness(
     harnessInput(s, m, infos, hostStats, {
+      hostOutside: host === null || leaves.some((l) => l.kind === 'external'),
       overshoot: m.overshoot,
       eventLoopDelay: eventLoopP(eld),
       exchange: { pid: process.pid, load, spin: { windowMs: spin.windowMs } },
@@ -208,6 +209,7 @@ function harnessInput(
   infos: readonly { name: string; group: string }[],
   hostStats: readonly LeafHostStats[],
   own: {
+    hostOutside: boolean;
     overshoot: Histogram;
     eventLoopDelay: P;
     exchange: HarnessInput['exchange'];
@@ -233,6 +235,7 @@ function harnessInput(
   }
   return {
     tmaxMs: s.auction.tmaxMs,
+    hostOutside: own.hostOutside,
     overshoot: percentiles(own.overshoot),
     eventLoopDelay: own.eventLoopDelay,
     exchange: own.exchange,
