@@ -7,7 +7,7 @@
 import { BidderHost } from '../../bidders/host.js';
 import { formatIssues, loadScenarioFile } from '../scenario/scenario.js';
 import { expandLeaves } from '../scenario/bidder-groups.js';
-import { fail } from './common.js';
+import { fail, onStopSignals } from './common.js';
 import { parseCommand } from './command-spec.js';
 import { EXIT } from './exit-codes.js';
 import { BIDDERS_SPEC } from './specs.js';
@@ -56,8 +56,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${sig}: served ${requests} requests, ${wins} wins; closing\n`);
     void host.close().then(() => process.exit(EXIT.ok));
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  onStopSignals(stop);
 }
 
 void main();

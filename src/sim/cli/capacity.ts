@@ -20,7 +20,7 @@ import { expandLeaves } from '../scenario/bidder-groups.js';
 import { formatIssues, loadScenarioFile, type Scenario } from '../scenario/scenario.js';
 import { fmtMs, fmtPct } from '../report/format.js';
 import { parseCommand } from './command-spec.js';
-import { fail, stamp } from './common.js';
+import { fail, onStopSignals, stamp } from './common.js';
 import { EXIT } from './exit-codes.js';
 import { ensureReportRoot } from './report-root.js';
 import { applySetFlags } from './set-flag.js';
@@ -123,8 +123,7 @@ async function main(): Promise<void> {
     process.stderr.write(`\n${sig}: stopping after the probe in flight...\n`);
     abort.abort();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  onStopSignals(onSignal);
 
   const leaves = expandLeaves(scenario).length;
   const live =

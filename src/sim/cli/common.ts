@@ -1,5 +1,5 @@
-// What every command-line entry point shares: how it stops with a message, whether a module is the
-// one node was asked to run, and how a report folder is stamped with the time.
+// What every command-line entry point shares: how it stops with a message, how it hears SIGINT and
+// SIGTERM, whether a module is the one node was asked to run, and how a report folder is stamped with the time.
 
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -8,6 +8,28 @@ import { pathToFileURL } from 'node:url';
 export function fail(status: number, text: string): never {
   process.stderr.write(text.endsWith('\n') ? text : `${text}\n`);
   process.exit(status);
+}
+
+/**
+ * Calls `onStop` once, for the first SIGINT or SIGTERM, and keeps listening after it: a repeat is
+ * ignored. `npm run` starts the command under the tsx launcher, which on Ctrl-C sends the signal to
+ * its child again whenever it misses the child's acknowledgement (about half the time, a race), and
+ * tsx's own handler in the child exits at once (130, nothing written) when the signal finds no other
+ * listener: with `process.once` the first signal used ours up. Returns a function that stops listening.
+ */
+export function onStopSignals(onStop: (signal: NodeJS.Signals) => void): () => void {
+  let heard = false;
+  const listener = (signal: NodeJS.Signals): void => {
+    if (heard) return;
+    heard = true;
+    onStop(signal);
+  };
+  process.on('SIGINT', listener);
+  process.on('SIGTERM', listener);
+  return () => {
+    process.off('SIGINT', listener);
+    process.off('SIGTERM', listener);
+  };
 }
 
 /** Whether the module at `moduleUrl` is the script node runs (not one imported by a test). */

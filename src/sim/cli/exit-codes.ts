@@ -109,7 +109,7 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
     name: 'sigterm',
     meaning: 'stopped by SIGTERM: 128 + 15',
     commands: {
-      sim: 'stopped by SIGTERM, after closing the auctions in flight and writing a partial report',
+      sim: 'stopped by SIGTERM, or because the npm (or other launcher) that started it went away, after closing the auctions in flight and writing a partial report',
       sweep: 'stopped by SIGTERM (no report is written)',
       bench: 'stopped by SIGTERM, after killing every child it started',
       soak: 'stopped by SIGTERM (no verdict)',

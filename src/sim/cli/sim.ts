@@ -11,13 +11,14 @@ import { runScenario } from '../run/run-scenario.js';
 import { applyOverrides, formatIssues, loadScenarioFile, type Scenario } from '../scenario/scenario.js';
 import { expandLeaves } from '../scenario/bidder-groups.js';
 import { ensureReportRoot } from './report-root.js';
+import { watchLauncher } from './launcher-watch.js';
 import { applySetFlags } from './set-flag.js';
 import { toolInfo } from './tool-info.js';
 import { writeReports } from '../report/write-reports.js';
 import { accountingErrors, type Summary } from '../metrics/summary.js';
 import { harnessWarning, progressLine, summaryTable } from './terminal.js';
 import { evaluateThresholds, thresholdPathIssues } from '../metrics/thresholds.js';
-import { fail, stamp } from './common.js';
+import { fail, onStopSignals, stamp } from './common.js';
 
 /** A number flag, or a bad-input error naming the flag. */
 function num(flag: string, value: string | undefined): number | undefined {
@@ -67,8 +68,16 @@ async function main(): Promise<void> {
     process.stderr.write(`\n${sig}: stopping arrivals, closing auctions in flight at their deadlines...\n`);
     abort.abort();
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  onStopSignals(onSignal);
+  // Killing npm alone (or the shell of `sh -c`) leaves this run with nobody to read it: stop as on SIGTERM.
+  watchLauncher((launcher) => {
+    if (abort.signal.aborted) return;
+    signalStatus = EXIT.sigterm;
+    process.stderr.write(`\nthe process that started this run (pid ${launcher}) is gone: stopping, as on SIGTERM...\n`);
+    abort.abort();
+  });
+  // A terminal or pipe that closed under the run must not cost the report: its writes fail quietly.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
   process.stdout.write(`running ${scenario.name} (${scenario.mode}, seed ${scenario.seed})\n`);
   const progress = createProgress();

@@ -1,6 +1,7 @@
 // Starts a bidder host in a child process (its timers then never share an event loop with the
 // exchange's deadlines) and stops it, collecting the stats it kept. The child is killed if it does
-// not stop in time, and it exits on its own when this process goes away.
+// not stop in time, and it exits on its own when this process goes away. It leads a process group of
+// its own, so signals meant for the run's group reach the runner alone.
 
 import { fork, type ChildProcess } from 'node:child_process';
 import type { LeafConfig } from '../../bidders/config.js';
@@ -34,7 +35,15 @@ export function startChildHost(
   readyTimeoutMs = 15_000,
 ): Promise<ChildHost> {
   const { file, execArgv } = entry();
-  const child: ChildProcess = fork(file, [], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // A process group of its own: a terminal's Ctrl-C (SIGINT to the foreground group) is the
+  // parent's to act on, and reached the child while it was still loading, before it could ignore it,
+  // which killed the host before it was ready. The parent stops it over IPC; if the parent dies, the
+  // IPC channel closes and the child exits (host-process.ts).
+  const child: ChildProcess = fork(file, [], {
+    execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    detached: true,
+  });
   let stopping = false;
   let exitCb: ((reason: string) => void) | null = null;
   let exitReason: string | null = null;

@@ -1,0 +1,125 @@
+// `npm run sim` through its real launcher: npm, `sh -c`, the tsx launcher, the run, and the bidder
+// host the run forks, as a terminal starts them (one process group, a shell job). Ctrl-C is SIGINT to
+// that group; closing the job's npm alone is SIGTERM or SIGKILL to npm. Either way the run stops
+// with a partial report and leaves no process behind. Each run is live and stopped within seconds.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Summary } from '../src/sim/metrics/summary.js';
+import { removeTempDirs, tempDir, waitForOutput, writeScenario } from './helpers/cli.js';
+import { groupRunning, running, until, watchDescendants } from './helpers/process-tree.js';
+
+afterAll(removeTempDirs);
+
+const ROOT = new URL('..', import.meta.url).pathname;
+
+/** 30 s planned at 100 auctions/s: a run that is stopped early shows it in its count. */
+const long = {
+  name: 'launcher',
+  load: { rate: 100, durationSec: 30, warmupSec: 0.2 },
+  auction: { tmaxMs: 80 },
+  bidders: [
+    { name: 'fast', count: 2, latency: { model: 'uniform', minMs: 2, maxMs: 10 } },
+    { name: 'slow', count: 1, latency: { model: 'constant', ms: 150 } },
+  ],
+};
+const PLANNED = 100 * 30;
+
+interface Job {
+  npm: ChildProcess;
+  out: string;
+  exited: Promise<{ status: number | null; signal: NodeJS.Signals | null; stderr: string }>;
+  tree: ReturnType<typeof watchDescendants>;
+}
+
+/** `npm run sim -- FILE --out DIR` leading a process group of its own, as a shell job; resolves once it reports progress. */
+async function startJob(file: string, out: string): Promise<Job> {
+  const npm = spawn('npm', ['run', 'sim', '--', file, '--out', out], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  npm.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<{ status: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) =>
+    npm.once('exit', (status, signal) => resolve({ status, signal, stderr })),
+  );
+  const tree = watchDescendants(npm.pid!);
+  // The run is under way: its bidder host is up and auctions are in flight.
+  await waitForOutput(npm, /\d+ auctions/, 45_000);
+  return { npm, out, exited, tree };
+}
+
+/** Kills whatever a failed try left, so no test leaves processes behind. */
+function reap(job: Job): void {
+  job.tree.stop();
+  if (groupRunning(job.npm.pid!)) process.kill(-job.npm.pid!, 'SIGKILL');
+  for (const pid of job.tree.seen) if (running(pid)) process.kill(pid, 'SIGKILL');
+}
+
+function readSummary(dir: string): Summary {
+  return JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
+}
+
+function expectPartial(s: Summary): void {
+  expect(s.partial).toBe(true);
+  expect(s.auctions.total).toBeGreaterThan(0);
+  expect(s.auctions.total).toBeLessThan(PLANNED);
+  expect(s.bids.sent).toBe(s.bids.onTime + s.bids.noBid + s.bids.invalid + s.bids.timedOut + s.bids.lost);
+}
+
+describe('npm run sim, started as a terminal starts it', () => {
+  it('Ctrl-C (SIGINT to the process group) writes a partial report and exits 130, ten times in ten', async () => {
+    const dir = tempDir();
+    const file = writeScenario(dir, 'launcher', long);
+    const outcomes: string[] = [];
+    // Two at a time: ten sequential tries would take a minute on this machine.
+    for (let round = 0; round < 5; round++) {
+      const jobs = await Promise.all([0, 1].map((k) => startJob(file, join(dir, `out-${round}-${k}`))));
+      try {
+        for (const job of jobs) process.kill(-job.npm.pid!, 'SIGINT');
+        for (const job of jobs) {
+          const r = await job.exited;
+          const written = existsSync(join(job.out, 'summary.json'));
+          // npm ends itself with the signal its script took; a shell shows either as 130.
+          const status = r.status ?? (r.signal === 'SIGINT' ? 130 : r.signal);
+          outcomes.push(`exit ${status}, ${written ? 'report' : 'no report'}`);
+          if (!written) continue;
+          expectPartial(readSummary(job.out));
+          // The slow leaf's requests in flight timed out at their deadlines: nothing was lost to the signal.
+          expect(readSummary(job.out).bids.lost).toBe(0);
+          await until(() => [...job.tree.seen].every((pid) => !running(pid)), 10_000, 'every process gone');
+          expect(groupRunning(job.npm.pid!)).toBe(false);
+        }
+      } finally {
+        for (const job of jobs) reap(job);
+      }
+    }
+    expect(outcomes).toEqual(Array.from({ length: 10 }, () => 'exit 130, report'));
+  }, 240_000);
+
+  it.each(['SIGTERM', 'SIGKILL'] as const)(
+    'stops with a partial report when only npm is killed (%s), and leaves no process',
+    async (signal) => {
+      const dir = tempDir();
+      const out = join(dir, 'out');
+      const job = await startJob(writeScenario(dir, 'launcher', long), out);
+      try {
+        const started = Date.now();
+        process.kill(job.npm.pid!, signal);
+        await job.exited;
+        // The run (and its host) notice the launcher is gone and stop well before the 30 s planned.
+        await until(() => [...job.tree.seen].every((pid) => !running(pid)), 20_000, 'every process gone');
+        expect(Date.now() - started).toBeLessThan(25_000);
+        expectPartial(readSummary(out));
+        expect(job.tree.seen.size).toBeGreaterThanOrEqual(3);
+        expect(groupRunning(job.npm.pid!)).toBe(false);
+      } finally {
+        reap(job);
+      }
+    },
+    90_000,
+  );
+});
