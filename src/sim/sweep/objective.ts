@@ -10,6 +10,7 @@
 
 import type { ObjectiveSpec } from '../scenario/schema.js';
 import type { Summary } from '../metrics/summary.js';
+import type { HarnessVerdict } from '../metrics/harness-types.js';
 import { compareEstimates, meanEstimate, type CellFigures, type Estimate, type Verdict } from './estimates.js';
 
 /** A cell as the objective sees it. */
@@ -23,10 +24,12 @@ export interface ScoredCell {
   figures: CellFigures;
   /** The objective's value: revenue less costs, per thousand auctions. */
   value: Estimate;
+  /** The worst harness verdict of its repeats: an invalid one measured the machine, and is never recommended. */
+  harness?: HarnessVerdict | null;
 }
 
 export const RULE =
-  'among cells meeting every threshold beyond noise, the best value (revenue per thousand auctions less the cost ' +
+  'among cells meeting every threshold beyond noise on a harness that was not invalid, the best value (revenue per thousand auctions less the cost ' +
   'model, if any); of the cells within the tolerance of it, the smallest tmax wins, then the fewest bidders, then ' +
   'the earlier cell';
 
@@ -75,7 +78,10 @@ export function recommend(
   o: ObjectiveSpec,
   straddled: (index: number) => string[],
 ): Recommendation {
-  const eligible = cells.filter((c) => c.status === 'pass');
+  // A cell whose harness was invalid measured the machine: its figures decide nothing.
+  const eligible = cells.filter((c) => c.status === 'pass' && c.harness !== 'invalid');
+  const untrusted = cells.filter((c) => c.status === 'pass' && c.harness === 'invalid').length;
+  const leftOut = untrusted > 0 ? `; ${untrusted} passing cell(s) left out, their harness invalid` : '';
   const noise = cells.filter((c) => c.status === 'noise');
   const byValue = (a: ScoredCell, b: ScoredCell): number => b.value.mean - a.value.mean || a.index - b.index;
   if (eligible.length === 0) {
@@ -83,7 +89,7 @@ export function recommend(
     const within = noise.length > 0 ? `; ${noise.length} within noise of one` : '';
     return {
       found: false,
-      reason: `no cell meets the thresholds beyond noise (${cells.length} cells run${within})`,
+      reason: `no cell meets the thresholds beyond noise (${cells.length} cells run${within}${leftOut})`,
       contenders,
     };
   }
@@ -108,7 +114,7 @@ export function recommend(
       `tmax ${w.tmaxMs} ms with ${w.leaves} bidders: value ${w.value.mean} per thousand auctions ` +
       `(best ${best.value.mean}, cutoff ${cutoff}), revenue ${f.revenuePerThousand.mean}, ` +
       `p50 ${f.p50.mean} ms, to deadline ${f.toDeadline.mean}, timeout rate ${f.timeout.mean}, fill ${f.fill.mean} ` +
-      `(${eligible.length} of ${cells.length} cells meet the thresholds)`,
+      `(${eligible.length} of ${cells.length} cells meet the thresholds${leftOut})`,
   };
 }
 
@@ -116,6 +122,8 @@ export function recommend(
 export interface Marginal {
   /** The neighbour it was measured to. */
   to: number;
+  /** How far that neighbour is along the axis (ms of tmax, or bidders), negative when it is smaller. */
+  over: number;
   /** Revenue per thousand auctions gained per step (+10 ms of tmax, or one more bidder). */
   revenue: number;
   /** The objective's value gained per step (revenue less the cost model). */
@@ -126,7 +134,8 @@ export interface Marginal {
 
 /**
  * Around the winner: the next larger tmax with the same bidders and every other axis alike, and the
- * next larger bidder count with the same tmax; null where the grid has no such neighbour.
+ * next larger bidder count with the same tmax, or, at the top of an axis (where the knee often is),
+ * the next smaller one (a backward difference); null where the grid has neither.
  */
 export function marginals(
   cells: readonly ScoredCell[],
@@ -137,18 +146,24 @@ export function marginals(
     (c) => c.values.filter((v, i) => JSON.stringify(v) !== JSON.stringify(at.values[i])).length === 1,
   );
   const step = (pick: (c: ScoredCell) => number | null, per: number): Marginal | null => {
-    let n: ScoredCell | null = null;
-    let d = Infinity;
-    for (const c of near) {
-      const dx = pick(c);
-      if (dx !== null && dx > 0 && dx < d) {
-        n = c;
-        d = dx;
+    const nearest = (sign: 1 | -1): { n: ScoredCell; d: number } | null => {
+      let n: ScoredCell | null = null;
+      let d = Infinity;
+      for (const c of near) {
+        const dx = pick(c);
+        if (dx !== null && sign * dx > 0 && sign * dx < Math.abs(d)) {
+          n = c;
+          d = dx;
+        }
       }
-    }
-    if (n === null) return null;
+      return n === null ? null : { n, d };
+    };
+    const found = nearest(1) ?? nearest(-1);
+    if (found === null) return null;
+    const { n, d } = found;
     return {
       to: n.index,
+      over: d,
       revenue: ((n.figures.revenuePerThousand.mean - at.figures.revenuePerThousand.mean) / d) * per,
       value: ((n.value.mean - at.value.mean) / d) * per,
       withinNoise: compareEstimates(n.figures.revenuePerThousand, at.figures.revenuePerThousand) === 'within noise',
@@ -160,9 +175,13 @@ export function marginals(
   };
 }
 
-/** The cells on the latency/revenue Pareto frontier (means over repeats): no other has lower p99 and higher revenue. */
+/**
+ * The cells on the latency/revenue Pareto frontier (means over repeats): no other has a shorter mean
+ * auction time and higher revenue. The mean, not the p99: in virtual time the p99 is tmax in nearly
+ * every cell, so a p99 frontier would only order the cells by tmax.
+ */
 export function paretoFrontier(cells: readonly ScoredCell[]): number[] {
-  const p99 = (c: ScoredCell): number => c.figures.p99.mean;
+  const p99 = (c: ScoredCell): number => c.figures.meanMs.mean;
   const rev = (c: ScoredCell): number => c.figures.revenuePerThousand.mean;
   const sorted = [...cells].sort((a, b) => p99(a) - p99(b) || rev(b) - rev(a));
   const out: number[] = [];

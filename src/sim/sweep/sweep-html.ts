@@ -1,7 +1,7 @@
 // sweep.html: one self-contained page in the look of report.html (its stylesheet inlined through
 // page-assets.ts, with the same verdict header, key figures, cards and tables, plus sweep.css), and
 // charts drawn here as inline SVG, so the page needs no script: heat maps of what varies over the
-// grid, on a scale that never paints a passing cell red, and the Pareto chart of p99 against revenue
+// grid, on a scale that never paints a passing cell red, and the Pareto chart of mean auction time against revenue
 // with ticks, a legend per bidder count and the recommended point. Every element is built with
 // markup`…`, which escapes each name and value; numbers read as on the run report (report/format.ts).
 
@@ -137,7 +137,8 @@ function pareto(r: SweepReport): Markup {
   const R = 20;
   const T = 16;
   const B = 46;
-  const p99 = (c: SweepCell): number => c.figures.p99.mean;
+  // The mean auction time, not the p99, which is tmax in nearly every virtual cell (objective.ts).
+  const p99 = (c: SweepCell): number => c.figures.meanMs.mean;
   const rev = (c: SweepCell): Estimate => c.figures.revenuePerThousand;
   const xs = r.cells.map(p99);
   const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
@@ -164,7 +165,7 @@ function pareto(r: SweepReport): Markup {
   }
   out.push(
     markup`<line x1="${L}" y1="${H - B}" x2="${W - R}" y2="${H - B}" class="ax"/><line x1="${L}" y1="${T}" x2="${L}" y2="${H - B}" class="ax"/>`,
-    markup`<text x="${(L + W - R) / 2}" y="${H - 8}" text-anchor="middle" class="axis-title">auction latency p99 (ms)</text>`,
+    markup`<text x="${(L + W - R) / 2}" y="${H - 8}" text-anchor="middle" class="axis-title">mean auction time (ms)</text>`,
     markup`<text x="14" y="${(T + H - B) / 2}" transform="rotate(-90 14 ${(T + H - B) / 2})" text-anchor="middle" class="axis-title">revenue per thousand auctions</text>`,
   );
   const byIndex = new Map(r.cells.map((c) => [c.index, c]));
@@ -179,7 +180,7 @@ function pareto(r: SweepReport): Markup {
       out.push(
         markup`<line x1="${sx(p99(c))}" y1="${sy(e.lo)}" x2="${sx(p99(c))}" y2="${sy(e.hi)}" stroke="${colour}" stroke-width="1.5"/>`,
       );
-    const title = `cell ${c.index}: ${cellLabel(c)}; revenue ${fmtEstimate(e, fmtMoney)}, p99 ${fmtMs(p99(c))} ms`;
+    const title = `cell ${c.index}: ${cellLabel(c)}; revenue ${fmtEstimate(e, fmtMoney)}, mean auction time ${fmtMs(p99(c))} ms`;
     out.push(
       c.status === 'fail'
         ? markup`<circle cx="${sx(p99(c))}" cy="${sy(e.mean)}" r="5" class="pt-fail" stroke="${colour}"><title>${title} (fails a threshold)</title></circle>`
@@ -200,7 +201,7 @@ function pareto(r: SweepReport): Markup {
     rec !== undefined && markup`<li><span class="swatch rec"></span>recommended (cell ${rec.index})</li>`,
     r.cells.some((c) => c.status === 'fail') && markup`<li><span class="swatch fail"></span>fails a threshold</li>`,
   ];
-  return markup`<section class="card" id="pareto"><h2>Latency against revenue</h2><p class="note">Each cell's mean auction p99 and revenue per thousand auctions, the bar its 95% interval over the repeats; the dashed line joins the Pareto frontier (no other cell has a lower p99 and more revenue).</p><svg width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="Pareto chart">${out}</svg><ul class="legend">${legend}</ul></section>`;
+  return markup`<section class="card" id="pareto"><h2>Latency against revenue</h2><p class="note">Each cell's mean auction time (arrival to close, averaged over the repeats; the p99 is tmax in nearly every virtual cell, so it would only order the cells by tmax) and revenue per thousand auctions, the bar its 95% interval over the repeats; the dashed line joins the Pareto frontier (no other cell is quicker and earns more).</p><svg width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="Pareto chart">${out}</svg><ul class="legend">${legend}</ul></section>`;
 }
 
 function kpi(label: string, value: string, sub: string): Markup {

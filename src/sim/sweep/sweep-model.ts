@@ -137,12 +137,15 @@ function why(r: Omit<SweepReport, 'recommendation'>, rec: Recommendation): strin
   }
   const w = cell(rec.index);
   const b = cell(rec.best);
-  const passing = r.cells.filter((c) => c.pass).length;
-  const of = `of the ${fmtInt(passing)} cells that meet every threshold`;
+  const passing = r.cells.filter((c) => c.pass && c.harness !== 'invalid').length;
+  const of =
+    Object.keys(r.thresholds).length === 0
+      ? `of the ${fmtInt(passing)} cells (the scenario sets no thresholds)`
+      : `of the ${fmtInt(passing)} cells that meet every threshold`;
   if (rec.index === rec.best) {
     return (
       `Cell ${w.index} (${setting(w)}) won because its ${what} per thousand auctions, ${fmtEstimate(w.value, fmtMoney)}, ` +
-      `is the best ${of}, and no cell with a smaller tmax or fewer bidders comes within ${tol} of it.`
+      `is the best ${of}, and no other such cell with a smaller tmax or fewer bidders comes within ${tol} of it.`
     );
   }
   const noise = compareEstimates(w.value, b.value) === 'within noise' ? ', a difference within noise' : '';
@@ -193,6 +196,7 @@ export function sweepReport(
       status,
       figures,
       value,
+      harness: worstHarness(run.repeats),
     });
     return {
       index: run.index,
@@ -237,12 +241,22 @@ export function sweepReport(
   };
 }
 
-/** A marginal as the pages show it: "+0.0012 per +10 ms (to cell 8, within noise)", or n/a. */
-export function fmtMarginal(m: Marginal | null, step: string, costs: boolean): string {
-  if (m === null) return `n/a (no larger neighbour on the grid)`;
+/**
+ * A marginal as the pages show it: "+0.0012 revenue per thousand auctions per +10 ms (measured over
+ * +50 ms, to cell 8, within noise)", or n/a. `unit` names the axis's step: "ms" or "bidders".
+ */
+export function fmtMarginal(
+  m: Marginal | null,
+  step: string,
+  costs: boolean,
+  unit = step === 'bidder' ? 'bidders' : 'ms',
+): string {
+  if (m === null) return `n/a (no neighbour on the grid)`;
   const sign = (x: number): string => (x > 0 ? `+${fmtMoney(x)}` : fmtMoney(x));
   const net = costs ? `, ${sign(m.value)} net of costs` : '';
-  return `${sign(m.revenue)} revenue per thousand auctions per ${step}${net} (to cell ${m.to}${m.withinNoise ? ', within noise' : ''})`;
+  const over = `${m.over > 0 ? '+' : '−'}${fmtSetting(Math.abs(m.over))} ${unit}`;
+  const back = m.over < 0 ? ', the grid having no larger neighbour' : '';
+  return `${sign(m.revenue)} revenue per thousand auctions per ${step}${net} (measured over ${over} to cell ${m.to}${back}${m.withinNoise ? ', within noise' : ''})`;
 }
 
 /** The recommended cell in the pages' number format: its settings and the figures that vary. */

@@ -244,13 +244,32 @@ describe('recommendation', () => {
     expect(md).toContain(r.recommendation.why);
     expect(md).toContain('No cost per bidder call is set, so more bidders always earn at least as much');
     expect(md).toContain('Objective: the knee, within 1% of the best revenue per thousand auctions');
-    // Around the winner: (100 → 150 ms) scaled to +10 ms, and one more bidder has no neighbour.
+    // Around the winner: (100 → 150 ms) scaled to +10 ms; one more bidder has no larger neighbour, so
+    // the step back to 16 bidders (cell 4) stands in, per bidder, and the page says over what.
     const m = r.recommendation.marginal!;
-    expect(m.tmaxPer10Ms?.to).toBe(8);
+    expect(m.tmaxPer10Ms).toMatchObject({ to: 8, over: 50 });
     const f = (c: number): number => r.cells[c]!.figures.revenuePerThousand.mean;
     expect(m.tmaxPer10Ms?.revenue).toBeCloseTo(((f(8) - f(5)) / 50) * 10, 12);
-    expect(m.perBidder).toBeNull();
-    expect(md).toContain('one more bidder: n/a');
+    expect(m.perBidder).toMatchObject({ to: 4, over: -48 });
+    expect(m.perBidder?.revenue).toBeCloseTo((f(4) - f(5)) / -48, 12);
+    expect(m.perBidder!.revenue).toBeGreaterThan(0);
+    expect(md).toContain('(measured over +50 ms to cell 8');
+    expect(md).toMatch(
+      /one more bidder: \+[\d.]+ revenue per thousand auctions per bidder \(measured over −48 bidders to cell 4, the grid having no larger neighbour/,
+    );
+  });
+
+  it('never recommends a cell whose harness was invalid: it measured the machine', () => {
+    const fast = cell(0, 100, 4, around(1));
+    const best = cell(1, 100, 16, around(2.2));
+    const invalid = { ...virtualHarnessFor('invalid') };
+    for (const s of best.repeats) s.harness = invalid;
+    const r = report([fast, best]);
+    expect(r.recommendation).toMatchObject({ found: true, index: 0 });
+    expect(r.recommendation.reason).toContain('1 passing cell(s) left out, their harness invalid');
+    // Degraded is shown, not excluded.
+    for (const s of best.repeats) s.harness = { ...invalid, verdict: 'degraded' };
+    expect(report([fast, best]).recommendation).toMatchObject({ found: true, index: 1 });
   });
 
   it('does not recommend a cell within noise of a threshold, and names it beside a winner with half its revenue', () => {
@@ -446,3 +465,8 @@ describe('sweep.html', () => {
     expect(html).toContain('&quot;&lt;img&gt;&quot;');
   });
 });
+
+/** A harness summary with the given verdict (its figures do not matter to the sweep). */
+function virtualHarnessFor(verdict: 'ok' | 'degraded' | 'invalid'): NonNullable<Summary['harness']> {
+  return { verdict, reasons: [], polluted: [], advice: [], checks: [], processes: [], hostLateness: null, groups: {} };
+}
