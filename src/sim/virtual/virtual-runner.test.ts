@@ -4,7 +4,7 @@ import { POOL_DEFAULTS } from '../../exchange/ws-pool.js';
 import { decodeHistogram } from '../../lib/histogram.js';
 import { type Scenario } from '../scenario/scenario.js';
 import { accountingErrors, type Summary } from '../metrics/summary.js';
-import { runVirtual } from './virtual-runner.js';
+import { runVirtual, runVirtualAsync } from './virtual-runner.js';
 import { valid } from '../../../test/helpers/scenarios.js';
 
 function scenario(raw: Record<string, unknown>): Scenario {
@@ -128,5 +128,42 @@ describe('runVirtual', () => {
     const rare = summary.bidders['rare-1']!;
     expect(rare.drops).toBeGreaterThan(3);
     expect(rare.lost / rare.drops).toBeLessThan(100);
+  });
+});
+
+describe('runVirtualAsync', () => {
+  it('is the same run event for event, however often it gives the event loop a turn', async () => {
+    // Another task counts the turns it gets while the run goes.
+    let turns = 0;
+    let counting = true;
+    const tick = (): void => {
+      turns++;
+      if (counting) setImmediate(tick);
+    };
+    setImmediate(tick);
+    // yieldEveryMs 0: a turn at every look at the clock, the most a run can be cut up.
+    const sliced = await runVirtualAsync(MINUTE, { yieldEveryMs: 0 });
+    counting = false;
+    expect(bytes(sliced.summary)).toBe(bytes(runVirtual(MINUTE).summary));
+    expect(sliced.stoppedBy).toBeNull();
+    // Other work ran in between: the run did not hold the event loop from start to end.
+    expect(turns).toBeGreaterThan(10);
+  });
+
+  it('stops arrivals when its signal aborts, and closes what is in flight: a partial summary that adds up', async () => {
+    const long = scenario({
+      load: { rate: 500, durationSec: 100_000, warmupSec: 0 },
+      bidders: [{ name: 'd', count: 4 }],
+    });
+    const abort = new AbortController();
+    // Aborted from another task, as a signal handler would: only a run that yields lets it in.
+    setTimeout(() => abort.abort(), 200);
+    const r = await runVirtualAsync(long, { signal: abort.signal });
+    expect(r.stoppedBy).toBe('signal');
+    expect(r.summary.partial).toBe(true);
+    expect(r.summary.auctions.total).toBeGreaterThan(0);
+    expect(r.summary.durationSec).toBeLessThan(100_000);
+    expect(accountingErrors(r.summary, 4)).toEqual([]);
+    expect(r.invariantViolations).toEqual([]);
   });
 });

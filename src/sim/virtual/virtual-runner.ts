@@ -26,6 +26,25 @@ export interface VirtualOptions {
   progressEverySec?: number;
 }
 
+export interface VirtualAsyncOptions extends VirtualOptions {
+  /** Aborted: arrivals stop, the auctions in flight close at their (virtual) deadlines, and the run is partial. */
+  signal?: AbortSignal;
+  /** The longest stretch of wall time between turns of the event loop (default YIELD_EVERY_MS). */
+  yieldEveryMs?: number;
+}
+
+/**
+ * A virtual run gives the event loop a turn at least this often (wall time), so a SIGINT or SIGTERM
+ * handler runs within it: a run of 100,000 virtual seconds stops on Ctrl-C like a live one.
+ */
+export const YIELD_EVERY_MS = 100;
+/**
+ * Requests submitted between two looks at the wall clock. A look costs tens of nanoseconds and the
+ * requests between two looks well under a millisecond of work, so the yield stays far inside its
+ * 100 ms and costs nothing measurable per message.
+ */
+const REQUESTS_PER_LOOK = 2048;
+
 /** Virtual time has no event loop to be late: the summary says so with empty percentiles. */
 const NO_EVENT_LOOP: P = { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, count: 0 };
 
@@ -41,7 +60,12 @@ function networkDelay(s: Scenario, leafName: string): NetworkDelay {
   return () => sample(rng);
 }
 
-export function runVirtual(s: Scenario, opts: VirtualOptions = {}): RunResult {
+/**
+ * One virtual run, stepped in slices: `advance(untilWallMs)` submits arrivals until the schedule ends
+ * or the wall clock passes `untilWallMs` (Infinity: to the end), and `finish()` closes what is in
+ * flight and builds the result. The synchronous and the yielding runner share it, event for event.
+ */
+function virtualRun(s: Scenario, opts: VirtualOptions) {
   const leaves = expandLeaves(s);
   const locals = leaves.map((l) => {
     if (l.kind !== 'local') throw new Error(`virtual mode cannot call the external bidder "${l.name}"`);
@@ -93,44 +117,80 @@ export function runVirtual(s: Scenario, opts: VirtualOptions = {}): RunResult {
   let next = schedule.next();
   let lastArrival = origin;
   let marked = false;
-  while (next !== null) {
-    const at = origin + next;
-    while (queue.peekTime() <= at) queue.step();
-    queue.now = at;
-    lastArrival = at;
-    if (!marked && at >= warmupEnd) {
-      // As the live runner tells its host: the leaves' own statistics leave out the warm-up.
-      for (const l of links) l.mark();
-      marked = true;
+  const arrivalsPerLook = Math.max(1, Math.floor(REQUESTS_PER_LOOK / Math.max(1, links.length)));
+  /** Submits arrivals until the schedule ends (true) or the wall clock passes `untilWallMs` (false). */
+  const advance = (untilWallMs: number): boolean => {
+    // To the end (Infinity), the count starts below zero and never reaches a look: no clock is read.
+    let untilLook = untilWallMs === Infinity ? -1 : arrivalsPerLook;
+    while (next !== null) {
+      const at = origin + next;
+      while (queue.peekTime() <= at) queue.step();
+      queue.now = at;
+      lastArrival = at;
+      if (!marked && at >= warmupEnd) {
+        // As the live runner tells its host: the leaves' own statistics leave out the warm-up.
+        for (const l of links) l.mark();
+        marked = true;
+      }
+      exchange.submit(makeRequest(nextId()), at);
+      next = schedule.next();
+      if (opts.onProgress !== undefined && at >= nextProgress) {
+        report();
+        nextProgress += everyMs;
+      }
+      if (--untilLook === 0) {
+        untilLook = arrivalsPerLook;
+        if (performance.now() >= untilWallMs) return next === null;
+      }
     }
-    exchange.submit(makeRequest(nextId()), at);
-    next = schedule.next();
-    if (opts.onProgress !== undefined && at >= nextProgress) {
-      report();
-      nextProgress += everyMs;
-    }
-  }
-  // Every auction closes by its deadline; then late answers are heard for as long as live waits.
-  while (exchange.inFlight > 0 && queue.step());
-  const stopAt = queue.now + lateGraceMs(s, locals);
-  while (queue.peekTime() <= stopAt) queue.step();
-  queue.clear();
-  exchange.stop();
-  if (opts.onProgress !== undefined) report();
+    return true;
+  };
+  const finish = (stoppedBy: RunResult['stoppedBy'], message: string | null): RunResult => {
+    // Every auction closes by its deadline; then late answers are heard for as long as live waits.
+    while (exchange.inFlight > 0 && queue.step());
+    const stopAt = queue.now + lateGraceMs(s, locals);
+    while (queue.peekTime() <= stopAt) queue.step();
+    queue.clear();
+    exchange.stop();
+    if (opts.onProgress !== undefined) report();
 
-  return finishRun({
-    scenario: s,
-    mode: 'virtual',
-    startedAt,
-    warmupEndMs: warmupEnd,
-    lastArrivalMs: lastArrival,
-    leaves: leaves.length,
-    metrics: m,
-    checker,
-    eventLoopDelay: NO_EVENT_LOOP,
-    hostStats: links.map((l) => l.stats()),
-    harness: virtualHarness(),
-    stoppedBy: null,
-    message: null,
-  });
+    return finishRun({
+      scenario: s,
+      mode: 'virtual',
+      startedAt,
+      warmupEndMs: warmupEnd,
+      lastArrivalMs: lastArrival,
+      leaves: leaves.length,
+      metrics: m,
+      checker,
+      eventLoopDelay: NO_EVENT_LOOP,
+      hostStats: links.map((l) => l.stats()),
+      harness: virtualHarness(),
+      stoppedBy,
+      message,
+    });
+  };
+  return { advance, finish };
+}
+
+/** A whole virtual run at once, without turns of the event loop: for tests, the bench and tools. */
+export function runVirtual(s: Scenario, opts: VirtualOptions = {}): RunResult {
+  const run = virtualRun(s, opts);
+  run.advance(Infinity);
+  return run.finish(null, null);
+}
+
+/**
+ * A virtual run that gives the event loop a turn at least every `yieldEveryMs` of wall time and stops
+ * arrivals when `signal` aborts: the summary is then partial, as a live run's is. Event for event the
+ * same run as runVirtual, so the same scenario and seed give the same summary.
+ */
+export async function runVirtualAsync(s: Scenario, opts: VirtualAsyncOptions = {}): Promise<RunResult> {
+  const run = virtualRun(s, opts);
+  const every = opts.yieldEveryMs ?? YIELD_EVERY_MS;
+  for (;;) {
+    if (opts.signal?.aborted === true) return run.finish('signal', 'stopped by signal');
+    if (run.advance(performance.now() + every)) return run.finish(null, null);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
 }
