@@ -125,6 +125,11 @@ describe('judgeHarness', () => {
     expect(h.verdict).toBe('degraded');
     expect(h.reasons).toHaveLength(3);
     expect(h.polluted).toEqual(['auction latency', 'deadline overshoot', 'response times', 'timeout rate']);
+    // A group's own figures are not named again where every group's are.
+    const both = judgeHarness(
+      healthy({ hostLateness: hist(4), groups: [{ name: 'g', measured: hist(30), applied: hist(20) }] }),
+    );
+    expect(both.polluted).toEqual(['response times', 'timeout rate']);
     expect(h.advice.some((a) => a.startsWith('lower the rate'))).toBe(true);
     expect(h.advice.some((a) => a.startsWith('fewer leaves per bidder host'))).toBe(true);
     expect(new Set(h.advice).size).toBe(h.advice.length);

@@ -151,6 +151,15 @@ function tail(p: P): { q: string; value: number } {
     : { q: `p90 (${p.count} values, too few for a p99)`, value: p.p90 };
 }
 
+/** The figures the passed checks pollute, each once; a group's own is left out where all groups' is named. */
+function pollutedFigures(passed: readonly HarnessCheck[]): string[] {
+  const all = unique(passed.flatMap((c) => RULES[c.id]!.polluted(c.group)));
+  return all.filter((f) => {
+    const of = / of .*$/.exec(f);
+    return of === null || !all.includes(f.slice(0, of.index));
+  });
+}
+
 export function judgeHarness(h: HarnessInput): HarnessSummary {
   const L = HARNESS_LIMITS;
   const t = h.tmaxMs;
@@ -285,7 +294,7 @@ export function judgeHarness(h: HarnessInput): HarnessSummary {
   return {
     verdict,
     reasons,
-    polluted: unique(passed.flatMap((c) => RULES[c.id]!.polluted(c.group))),
+    polluted: pollutedFigures(passed),
     advice: unique(passed.flatMap((c) => RULES[c.id]!.advice)),
     checks,
     processes,

@@ -54,11 +54,14 @@ function latencyRow(label: string, p: P): Row {
 export function latencyTable(m: ReportModel): Table {
   const l = m.summary.latency;
   const lateness = m.harness?.hostLateness ?? null;
+  // Virtual time has no event loop to be late: no row of zeros for it.
+  const live = m.summary.mode === 'live';
   return {
     id: 'latency',
     title: 'Auction latency',
     note:
-      'Auction latency runs from the scheduled arrival to the outcome (open loop, so a stalled exchange shows here). Overshoot is how far past its deadline an auction closed by the deadline actually closed; event-loop delay is the exchange process’s.' +
+      'Auction latency runs from the scheduled arrival to the outcome (open loop, so a stalled exchange shows here). Overshoot is how far past its deadline an auction closed by the deadline actually closed' +
+      (live ? '; event-loop delay is the exchange process’s.' : '.') +
       (lateness === null
         ? ''
         : ' Host timer lateness is how much later than intended the bidder host sent its delayed answers.'),
@@ -66,7 +69,7 @@ export function latencyTable(m: ReportModel): Table {
     rows: [
       latencyRow('auction', l.auction),
       latencyRow('deadline overshoot', l.overshoot),
-      latencyRow('event-loop delay', l.eventLoopDelay),
+      ...(live ? [latencyRow('event-loop delay', l.eventLoopDelay)] : []),
       ...(lateness === null ? [] : [latencyRow('host timer lateness', lateness)]),
     ],
   };
@@ -175,7 +178,7 @@ export function groupTable(m: ReportModel): Table {
   return {
     id: 'groups',
     title: 'Bidder groups',
-    note: 'p50/p99 are the response times the exchange measured; host p50/p99 are the delays the bidder host applied before answering (all requests, warm-up included). The gap between them is network, socket and event-loop queueing on both sides.',
+    note: 'p50/p99 are the response times the exchange measured; host p50/p99 are the delays the bidder host applied before answering (after the warm-up, as the exchange’s; an answer to a warm-up request still waiting at the mark counts on the host’s side). The gap between them is network, socket and event-loop queueing on both sides.',
     headers: GROUP_HEADERS,
     rows,
   };
