@@ -61,4 +61,22 @@ describe('DelayQueue', () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(ran).toBe(0);
   });
+
+  it('sleeps at most a day at a time: an answer due in a month sets no timer Node cannot hold', async () => {
+    // Past 2^31 - 1 ms Node warns and fires in 1 ms; the queue would re-arm and warn every millisecond.
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w.name);
+    process.on('warning', onWarning);
+    const q = new DelayQueue<string, number>();
+    let ran = 0;
+    try {
+      q.after(30 * 86_400_000, () => ran++, 'late', 0);
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      q.close();
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([]);
+    expect(ran).toBe(0);
+  });
 });

@@ -15,6 +15,13 @@ import { MinHeap } from '../lib/min-heap.js';
  */
 export const DEFAULT_SPIN_MS = 1;
 
+/**
+ * The longest single sleep: Node turns a setTimeout past 2^31 - 1 ms into 1 ms with a warning, which
+ * for a head due in a month (a heavy-tailed latency sample) would warn and re-arm every millisecond.
+ * Sleeping at most a day and re-arming (never early, as below) costs one wake a day instead.
+ */
+const MAX_SLEEP_MS = 86_400_000;
+
 export type DelayedFn<A, B> = (a: A, b: B, lateMs: number) => void;
 
 interface Entry<A, B> {
@@ -72,7 +79,7 @@ export class DelayQueue<A, B> {
     if (head === undefined) return;
     this.armedFor = head.atMs;
     const wait = head.atMs - performance.now();
-    if (wait > this.spinMs) this.timeout = setTimeout(this.onWake, wait - this.spinMs);
+    if (wait > this.spinMs) this.timeout = setTimeout(this.onWake, Math.min(wait - this.spinMs, MAX_SLEEP_MS));
     else this.immediate = setImmediate(this.onWake);
   }
 

@@ -21,6 +21,8 @@ export const ISSUE_CODES = {
   SCN_ERR_DUPLICATE: 'a bidder group name or leaf name used twice',
   SCN_ERR_BAD_PATH:
     'a threshold or sweep key that is not a usable dotted path: malformed, into the prototype, naming nothing, or the sweep itself',
+  SCN_ERR_TOO_LARGE:
+    'input past a documented limit on its size: a file too large, nesting too deep, too many groups, leaves, thresholds or sweep runs, too many auctions or requests in flight',
   SCN_ERR_BAD_JSON: 'the scenario file is not valid JSON',
   SCN_ERR_NO_FILE: 'the scenario file does not exist or cannot be read',
 } as const;

@@ -22,9 +22,25 @@ export interface Issue {
   message: string;
 }
 
-/** The one way an issue is made: its code and its message come together. */
+/** The longest path an issue keeps; a longer one (a huge unknown key) is cut short with its length. */
+export const MAX_PATH_CHARS = 300;
+/** The longest message an issue keeps. */
+export const MAX_MESSAGE_CHARS = 1000;
+
+/** `text` cut to at most `max` characters, saying how long it was: `"aaaa…" (1000000 characters)`. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const note = `… (${text.length} characters)`;
+  return `${text.slice(0, Math.max(0, max - note.length))}${note}`;
+}
+
+/**
+ * The one way an issue is made: its code and its message come together. Both are cut short, since
+ * either can echo the input (an unknown key is its own path): no input makes an issue longer than
+ * MAX_PATH_CHARS + MAX_MESSAGE_CHARS.
+ */
 export function issue(path: string, code: IssueCode, message: string): Issue {
-  return { path, code, message };
+  return { path: clip(path, MAX_PATH_CHARS), code, message: clip(message, MAX_MESSAGE_CHARS) };
 }
 
 /** `<path>: must be <expected> (got <value><hint>)`, the form of every wrong value. */
@@ -81,6 +97,9 @@ export function suggest(name: string, candidates: readonly string[]): string | u
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
+    // The distance is at least the difference in length: most candidates are skipped unread, which
+    // keeps a suggestion among the hundreds of thousands of paths of a large summary cheap.
+    if (Math.abs(candidate.length - lower.length) > Math.min(limit, bestDistance)) continue;
     const d = levenshtein(lower, candidate.toLowerCase());
     if (d <= limit && d < bestDistance) {
       best = candidate;
@@ -166,6 +185,11 @@ export interface NumberRule {
   integer?: boolean;
   /** How the rule reads in a message: "a positive number". */
   expected: string;
+  /**
+   * A documented limit (docs/scenarios.md, "Limits") above what `expected` says: a value past it
+   * reads `must be at most <limit>`, so the message names the limit rather than restating the rule.
+   */
+  limit?: number;
 }
 
 export const POSITIVE: NumberRule = { above: 0, expected: 'a positive number' };
@@ -176,6 +200,11 @@ export function integerIn(min: number, max: number): NumberRule {
   return { min, max, integer: true, expected: `an integer from ${min} to ${max}` };
 }
 
+/** `rule` with a documented upper limit. */
+export function upTo(rule: NumberRule, limit: number): NumberRule {
+  return { ...rule, limit };
+}
+
 /** Why `value` fails `rule`, in the order the checks run; undefined when it passes. */
 function failure(value: unknown, rule: NumberRule): IssueCode | undefined {
   if (typeof value !== 'number' || !Number.isFinite(value)) return 'SCN_ERR_NOT_A_NUMBER';
@@ -183,6 +212,7 @@ function failure(value: unknown, rule: NumberRule): IssueCode | undefined {
   if (rule.above !== undefined && !(value > rule.above)) return 'SCN_ERR_OUT_OF_RANGE';
   if (rule.min !== undefined && value < rule.min) return 'SCN_ERR_OUT_OF_RANGE';
   if (rule.max !== undefined && value > rule.max) return 'SCN_ERR_OUT_OF_RANGE';
+  if (rule.limit !== undefined && value > rule.limit) return 'SCN_ERR_OUT_OF_RANGE';
   return undefined;
 }
 
@@ -201,6 +231,13 @@ export function readNumber(
   const valid = (value: unknown): value is number => failure(value, rule) === undefined;
   // Asked only of a value `valid` turned down, so failure() always has an answer.
   const code = (value: unknown): IssueCode => failure(value, rule) ?? 'SCN_ERR_OUT_OF_RANGE';
+  const value = obj[key];
+  if (rule.limit !== undefined && typeof value === 'number' && value > rule.limit) {
+    if (failure(value, { ...rule, limit: undefined }) === undefined) {
+      issues.push(mustBe(joinPath(path, key), 'SCN_ERR_OUT_OF_RANGE', `at most ${rule.limit}`, value));
+      return undefined;
+    }
+  }
   return readField(obj, key, valid, rule.expected, code, fallback, path, issues);
 }
 

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { validateScenario, type IssueCode } from '../../src/sim/scenario/scenario.js';
+import { LIMITS, validateScenario, type IssueCode } from '../../src/sim/scenario/scenario.js';
 import { runCli } from './cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-input-'));
@@ -123,6 +123,65 @@ describe('bad scenario input: exit 2, named, nothing written', () => {
     expect(codes({ bidders: [{ name: 'p', url: 'ws://127.0.0.1:1/p', token: 'abc' }] })).toBe('ok');
     expect(codes({ bidders: [{ name: 'p', url: 'ws://127.0.0.1:1/p', token: 'a\r\nX-Evil: 1' }] })).toEqual(
       at('bidders[0].token', 'SCN_ERR_BAD_FORMAT'),
+    );
+  });
+
+  // Issue 15: inputs that hung the run, exhausted memory or overflowed the stack (exit 3) are now
+  // refused up front, each naming its field.
+  it('a tmax past its limit (item 2)', async () => {
+    await expectRefused(
+      file('tmax.json', JSON.stringify({ auction: { tmaxMs: 1e9 } })),
+      'auction.tmaxMs: must be at most 10000 (got 1000000000) [SCN_ERR_OUT_OF_RANGE]',
+    );
+  });
+
+  it('a file past the size limit, and a huge key cut short in the message (item 3)', async () => {
+    await expectRefused(file('big.json', `{"name": "${'x'.repeat(LIMITS.fileBytes)}"}`), '[SCN_ERR_TOO_LARGE]');
+    const stderr = await expectRefused(file('key.json', JSON.stringify({ ['k'.repeat(900_000)]: 1 })), 'characters)');
+    expect(stderr.length).toBeLessThan(3000);
+  });
+
+  it('more leaves, a higher rate or more sweep runs than one process runs (item 3)', async () => {
+    const groups = Array.from({ length: 10 }, (_, i) => ({ name: `g${i}`, count: 10_000 }));
+    await expectRefused(file('leaves.json', JSON.stringify({ bidders: groups })), 'bidders: must make at most 10,000');
+    await expectRefused(file('rate.json', JSON.stringify({ load: { rate: 1e9 } })), 'load.rate: must be at most');
+    // Seven axes of ten values: refused before a cell is made (this ran out of memory in 7 s).
+    const ten = (from: number, step: number): number[] => Array.from({ length: 10 }, (_, i) => from + i * step);
+    const paths = ['auction.tmaxMs', 'auction.floor', 'auction.increment', 'auction.maxPrice', 'seed', 'load.rate'];
+    const seven = Object.fromEntries([...paths, 'load.warmupSec'].map((p, i) => [p, ten(50 + i, 1)]));
+    const sweep = await runCli('src/sim/cli/sweep.ts', [file('seven.json', JSON.stringify({ sweep: seven }))]);
+    expect(sweep.code).toBe(2);
+    expect(sweep.stderr).toContain('sweep: must make at most 10,000 runs, cells × repeats');
+    // 200 cells pass with the file's repeats, not with --repeats 100: the runs are counted as they will run.
+    const two = { 'auction.tmaxMs': ten(50, 1), 'load.rate': [...ten(100, 1), ...ten(200, 1)] };
+    const out = join(dir, 'out-sweep');
+    const many = await runCli('src/sim/cli/sweep.ts', [
+      file('two.json', JSON.stringify({ sweep: two })),
+      '--repeats',
+      '100',
+      '--out',
+      out,
+    ]);
+    expect(many.code).toBe(2);
+    expect(many.stderr).toContain('(got 10 × 20 × 100 = 20,000)');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a value nested 10,000 deep, in the file or in --set (item 5)', async () => {
+    const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
+    await expectRefused(file('deep.json', `{"network": ${deep}}`), 'network[0][0]', '[SCN_ERR_TOO_LARGE]');
+    const out = join(dir, 'out-deep-set');
+    const r = await runCli('src/sim/cli/sim.ts', [file('ok.json', '{}'), '--set', `network=${deep}`, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('[SCN_ERR_TOO_LARGE]');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a threshold typo beside a group of 7,000 leaves gets its did-you-mean (item 5)', async () => {
+    const raw = { mode: 'virtual', bidders: [{ name: 'dsp', count: 7000 }], thresholds: { 'rates.timeot': '<1' } };
+    await expectRefused(
+      file('typo.json', JSON.stringify(raw)),
+      'thresholds["rates.timeot"]: names no number in summary.json (did you mean "rates.timeout"?) [SCN_ERR_BAD_PATH]',
     );
   });
 });

@@ -62,7 +62,7 @@ function main(): void {
     fail(EXIT.badInput, `${file}: sweep: the scenario has no sweep axes to run`);
   const pathIssues = thresholdPathIssues(base);
   if (pathIssues.length > 0) fail(EXIT.badInput, `${file}: invalid thresholds\n${formatIssues(pathIssues)}`);
-  const built = buildCells(base, mode);
+  const built = buildCells(base, mode, resolveRepeats(repeatsFlag, base, mode));
   if (!built.ok) fail(EXIT.badInput, `${file}: invalid sweep\n${formatIssues(built.issues)}`);
   // A threshold may name a leaf that only some cells have (bidders.dsp-16.timeoutRate with 4 leaves).
   for (const cell of built.cells) {

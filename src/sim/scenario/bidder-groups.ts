@@ -23,6 +23,7 @@ import {
 import { validateLatencySpec } from '../../bidders/latency-models.js';
 import { validatePriceSpec } from '../../bidders/price-models.js';
 import { readGroupName } from './fields.js';
+import { LIMITS } from './limits.js';
 import {
   DEFAULTS,
   fresh,
@@ -39,7 +40,8 @@ const EXTERNAL_KEYS = ['name', 'url', 'token'] as const;
 const TOKEN = /^[!-~]{1,200}$/;
 const BID_KEYS = ['rate', 'price', 'shade'] as const;
 const FAULT_KEYS = ['timeout', 'malformed', 'disconnect'] as const;
-export const MAX_COUNT = 10_000;
+/** A group's count: one group may make every leaf a process allows. */
+export const MAX_COUNT = LIMITS.leaves;
 
 /** Float sums such as 0.1 + 0.2 + 0.7 land a hair above 1; that is not a mistake by the user. */
 const SUM_TOLERANCE = 1e-9;
@@ -239,6 +241,13 @@ export function checkBidders(value: unknown, mode: Scenario['mode'] | undefined,
   if (value === undefined) return fresh<BidderGroup[]>(DEFAULTS.bidders);
   if (!Array.isArray(value) || value.length === 0) {
     issues.push(notNonEmptyArray('bidders', 'bidder groups', value));
+    return [];
+  }
+  // Each group makes at least one leaf: more groups than leaves allowed cannot pass, so the array is
+  // refused whole rather than read entry by entry.
+  if (value.length > LIMITS.leaves) {
+    const message = `must hold at most ${LIMITS.leaves} groups: each makes a leaf, and ${LIMITS.leaves} leaves is the limit (got ${value.length})`;
+    issues.push(issue('bidders', 'SCN_ERR_TOO_LARGE', message));
     return [];
   }
   const before = issues.length;

@@ -100,14 +100,33 @@ export function setPath(obj: unknown, path: string, value: unknown): void {
   }
 }
 
-/** Every path to a value in `obj` (containers and their contents), in document order. */
+/**
+ * Every path to a value in `obj` (containers and their contents), in document order. Iterative, with
+ * an explicit stack: a summary of thousands of leaves has hundreds of thousands of paths, which a
+ * recursive version that spread each child's list into its parent's overflowed the stack on.
+ */
 export function listPaths(obj: unknown, prefix = ''): string[] {
   const out: string[] = [];
-  if (!isContainer(obj)) return out;
-  const entries = Array.isArray(obj) ? obj.map((v, i) => [String(i), v] as const) : Object.entries(obj);
-  for (const [key, value] of entries) {
-    const path = prefix === '' ? key : `${prefix}.${key}`;
-    out.push(path, ...listPaths(value, path));
+  const entriesOf = (value: unknown): (readonly [string, unknown])[] =>
+    !isContainer(value)
+      ? []
+      : Array.isArray(value)
+        ? value.map((v, i) => [String(i), v] as const)
+        : Object.entries(value);
+  // Each frame is a container's entries still to visit, read from the front: document order.
+  const stack: { prefix: string; entries: (readonly [string, unknown])[]; next: number }[] = [
+    { prefix, entries: entriesOf(obj), next: 0 },
+  ];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    if (frame.next >= frame.entries.length) {
+      stack.pop();
+      continue;
+    }
+    const [key, value] = frame.entries[frame.next++]!;
+    const path = frame.prefix === '' ? key : `${frame.prefix}.${key}`;
+    out.push(path);
+    if (isContainer(value)) stack.push({ prefix: path, entries: entriesOf(value), next: 0 });
   }
   return out;
 }

@@ -4,6 +4,7 @@
 
 import { issue, isRecord, mustBe, notNonEmptyArray, suggest, type Issue } from '../../lib/issues.js';
 import { getPath, isSafePath, issuePath, listPaths, setPath, splitPath } from './dotted-path.js';
+import { LIMITS } from './limits.js';
 import type { Scenario } from './schema.js';
 
 /** `<120`, `>= 0.9`, `<=-1.5`: an operator and a plain decimal number. */
@@ -20,8 +21,14 @@ export function checkThresholds(value: unknown, issues: Issue[]): Record<string,
     issues.push(mustBe('thresholds', 'SCN_ERR_WRONG_TYPE', 'an object of dotted path → comparison', value));
     return {};
   }
+  const entries = Object.entries(value);
+  if (entries.length > LIMITS.thresholds) {
+    const message = `must hold at most ${LIMITS.thresholds} thresholds, the limit (got ${entries.length})`;
+    issues.push(issue('thresholds', 'SCN_ERR_TOO_LARGE', message));
+    return {};
+  }
   const out: Record<string, string> = {};
-  for (const [key, comparison] of Object.entries(value)) {
+  for (const [key, comparison] of entries) {
     const path = keyed('thresholds', key);
     if (!isSafePath(key)) {
       const message = 'key must be a dotted path into summary.json such as "latency.auction.p99"';
@@ -38,21 +45,42 @@ export function checkThresholds(value: unknown, issues: Issue[]): Record<string,
   return out;
 }
 
+/** The runs a sweep of `axes` makes with `repeats` seeds per cell: the product of the axes' lengths. */
+export function sweepRuns(axes: readonly unknown[][], repeats: number): number {
+  return axes.reduce((n, values) => n * values.length, repeats);
+}
+
+/** The issue for a sweep of more than LIMITS.sweepRuns runs, or undefined. */
+export function sweepRunsIssue(axes: readonly unknown[][], repeats: number): Issue | undefined {
+  const runs = sweepRuns(axes, repeats);
+  if (runs <= LIMITS.sweepRuns) return undefined;
+  const lengths = axes.map((a) => a.length).join(' × ');
+  const message = `must make at most ${LIMITS.sweepRuns.toLocaleString('en-US')} runs, cells × repeats, the limit per process (got ${lengths} × ${repeats} = ${runs.toLocaleString('en-US')})`;
+  return issue('sweep', 'SCN_ERR_TOO_LARGE', message);
+}
+
 /**
  * Checks the sweep. Its shape is always checked; each value is checked only against a clean `base`
  * (undefined when the rest of the scenario has issues), by applying it to a copy and validating that
  * copy with `validate`. Values are checked one axis at a time, not in every combination: a product of
- * axes can be large, and a combination that clashes is reported when that cell is built.
+ * axes can be large, and a combination that clashes is reported when that cell is built. A sweep of
+ * more runs than LIMITS.sweepRuns (cells × `repeats`) is refused before any value is checked.
  */
 export function checkSweep(
   value: unknown,
   base: Scenario | undefined,
   validate: (cell: unknown) => { ok: true } | { ok: false; issues: Issue[] },
+  repeats: number,
   issues: Issue[],
 ): Record<string, unknown[]> | null {
   if (value === undefined || value === null) return null;
   if (!isRecord(value)) {
     issues.push(mustBe('sweep', 'SCN_ERR_WRONG_TYPE', 'an object of dotted path → array of values', value));
+    return null;
+  }
+  const tooMany = sweepRunsIssue(Object.values(value).filter(Array.isArray), repeats);
+  if (tooMany !== undefined) {
+    issues.push(tooMany);
     return null;
   }
   const known = base === undefined ? [] : listPaths(base).filter((p) => p !== 'sweep');

@@ -14,6 +14,7 @@ import {
   validateScenario,
   type Issue,
   type IssueCode,
+  LIMITS,
 } from './scenario.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'issue-codes-'));
@@ -216,6 +217,36 @@ const CASES: Case[] = [
     issues: () => file('absent.json', undefined),
     path: join(dir, 'absent.json'),
     code: 'SCN_ERR_NO_FILE',
+  },
+  {
+    name: 'a file past the size limit',
+    issues: () => file('huge.json', `{"name": "${'x'.repeat(LIMITS.fileBytes)}"}`),
+    path: join(dir, 'huge.json'),
+    code: 'SCN_ERR_TOO_LARGE',
+  },
+  {
+    name: 'a value nested past the depth limit',
+    issues: () => scenario({ network: JSON.parse(`${'['.repeat(100)}${']'.repeat(100)}`) as unknown }),
+    path: `network${'[0]'.repeat(LIMITS.depth - 1)}`,
+    code: 'SCN_ERR_TOO_LARGE',
+  },
+  {
+    name: 'more leaves in all than one process runs',
+    issues: () =>
+      scenario({
+        bidders: [
+          { name: 'a', count: 6000 },
+          { name: 'b', count: 6000 },
+        ],
+      }),
+    path: 'bidders',
+    code: 'SCN_ERR_TOO_LARGE',
+  },
+  {
+    name: 'a tmax past its limit',
+    issues: () => scenario({ auction: { tmaxMs: 1e9 } }),
+    path: 'auction.tmaxMs',
+    code: 'SCN_ERR_OUT_OF_RANGE',
   },
   {
     name: 'a swept value keeps the code of what it breaks',

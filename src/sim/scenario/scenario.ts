@@ -1,11 +1,12 @@
 // Scenarios: the public face of the schema (schema.ts), its validation
 // (validate.ts and the files it uses) and the file and command-line edges around them.
 
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { issue, type Issue } from '../../lib/issues.js';
 import { placeJsonError } from './json-error.js';
 import { applySettings, type Setting } from './settings.js';
 import { checkScenario, type ScenarioResult } from './validate.js';
+import { LIMITS } from './limits.js';
 import type { Scenario } from './schema.js';
 
 export { DEFAULTS, isExternal } from './schema.js';
@@ -13,6 +14,7 @@ export type { AuctionSpec, BidderGroup, ExternalGroup, LoadSpec, LocalGroup, Sce
 export { expandLeaves, type Leaf } from './bidder-groups.js';
 export type { ScenarioResult } from './validate.js';
 export { ISSUE_CODES, isIssueCode, type Issue, type IssueCode } from '../../lib/issues.js';
+export { LIMITS, processLimitIssues } from './limits.js';
 
 /**
  * Validates raw JSON and fills every default. `source`, the file it came from, names the root in
@@ -22,16 +24,44 @@ export function validateScenario(raw: unknown, source?: string): ScenarioResult 
   return checkScenario(raw, source);
 }
 
+/**
+ * At most `max` + 1 bytes of the file at `path`, so a file past the limit (or a device or pipe that
+ * never ends) is found without reading it all.
+ */
+function readBounded(path: string, max: number): { bytes: Buffer; size: number | null } {
+  const fd = openSync(path, 'r');
+  try {
+    const stat = fstatSync(fd);
+    const buffer = Buffer.alloc(max + 1);
+    let length = 0;
+    for (;;) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length === buffer.length) break;
+    }
+    return { bytes: buffer.subarray(0, length), size: stat.isFile() ? stat.size : null };
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads, parses and validates a scenario file; an unreadable file or bad JSON is an Issue too. */
 export function loadScenarioFile(path: string): ScenarioResult {
-  let text: string;
+  let read: { bytes: Buffer; size: number | null };
   try {
-    text = readFileSync(path, 'utf8');
+    read = readBounded(path, LIMITS.fileBytes);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const message = code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? (error as Error).message})`;
     return { ok: false, issues: [issue(path, 'SCN_ERR_NO_FILE', message)] };
   }
+  if (read.bytes.length > LIMITS.fileBytes) {
+    const got = read.size === null ? 'more' : String(read.size);
+    const message = `must be at most ${LIMITS.fileBytes} bytes (1 MiB), the limit (got ${got})`;
+    return { ok: false, issues: [issue(path, 'SCN_ERR_TOO_LARGE', message)] };
+  }
+  let text = read.bytes.toString('utf8');
   // Editors on Windows may save a byte-order mark, which JSON.parse rejects.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let raw: unknown;
@@ -71,7 +101,16 @@ export function applyOverrides(s: Scenario, o: Overrides): ScenarioResult {
   return applySettings(s, settings);
 }
 
-/** One `path: message [CODE]` per line, for the terminal: the code is what a script or a search can match. */
+/** The most issues printed: past that, one line says how many more there were. */
+export const MAX_ISSUES_SHOWN = 100;
+
+/**
+ * One `path: message [CODE]` per line, for the terminal: the code is what a script or a search can
+ * match. At most MAX_ISSUES_SHOWN lines and a count of the rest, so no input floods the terminal.
+ */
 export function formatIssues(issues: readonly Issue[]): string {
-  return issues.map((issue) => `${issue.path}: ${issue.message} [${issue.code}]`).join('\n');
+  const lines = issues.slice(0, MAX_ISSUES_SHOWN).map((issue) => `${issue.path}: ${issue.message} [${issue.code}]`);
+  const more = issues.length - MAX_ISSUES_SHOWN;
+  if (more > 0) lines.push(`... and ${more} more issue(s)`);
+  return lines.join('\n');
 }

@@ -4,6 +4,7 @@
 
 import { issue, suggest, type Issue } from '../../lib/issues.js';
 import { getPath, isSafePath, listPaths, setPath, splitPath } from './dotted-path.js';
+import { LIMITS, tooDeepAt, tooDeepIssue } from './limits.js';
 import type { Scenario } from './schema.js';
 import { checkScenario, type ScenarioResult } from './validate.js';
 
@@ -49,7 +50,11 @@ export function applySettings(s: Scenario, settings: readonly Setting[]): Scenar
   const known = listPaths(s).filter((p) => !/^(sweep|thresholds)(\.|$)/.test(p));
   for (const { path, value } of settings) {
     const at = `--set ${path}`;
-    if (!isSafePath(path)) {
+    const deep = tooDeepAt(value, LIMITS.depth, at);
+    if (deep !== undefined) {
+      // Refused before it is cloned: a value nested thousands deep would overflow the clone.
+      issues.push(tooDeepIssue(deep));
+    } else if (!isSafePath(path)) {
       issues.push(issue(at, 'SCN_ERR_BAD_PATH', 'must be a dotted path into the scenario such as auction.tmaxMs'));
     } else if (splitPath(path)?.[0] === 'sweep') {
       issues.push(issue(at, 'SCN_ERR_BAD_PATH', 'the sweep is set in the scenario file, not from the command line'));

@@ -16,6 +16,7 @@ import {
   readNullableNumber,
   readNumber,
   readObject,
+  upTo,
   type Issue,
   type NumberRule,
   type Raw,
@@ -25,6 +26,7 @@ import { checkBidders } from './bidder-groups.js';
 import { readSafeName, toSafeName } from './fields.js';
 import { DEFAULTS, fresh, type AuctionSpec, type LoadSpec, type ObjectiveSpec, type Scenario } from './schema.js';
 import { checkSweep, checkThresholds } from './dotted-sections.js';
+import { LIMITS, processLimitIssues, tooDeepAt, tooDeepIssue } from './limits.js';
 
 export type ScenarioResult = { ok: true; scenario: Scenario } | { ok: false; issues: Issue[] };
 
@@ -70,6 +72,8 @@ const SEED: NumberRule = {
   expected: 'an integer',
 };
 const COUNT: NumberRule = { integer: true, min: 1, max: Number.MAX_SAFE_INTEGER, expected: 'a positive integer' };
+/** At least an auction every 1000 s, so the gap to the next arrival is never a timer Node cannot set. */
+const RATE: NumberRule = { min: 0.001, limit: LIMITS.rate, expected: 'a number >= 0.001' };
 
 /** "(got 1, the default)" tells the user which number to change when they never wrote it. */
 function got(raw: Raw, key: string, value: number): string {
@@ -80,9 +84,9 @@ function checkLoad(raw: Raw, issues: Issue[]): LoadSpec {
   const d = DEFAULTS.load;
   checkKeys(raw, LOAD_KEYS, 'load', issues);
   const arrival = readEnum(raw, 'arrival', ['poisson', 'constant'], d.arrival, 'load', issues);
-  const rate = readNumber(raw, 'rate', POSITIVE, d.rate, 'load', issues);
-  let durationSec = readNullableNumber(raw, 'durationSec', POSITIVE, 'load', issues);
-  const auctions = readNullableNumber(raw, 'auctions', COUNT, 'load', issues);
+  const rate = readNumber(raw, 'rate', RATE, d.rate, 'load', issues);
+  let durationSec = readNullableNumber(raw, 'durationSec', upTo(POSITIVE, LIMITS.durationSec), 'load', issues);
+  const auctions = readNullableNumber(raw, 'auctions', upTo(COUNT, LIMITS.auctions), 'load', issues);
   const warmupSec = readNumber(raw, 'warmupSec', NON_NEGATIVE, d.warmupSec, 'load', issues);
 
   if (typeof durationSec === 'number' && typeof auctions === 'number') {
@@ -119,7 +123,7 @@ function checkAuction(raw: Raw, issues: Issue[]): AuctionSpec {
   const at = 'auction';
   checkKeys(raw, AUCTION_KEYS, at, issues);
   const type = readEnum(raw, 'type', ['first-price', 'second-price'], d.type, at, issues);
-  const tmaxMs = readNumber(raw, 'tmaxMs', POSITIVE, d.tmaxMs, at, issues);
+  const tmaxMs = readNumber(raw, 'tmaxMs', upTo(POSITIVE, LIMITS.tmaxMs), d.tmaxMs, at, issues);
   const allowanceMs = readNumber(raw, 'allowanceMs', NON_NEGATIVE, d.allowanceMs, at, issues);
   const minBidderMs = readNumber(raw, 'minBidderMs', NON_NEGATIVE, d.minBidderMs, at, issues);
   const floor = readNumber(raw, 'floor', NON_NEGATIVE, d.floor, at, issues);
@@ -179,6 +183,9 @@ export function checkScenario(raw: unknown, source?: string): ScenarioResult {
     issues.push(mustBe(source ?? 'scenario', 'SCN_ERR_WRONG_TYPE', 'a JSON object', raw));
     return { ok: false, issues };
   }
+  // First, and alone: everything after this (cloning, printing a value) may recurse into the input.
+  const deep = tooDeepAt(raw, LIMITS.depth, '');
+  if (deep !== undefined) return { ok: false, issues: [tooDeepIssue(deep)] };
   checkKeys(raw, TOP_KEYS, '', issues);
   const name = readSafeName(raw, 'name', defaultName(source), '', issues);
   const seed = readNumber(raw, 'seed', SEED, DEFAULTS.seed, '', issues);
@@ -212,8 +219,11 @@ export function checkScenario(raw: unknown, source?: string): ScenarioResult {
     ...(objective !== undefined && { objective }),
     network,
   };
+  // What the fields ask of one process together (each is within its own bounds by now).
+  if (issues.length === 0) issues.push(...processLimitIssues(scenario));
   // Each sweep value is checked by validating the scenario with it applied, which needs a clean base.
   const baseOk = issues.length === 0;
-  scenario.sweep = checkSweep(raw.sweep, baseOk ? scenario : undefined, (cell) => checkScenario(cell, source), issues);
+  const validate = (cell: unknown): ScenarioResult => checkScenario(cell, source);
+  scenario.sweep = checkSweep(raw.sweep, baseOk ? scenario : undefined, validate, repeats ?? 1, issues);
   return issues.length === 0 ? { ok: true, scenario: structuredClone(scenario) } : { ok: false, issues };
 }

@@ -3,6 +3,8 @@
 
 import type { Issue } from '../../lib/issues.js';
 import { issuePath, setPath } from '../scenario/dotted-path.js';
+import { sweepRunsIssue } from '../scenario/dotted-sections.js';
+import { DEFAULTS } from '../scenario/schema.js';
 import { validateScenario, type Scenario } from '../scenario/scenario.js';
 
 export interface Axis {
@@ -28,10 +30,20 @@ export function shownValue(v: unknown): string {
 /**
  * Every combination of `base.sweep`, the first axis varying slowest, each run in `mode`. The sweep
  * section itself was validated with the scenario (paths exist, each value valid on its own); here
- * the combinations are.
+ * the combinations are. A sweep of more than LIMITS.sweepRuns runs (cells × `repeats`, by default
+ * the file's or the mode's) is refused before a single combination is made.
  */
-export function buildCells(base: Scenario, mode: Scenario['mode']): CellsResult {
+export function buildCells(
+  base: Scenario,
+  mode: Scenario['mode'],
+  repeats = base.repeats ?? DEFAULTS.sweepRepeats[mode],
+): CellsResult {
   const axes: Axis[] = Object.entries(base.sweep ?? {}).map(([path, values]) => ({ path, values }));
+  const tooMany = sweepRunsIssue(
+    axes.map((a) => a.values),
+    repeats,
+  );
+  if (tooMany !== undefined) return { ok: false, issues: [tooMany] };
   const cells: Cell[] = [];
   const issues: Issue[] = [];
   const combos = axes.reduce<unknown[][]>((acc, axis) => acc.flatMap((c) => axis.values.map((v) => [...c, v])), [[]]);

@@ -1,0 +1,122 @@
+// Every upper bound on what a scenario may ask of one process, in one place (docs/scenarios.md,
+// "Limits", lists them with these values). Two kinds:
+//   - the size of the input itself (file bytes, nesting, counts of groups, thresholds and sweep
+//     runs), checked while reading, before any per-entry work, so a huge input costs little to refuse;
+//   - the work one process is asked to do (rate, duration, auctions, leaves, requests in flight),
+//     checked by processLimitIssues on a scenario that is otherwise valid.
+// The second kind is per process on purpose. Today every process runs a whole scenario; when a run is
+// split into segments (each process a share of the arrivals, k6's execution segments), each segment's
+// scenario is checked on its own, so a run too large for one process stays possible across many.
+// Pure.
+
+import { MAX_LATENCY_MS, MAX_MIXTURE_DEPTH } from '../../bidders/latency-validation.js';
+import { issue, joinPath, type Issue } from '../../lib/issues.js';
+import type { Scenario } from './schema.js';
+
+export const LIMITS = {
+  /** A scenario file: a hundred groups with every field written take about 40 KB. */
+  fileBytes: 1024 * 1024,
+  /**
+   * Objects and arrays nested in any JSON value, the root counted: the deepest a scenario needs is a
+   * sweep value holding mixtures (about 4 + 2 per mixture level), so 32 leaves room for the 8 levels
+   * mixtures may nest, and keeps every recursive reader of the value (cloning, printing) shallow.
+   */
+  depth: 32,
+  mixtureDepth: MAX_MIXTURE_DEPTH,
+  /** `auction.tmaxMs`: ten times the longest deadline exchanges use (about 1 s), and every timer short. */
+  tmaxMs: 10_000,
+  /** Each millisecond field of a latency model. */
+  latencyMs: MAX_LATENCY_MS,
+  /** `load.rate`, auctions per second. */
+  rate: 100_000,
+  /**
+   * `load.durationSec`, and the planned length of an `auctions` run (auctions / rate): about 11.6
+   * days, so every timer a run sets from it stays below Node's 2^31 ms.
+   */
+  durationSec: 1_000_000,
+  /** Auctions one process runs: `load.auctions`, or rate × durationSec planned. */
+  auctions: 100_000_000,
+  /** Leaves across all groups: each costs about 110 KB (its histograms), so 10,000 is about 1.1 GB. */
+  leaves: 10_000,
+  /**
+   * Requests in flight at once, about rate × tmaxMs / 1000 × leaves: each holds an auction's share of
+   * state (about 85 bytes live, more in the virtual event queue), so 2,000,000 is a few hundred MB.
+   */
+  inFlightRequests: 2_000_000,
+  /** Thresholds in a scenario: far more than any gate reads, few enough to check at once. */
+  thresholds: 1_000,
+  /** Runs of a sweep (cells × repeats): at a run a second, under three hours. */
+  sweepRuns: 10_000,
+} as const;
+
+/** A count as messages print it: 1000000 → 1,000,000. */
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/** The longest run of a scenario in seconds: its duration, or its auctions at its rate. */
+function plannedSeconds(s: Scenario): number {
+  return s.load.durationSec ?? (s.load.auctions ?? 0) / s.load.rate;
+}
+
+/**
+ * The work one process would be asked to do, against LIMITS: one issue per limit passed. `s` is a
+ * valid scenario (each field within its own bounds); this checks what follows from several fields.
+ */
+export function processLimitIssues(s: Scenario): Issue[] {
+  const issues: Issue[] = [];
+  const leaves = s.bidders.reduce((n, g) => n + ('url' in g ? 1 : g.count), 0);
+  if (leaves > LIMITS.leaves) {
+    const message = `must make at most ${count(LIMITS.leaves)} leaves in all, the limit per process (got ${count(leaves)})`;
+    issues.push(issue('bidders', 'SCN_ERR_TOO_LARGE', message));
+  }
+  const { rate, durationSec, auctions } = s.load;
+  if (durationSec === null && auctions !== null && auctions / rate > LIMITS.durationSec) {
+    const message = `auctions / rate must be at most ${count(LIMITS.durationSec)} s, the longest run (got ${count(Math.round(auctions / rate))} s)`;
+    issues.push(issue('load.rate', 'SCN_ERR_TOO_LARGE', message));
+  }
+  const planned = auctions ?? Math.ceil(rate * plannedSeconds(s));
+  if (auctions === null && planned > LIMITS.auctions) {
+    const message = `rate × durationSec must be at most ${count(LIMITS.auctions)} auctions, the limit per process (got ${count(planned)})`;
+    issues.push(issue('load.durationSec', 'SCN_ERR_TOO_LARGE', message));
+  }
+  const inFlight = Math.ceil(((rate * s.auction.tmaxMs) / 1000) * leaves);
+  if (leaves <= LIMITS.leaves && inFlight > LIMITS.inFlightRequests) {
+    const message =
+      `rate × tmaxMs / 1000 × leaves, the requests in flight at once, must be at most ` +
+      `${count(LIMITS.inFlightRequests)} (got ${count(inFlight)}: lower the rate, tmaxMs or the leaves)`;
+    issues.push(issue('load.rate', 'SCN_ERR_TOO_LARGE', message));
+  }
+  return issues;
+}
+
+/**
+ * Where `value` nests deeper than `max` containers (the root counted), as a path, or undefined when
+ * it does not. Iterative, with an explicit stack: a value nested a million deep is walked without
+ * recursion, and the walk stops at the first place too deep.
+ */
+export function tooDeepAt(value: unknown, max: number, root: string): string | undefined {
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: root, depth: 1 }];
+  while (stack.length > 0) {
+    const at = stack.pop()!;
+    if (typeof at.value !== 'object' || at.value === null) continue;
+    if (at.depth > max) return at.path;
+    const depth = at.depth + 1;
+    if (Array.isArray(at.value)) {
+      at.value.forEach((v: unknown, i) => {
+        if (typeof v === 'object' && v !== null) stack.push({ value: v, path: `${at.path}[${i}]`, depth });
+      });
+    } else {
+      for (const [k, v] of Object.entries(at.value)) {
+        if (typeof v === 'object' && v !== null) stack.push({ value: v, path: joinPath(at.path, k), depth });
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The issue for a value nested past LIMITS.depth, at the place it does. */
+export function tooDeepIssue(path: string): Issue {
+  const message = `nests objects and arrays more than ${LIMITS.depth} deep, the limit`;
+  return issue(path, 'SCN_ERR_TOO_LARGE', message);
+}
