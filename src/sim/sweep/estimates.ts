@@ -1,7 +1,10 @@
 // A sweep cell's figures over its repeats, each with a 95% interval, and its thresholds judged with
 // them. Pure.
 //   - A rate (timeouts per request, fills per auction, auctions that waited for the deadline) pools
-//     its counts over the repeats: Wilson's interval of Σk / Σn.
+//     its counts over the repeats: Wilson's interval of Σk / Σn. Wilson's takes each request as
+//     independent, which holds in virtual time but not live, where one stall of a loop times out many
+//     requests at once: with two or more live repeats, the interval is the wider of Wilson's and the
+//     t-interval of the repeats' own rates.
 //   - Anything else (revenue per thousand, a percentile, a mean) is a mean over the repeats with
 //     Student's t-interval; with one repeat it has no interval and is judged on its value alone.
 // A threshold passes when its interval lies wholly on the passing side, fails when wholly on the
@@ -58,12 +61,24 @@ export function meanEstimate(values: readonly number[]): Estimate {
   return { mean: i.mean, lo: i.lo, hi: i.hi, n: i.n, method: i.n > 1 ? 't' : 'none' };
 }
 
-/** Σk / Σn over the repeats with Wilson's interval. */
-export function pooledRate(k: readonly number[], n: readonly number[]): Estimate {
+/**
+ * Σk / Σn over the repeats with Wilson's interval; `clustered` (live runs) widens it to the t-interval
+ * of the repeats' own rates where that is wider (two or more repeats).
+ */
+export function pooledRate(k: readonly number[], n: readonly number[], clustered = false): Estimate {
   const sk = k.reduce((a, b) => a + b, 0);
   const sn = n.reduce((a, b) => a + b, 0);
   const w = wilson(sk, sn);
-  return { mean: sn > 0 ? sk / sn : 0, lo: w.lo, hi: w.hi, n: k.length, method: 'wilson' };
+  let { lo, hi } = w;
+  if (clustered && k.length >= 2) {
+    const rates = k.flatMap((x, i) => (n[i]! > 0 ? [x / n[i]!] : []));
+    if (rates.length >= 2) {
+      const t = meanInterval(rates);
+      lo = Math.max(0, Math.min(lo, t.lo));
+      hi = Math.min(1, Math.max(hi, t.hi));
+    }
+  }
+  return { mean: sn > 0 ? sk / sn : 0, lo, hi, n: k.length, method: 'wilson' };
 }
 
 /**
@@ -76,7 +91,8 @@ export function estimate(path: string, repeats: readonly Summary[]): Estimate | 
   if (parts !== null) {
     const k = repeats.map((s) => numberAt(s, parts.num));
     const n = repeats.map((s) => numberAt(s, parts.den));
-    if (k.every((x) => x !== null) && n.every((x) => x !== null)) return pooledRate(k as number[], n as number[]);
+    if (k.every((x) => x !== null) && n.every((x) => x !== null))
+      return pooledRate(k as number[], n as number[], repeats[0]?.mode === 'live');
   }
   const values = repeats.map((s) => numberAt(s, path));
   return values.every((x) => x !== null) ? meanEstimate(values as number[]) : null;

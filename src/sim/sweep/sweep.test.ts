@@ -133,6 +133,22 @@ describe('repeats', () => {
 });
 
 describe('intervals', () => {
+  it('widen a live rate to the spread of its repeats, which one stall can make far wider than Wilson says', () => {
+    const repeats = [
+      summary(100, 4, { revenue: 1, sent: 10_000, timedOut: 100 }),
+      summary(100, 4, { revenue: 1, sent: 10_000, timedOut: 300 }),
+      summary(100, 4, { revenue: 1, sent: 10_000, timedOut: 200 }),
+    ];
+    const virtual = estimate('rates.timeout', repeats)!;
+    for (const s of repeats) s.mode = 'live';
+    const live = estimate('rates.timeout', repeats)!;
+    expect(live.mean).toBeCloseTo(virtual.mean, 12);
+    // Wilson on 600 of 30,000: about ±0.16 pp; the repeats' 1%, 3%, 2% give t(0.975, 2)·1%/√3 ≈ ±2.5 pp.
+    expect(virtual.hi - virtual.lo).toBeLessThan(0.004);
+    expect(live.lo).toBe(0);
+    expect(live.hi).toBeCloseTo(0.02 + (4.303 * 0.01) / Math.sqrt(3), 3);
+  });
+
   it('pool the counts of a rate over repeats (Wilson) and average anything else (Student t)', () => {
     const repeats = [
       summary(100, 4, { revenue: 1, sent: 1000, timedOut: 30 }),
