@@ -53,4 +53,38 @@ describe('thresholds', () => {
     expect(issues[0]!.message).toBe('names no number in summary.json (did you mean "latency.overshoot.p99"?)');
     expect(issues[1]!.message).toBe('names no number in summary.json (did you mean "rates.timeout"?)');
   });
+
+  it('suggests a leaf, a group and a field segment by segment', () => {
+    const hints = thresholdPathIssues(
+      scenario({
+        'bidders.dsp2.timeoutRate': '<1',
+        'bidders.dsp-2.timeoutRat': '<1',
+        'bidder.dsp-1.sent': '<1',
+        'groups.dsq.latency.p99': '<1',
+        'bidders.dsp-1': '<1',
+      }),
+    ).map((i) => /did you mean "([^"]+)"/.exec(i.message)?.[1] ?? null);
+    expect(hints).toEqual([
+      'bidders.dsp-2.timeoutRate',
+      'bidders.dsp-2.timeoutRate',
+      'bidders.dsp-1.sent',
+      'groups.dsp.latency.p99',
+      null,
+    ]);
+  });
+
+  it('checks a thousand thresholds beside ten thousand leaves at once, without building their summary', () => {
+    const typos = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`bidders.dsp-${i + 1}.timeoutRat`, '<1']));
+    const r = validateScenario({ bidders: [{ name: 'dsp', count: 10_000 }], thresholds: typos });
+    if (!r.ok) throw new Error(JSON.stringify(r.issues));
+    const start = performance.now();
+    const issues = thresholdPathIssues(r.scenario);
+    // The full summary of 10,000 leaves alone takes about 2.5 s and 840 MB to build.
+    expect(performance.now() - start).toBeLessThan(3000);
+    expect(issues).toHaveLength(1000);
+    expect(issues[999]!.message).toContain('did you mean "bidders.dsp-1000.timeoutRate"?');
+    const right = { 'bidders.dsp-10000.timeoutRate': '<1', 'groups.dsp.sent': '>0' };
+    const ok = validateScenario({ bidders: [{ name: 'dsp', count: 10_000 }], thresholds: right });
+    expect(ok.ok && thresholdPathIssues(ok.scenario)).toEqual([]);
+  });
 });
