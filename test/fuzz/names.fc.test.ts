@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/sim/run/run-scenario.js';
-import { evaluateThresholds } from '../../src/sim/metrics/thresholds.js';
+import { evaluateThresholds, thresholdPathIssues } from '../../src/sim/metrics/thresholds.js';
 import { writeReports } from '../../src/sim/report/write-reports.js';
 import { validateScenario } from '../../src/sim/scenario/scenario.js';
 
@@ -72,6 +72,8 @@ describe('group names', () => {
         // dotted path that does not parse: validation refuses those, which is its business.
         fc.pre(v.ok);
         if (!v.ok) return;
+        // The check made before a run finds the threshold's path, whatever the name.
+        expect(thresholdPathIssues(v.scenario)).toEqual([]);
         const r = await runScenario(v.scenario, {});
         const s = r.summary;
         expect(Object.keys(s.groups).sort()).toEqual([...names].sort());
