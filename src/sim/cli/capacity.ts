@@ -5,10 +5,9 @@
 // probe, the table and the answer; writes capacity.json and capacity.md into --out.
 // Its flags are CAPACITY_SPEC (specs.ts), its exit statuses EXIT_CODES (exit-codes.ts).
 
-import { accessSync, constants, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join, resolve } from 'node:path';
-import { ensureDir } from '../../lib/ensure-dir.js';
+import { join } from 'node:path';
 import { capacityMarkdown, probeTable } from '../capacity/capacity-md.js';
 import { capacityReport, type CapacitySettings } from '../capacity/capacity-model.js';
 import { findingOf } from '../capacity/finding.js';
@@ -22,7 +21,7 @@ import { fmtMs, fmtPct } from '../report/format.js';
 import { parseCommand } from './command-spec.js';
 import { fail, onStopSignals, stamp } from './common.js';
 import { EXIT } from './exit-codes.js';
-import { ensureReportRoot } from './report-root.js';
+import { prepareReportFolder } from './report-root.js';
 import { applySetFlags } from './set-flag.js';
 import { CAPACITY_SPEC } from './specs.js';
 import { toolInfo } from './tool-info.js';
@@ -54,6 +53,7 @@ interface Parsed {
   scenario: Scenario;
   settings: CapacitySettings;
   out: string | undefined;
+  force: boolean;
 }
 
 function parse(): Parsed {
@@ -84,21 +84,12 @@ function parse(): Parsed {
     const probe = probeScenario(scenario, { rate: r, ...settings });
     if (!probe.ok) fail(EXIT.badInput, `${file}: a probe at ${r}/s would be invalid\n${formatIssues(probe.issues)}`);
   }
-  return { file, scenario, settings, out: values.out };
+  return { file, scenario, settings, out: values.out, force: values.force };
 }
 
-/** Makes the report folder and checks it can be written, before minutes of probes: exit 2 otherwise. */
-function reportFolder(out: string | undefined, name: string, started: Date): string {
-  ensureReportRoot(out);
-  const dir = resolve(out ?? join('reports', `${name}-capacity-${stamp(started)}`));
-  try {
-    ensureDir(dir);
-    accessSync(dir, constants.W_OK);
-  } catch (err) {
-    fail(EXIT.badInput, `${out === undefined ? dir : '--out'}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  return dir;
-}
+/** What capacity writes into its folder (--force removes these, and only these). */
+const CAPACITY_FILES = { names: ['capacity.json', 'capacity.md'] } as const;
+const [CAPACITY_JSON, CAPACITY_MD] = CAPACITY_FILES.names;
 
 const share = (x: number | null): string => (x === null ? 'n/a' : fmtPct(x));
 
@@ -112,9 +103,15 @@ function probeLine(n: number, f: ProbeFinding): string {
 }
 
 async function main(): Promise<void> {
-  const { file, scenario, settings, out } = parse();
+  const { file, scenario, settings, out, force } = parse();
   const started = new Date();
-  const dir = reportFolder(out, scenario.name, started);
+  // Made and checked before minutes of probes: a folder that cannot be written is exit 2 now.
+  const dir = prepareReportFolder({
+    out,
+    fallback: join('reports', `${scenario.name}-capacity-${stamp(started)}`),
+    files: CAPACITY_FILES,
+    force,
+  });
 
   const abort = new AbortController();
   let signalStatus = 0;
@@ -167,12 +164,12 @@ async function main(): Promise<void> {
     tool: toolInfo(),
   });
   try {
-    writeFileSync(join(dir, 'capacity.json'), `${JSON.stringify(report, null, 2)}\n`);
-    writeFileSync(join(dir, 'capacity.md'), capacityMarkdown(report));
+    writeFileSync(join(dir, CAPACITY_JSON), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(join(dir, CAPACITY_MD), capacityMarkdown(report));
   } catch (err) {
     fail(EXIT.runFailed, `cannot write ${dir}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  process.stdout.write(`\n${probeTable(report.probes)}\n\n${report.answer}\nwritten: ${join(dir, 'capacity.json')}\n`);
+  process.stdout.write(`\n${probeTable(report.probes)}\n\n${report.answer}\nwritten: ${join(dir, CAPACITY_JSON)}\n`);
   if (signalStatus !== 0) process.exit(signalStatus);
   process.exit(report.capacity === null ? EXIT.checkFailed : EXIT.ok);
 }

@@ -3,7 +3,6 @@
 // scenario.resolved.json), prints compare.md and writes it. Flags: COMPARE_SPEC (specs.ts).
 
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { ensureDir } from '../../lib/ensure-dir.js';
 import { placeJsonError } from '../scenario/json-error.js';
 import { basename, join, resolve } from 'node:path';
 import { compareRuns, parseHgrm, summaryProblems, type RunFolder } from '../compare/compare.js';
@@ -12,7 +11,7 @@ import type { Summary } from '../metrics/summary.js';
 import { parseCommand } from './command-spec.js';
 import { fail, stamp } from './common.js';
 import { EXIT } from './exit-codes.js';
-import { ensureReportRoot } from './report-root.js';
+import { prepareReportFolder } from './report-root.js';
 import { COMPARE_SPEC } from './specs.js';
 
 /** The largest file read from a report folder (summaries and .hgrm files are kilobytes). */
@@ -82,23 +81,27 @@ function readFolder(dir: string): RunFolder {
   };
 }
 
+/** What compare writes into its folder (--force removes it, and nothing else). */
+const COMPARE_FILES = { names: ['compare.md'] } as const;
+const [COMPARE_MD] = COMPARE_FILES.names;
+
 function main(): void {
   const { values, positionals } = parseCommand(COMPARE_SPEC);
   const a = readFolder(positionals[0]!);
   const b = readFolder(positionals[1]!);
-  ensureReportRoot(values.out);
+  const dir = prepareReportFolder({
+    out: values.out,
+    fallback: join('reports', `compare-${stamp(new Date())}`),
+    files: COMPARE_FILES,
+    force: values.force,
+  });
   const page = compareMarkdown(compareRuns(a, b));
-  const dir = resolve(values.out ?? join('reports', `compare-${stamp(new Date())}`));
   try {
-    ensureDir(dir);
-    writeFileSync(join(dir, 'compare.md'), page);
+    writeFileSync(join(dir, COMPARE_MD), page);
   } catch (err) {
-    fail(
-      EXIT.runFailed,
-      `cannot write ${join(dir, 'compare.md')}: ${err instanceof Error ? err.message : String(err)}`,
-    );
+    fail(EXIT.runFailed, `cannot write ${join(dir, COMPARE_MD)}: ${err instanceof Error ? err.message : String(err)}`);
   }
-  process.stdout.write(`${page}\nwritten: ${join(dir, 'compare.md')}\n`);
+  process.stdout.write(`${page}\nwritten: ${join(dir, COMPARE_MD)}\n`);
 }
 
 // Anything that escapes is a failure of the command itself: 3, with the reason.

@@ -61,16 +61,16 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
     name: 'badInput',
     meaning: 'bad input, refused before anything runs',
     commands: {
-      sim: 'an unknown or malformed flag, an invalid scenario or threshold, a report folder that cannot be made',
+      sim: 'an unknown or malformed flag, an invalid scenario or threshold, a report folder that cannot be made or written, or a --out that is not empty without --force',
       sweep:
-        'an unknown or malformed flag, an invalid scenario, sweep or threshold, a report folder that cannot be made',
+        'an unknown or malformed flag, an invalid scenario, sweep or threshold, a report folder that cannot be made or written, or a --out that is not empty without --force',
       bidders: 'an unknown or malformed flag, no --scenario, an invalid scenario, no simulated bidders to serve',
-      bench: 'an unknown or malformed flag, a report folder that cannot be made',
+      bench: 'an unknown or malformed flag, a report folder that cannot be made or written',
       soak: 'an unknown or malformed flag',
       compare:
-        'an unknown or malformed flag, a folder without a readable summary.json, a report folder that cannot be made',
+        'an unknown or malformed flag, a folder without a readable summary.json, a report folder that cannot be made or written, or a --out that is not empty without --force',
       capacity:
-        'an unknown or malformed flag, a flag out of its bounds, an invalid scenario, a report folder that cannot be made or written',
+        'an unknown or malformed flag, a flag out of its bounds, an invalid scenario, a report folder that cannot be made or written, or a --out that is not empty without --force',
     },
   },
   {

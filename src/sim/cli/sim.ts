@@ -2,7 +2,7 @@
 // Runs a scenario (scenarios/baseline.json by default) and writes its report folder.
 // Its flags are SIM_SPEC (specs.ts), its exit statuses EXIT_CODES (exit-codes.ts): `--help` prints both.
 
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseCommand } from './command-spec.js';
 import { EXIT } from './exit-codes.js';
 import { createProgress } from './progress.js';
@@ -10,11 +10,11 @@ import { SIM_SPEC } from './specs.js';
 import { runScenario } from '../run/run-scenario.js';
 import { applyOverrides, formatIssues, loadScenarioFile, type Scenario } from '../scenario/scenario.js';
 import { expandLeaves } from '../scenario/bidder-groups.js';
-import { ensureReportRoot } from './report-root.js';
+import { prepareReportFolder } from './report-root.js';
 import { watchLauncher } from './launcher-watch.js';
 import { applySetFlags } from './set-flag.js';
 import { toolInfo } from './tool-info.js';
-import { writeReports } from '../report/write-reports.js';
+import { REPORT_FILES, writeReports } from '../report/write-reports.js';
 import { accountingErrors, type Summary } from '../metrics/summary.js';
 import { harnessWarning, progressLine, summaryTable } from './terminal.js';
 import { evaluateThresholds, thresholdPathIssues } from '../metrics/thresholds.js';
@@ -31,6 +31,7 @@ function num(flag: string, value: string | undefined): number | undefined {
 interface Parsed {
   scenario: Scenario;
   out: string | undefined;
+  force: boolean;
   bidders: string | undefined;
   strict: boolean;
 }
@@ -51,15 +52,22 @@ function parse(): Parsed {
     tmaxMs: num('tmax', values.tmax),
   });
   if (!over.ok) fail(EXIT.badInput, `${file}: invalid after command-line overrides\n${formatIssues(over.issues)}`);
-  const pathIssues = thresholdPathIssues(over.scenario);
+  const scenario = over.scenario;
+  const pathIssues = thresholdPathIssues(scenario);
   if (pathIssues.length > 0) fail(EXIT.badInput, `${file}: invalid thresholds\n${formatIssues(pathIssues)}`);
-  return { scenario: over.scenario, out: values.out, bidders: values.bidders, strict: values.strict };
+  return { scenario, out: values.out, force: values.force, bidders: values.bidders, strict: values.strict };
 }
 
 async function main(): Promise<void> {
-  const { scenario, out, bidders, strict } = parse();
-  // A report folder that cannot be made is bad input: say so before anything runs.
-  ensureReportRoot(out);
+  const { scenario, out, force, bidders, strict } = parse();
+  // A report folder that cannot be made or written, or that holds another run's files, is bad input:
+  // said before anything runs. Without --out the folder is new, even for two runs in the same second.
+  const dir = prepareReportFolder({
+    out,
+    fallback: join('reports', `${scenario.name}-${stamp(new Date())}`),
+    files: REPORT_FILES,
+    force,
+  });
 
   const abort = new AbortController();
   let signalStatus = 0;
@@ -106,7 +114,6 @@ async function main(): Promise<void> {
     );
 
   summary.tool = toolInfo();
-  const dir = resolve(out ?? join('reports', `${scenario.name}-${stamp(new Date(summary.startedAt))}`));
   writeReports(dir, result);
   const warning = harnessWarning(summary);
   if (warning.length > 0) process.stderr.write(`${warning.join('\n')}\n`);

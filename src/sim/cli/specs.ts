@@ -8,6 +8,15 @@ import { SET_FLAG } from './set-flag.js';
 
 const scenarios = (value: string | number | null): string => `the scenario's, else ${value}`;
 
+/** --force, for every command that writes a report folder. */
+export const FORCE_FLAG = {
+  name: 'force',
+  meaning:
+    'write into a --out folder that is not empty, first removing the files this command writes there ' +
+    '(files it does not write are kept)',
+  absent: 'a --out folder that is not empty is refused (exit 2)',
+} as const;
+
 export const SIM_SPEC = {
   command: 'sim',
   run: 'npm run sim --',
@@ -47,7 +56,13 @@ export const SIM_SPEC = {
       meaning: "overrides `auction.tmaxMs`, the auction's deadline in milliseconds",
       absent: scenarios(DEFAULTS.auction.tmaxMs),
     },
-    { name: 'out', value: 'DIR', meaning: 'the report folder', absent: 'reports/<name>-<timestamp>/' },
+    {
+      name: 'out',
+      value: 'DIR',
+      meaning: 'the report folder: new, or empty, unless --force',
+      absent: 'a new reports/<name>-<timestamp>/ (-2, -3, … when taken)',
+    },
+    FORCE_FLAG,
     {
       name: 'bidders',
       value: 'URL',
@@ -91,7 +106,13 @@ export const SWEEP_SPEC = {
       meaning: 'worker processes running cells side by side',
       absent: "the core count in virtual mode; 1 live, where cells side by side would steal each other's CPU",
     },
-    { name: 'out', value: 'DIR', meaning: 'the report folder', absent: 'reports/<name>-sweep-<timestamp>/' },
+    {
+      name: 'out',
+      value: 'DIR',
+      meaning: 'the report folder: new, or empty, unless --force',
+      absent: 'a new reports/<name>-sweep-<timestamp>/',
+    },
+    FORCE_FLAG,
   ],
 } as const satisfies CommandSpec;
 
@@ -141,7 +162,15 @@ export const COMPARE_SPEC = {
     { name: 'DIR_A', meaning: 'the first report folder (A)', required: true },
     { name: 'DIR_B', meaning: 'the second report folder (B), compared with A', required: true },
   ],
-  flags: [{ name: 'out', value: 'DIR', meaning: 'the folder for compare.md', absent: 'reports/compare-<timestamp>/' }],
+  flags: [
+    {
+      name: 'out',
+      value: 'DIR',
+      meaning: 'the folder for compare.md: new, or empty, unless --force',
+      absent: 'a new reports/compare-<timestamp>/',
+    },
+    FORCE_FLAG,
+  ],
 } as const satisfies CommandSpec;
 
 export const CAPACITY_SPEC = {
@@ -189,6 +218,12 @@ export const CAPACITY_SPEC = {
     },
     { name: 'warmup', value: 'S', meaning: "seconds of each probe's warm-up, not measured (0 to 30)", default: '1' },
     { name: 'once', meaning: 'believe the answer after one probe instead of probing it a second time' },
-    { name: 'out', value: 'DIR', meaning: 'the report folder', absent: 'reports/<name>-capacity-<timestamp>/' },
+    {
+      name: 'out',
+      value: 'DIR',
+      meaning: 'the report folder: new, or empty, unless --force',
+      absent: 'a new reports/<name>-capacity-<timestamp>/',
+    },
+    FORCE_FLAG,
   ],
 } as const satisfies CommandSpec;

@@ -5,15 +5,14 @@
 
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseCommand } from './command-spec.js';
 import { EXIT } from './exit-codes.js';
 import { createProgress } from './progress.js';
-import { ensureReportRoot } from './report-root.js';
+import { prepareReportFolder } from './report-root.js';
 import { applySetFlags } from './set-flag.js';
 import { toolInfo } from './tool-info.js';
 import { SWEEP_SPEC } from './specs.js';
-import { ensureDir } from '../../lib/ensure-dir.js';
 import { formatIssues, loadScenarioFile } from '../scenario/scenario.js';
 import { buildCells } from '../sweep/cells.js';
 import { runCells, type CellRun } from '../sweep/pool.js';
@@ -26,12 +25,17 @@ import { MAX_REPEATS } from '../scenario/validate.js';
 import { evaluateThresholds, thresholdPathIssues } from '../metrics/thresholds.js';
 import { fail, stamp } from './common.js';
 
+/** What a sweep writes into its folder (--force removes these, and only these). */
+const SWEEP_FILES = { names: ['sweep.json', 'scenario.resolved.json', 'sweep.md', 'sweep.html'] } as const;
+const [SWEEP_JSON, SWEEP_RESOLVED, SWEEP_MD, SWEEP_HTML] = SWEEP_FILES.names;
+
 function parse(): {
   file: string;
   mode: 'virtual' | 'live';
   workers: number | undefined;
   repeats: number | undefined;
   out: string | undefined;
+  force: boolean;
   set: string[] | undefined;
 } {
   const { values, positionals } = parseCommand(SWEEP_SPEC);
@@ -49,11 +53,11 @@ function parse(): {
     if (!Number.isInteger(repeats) || repeats < 1 || repeats > MAX_REPEATS)
       fail(EXIT.badInput, `--repeats: must be an integer from 1 to ${MAX_REPEATS} (got "${values.repeats}")`);
   }
-  return { file: positionals[0]!, mode, workers, repeats, out: values.out, set: values.set };
+  return { file: positionals[0]!, mode, workers, repeats, out: values.out, force: values.force, set: values.set };
 }
 
 function main(): void {
-  const { file, mode, workers, repeats: repeatsFlag, out, set } = parse();
+  const { file, mode, workers, repeats: repeatsFlag, out, force, set } = parse();
   const loaded = loadScenarioFile(file);
   if (!loaded.ok) fail(EXIT.badInput, `${file}: invalid scenario\n${formatIssues(loaded.issues)}`);
   // A --set on a swept field would be overwritten in every cell: refused rather than ignored.
@@ -70,7 +74,13 @@ function main(): void {
     if (issues.length > 0)
       fail(EXIT.badInput, `${file}: invalid thresholds for cell ${cell.index}\n${formatIssues(issues)}`);
   }
-  ensureReportRoot(out);
+  const startedAt = new Date();
+  const dir = prepareReportFolder({
+    out,
+    fallback: join('reports', `${base.name}-sweep-${stamp(startedAt)}`),
+    files: SWEEP_FILES,
+    force,
+  });
   const repeats = resolveRepeats(repeatsFlag, base, mode);
   const objective = base.objective ?? { ...DEFAULTS.objective };
   const jobs = repeatJobs(built.cells, repeats);
@@ -78,7 +88,6 @@ function main(): void {
   // Live cells measure real timers: cells run side by side would steal each other's CPU and show it
   // as latency, so live runs one cell at a time unless told otherwise.
   const n = workers ?? (mode === 'live' ? 1 : availableParallelism());
-  const startedAt = new Date();
   const t0 = process.hrtime.bigint();
   const elapsed = (): number => Number(process.hrtime.bigint() - t0) / 1e9;
   process.stdout.write(
@@ -117,14 +126,12 @@ function main(): void {
         ...sweepReport(base, built.axes, runs, objective, startedAt, elapsed()),
         tool: toolInfo(),
       };
-      const dir = resolve(out ?? join('reports', `${base.name}-sweep-${stamp(startedAt)}`));
-      ensureDir(dir);
-      writeFileSync(join(dir, 'sweep.json'), `${JSON.stringify(report, null, 2)}\n`);
+      writeFileSync(join(dir, SWEEP_JSON), `${JSON.stringify(report, null, 2)}\n`);
       // The base scenario as it ran (after --set), sweep axes included: running it again repeats the sweep.
       const resolved = { ...base, mode, repeats, objective };
-      writeFileSync(join(dir, 'scenario.resolved.json'), `${JSON.stringify(resolved, null, 2)}\n`);
-      writeFileSync(join(dir, 'sweep.md'), sweepMarkdown(report));
-      writeFileSync(join(dir, 'sweep.html'), sweepHtml(report));
+      writeFileSync(join(dir, SWEEP_RESOLVED), `${JSON.stringify(resolved, null, 2)}\n`);
+      writeFileSync(join(dir, SWEEP_MD), sweepMarkdown(report));
+      writeFileSync(join(dir, SWEEP_HTML), sweepHtml(report));
       const rec = report.recommendation;
       process.stdout.write(`${report.cells.length} cells × ${repeats} repeat(s) in ${report.wallSec} s\n`);
       process.stdout.write(

@@ -13,17 +13,38 @@ import { reportHtml } from './report-html.js';
 import { reportMarkdown } from './report-md.js';
 import { reportModel } from './report-model.js';
 
+/** The files a command writes into its folder: fixed names, and families of made names (group-<name>.hgrm). */
+export interface OutputFiles {
+  readonly names: readonly string[];
+  /** Names made from a scenario's (group-<group>.hgrm): how a person reads them, and the test of a name. */
+  readonly families?: readonly { readonly shown: string; readonly matches: RegExp }[];
+}
+
+/**
+ * Every file writeReports writes, for `--force` to remove before a run reuses a folder (and nothing
+ * else). The families are what safeHgrmName makes from a group's name.
+ */
+export const REPORT_FILES = {
+  names: ['summary.json', 'scenario.resolved.json', 'report.md', 'report.html', 'auction.hgrm', 'overshoot.hgrm'],
+  families: [
+    { shown: 'group-<group>.hgrm', matches: /^group-[A-Za-z0-9._-]+\.hgrm$/ },
+    { shown: 'host-delays-<group>.hgrm', matches: /^host-delays-[A-Za-z0-9._-]+\.hgrm$/ },
+  ],
+} as const satisfies OutputFiles;
+
+const [SUMMARY, RESOLVED, MARKDOWN, HTML, AUCTION, OVERSHOOT] = REPORT_FILES.names;
+
 /** Write every report file into `dir` (created if needed); returns the paths written. */
 export function writeReports(dir: string, run: RunResult): string[] {
   ensureDir(dir);
   const model = reportModel(run);
   const files: Array<[string, string]> = [
-    ['summary.json', `${JSON.stringify(run.summary, null, 2)}\n`],
-    ['scenario.resolved.json', `${JSON.stringify(run.scenario, null, 2)}\n`],
-    ['report.md', reportMarkdown(model)],
-    ['report.html', reportHtml(model)],
-    ['auction.hgrm', hgrmText(run.metrics.auctionLatency)],
-    ['overshoot.hgrm', hgrmText(run.metrics.overshoot)],
+    [SUMMARY, `${JSON.stringify(run.summary, null, 2)}\n`],
+    [RESOLVED, `${JSON.stringify(run.scenario, null, 2)}\n`],
+    [MARKDOWN, reportMarkdown(model)],
+    [HTML, reportHtml(model)],
+    [AUCTION, hgrmText(run.metrics.auctionLatency)],
+    [OVERSHOOT, hgrmText(run.metrics.overshoot)],
   ];
   const taken = new Set(files.map(([name]) => name));
   for (const g of model.groups) files.push([safeHgrmName('group', g.name, taken), hgrmText(g.latency)]);
