@@ -229,3 +229,73 @@ describe('npm run bidders', () => {
     expect(h.stdout).toMatch(/SIGTERM: served \d+ requests/);
   });
 });
+
+describe('the flags that point a run at a bidder host', () => {
+  it('prints, with --token, an exchange command that works against the host (and without the token it cannot)', async () => {
+    const dir = tempDir();
+    const file = writeScenario(dir, 'small', small);
+    const host = start('src/sim/cli/bidders.ts', ['--scenario', file, '--port', '0', '--token', 's3cret-T']);
+    const hostDone = finish(host);
+    try {
+      const [, args] = await waitForOutput(host, /run the exchange against them: npm run sim -- (.+)\n/);
+      const printed = args!.split(' ');
+      expect(printed).toEqual([
+        file,
+        '--bidders',
+        expect.stringMatching(/^ws:\/\/127\.0\.0\.1:\d+$/),
+        '--token',
+        's3cret-T',
+      ]);
+      const out = join(dir, 'out');
+      const r = await run('src/sim/cli/sim.ts', [...printed, '--out', out]);
+      expect(r.status).toBe(0);
+      const s = readSummary(out);
+      expect(s.bids.lost).toBe(0);
+      expect(s.bidders['fast-1']!.onTime + s.bidders['fast-1']!.noBid).toBe(s.auctions.total - s.auctions.skipped);
+      // The host asks for the token: the same command without it cannot connect.
+      const without = await run('src/sim/cli/sim.ts', [...printed.slice(0, 3), '--out', join(dir, 'without')]);
+      expect(without.status).toBe(3);
+      expect(existsSync(join(dir, 'without'))).toBe(false);
+    } finally {
+      host.kill('SIGTERM');
+      await hostDone;
+    }
+  });
+
+  it('refuses a --bidders that is no ws:// address before making anything (exit 2)', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'out');
+    const r = await run('src/sim/cli/sim.ts', [
+      writeScenario(dir, 'small', small),
+      '--bidders',
+      'notaurl',
+      '--out',
+      out,
+    ]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--bidders: must be the ws:// or wss:// address of a bidder host');
+    expect(r.stdout).not.toContain('running');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('takes number flags in plain decimal only: --port 0x50 would bind port 80', async () => {
+    const dir = tempDir();
+    const file = writeScenario(dir, 'small', small);
+    const port = await run('src/sim/cli/bidders.ts', ['--scenario', file, '--port', '0x50']);
+    expect(port.status).toBe(2);
+    expect(port.stderr).toContain('--port: must be an integer from 0 to 65535, written in plain decimal (got "0x50")');
+    expect(port.stdout).not.toContain('serving');
+    const out = join(dir, 'out');
+    for (const [flag, value] of [
+      ['--rate', '1e3'],
+      ['--seed', '0x10'],
+      ['--tmax', 'Infinity'],
+      ['--duration', ' 2'],
+    ]) {
+      const r = await run('src/sim/cli/sim.ts', [file, flag!, value!, '--out', out]);
+      expect(r.status, `${flag} ${value}`).toBe(2);
+      expect(r.stderr).toContain(`${flag}: must be a number`);
+    }
+    expect(existsSync(out)).toBe(false);
+  });
+});

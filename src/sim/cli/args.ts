@@ -31,3 +31,19 @@ export function joinNegativeValues(argv: readonly string[], options: Options): s
   }
   return out;
 }
+
+/** Plain decimal: an optional minus, digits, an optional fraction. Not hex, octal, binary, exponents, Infinity or blanks. */
+const DECIMAL = /^-?(?:\d+(?:\.\d+)?|\.\d+)$/;
+
+/** The most characters a number flag's value may have: longer is no number anyone types (and is not parsed). */
+export const MAX_NUMBER_CHARS = 40;
+
+/**
+ * A number flag's value, when it is written in plain decimal (`80`, `-1`, `0.5`); undefined otherwise.
+ * Number() alone takes `0x50`, `0b1`, `1e3`, `Infinity` and `' 8 '`: `--port 0x50` would bind port 80.
+ */
+export function parseDecimal(text: string): number | undefined {
+  if (text.length > MAX_NUMBER_CHARS || !DECIMAL.test(text)) return undefined;
+  const n = Number(text);
+  return Number.isFinite(n) ? n : undefined;
+}

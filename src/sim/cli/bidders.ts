@@ -11,20 +11,21 @@ import { fail, onStopSignals } from './common.js';
 import { parseCommand } from './command-spec.js';
 import { EXIT } from './exit-codes.js';
 import { BIDDERS_SPEC } from './specs.js';
+import { numberFlag } from './number-flag.js';
+import { shellWord, withLocalToken } from './bidder-host-flags.js';
 
 async function main(): Promise<void> {
   const { values } = parseCommand(BIDDERS_SPEC);
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    fail(EXIT.badInput, `--port: must be an integer from 0 to 65535 (got "${values.port}")`);
+  const port = numberFlag('port', values.port, { integer: true, min: 0, max: 65535 });
   const loaded = loadScenarioFile(values.scenario);
   if (!loaded.ok) fail(EXIT.badInput, `${values.scenario}: invalid scenario\n${formatIssues(loaded.issues)}`);
-  let seed: number = loaded.scenario.seed;
-  if (values.seed !== undefined) {
-    seed = Number(values.seed);
-    if (!Number.isInteger(seed)) fail(EXIT.badInput, `--seed: must be an integer (got "${values.seed}")`);
-  }
-  const leaves = expandLeaves(loaded.scenario).flatMap((l) => (l.kind === 'local' ? [l.config] : []));
+  const seed =
+    values.seed === undefined
+      ? loaded.scenario.seed
+      : numberFlag('seed', values.seed, { integer: true, min: 0, max: 2 ** 32 - 1 });
+  // The token the host will ask for, checked as a scenario's `token` is (and never echoed when wrong).
+  const scenario = values.token === undefined ? loaded.scenario : withLocalToken(loaded.scenario, values.token);
+  const leaves = expandLeaves(scenario).flatMap((l) => (l.kind === 'local' ? [l.config] : []));
   if (leaves.length === 0)
     fail(EXIT.badInput, `${values.scenario}: no simulated bidders to serve (every group has a url)`);
 
@@ -47,7 +48,11 @@ async function main(): Promise<void> {
     `serving ${leaves.length} leaves of ${loaded.scenario.name} at ${base}/<leaf>${values.token !== undefined ? ' (token required)' : ''}\n`,
   );
   process.stdout.write(`  ${leaves.map((l) => l.name).join(' ')}\n`);
-  process.stdout.write(`run the exchange against them: npm run sim -- ${values.scenario} --bidders ${base}\n`);
+  // The command that works against this host: with --token, the exchange must send the same one.
+  const token = values.token === undefined ? '' : ` --token ${shellWord(values.token)}`;
+  process.stdout.write(
+    `run the exchange against them: npm run sim -- ${shellWord(values.scenario)} --bidders ${base}${token}\n`,
+  );
 
   const stop = (sig: NodeJS.Signals): void => {
     const stats = host.stats();

@@ -22,6 +22,7 @@ import { parseCommand } from './command-spec.js';
 import { fail, onStopSignals, stamp } from './common.js';
 import { EXIT } from './exit-codes.js';
 import { prepareReportFolder } from './report-root.js';
+import { numberFlag } from './number-flag.js';
 import { applySetFlags } from './set-flag.js';
 import { CAPACITY_SPEC } from './specs.js';
 import { toolInfo } from './tool-info.js';
@@ -35,17 +36,7 @@ const SPAN = 64;
 const PAUSE_MS = 300;
 
 function num(flag: string, text: string, bounds: { min: number; max: number }, integer = false): number {
-  const n = Number(text);
-  const what = integer ? 'an integer' : 'a number';
-  if (
-    text.trim() === '' ||
-    !Number.isFinite(n) ||
-    (integer && !Number.isInteger(n)) ||
-    n < bounds.min ||
-    n > bounds.max
-  )
-    fail(EXIT.badInput, `--${flag}: must be ${what} from ${bounds.min} to ${bounds.max} (got "${text}")`);
-  return n;
+  return numberFlag(flag, text, { ...bounds, integer });
 }
 
 interface Parsed {

@@ -61,10 +61,11 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
     name: 'badInput',
     meaning: 'bad input, refused before anything runs',
     commands: {
-      sim: 'an unknown or malformed flag, an invalid scenario or threshold, a report folder that cannot be made or written, or a --out that is not empty without --force',
+      sim: 'an unknown or malformed flag (a number not in plain decimal, a --bidders that is no ws:// address), an invalid scenario or threshold, a report folder that cannot be made or written, or a --out that is not empty without --force',
       sweep:
         'an unknown or malformed flag, an invalid scenario, sweep or threshold, a report folder that cannot be made or written, or a --out that is not empty without --force',
-      bidders: 'an unknown or malformed flag, no --scenario, an invalid scenario, no simulated bidders to serve',
+      bidders:
+        'an unknown or malformed flag (a number not in plain decimal, a --token of the wrong form), no --scenario, an invalid scenario, no simulated bidders to serve',
       bench: 'an unknown or malformed flag, a report folder that cannot be made or written',
       soak: 'an unknown or malformed flag',
       compare:

@@ -11,6 +11,8 @@ import { runScenario } from '../run/run-scenario.js';
 import { applyOverrides, formatIssues, loadScenarioFile, type Scenario } from '../scenario/scenario.js';
 import { expandLeaves } from '../scenario/bidder-groups.js';
 import { prepareReportFolder } from './report-root.js';
+import { checkBiddersUrl, withLocalToken } from './bidder-host-flags.js';
+import { numberFlag } from './number-flag.js';
 import { watchLauncher } from './launcher-watch.js';
 import { applySetFlags } from './set-flag.js';
 import { toolInfo } from './tool-info.js';
@@ -20,12 +22,9 @@ import { harnessWarning, progressLine, summaryTable } from './terminal.js';
 import { evaluateThresholds, thresholdPathIssues } from '../metrics/thresholds.js';
 import { fail, onStopSignals, stamp } from './common.js';
 
-/** A number flag, or a bad-input error naming the flag. */
+/** A number flag (plain decimal), or a bad-input error naming the flag; its range is the scenario validator's. */
 function num(flag: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) fail(EXIT.badInput, `--${flag}: must be a number (got "${value}")`);
-  return n;
+  return value === undefined ? undefined : numberFlag(flag, value);
 }
 
 interface Parsed {
@@ -52,10 +51,11 @@ function parse(): Parsed {
     tmaxMs: num('tmax', values.tmax),
   });
   if (!over.ok) fail(EXIT.badInput, `${file}: invalid after command-line overrides\n${formatIssues(over.issues)}`);
-  const scenario = over.scenario;
+  const scenario = values.token === undefined ? over.scenario : withLocalToken(over.scenario, values.token);
   const pathIssues = thresholdPathIssues(scenario);
   if (pathIssues.length > 0) fail(EXIT.badInput, `${file}: invalid thresholds\n${formatIssues(pathIssues)}`);
-  return { scenario, out: values.out, force: values.force, bidders: values.bidders, strict: values.strict };
+  const bidders = values.bidders === undefined ? undefined : checkBiddersUrl(values.bidders);
+  return { scenario, out: values.out, force: values.force, bidders, strict: values.strict };
 }
 
 async function main(): Promise<void> {

@@ -19,6 +19,7 @@ import { parseCommand } from './command-spec.js';
 import { EXIT } from './exit-codes.js';
 import { createProgress } from './progress.js';
 import { SOAK_SPEC } from './specs.js';
+import { numberFlag } from './number-flag.js';
 
 /** Heap growth allowed between the samples: GC timing, JIT code, the late-answer window's churn. */
 export const HEAP_ALLOWANCE_BYTES = 16 * 1024 * 1024;
@@ -81,13 +82,10 @@ async function main(): Promise<void> {
     const bySignal = r.signal === 'SIGINT' ? EXIT.sigint : r.signal === 'SIGTERM' ? EXIT.sigterm : EXIT.runFailed;
     process.exit(r.status ?? bySignal);
   }
-  const durationSec = Number(values.duration);
-  const rate = Number(values.rate);
-  const seed = Number(values.seed);
-  if (!(durationSec >= 10))
-    fail(EXIT.badInput, `--duration: must be a number of seconds >= 10 (got "${values.duration}")`);
-  if (!(rate > 0)) fail(EXIT.badInput, `--rate: must be a positive number (got "${values.rate}")`);
-  if (!Number.isInteger(seed)) fail(EXIT.badInput, `--seed: must be an integer (got "${values.seed}")`);
+  // Bounds: at most a day of arrivals; the rate and the seed as a scenario takes them.
+  const durationSec = numberFlag('duration', values.duration, { min: 10, max: 86_400 });
+  const rate = numberFlag('rate', values.rate, { min: 0.1, max: 1_000_000 });
+  const seed = numberFlag('seed', values.seed, { integer: true, min: 0, max: 2 ** 32 - 1 });
   const warmupSec = Math.min(5, durationSec / 4);
 
   const r = validateScenario({

@@ -70,6 +70,14 @@ export const SIM_SPEC = {
       absent: "start one for the scenario's simulated bidders",
     },
     {
+      name: 'token',
+      value: 'T',
+      meaning:
+        'sets `token` on every simulated group: the exchange sends `Authorization: Bearer T` to their leaves ' +
+        '(for a host started with `npm run bidders -- --token T`)',
+      absent: "the scenario's",
+    },
+    {
       name: 'strict',
       meaning: 'exit 4 when the harness verdict is invalid (the run measured the machine), after writing the report',
       absent: 'an invalid harness is reported, and the exit status is that of the thresholds',
@@ -125,15 +133,27 @@ export const BIDDERS_SPEC = {
   args: [],
   flags: [
     { name: 'scenario', value: 'FILE', meaning: 'the scenario whose simulated bidders to serve', required: true },
-    { name: 'port', value: 'P', meaning: 'the port to listen on (0: any free port, printed)', default: '9100' },
+    {
+      name: 'port',
+      value: 'P',
+      meaning: 'the port to listen on, 0 to 65535 in decimal (0: any free port, printed)',
+      default: '9100',
+    },
     { name: 'host', value: 'H', meaning: 'the address to listen on', default: '127.0.0.1' },
     {
       name: 'token',
       value: 'T',
-      meaning: 'refuse an upgrade without `Authorization: Bearer T` (401)',
+      meaning:
+        'refuse an upgrade without `Authorization: Bearer T` (401); 1 to 200 printable ASCII characters ' +
+        'without spaces; the exchange sends it with `npm run sim -- FILE --bidders URL --token T`',
       absent: 'no token asked for',
     },
-    { name: 'seed', value: 'N', meaning: "the seed of the bidders' random streams", absent: "the scenario's" },
+    {
+      name: 'seed',
+      value: 'N',
+      meaning: "the seed of the bidders' random streams, 0 to 4294967295",
+      absent: "the scenario's",
+    },
   ],
 } as const satisfies CommandSpec;
 
@@ -145,9 +165,9 @@ export const SOAK_SPEC = {
     'count of active handles do not grow between the end of the warm-up and the last seconds of the run.',
   args: [],
   flags: [
-    { name: 'duration', value: 'S', meaning: 'seconds of arrivals, at least 10', default: '60' },
-    { name: 'rate', value: 'R', meaning: 'auctions per second', default: '200' },
-    { name: 'seed', value: 'N', meaning: 'the seed of every random stream', default: '1' },
+    { name: 'duration', value: 'S', meaning: 'seconds of arrivals, 10 to 86400', default: '60' },
+    { name: 'rate', value: 'R', meaning: 'auctions per second, 0.1 to 1000000', default: '200' },
+    { name: 'seed', value: 'N', meaning: 'the seed of every random stream, 0 to 4294967295', default: '1' },
   ],
 } as const satisfies CommandSpec;
 

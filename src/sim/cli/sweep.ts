@@ -10,6 +10,7 @@ import { parseCommand } from './command-spec.js';
 import { EXIT } from './exit-codes.js';
 import { createProgress } from './progress.js';
 import { prepareReportFolder } from './report-root.js';
+import { numberFlag } from './number-flag.js';
 import { applySetFlags } from './set-flag.js';
 import { toolInfo } from './tool-info.js';
 import { SWEEP_SPEC } from './specs.js';
@@ -24,6 +25,9 @@ import { DEFAULTS } from '../scenario/schema.js';
 import { MAX_REPEATS } from '../scenario/validate.js';
 import { evaluateThresholds, thresholdPathIssues } from '../metrics/thresholds.js';
 import { fail, stamp } from './common.js';
+
+/** Worker processes: at least one, at most 256 (each is a Node process of its own). */
+const WORKERS = { integer: true, min: 1, max: 256 } as const;
 
 /** What a sweep writes into its folder (--force removes these, and only these). */
 const SWEEP_FILES = { names: ['sweep.json', 'scenario.resolved.json', 'sweep.md', 'sweep.html'] } as const;
@@ -41,18 +45,11 @@ function parse(): {
   const { values, positionals } = parseCommand(SWEEP_SPEC);
   const mode = values.mode;
   if (mode !== 'virtual' && mode !== 'live') fail(EXIT.badInput, `--mode: must be virtual or live (got "${mode}")`);
-  let workers: number | undefined;
-  if (values.workers !== undefined) {
-    workers = Number(values.workers);
-    if (!Number.isInteger(workers) || workers < 1)
-      fail(EXIT.badInput, `--workers: must be a positive integer (got "${values.workers}")`);
-  }
-  let repeats: number | undefined;
-  if (values.repeats !== undefined) {
-    repeats = Number(values.repeats);
-    if (!Number.isInteger(repeats) || repeats < 1 || repeats > MAX_REPEATS)
-      fail(EXIT.badInput, `--repeats: must be an integer from 1 to ${MAX_REPEATS} (got "${values.repeats}")`);
-  }
+  const workers = values.workers === undefined ? undefined : numberFlag('workers', values.workers, WORKERS);
+  const repeats =
+    values.repeats === undefined
+      ? undefined
+      : numberFlag('repeats', values.repeats, { integer: true, min: 1, max: MAX_REPEATS });
   return { file: positionals[0]!, mode, workers, repeats, out: values.out, force: values.force, set: values.set };
 }
 
