@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, EXIT, EXIT_CODES, exitCodesMarkdown, exitCodesOf } from './exit-codes.js';
+import { COMMANDS, EXIT, EXIT_CODES, exitCodesMarkdown, exitCodesOf, simExitStatus } from './exit-codes.js';
 
 const REGENERATE = 'npx tsx src/sim/cli/exit-codes.ts --markdown > docs/exit-codes.md';
 
@@ -30,5 +30,24 @@ describe('exit codes', () => {
     // The bidder host stops on a signal with 0, after closing; it has no gate to fail.
     expect(exitCodesOf('bidders').map(([code]) => code)).toEqual([0, 2, 3]);
     expect(exitCodesOf('bench').find(([code]) => code === EXIT.checkFailed)?.[1]).toContain('--check');
+  });
+});
+
+describe('simExitStatus', () => {
+  const run = { hostDied: false, signalStatus: 0, strict: false, harness: 'ok' as const, thresholdsPass: true };
+  it('exits 4 on an invalid harness under --strict only, and keeps the gate otherwise', () => {
+    expect(simExitStatus({ ...run, strict: true, harness: 'invalid' })).toBe(EXIT.harnessInvalid);
+    expect(simExitStatus({ ...run, strict: true, harness: 'invalid', thresholdsPass: false })).toBe(4);
+    expect(simExitStatus({ ...run, strict: false, harness: 'invalid' })).toBe(EXIT.ok);
+    expect(simExitStatus({ ...run, strict: false, harness: 'invalid', thresholdsPass: false })).toBe(EXIT.checkFailed);
+    expect(simExitStatus({ ...run, strict: true, harness: 'degraded' })).toBe(EXIT.ok);
+    expect(simExitStatus({ ...run, strict: true, harness: 'degraded', thresholdsPass: false })).toBe(1);
+    expect(simExitStatus({ ...run, strict: true, harness: undefined })).toBe(EXIT.ok);
+  });
+
+  it('puts a dead host and a signal before the harness and the thresholds', () => {
+    expect(simExitStatus({ ...run, hostDied: true, strict: true, harness: 'invalid' })).toBe(EXIT.runFailed);
+    expect(simExitStatus({ ...run, signalStatus: 130, strict: true, harness: 'invalid' })).toBe(EXIT.sigint);
+    expect(simExitStatus({ ...run, signalStatus: 143, thresholdsPass: false })).toBe(EXIT.sigterm);
   });
 });

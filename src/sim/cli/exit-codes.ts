@@ -119,6 +119,24 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
   },
 ];
 
+/**
+ * What `npm run sim` exits with once its report is written, in this order: a bidder host that died
+ * (3), a signal (130/143), an invalid harness under --strict (4), a failed threshold (1), else 0.
+ */
+export function simExitStatus(run: {
+  hostDied: boolean;
+  /** 130 or 143 when a signal stopped the run, else 0. */
+  signalStatus: number;
+  strict: boolean;
+  harness: 'ok' | 'degraded' | 'invalid' | undefined;
+  thresholdsPass: boolean;
+}): number {
+  if (run.hostDied) return EXIT.runFailed;
+  if (run.signalStatus !== 0) return run.signalStatus;
+  if (run.strict && run.harness === 'invalid') return EXIT.harnessInvalid;
+  return run.thresholdsPass ? EXIT.ok : EXIT.checkFailed;
+}
+
 /** The rows a command can exit with, as [code, meaning for that command]. */
 export function exitCodesOf(command: CommandName): Array<[number, string]> {
   return EXIT_CODES.flatMap((row) => {

@@ -4,7 +4,7 @@
 
 import { join } from 'node:path';
 import { parseCommand } from './command-spec.js';
-import { EXIT } from './exit-codes.js';
+import { EXIT, simExitStatus } from './exit-codes.js';
 import { createProgress } from './progress.js';
 import { SIM_SPEC } from './specs.js';
 import { runScenario } from '../run/run-scenario.js';
@@ -119,10 +119,15 @@ async function main(): Promise<void> {
   if (warning.length > 0) process.stderr.write(`${warning.join('\n')}\n`);
   process.stdout.write(`${summaryTable(summary)}\n\nreport: ${dir}\n`);
   if (result.message !== null) process.stderr.write(`${result.message}\n`);
-  if (result.stoppedBy === 'host-died') process.exit(EXIT.runFailed);
-  if (signalStatus !== 0) process.exit(signalStatus);
-  if (strict && summary.harness?.verdict === 'invalid') process.exit(EXIT.harnessInvalid);
-  process.exit(summary.thresholds.some((t) => !t.pass) ? EXIT.checkFailed : EXIT.ok);
+  process.exit(
+    simExitStatus({
+      hostDied: result.stoppedBy === 'host-died',
+      signalStatus,
+      strict,
+      harness: summary.harness?.verdict,
+      thresholdsPass: summary.thresholds.every((t) => t.pass),
+    }),
+  );
 }
 
 // Anything that escapes (a report that cannot be written, say) is a failed run: 3, with the reason.
