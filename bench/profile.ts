@@ -30,6 +30,7 @@ async function profiledHost(configs: LeafConfig[], seed: number): Promise<ChildH
     pid: child.pid ?? -1,
     onUnexpectedExit: () => undefined,
     load: () => null,
+    measure: () => Promise.resolve(null),
     mark: () => child.send({ type: 'mark' }),
     async stop() {
       const exited = new Promise((r) => child.once('exit', r));

@@ -2,6 +2,7 @@
 // never share an event loop with the exchange's deadlines). Driven over Node's IPC channel:
 //   parent → { type: 'start', leaves, seed, options }   child → { type: 'ready', port }
 //   parent → { type: 'mark' }                           (the warm-up is over: statistics start afresh)
+//   parent → { type: 'measure' }                        child → { type: 'load', process } (the run's measured stretch is over)
 //   parent → { type: 'stop' }                           child → { type: 'stats', leaves, process }, then exits
 // `process` is how busy this child was from the mark (or its start) to the stop: the harness verdict
 // of the run reads it.
@@ -14,11 +15,13 @@ import { BidderHost, type HostOptions, type LeafHostStats } from './host.js';
 export type HostCommand =
   | { type: 'start'; leaves: LeafConfig[]; seed: number | string; options: Partial<HostOptions> }
   | { type: 'mark' }
+  | { type: 'measure' }
   | { type: 'stop' };
 
 export type HostReply =
   | { type: 'ready'; port: number }
   | { type: 'stats'; leaves: LeafHostStats[]; process: HostProcessLoad }
+  | { type: 'load'; process: HostProcessLoad }
   | { type: 'error'; message: string };
 
 export interface HostProcessLoad extends ProcessLoad {
@@ -42,6 +45,8 @@ async function onCommand(cmd: HostCommand): Promise<void> {
       const port = await host.listen();
       meter.reset();
       await reply({ type: 'ready', port });
+    } else if (cmd.type === 'measure') {
+      await reply({ type: 'load', process: { pid: process.pid, ...meter.read() } });
     } else if (cmd.type === 'mark') {
       host?.mark();
       meter.reset();

@@ -17,6 +17,11 @@ export interface ChildHost {
   stop(timeoutMs?: number): Promise<LeafHostStats[]>;
   /** How busy the child was from the mark to the stop; null before stop() or if it died first. */
   load(): HostProcessLoad | null;
+  /**
+   * How busy the child has been from the mark to now, asked over IPC, so that it covers the same
+   * stretch as the exchange's own figures; null if it does not answer within `timeoutMs`.
+   */
+  measure(timeoutMs?: number): Promise<HostProcessLoad | null>;
   /** Called once if the child exits before stop() was asked. */
   onUnexpectedExit(cb: (reason: string) => void): void;
 }
@@ -82,6 +87,23 @@ export function startChildHost(
           send({ type: 'mark' });
         },
         load: () => load,
+        measure(timeoutMs = 1000) {
+          if (exitReason !== null || !child.connected) return Promise.resolve(null);
+          return new Promise((done) => {
+            const onMessage = (m: HostReply): void => {
+              if (m.type !== 'load') return;
+              clearTimeout(timer);
+              child.off('message', onMessage);
+              done(m.process);
+            };
+            const timer = setTimeout(() => {
+              child.off('message', onMessage);
+              done(null);
+            }, timeoutMs);
+            child.on('message', onMessage);
+            send({ type: 'measure' });
+          });
+        },
         onUnexpectedExit(cb) {
           exitCb = cb;
           if (exitReason !== null && !stopping) cb(exitReason);

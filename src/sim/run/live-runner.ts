@@ -170,11 +170,13 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
   // The exchange's own load covers the measured stretch up to its last close, not the grace after.
   const load = meter.read();
   const spin = clock.spinStats();
+  const hostMeasured = (await host?.measure()) ?? null;
   if (stoppedBy === null) await new Promise((r) => setTimeout(r, lateGraceMs(s, locals)));
   clearInterval(progress);
   eld.disable();
   const hostStats = await cleanup();
-  const hostLoad = host?.load() ?? null;
+  // The host's load over the same stretch as the exchange's (to the last close), else to its stop.
+  const hostLoad = hostMeasured ?? host?.load() ?? null;
   const harness = judgeHarness(
     harnessInput(s, m, infos, hostStats, {
       hostOutside: host === null || leaves.some((l) => l.kind === 'external'),
