@@ -2,6 +2,7 @@
 // anything runs: its code and its path, and, for the inputs that used to hang, exhaust memory or
 // overflow the stack (issue 15 items 2, 3 and 5), that refusing them is quick.
 
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validateLatencySpec } from '../../bidders/latency-validation.js';
 import { MAX_ISSUES_SHOWN, formatIssues, LIMITS, processLimitIssues } from './scenario.js';
@@ -192,5 +193,19 @@ describe('deep input (item 5)', () => {
     const paths = listPaths(wide);
     expect(paths).toHaveLength(1 + 300_000 * 3);
     expect(paths.slice(0, 5)).toEqual(['bidders', 'bidders.l0', 'bidders.l0.a', 'bidders.l0.a.b', 'bidders.l1']);
+  });
+});
+
+describe('the Limits section of docs/scenarios.md', () => {
+  it('gives every limit with its value', () => {
+    const doc = readFileSync(new URL('../../../docs/scenarios.md', import.meta.url), 'utf8');
+    const section = doc.slice(doc.indexOf('## Limits'), doc.indexOf('\n## ', doc.indexOf('## Limits') + 1));
+    const rows = section.split('\n').filter((line) => line.startsWith('| '));
+    for (const [name, value] of Object.entries(LIMITS)) {
+      const shown = value.toLocaleString('en-US');
+      // Each value appears as a whole number in a row of the table (1,048,576 bytes, 10,000 ms, ...).
+      const found = rows.some((row) => new RegExp(`(^|[^\\d,.])${shown}([^\\d,]|$)`).test(row));
+      expect(found, `${name} = ${shown}`).toBe(true);
+    }
   });
 });
