@@ -222,6 +222,24 @@ describe('intervals', () => {
     );
     expect(apart.recommendation).toMatchObject({ found: true, index: 0, best: 1 });
     expect(apart.recommendation.why).not.toContain('within noise');
+    // At the default 1% the order decides: five intervals above, the longer tmax earns its place;
+    // 0.5% above, the shorter tmax is within the tolerance and wins the knee.
+    const grid = (shift: number): CellRuns[] => [
+      cell(
+        0,
+        100,
+        4,
+        [1.0, 1.02, 0.98].map((revenue) => ({ revenue })),
+      ),
+      cell(
+        1,
+        200,
+        4,
+        [1.0, 1.02, 0.98].map((x) => ({ revenue: x + shift })),
+      ),
+    ];
+    expect(report(grid(5 * half)).recommendation).toMatchObject({ found: true, index: 1, best: 1 });
+    expect(report(grid(0.005)).recommendation).toMatchObject({ found: true, index: 0, best: 1 });
   });
 
   it('judge a threshold pass, fail or within noise by where its interval lies', () => {
