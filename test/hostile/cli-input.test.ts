@@ -170,6 +170,8 @@ describe('bad scenario input: exit 2, named, nothing written', () => {
   it('a value nested 10,000 deep, in the file or in --set (item 5)', async () => {
     const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
     await expectRefused(file('deep.json', `{"network": ${deep}}`), 'network[0][0]', '[SCN_ERR_TOO_LARGE]');
+    // Broken JSON that deep is placed by a scanner without recursion (it overflowed the stack).
+    await expectRefused(file('deep-bad.json', `${'['.repeat(500_000)}}`), 'invalid JSON at line 1, column 500001');
     const out = join(dir, 'out-deep-set');
     const r = await runCli('src/sim/cli/sim.ts', [file('ok.json', '{}'), '--set', `network=${deep}`, '--out', out]);
     expect(r.code).toBe(2);

@@ -69,43 +69,57 @@ export function firstSyntaxError(text: string): number | undefined {
       digits();
     }
   };
-  const value = (): void => {
-    ws();
+  const scalar = (): void => {
     const ch = text[i];
-    if (ch === '{') {
-      i++;
-      ws();
-      if (text[i] === '}') return void i++;
-      for (;;) {
-        ws();
-        if (text[i] !== '"') throw new Stop(i);
-        string();
-        ws();
-        expect(':');
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else return expect('}');
-      }
-    } else if (ch === '[') {
-      i++;
-      ws();
-      if (text[i] === ']') return void i++;
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ',') i++;
-        else return expect(']');
-      }
-    } else if (ch === '"') string();
+    if (ch === '"') string();
     else if (ch === '-' || /[0-9]/.test(ch ?? '')) number();
     else if (ch === 't') expect('true');
     else if (ch === 'f') expect('false');
     else if (ch === 'n') expect('null');
     else throw new Stop(i);
   };
+  const key = (): void => {
+    ws();
+    if (text[i] !== '"') throw new Stop(i);
+    string();
+    ws();
+    expect(':');
+  };
+  // Iterative, with a stack of the containers open: a text nested a million deep is scanned without
+  // recursion (a recursive scanner overflowed the stack on `[[[…[}`).
+  const open: ('{' | '[')[] = [];
   try {
-    value();
+    let wantValue = true;
+    for (;;) {
+      if (wantValue) {
+        ws();
+        const ch = text[i];
+        wantValue = false;
+        if (ch === '{' || ch === '[') {
+          i++;
+          ws();
+          if (text[i] === (ch === '{' ? '}' : ']')) i++;
+          else {
+            open.push(ch);
+            if (ch === '{') key();
+            wantValue = true;
+            continue;
+          }
+        } else scalar();
+      }
+      // After a value: the end, a comma and the next entry, or the close of its container.
+      const top = open[open.length - 1];
+      if (top === undefined) break;
+      ws();
+      if (text[i] === ',') {
+        i++;
+        if (top === '{') key();
+        wantValue = true;
+      } else {
+        expect(top === '{' ? '}' : ']');
+        open.pop();
+      }
+    }
     ws();
     return i < text.length ? i : undefined;
   } catch (e) {

@@ -75,6 +75,16 @@ describe('json-error', () => {
     expect(firstSyntaxError(' {"a": [1, -2.5e3, true, null, "\\u00e9"]} ')).toBeUndefined();
   });
 
+  it('scans a text nested a million deep without recursion', () => {
+    const n = 1_000_000;
+    expect(firstSyntaxError(`${'['.repeat(n)}${']'.repeat(n)}`)).toBeUndefined();
+    expect(firstSyntaxError(`${'['.repeat(n)}}`)).toBe(n);
+    expect(firstSyntaxError(`${'{"a":'.repeat(n)}1${'}'.repeat(n - 1)}]`)).toBe(5 * n + 1 + n - 1);
+    expect(firstSyntaxError('{"a": [{}, []], "b": {"c": [1, {"d": 2}]}}')).toBeUndefined();
+    expect(firstSyntaxError('{"a" 1}')).toBe(5);
+    expect(firstSyntaxError('{"a": 1,}')).toBe(8);
+  });
+
   it('counts lines and columns from 1', () => {
     expect(lineColumn('ab\ncd', 4)).toEqual({ line: 2, column: 2 });
     expect(lineColumn('ab', 0)).toEqual({ line: 1, column: 1 });
