@@ -27,7 +27,7 @@ export const MAX_PATH_CHARS = 300;
 /** The longest message an issue keeps. */
 export const MAX_MESSAGE_CHARS = 1000;
 
-/** `text` cut to at most `max` characters, saying how long it was: `"aaaa…" (1000000 characters)`. */
+/** `text` cut to at most `max` characters, saying how long it was: `aaaa… (1000000 characters)`. */
 export function clip(text: string, max: number): string {
   if (text.length <= max) return text;
   const note = `… (${text.length} characters)`;
