@@ -91,7 +91,7 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
   // Checks every auction and outcome as it happens; a run that breaks an invariant fails (exit 3).
   const checker = new InvariantChecker(leaves.length);
   const exchange = new Exchange(exchangeOptions(s), clock, tee(m, checker));
-  const pool = new WsPool(targets, exchange, { maxPayload: s.auction.maxPayloadBytes });
+  const pool = new WsPool(targets, exchange, { maxPayload: s.auction.maxPayloadBytes, ...s.reconnect });
   exchange.attach(pool.links);
 
   const cleanup = async (): Promise<LeafHostStats[]> => {

@@ -33,6 +33,7 @@ describe('defaults', () => {
       thresholds: {},
       sweep: null,
       network: { model: 'constant', ms: 0.2 },
+      reconnect: { initialBackoffMs: 50, maxBackoffMs: 5000, stableMs: 1000 },
     });
   });
 
@@ -177,6 +178,29 @@ describe('validation issues', () => {
   it('rejects a root that is not an object', () => {
     expect(codes([1])).toEqual([{ path: 'scenario', code: 'SCN_ERR_WRONG_TYPE' }]);
     expect(codes({ load: 3 })).toEqual([{ path: 'load', code: 'SCN_ERR_WRONG_TYPE' }]);
+  });
+});
+
+describe('reconnect', () => {
+  it("defaults to the pool's own backoff and takes the scenario's", () => {
+    expect(valid({}).reconnect).toEqual({ initialBackoffMs: 50, maxBackoffMs: 5000, stableMs: 1000 });
+    expect(valid({ reconnect: { maxBackoffMs: 200, stableMs: 0 } }).reconnect).toEqual({
+      initialBackoffMs: 50,
+      maxBackoffMs: 200,
+      stableMs: 0,
+    });
+  });
+
+  it('refuses waits out of their bounds, a cap below the start, and unknown keys', () => {
+    expect(codes({ reconnect: { initialBackoffMs: 0, stableMs: 600_001 } })).toEqual([
+      { path: 'reconnect.initialBackoffMs', code: 'SCN_ERR_OUT_OF_RANGE' },
+      { path: 'reconnect.stableMs', code: 'SCN_ERR_OUT_OF_RANGE' },
+    ]);
+    expect(codes({ reconnect: { initialBackoffMs: 500, maxBackoffMs: 100 } })).toEqual([
+      { path: 'reconnect.maxBackoffMs', code: 'SCN_ERR_ORDER' },
+    ]);
+    expect(codes({ reconnect: { backoff: 1 } })).toEqual([{ path: 'reconnect.backoff', code: 'SCN_ERR_UNKNOWN_KEY' }]);
+    expect(codes({ reconnect: 5 })).toEqual([{ path: 'reconnect', code: 'SCN_ERR_WRONG_TYPE' }]);
   });
 });
 

@@ -91,6 +91,18 @@ export interface Scenario {
   objective?: ObjectiveSpec;
   /** Virtual mode's one-way delay of every link; live mode has a real network. */
   network: LatencySpec;
+  /** How the exchange redials a live bidder whose connection dropped. */
+  reconnect: ReconnectSpec;
+}
+
+/**
+ * Redials back off exponentially from `initialBackoffMs` to at most `maxBackoffMs` (with jitter
+ * between half and all of it); a connection that stays up `stableMs` starts the backoff afresh.
+ */
+export interface ReconnectSpec {
+  initialBackoffMs: number;
+  maxBackoffMs: number;
+  stableMs: number;
 }
 
 export function isExternal(group: BidderGroup): group is ExternalGroup {
@@ -172,4 +184,6 @@ export const DEFAULTS = deepFreeze({
   objective: { tolerance: 0.01, costPerBidderCall: 0, costPerMsWaited: 0 } as ObjectiveSpec,
   /** A loopback-like hop; only virtual mode uses it. */
   network: { model: 'constant', ms: 0.2 } as LatencySpec,
+  /** The exchange's ws pool's own (src/exchange/ws-pool.ts POOL_DEFAULTS). */
+  reconnect: { initialBackoffMs: 50, maxBackoffMs: 5000, stableMs: 1000 } as ReconnectSpec,
 });

@@ -24,7 +24,15 @@ import {
 import { validateLatencySpec } from '../../bidders/latency-models.js';
 import { checkBidders } from './bidder-groups.js';
 import { readSafeName, toSafeName } from './fields.js';
-import { DEFAULTS, fresh, type AuctionSpec, type LoadSpec, type ObjectiveSpec, type Scenario } from './schema.js';
+import {
+  DEFAULTS,
+  fresh,
+  type AuctionSpec,
+  type LoadSpec,
+  type ObjectiveSpec,
+  type ReconnectSpec,
+  type Scenario,
+} from './schema.js';
 import { checkSweep, checkThresholds } from './dotted-sections.js';
 import { LIMITS, processLimitIssues, tooDeepAt, tooDeepIssue } from './limits.js';
 
@@ -42,7 +50,12 @@ const TOP_KEYS = [
   'repeats',
   'objective',
   'network',
+  'reconnect',
 ] as const;
+const RECONNECT_KEYS = ['initialBackoffMs', 'maxBackoffMs', 'stableMs'] as const;
+/** Redial waits: at least a millisecond (no tight loop), at most ten minutes (a timer Node can set). */
+const BACKOFF_MS = { min: 1, max: 600_000, expected: 'a number of ms from 1 to 600000' } satisfies NumberRule;
+const STABLE_MS = { min: 0, max: 600_000, expected: 'a number of ms from 0 to 600000' } satisfies NumberRule;
 const OBJECTIVE_KEYS = ['tolerance', 'costPerBidderCall', 'costPerMsWaited'] as const;
 /** Seeds per sweep cell: a hundred narrows an interval tenfold over one; more is a different tool. */
 export const MAX_REPEATS = 100;
@@ -171,6 +184,25 @@ function checkObjective(raw: Raw, issues: Issue[]): ObjectiveSpec {
   };
 }
 
+function checkReconnect(raw: Raw, issues: Issue[]): ReconnectSpec {
+  const d = DEFAULTS.reconnect;
+  const at = 'reconnect';
+  checkKeys(raw, RECONNECT_KEYS, at, issues);
+  const initial = readNumber(raw, 'initialBackoffMs', BACKOFF_MS, d.initialBackoffMs, at, issues);
+  const max = readNumber(raw, 'maxBackoffMs', BACKOFF_MS, d.maxBackoffMs, at, issues);
+  const stable = readNumber(raw, 'stableMs', STABLE_MS, d.stableMs, at, issues);
+  if (initial !== undefined && max !== undefined && max < initial) {
+    issues.push(
+      outOfOrder('reconnect.maxBackoffMs', `at least initialBackoffMs (${initial}) ${got(raw, 'maxBackoffMs', max)}`),
+    );
+  }
+  return {
+    initialBackoffMs: initial ?? d.initialBackoffMs,
+    maxBackoffMs: max ?? d.maxBackoffMs,
+    stableMs: stable ?? d.stableMs,
+  };
+}
+
 /** The default name: the file's base name made safe, so `scenarios/tail test.json` runs as `tail-test`. */
 function defaultName(source: string | undefined): string {
   return source === undefined ? DEFAULTS.name : toSafeName(basename(source, extname(source)));
@@ -201,6 +233,8 @@ export function checkScenario(raw: unknown, source?: string): ScenarioResult {
     raw.repeats === undefined ? undefined : readNumber(raw, 'repeats', integerIn(1, MAX_REPEATS), 1, '', issues);
   const objectiveRaw = raw.objective === undefined ? undefined : readObject(raw, 'objective', '', issues);
   const objective = objectiveRaw === undefined ? undefined : checkObjective(objectiveRaw, issues);
+  const reconnectRaw = readObject(raw, 'reconnect', '', issues);
+  const reconnect = checkReconnect(reconnectRaw ?? {}, reconnectRaw === undefined ? [] : issues);
   let network = fresh<LatencySpec>(DEFAULTS.network);
   if (raw.network !== undefined) {
     issues.push(...validateLatencySpec(raw.network, 'network'));
@@ -218,6 +252,7 @@ export function checkScenario(raw: unknown, source?: string): ScenarioResult {
     ...(repeats !== undefined && { repeats }),
     ...(objective !== undefined && { objective }),
     network,
+    reconnect,
   };
   // What the fields ask of one process together (each is within its own bounds by now).
   if (issues.length === 0) issues.push(...processLimitIssues(scenario));
