@@ -10,21 +10,30 @@ import type { GroupGap, HarnessCheck, HarnessSummary, HarnessVerdict, ProcessHea
 import { percentiles, type P } from './summary.js';
 
 /**
- * The bounds; shares are of the auction's tmax. The 2 ms floors are what Node's millisecond timers
- * give on an idle machine (a timer fires up to about a millisecond late by design, the bidder host's
- * on ms timers and the exchange's once the spin's budget is spent), with a margin.
+ * The bounds; shares are of the auction's tmax. They sit above what an idle 2-core VM does and far
+ * below what a loaded one does (docs/summary-json.md has the figures): on this VM a process doing
+ * nothing but a 10 ms timer sees its loop 3.2-3.8 ms late at p99, so timers woken by the kernel (the
+ * event-loop monitor's, the bidder host's millisecond timers) carry that much jitter idle, while the
+ * exchange's deadlines, finished in the spin, close within about a millisecond.
  */
 export const HARNESS_LIMITS = {
   /** Deadline overshoot p99: degraded above max(2 ms, 2% of tmax), invalid above 10% of tmax. */
   overshootP99: { degradedMs: 2, degradedShare: 0.02, invalidShare: 0.1 },
-  /** The exchange's event-loop delay p99: degraded above max(2 ms, 2% of tmax). */
-  eventLoopDelayP99: { degradedMs: 2, degradedShare: 0.02 },
+  /**
+   * The exchange's event-loop delay p99: degraded above max(20 ms, 20% of tmax). A cause, whose effect
+   * on the auctions the overshoot measures; it carries the VM's timer jitter (up to 9 ms idle here).
+   */
+  eventLoopDelayP99: { degradedMs: 20, degradedShare: 0.2 },
   /** Any process's event-loop utilisation (the exchange's net of the clock's spin): degraded above 0.8. */
   utilisation: { degraded: 0.8 },
-  /** The bidder hosts' timer lateness p99: degraded above max(2 ms, 2% of tmax), invalid above 10%. */
-  hostLatenessP99: { degradedMs: 2, degradedShare: 0.02, invalidShare: 0.1 },
-  /** Per group, measured minus applied response time at p99: degraded above max(2 ms, 2% of tmax), invalid above 10%. */
-  gapP99: { degradedMs: 2, degradedShare: 0.02, invalidShare: 0.1 },
+  /**
+   * The bidder hosts' timer lateness p99: degraded above max(20 ms, 20% of tmax). A cause, whose effect
+   * on the response times the gap measures; its millisecond timers carry the VM's jitter (up to 7.4 ms
+   * idle here).
+   */
+  hostLatenessP99: { degradedMs: 20, degradedShare: 0.2 },
+  /** Per group, measured minus applied response time at p99: degraded above max(5 ms, 5% of tmax), invalid above 10%. */
+  gapP99: { degradedMs: 5, degradedShare: 0.05, invalidShare: 0.1 },
   /**
    * A p99 of fewer values than this is nearly the maximum, one late timer: the check reads the p90
    * instead (and says so).
@@ -249,7 +258,7 @@ export function judgeHarness(h: HarnessInput): HarnessSummary {
         late.value,
         'ms',
         Math.max(lim.degradedMs, lim.degradedShare * t),
-        lim.invalidShare * t,
+        null,
       ),
     );
   }
