@@ -20,6 +20,7 @@ import {
   type Row,
 } from './cases.js';
 import { zeroLatencyCapacity } from './capacity-case.js';
+import { floodNeighbour } from './flood-case.js';
 import { loadPoints, type LoadPoint } from './load-search.js';
 import type { BenchScenario } from './requests.js';
 import type { MemoryResult } from './memory.js';
@@ -260,6 +261,12 @@ async function main(): Promise<number> {
     rows.push(await zeroLatencyCapacity(baselineRate, plan.capacity, plan.capacityProbes));
   } catch (err) {
     rows.push(failed('capacity, 10 zero-latency leaves', '>= 0.8 x baseline', err));
+  }
+  step('overshoot beside a flooding leaf');
+  try {
+    rows.push(await floodNeighbour(quick));
+  } catch (err) {
+    rows.push(failed('overshoot beside a flooding leaf', 'p99 beside a flooder <= beside a silent leaf + 1 ms', err));
   }
   step('virtual time');
   try {
