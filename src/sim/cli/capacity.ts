@@ -19,7 +19,7 @@ import { expandLeaves } from '../scenario/bidder-groups.js';
 import { formatIssues, loadScenarioFile, type Scenario } from '../scenario/scenario.js';
 import { fmtMs, fmtPct } from '../report/format.js';
 import { parseCommand } from './command-spec.js';
-import { fail, onStopSignals, stamp } from './common.js';
+import { fail, stamp, stopOnSignals } from './common.js';
 import { EXIT } from './exit-codes.js';
 import { prepareReportFolder } from './report-root.js';
 import { numberFlag } from './number-flag.js';
@@ -104,14 +104,7 @@ async function main(): Promise<void> {
     force,
   });
 
-  const abort = new AbortController();
-  let signalStatus = 0;
-  const onSignal = (sig: NodeJS.Signals): void => {
-    signalStatus = sig === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
-    process.stderr.write(`\n${sig}: stopping after the probe in flight...\n`);
-    abort.abort();
-  };
-  onStopSignals(onSignal);
+  const stopper = stopOnSignals('stopping after the probe in flight...');
 
   const leaves = expandLeaves(scenario).length;
   const live =
@@ -127,7 +120,7 @@ async function main(): Promise<void> {
     n++;
     const made = probeScenario(scenario, { rate, ...settings });
     if (!made.ok) throw new Error(`a probe at ${rate}/s is invalid:\n${formatIssues(made.issues)}`);
-    const result = await runScenario(made.scenario, { signal: abort.signal });
+    const result = await runScenario(made.scenario, { signal: stopper.signal });
     if (result.stoppedBy === 'signal') return null;
     if (result.stoppedBy === 'host-died')
       throw new Error(`probe ${n} at ${rate}/s: ${result.message ?? 'the bidder host died'}`);
@@ -140,7 +133,7 @@ async function main(): Promise<void> {
 
   let result;
   try {
-    result = await searchCapacity(settings, probe, () => abort.signal.aborted);
+    result = await searchCapacity(settings, probe, () => stopper.signal.aborted);
   } catch (err) {
     fail(EXIT.runFailed, `capacity: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -161,7 +154,7 @@ async function main(): Promise<void> {
     fail(EXIT.runFailed, `cannot write ${dir}: ${err instanceof Error ? err.message : String(err)}`);
   }
   process.stdout.write(`\n${probeTable(report.probes)}\n\n${report.answer}\nwritten: ${join(dir, CAPACITY_JSON)}\n`);
-  if (signalStatus !== 0) process.exit(signalStatus);
+  if (stopper.status() !== 0) process.exit(stopper.status());
   process.exit(report.capacity === null ? EXIT.checkFailed : EXIT.ok);
 }
 

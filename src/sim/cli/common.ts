@@ -3,6 +3,7 @@
 
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { EXIT } from './exit-codes.js';
 
 /** Print `text` to stderr and exit with `status` (EXIT in exit-codes.ts). */
 export function fail(status: number, text: string): never {
@@ -32,6 +33,35 @@ export function onStopSignals(onStop: (signal: NodeJS.Signals) => void): () => v
     process.off('SIGINT', listener);
     process.off('SIGTERM', listener);
   };
+}
+
+/** A run's stop: what its runner watches, and the exit status the stop asks for (0 while running). */
+export interface Stopper {
+  readonly signal: AbortSignal;
+  status(): number;
+  /** Stop once (later calls change nothing): say why on stderr and exit with `status` at the end. */
+  stop(status: number, message: string): void;
+}
+
+/**
+ * Stop on the first SIGINT (130) or SIGTERM (143), saying `\n<SIGNAL>: <doing>`, through
+ * onStopSignals (so a repeated signal is ignored).
+ */
+export function stopOnSignals(doing: string): Stopper {
+  const abort = new AbortController();
+  let status = 0;
+  const stopper: Stopper = {
+    signal: abort.signal,
+    status: () => status,
+    stop(code, message) {
+      if (abort.signal.aborted) return;
+      status = code;
+      process.stderr.write(message);
+      abort.abort();
+    },
+  };
+  onStopSignals((sig) => stopper.stop(sig === 'SIGINT' ? EXIT.sigint : EXIT.sigterm, `\n${sig}: ${doing}\n`));
+  return stopper;
 }
 
 /** Whether the module at `moduleUrl` is the script node runs (not one imported by a test). */

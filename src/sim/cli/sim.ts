@@ -20,7 +20,7 @@ import { REPORT_FILES, writeReports } from '../report/write-reports.js';
 import { accountingErrors, type Summary } from '../metrics/summary.js';
 import { harnessWarning, progressLine, summaryTable } from './terminal.js';
 import { evaluateThresholds, thresholdPathIssues } from '../metrics/thresholds.js';
-import { fail, onStopSignals, stamp } from './common.js';
+import { fail, stamp, stopOnSignals } from './common.js';
 
 /** A number flag (plain decimal), or a bad-input error naming the flag; its range is the scenario validator's. */
 function num(flag: string, value: string | undefined): number | undefined {
@@ -69,21 +69,14 @@ async function main(): Promise<void> {
     force,
   });
 
-  const abort = new AbortController();
-  let signalStatus = 0;
-  const onSignal = (sig: NodeJS.Signals): void => {
-    signalStatus = sig === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
-    process.stderr.write(`\n${sig}: stopping arrivals, closing auctions in flight at their deadlines...\n`);
-    abort.abort();
-  };
-  onStopSignals(onSignal);
+  const stopper = stopOnSignals('stopping arrivals, closing auctions in flight at their deadlines...');
   // Killing npm alone (or the shell of `sh -c`) leaves this run with nobody to read it: stop as on SIGTERM.
-  watchLauncher((launcher) => {
-    if (abort.signal.aborted) return;
-    signalStatus = EXIT.sigterm;
-    process.stderr.write(`\nthe process that started this run (pid ${launcher}) is gone: stopping, as on SIGTERM...\n`);
-    abort.abort();
-  });
+  watchLauncher((launcher) =>
+    stopper.stop(
+      EXIT.sigterm,
+      `\nthe process that started this run (pid ${launcher}) is gone: stopping, as on SIGTERM...\n`,
+    ),
+  );
   // A terminal or pipe that closed under the run must not cost the report: its writes fail quietly.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
@@ -92,7 +85,7 @@ async function main(): Promise<void> {
   let result;
   try {
     result = await runScenario(scenario, {
-      signal: abort.signal,
+      signal: stopper.signal,
       ...(bidders !== undefined ? { biddersUrl: bidders } : {}),
       onProgress: (p) => progress.update(progressLine(p)),
     });
@@ -122,7 +115,7 @@ async function main(): Promise<void> {
   process.exit(
     simExitStatus({
       hostDied: result.stoppedBy === 'host-died',
-      signalStatus,
+      signalStatus: stopper.status(),
       strict,
       harness: summary.harness?.verdict,
       thresholdsPass: summary.thresholds.every((t) => t.pass),
