@@ -12,6 +12,8 @@ export interface PageAssets {
   uplotCss: string;
   css: string;
   client: string;
+  /** sweep.html's own styles, beside report.css's. */
+  sweepCss: string;
 }
 
 let assets: PageAssets | null = null;
@@ -26,6 +28,7 @@ export function loadAssets(): PageAssets {
     uplotCss: read(require.resolve('uplot/dist/uPlot.min.css')),
     css: own('report.css'),
     client: own('charts-client.js'),
+    sweepCss: own('sweep.css'),
   };
   return assets;
 }

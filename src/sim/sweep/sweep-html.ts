@@ -5,8 +5,6 @@
 // with ticks, a legend per bidder count and the recommended point. Every element is built with
 // markup`…`, which escapes each name and value; numbers read as on the run report (report/format.ts).
 
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { fmtInt, fmtMoney, fmtMs, fmtNum, fmtPct, fmtSetting } from '../report/format.js';
 import { attr, markup, type Markup } from '../report/html.js';
 import { inlineAsset, loadAssets } from '../report/page-assets.js';
@@ -23,12 +21,6 @@ import {
   type SweepCell,
   type SweepReport,
 } from './sweep-model.js';
-
-let sweepCss: string | null = null;
-function ownCss(): string {
-  sweepCss ??= readFileSync(fileURLToPath(new URL('../report/assets/sweep.css', import.meta.url)), 'utf8');
-  return sweepCss;
-}
 
 interface Metric {
   title: string;
@@ -302,7 +294,7 @@ export function sweepHtml(r: SweepReport): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
 <title>Sweep ${r.name} — ${word} — rtb-sim</title>
 <style>${inlineAsset('style', a.css)}</style>
-<style>${inlineAsset('style', ownCss())}</style>
+<style>${inlineAsset('style', a.sweepCss)}</style>
 </head>
 <body>
 <main>
