@@ -109,6 +109,30 @@ describe('BidderHost', () => {
     expect(await answerId(`ws://127.0.0.1:${port}/dsp-1`, 'r-2', { authorization: 'Bearer s3cret' })).toBe('r-2');
   });
 
+  it('survives clients that reset the connection while their upgrade is refused', async () => {
+    const { port } = await listening('s3cret');
+    const resets = Array.from(
+      { length: 30 },
+      (_, i) =>
+        new Promise<void>((done) => {
+          const socket = connect(port, '127.0.0.1', () => {
+            socket.write(
+              `GET /${i % 2 === 0 ? 'nobody' : 'dsp-1'} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n` +
+                `Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+            );
+            socket.resetAndDestroy();
+          });
+          socket.on('error', () => undefined);
+          socket.on('close', () => done());
+        }),
+    );
+    await Promise.all(resets);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await answerId(`ws://127.0.0.1:${port}/dsp-1`, 'after-resets', { authorization: 'Bearer s3cret' })).toBe(
+      'after-resets',
+    );
+  });
+
   it('reads the Bearer scheme case-insensitively, and nothing but the exact token', async () => {
     const { port } = await listening('s3cret');
     const url = `ws://127.0.0.1:${port}/dsp-1`;

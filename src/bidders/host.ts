@@ -259,6 +259,9 @@ export class BidderHost {
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // A client may reset the connection while it is refused (a dialler giving up on a 401 or 404): the
+    // socket's error must not become the host's uncaught exception. (ws adds its own once upgraded.)
+    socket.on('error', () => socket.destroy());
     // The token first: without it, nothing about the path is looked at or answered.
     if (this.opts.token !== undefined && !bearerMatches(req.headers.authorization, this.opts.token)) {
       return refuse(socket, '401 Unauthorized');
