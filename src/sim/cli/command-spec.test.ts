@@ -93,6 +93,13 @@ describe('parseCommandArgs', () => {
     expect(error(REQUIRED, ['stray'])).toContain("Unexpected argument 'stray'");
     expect(run(REQUIRED, ['--scenario', 's.json']).values.scenario).toBe('s.json');
   });
+
+  it('takes any number of a last argument marked rest, and shows it as NAME...', () => {
+    const REST = { ...SPEC, args: [{ name: 'DIR', meaning: 'folders', required: true, rest: true }] } as const;
+    expect(run(REST, ['a', 'b', 'c', '--mode', 'live']).positionals).toEqual(['a', 'b', 'c']);
+    expect(error(REST, []).split('\n')[0]).toBe('DIR: required (folders)');
+    expect(helpText(REST).split('\n')[0]).toBe('usage: npm run sweep -- DIR... [flags]');
+  });
 });
 
 describe('helpText', () => {

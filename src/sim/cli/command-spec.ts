@@ -31,6 +31,8 @@ export interface ArgSpec {
   readonly required: boolean;
   /** What is used when an optional argument is left out. */
   readonly absent?: string;
+  /** The last argument only: it may be given any number of times (`DIR...`). */
+  readonly rest?: true;
 }
 
 export interface CommandSpec {
@@ -83,8 +85,12 @@ export type Parsed<S extends CommandSpec> =
   | { kind: 'help'; text: string }
   | { kind: 'error'; message: string };
 
-const usage = (spec: CommandSpec): string =>
-  `usage: ${spec.run} ${[...spec.args.map((a) => (a.required ? a.name : `[${a.name}]`)), '[flags]'].join(' ')}`;
+const argUsage = (a: ArgSpec): string => {
+  const name = a.rest === true ? `${a.name}...` : a.name;
+  return a.required ? name : `[${name}]`;
+};
+
+const usage = (spec: CommandSpec): string => `usage: ${spec.run} ${[...spec.args.map(argUsage), '[flags]'].join(' ')}`;
 
 const seeHelp = (spec: CommandSpec): string => `${usage(spec)}\n\`${spec.run} --help\` lists every flag`;
 
@@ -113,7 +119,7 @@ export function parseCommandArgs<S extends CommandSpec>(spec: S, argv: readonly 
   const absent = spec.args.slice(positionals.length).find((a) => a.required);
   if (absent !== undefined)
     return { kind: 'error', message: `${absent.name}: required (${absent.meaning})\n${seeHelp(spec)}` };
-  if (positionals.length > spec.args.length) {
+  if (positionals.length > spec.args.length && spec.args.at(-1)?.rest !== true) {
     const names = spec.args.map((a) => a.name).join(' ');
     return {
       kind: 'error',

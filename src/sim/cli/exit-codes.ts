@@ -37,7 +37,7 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
     meaning: 'success (and after --help)',
     commands: {
       sim: 'the run finished, its report is written and every threshold passed',
-      sweep: 'every cell ran and one is recommended',
+      sweep: 'every cell ran and one is recommended; with --shard, its runs ran and shard.json is written',
       bidders: 'stopped by SIGINT or SIGTERM after closing its listeners',
       bench: 'the bench ran (without --check, whether or not the targets were met)',
       soak: 'neither the heap nor the active handles grew',
@@ -63,7 +63,7 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
     commands: {
       sim: 'an unknown or malformed flag (a number not in plain decimal, a --bidders that is no ws:// address), an invalid scenario or threshold, a report folder that cannot be made or written, or a --out that is not empty without --force',
       sweep:
-        'an unknown or malformed flag, an invalid scenario, sweep or threshold, a report folder that cannot be made or written, or a --out that is not empty without --force',
+        'an unknown or malformed flag, an invalid scenario, sweep or threshold, a --shard on a file without a sweep, a --merge of folders that are not all the shards of one sweep, a report folder that cannot be made or written, or a --out that is not empty without --force',
       bidders:
         'an unknown or malformed flag (a number not in plain decimal, a --token of the wrong form), no --scenario, an invalid scenario, no simulated bidders to serve',
       bench: 'an unknown or malformed flag, a report folder that cannot be made or written',

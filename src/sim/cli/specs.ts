@@ -93,9 +93,38 @@ export const SWEEP_SPEC = {
     'processes, writes sweep.json, sweep.md and sweep.html with 95% intervals, and recommends the knee: the ' +
     'smallest tmax, then the fewest bidders, within the objective’s tolerance (default 1%) of the best revenue ' +
     'per thousand auctions (less the cost model, if any) among cells that meet every threshold beyond noise.',
-  args: [{ name: 'FILE', meaning: 'the scenario file, with `sweep` axes', required: true }],
+  args: [
+    {
+      name: 'FILE|DIR',
+      meaning: 'the scenario file, with `sweep` axes; with --merge, the shard folders to merge (one or more)',
+      required: true,
+      rest: true,
+    },
+  ],
   flags: [
     SET_FLAG,
+    {
+      name: 'shard',
+      value: 'i/n',
+      meaning:
+        'run only shard i of n (i from 0 to n - 1, n from 1 to 10000): the runs whose index (cell by cell, ' +
+        'repeat by repeat) is i modulo n; writes their summaries to shard.json for --merge',
+      absent: 'every run, and the sweep reports',
+    },
+    {
+      name: 'shards',
+      value: 'n',
+      meaning:
+        'as --shard i/n with i read from JOB_COMPLETION_INDEX, as a Kubernetes Indexed Job sets it (the variable ' +
+        'alone, without --shards, is ignored)',
+      absent: 'JOB_COMPLETION_INDEX is not read',
+    },
+    {
+      name: 'merge',
+      meaning:
+        'merge the shard folders given as arguments (all n shards of one sweep) into the sweep.json, sweep.md ' +
+        'and sweep.html one unsharded run writes',
+    },
     {
       name: 'mode',
       value: 'virtual|live',
