@@ -179,6 +179,8 @@ export function readField<T>(
 export interface NumberRule {
   /** Exclusive lower bound. */
   above?: number;
+  /** Exclusive upper bound. */
+  below?: number;
   /** Inclusive bounds. */
   min?: number;
   max?: number;
@@ -210,6 +212,7 @@ function failure(value: unknown, rule: NumberRule): IssueCode | undefined {
   if (typeof value !== 'number' || !Number.isFinite(value)) return 'SCN_ERR_NOT_A_NUMBER';
   if (rule.integer === true && !Number.isInteger(value)) return 'SCN_ERR_NOT_AN_INTEGER';
   if (rule.above !== undefined && !(value > rule.above)) return 'SCN_ERR_OUT_OF_RANGE';
+  if (rule.below !== undefined && !(value < rule.below)) return 'SCN_ERR_OUT_OF_RANGE';
   if (rule.min !== undefined && value < rule.min) return 'SCN_ERR_OUT_OF_RANGE';
   if (rule.max !== undefined && value > rule.max) return 'SCN_ERR_OUT_OF_RANGE';
   if (rule.limit !== undefined && value > rule.limit) return 'SCN_ERR_OUT_OF_RANGE';

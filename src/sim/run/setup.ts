@@ -7,7 +7,8 @@ import { latencyQuantile } from '../../bidders/latency-models.js';
 import type { ExchangeOptions } from '../../exchange/exchange.js';
 import type { LeafInfo } from '../metrics/metrics.js';
 import type { Leaf } from '../scenario/bidder-groups.js';
-import type { Scenario } from '../scenario/schema.js';
+import { isExternal, type Scenario } from '../scenario/schema.js';
+import { PolicySet } from '../../exchange/policies/policy-set.js';
 import type { LeafHostStats } from '../../bidders/host.js';
 import type { InvariantChecker } from '../metrics/invariants.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -37,7 +38,26 @@ export const streams = {
   requests: (seed: number): Rng => seedrandom.alea(`${seed}/requests`),
   network: (seed: number, leaf: string): Rng => seedrandom.alea(`${seed}/network/${leaf}`),
   backoff: (seed: number, leaf: string): Rng => seedrandom.alea(`${seed}/backoff/${leaf}`),
+  /** Which requests the throttle holds back (src/exchange/policies/throttle.ts). */
+  throttle: (seed: number): Rng => seedrandom.alea(`${seed}/throttle`),
 };
+
+/**
+ * The fan-out policies the scenario switches on (adaptive timeouts, throttling, QPS caps), or null
+ * when it switches on none: the exchange then runs its per-message path as without policies.
+ */
+export function fanoutPolicy(s: Scenario): PolicySet | null {
+  const qps = s.bidders.flatMap((g) => Array.from({ length: isExternal(g) ? 1 : g.count }, () => g.qps ?? null));
+  const policy = new PolicySet({
+    leaves: qps.length,
+    tmaxMs: s.auction.tmaxMs,
+    adaptive: s.auction.adaptive ?? null,
+    throttle: s.auction.throttle ?? null,
+    qps,
+    draw: streams.throttle(s.seed),
+  });
+  return policy.active ? policy : null;
+}
 
 export function leafInfos(leaves: readonly Leaf[]): LeafInfo[] {
   return leaves.map((l) =>

@@ -23,6 +23,7 @@ import {
 import { validateLatencySpec } from '../../bidders/latency-models.js';
 import { validatePriceSpec } from '../../bidders/price-models.js';
 import { readGroupName } from './fields.js';
+import { readQps } from './policies.js';
 import { LIMITS } from './limits.js';
 import {
   DEFAULTS,
@@ -34,8 +35,8 @@ import {
   type Scenario,
 } from './schema.js';
 
-const LOCAL_KEYS = ['name', 'count', 'latency', 'bid', 'faults', 'hostile', 'token'] as const;
-const EXTERNAL_KEYS = ['name', 'url', 'token'] as const;
+const LOCAL_KEYS = ['name', 'count', 'latency', 'bid', 'faults', 'hostile', 'token', 'qps'] as const;
+const EXTERNAL_KEYS = ['name', 'url', 'token', 'qps'] as const;
 /** Printable ASCII without spaces: it goes into an HTTP header, so no CR/LF can ride along. */
 const TOKEN = /^[!-~]{1,200}$/;
 const BID_KEYS = ['rate', 'price', 'shade'] as const;
@@ -162,6 +163,8 @@ function checkExternal(raw: Raw, path: string, mode: Scenario['mode'] | undefine
   }
   const group: ExternalGroup = { name: name ?? '', url: typeof url === 'string' ? url : '' };
   if (token !== undefined) group.token = token;
+  const qps = readQps(raw, path, issues);
+  if (qps !== undefined) group.qps = qps;
   return group;
 }
 
@@ -180,6 +183,8 @@ function checkLocal(raw: Raw, path: string, mode: Scenario['mode'] | undefined, 
   if (hostile !== undefined) group.hostile = hostile;
   const token = checkToken(raw, path, issues);
   if (token !== undefined) group.token = token;
+  const qps = readQps(raw, path, issues);
+  if (qps !== undefined) group.qps = qps;
   return group;
 }
 

@@ -47,6 +47,14 @@ export const LIMITS = {
   thresholds: 1_000,
   /** Runs of a sweep (cells × repeats): at a run a second, under three hours. */
   sweepRuns: 10_000,
+  /**
+   * `auction.adaptive.windowSec` and `auction.throttle.windowSec`: an hour. A window is ten slices
+   * whatever its length, so the bound is not memory: a policy that remembers an hour reacts to
+   * nothing a run can show.
+   */
+  policyWindowSec: 3600,
+  /** A group's `qps`, per leaf: a cap above the most auctions a run may have (LIMITS.rate) never binds. */
+  qps: 100_000,
 } as const;
 
 /** A count as messages print it: 1000000 → 1,000,000. */

@@ -34,6 +34,32 @@ export interface AuctionSpec {
   maxPrice: number;
   /** The largest frame the exchange reads from a bidder; a larger one is refused and the link dropped. */
   maxPayloadBytes: number;
+  /** Each leaf's deadline follows its recent response times (absent: off). */
+  adaptive?: AdaptiveSpec;
+  /** Leaves that time out or err too often are sent a share of the requests (absent: off). */
+  throttle?: ThrottleSpec;
+}
+
+/** Adaptive timeouts (src/exchange/policies/adaptive.ts); what a given one leaves out is DEFAULTS.adaptive. */
+export interface AdaptiveSpec {
+  /** The response-time quantile each leaf's deadline follows, in (0, 1). */
+  quantile: number;
+  /** Added to the quantile, ms. */
+  marginMs: number;
+  /** The window the quantile is taken over, seconds. */
+  windowSec: number;
+  /** The lowest deadline it sets, ms. */
+  minMs: number;
+}
+
+/** Throttling by health (src/exchange/policies/throttle.ts); defaults in DEFAULTS.throttle. */
+export interface ThrottleSpec {
+  /** The timed-out, invalid or lost share of a leaf's requests above which it is sent fewer, in [0, 1). */
+  maxTimeoutRate: number;
+  /** The window the rate is taken over, seconds. */
+  windowSec: number;
+  /** The least share of requests a throttled leaf is sent, in (0, 1]. */
+  minShare: number;
 }
 
 /** Simulated bidders: `count` leaves named `name-1` … `name-count`, all with this profile. */
@@ -47,6 +73,8 @@ export interface LocalGroup {
   hostile?: HostileSpec;
   /** The token the bidder host requires on the upgrade, and the exchange sends (one for all local groups). */
   token?: string;
+  /** Each leaf's cap in requests per second (a token bucket); absent: no cap. */
+  qps?: number;
 }
 
 /** A bidder somewhere else that the exchange dials; one leaf named like the group. */
@@ -55,6 +83,8 @@ export interface ExternalGroup {
   url: string;
   /** Sent as `Authorization: Bearer <token>` when dialling. */
   token?: string;
+  /** The leaf's cap in requests per second (a token bucket); absent: no cap. */
+  qps?: number;
 }
 
 export type BidderGroup = LocalGroup | ExternalGroup;
@@ -171,6 +201,17 @@ export const DEFAULTS = deepFreeze({
   },
   /** What a bidder group leaves out. */
   group: GROUP,
+  /**
+   * What an `auction.adaptive` leaves out: the 0.95 quantile over 10 s, 5 ms over it (a network
+   * allowance's worth), never below 10 ms (the default minBidderMs).
+   */
+  adaptive: { quantile: 0.95, marginMs: 5, windowSec: 10, minMs: 10 } as AdaptiveSpec,
+  /**
+   * What an `auction.throttle` leaves out: a tenth of requests timing out or failing is unhealthy
+   * (Google's on-time rule asks for 85% in time), judged over 5 s, and at least a tenth still sent,
+   * as PBS-Go's throttle lets through (#4415).
+   */
+  throttle: { maxTimeoutRate: 0.1, windowSec: 5, minShare: 0.1 } as ThrottleSpec,
   /** Used when the file gives no bidders: four identical leaves dsp-1 … dsp-4. */
   bidders: [{ name: 'dsp', ...GROUP, count: 4 }] as BidderGroup[],
   thresholds: {} as Record<string, string>,

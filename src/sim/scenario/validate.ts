@@ -35,6 +35,7 @@ import {
 } from './schema.js';
 import { checkSweep, checkThresholds } from './dotted-sections.js';
 import { LIMITS, processLimitIssues, tooDeepAt, tooDeepIssue } from './limits.js';
+import { checkAdaptive, checkThrottle } from './policies.js';
 
 export type ScenarioResult = { ok: true; scenario: Scenario } | { ok: false; issues: Issue[] };
 
@@ -74,6 +75,8 @@ const AUCTION_KEYS = [
   'increment',
   'maxPrice',
   'maxPayloadBytes',
+  'adaptive',
+  'throttle',
 ] as const;
 /** Below this a multi-bid response could not fit; above it one bidder could make the exchange hold a lot. */
 const PAYLOAD_BYTES = integerIn(1024, 64 * 1024 * 1024);
@@ -158,6 +161,9 @@ function checkAuction(raw: Raw, issues: Issue[]): AuctionSpec {
   if (floor !== undefined && maxPrice !== undefined && maxPrice <= floor) {
     issues.push(outOfOrder('auction.maxPrice', `greater than floor (${floor}) ${got(raw, 'maxPrice', maxPrice)}`));
   }
+  // The policies are off when absent or null (null lets a sweep axis switch one off).
+  const adaptiveRaw = optionalObject(raw, 'adaptive', at, issues);
+  const throttleRaw = optionalObject(raw, 'throttle', at, issues);
   return {
     type: type ?? d.type,
     tmaxMs: tmaxMs ?? d.tmaxMs,
@@ -168,7 +174,15 @@ function checkAuction(raw: Raw, issues: Issue[]): AuctionSpec {
     increment: increment ?? d.increment,
     maxPrice: maxPrice ?? d.maxPrice,
     maxPayloadBytes: maxPayloadBytes ?? d.maxPayloadBytes,
+    ...(adaptiveRaw !== undefined && { adaptive: checkAdaptive(adaptiveRaw, `${at}.adaptive`, issues) }),
+    ...(throttleRaw !== undefined && { throttle: checkThrottle(throttleRaw, `${at}.throttle`, issues) }),
   };
+}
+
+/** The object at `key` when given; undefined when absent, null (so a sweep axis can switch it off) or wrong. */
+function optionalObject(raw: Raw, key: string, path: string, issues: Issue[]): Raw | undefined {
+  if (raw[key] === undefined || raw[key] === null) return undefined;
+  return readObject(raw, key, path, issues);
 }
 
 function checkObjective(raw: Raw, issues: Issue[]): ObjectiveSpec {

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { valid } from '../../../test/helpers/scenarios.js';
+import { Outcome } from '../../exchange/outcome.js';
+import { fanoutPolicy } from './setup.js';
+
+describe('fanoutPolicy', () => {
+  it('is null when the scenario switches no policy on', () => {
+    expect(fanoutPolicy(valid({}))).toBeNull();
+    expect(fanoutPolicy(valid({ auction: { adaptive: null } }))).toBeNull();
+  });
+
+  it("gives each leaf its group's cap, in leaf order", () => {
+    const p = fanoutPolicy(
+      valid({
+        bidders: [
+          { name: 'a', count: 2, qps: 10 },
+          { name: 'b', count: 1 },
+        ],
+      }),
+    )!;
+    expect(p.adaptive).toBeNull();
+    expect(p.throttle).toBeNull();
+    // One token each (a tenth of a second of 10/s is one): leaves 0 and 1 capped at once, leaf 2 never.
+    for (const leaf of [0, 1]) {
+      expect(p.admit(leaf, 0)).toBeNull();
+      expect(p.admit(leaf, 1)).toBe('capped');
+    }
+    for (let t = 0; t < 100; t++) expect(p.admit(2, t)).toBeNull();
+  });
+
+  it("draws the throttle's choices from the scenario's seed", () => {
+    const fates = (seed: number): string => {
+      const p = fanoutPolicy(valid({ seed, auction: { throttle: { minShare: 0.5, windowSec: 1 } } }))!;
+      expect(p.adaptive).toBeNull();
+      let out = '';
+      for (let t = 0; t < 3000; t += 10) {
+        out += p.admit(0, t) === null ? '1' : '0';
+        p.observe(0, Outcome.TIMED_OUT, NaN, t + 5);
+      }
+      return out;
+    };
+    expect(fates(7)).toContain('0');
+    expect(fates(7)).toBe(fates(7));
+    expect(fates(8)).not.toBe(fates(7));
+  });
+});
