@@ -23,6 +23,17 @@ function stepped(lo: number, hi: number, stepMs: number, lo2: number, hi2: numbe
   };
 }
 
+/** One leaf at 200 requests/s until `untilMs`: the deadline it is given at each whole second. */
+function deadlineEachSecond(behaviour: LeafBehaviour, untilMs: number): Map<number, number> {
+  const policy = adaptiveOnly();
+  const seen = new Map<number, number>();
+  const onTick = (t: number): void => {
+    if (t % 1000 === 0) seen.set(t, policy.deadlineMs(0, TMAX, t));
+  };
+  drive(policy, { leaves: 1, rate: 200, untilMs, staticMs: TMAX, behaviour, onTick });
+  return seen;
+}
+
 describe('adaptive deadlines', () => {
   it('follows the quantile plus the margin, within a bucket', () => {
     const policy = adaptiveOnly();
@@ -79,19 +90,8 @@ describe('adaptive deadlines', () => {
   });
 
   it('tracks a step up in latency within one window, raising a deadline that timed out', () => {
-    const policy = adaptiveOnly();
     const step = 20_000;
-    const seen = new Map<number, number>();
-    drive(policy, {
-      leaves: 1,
-      rate: 200,
-      untilMs: 40_000,
-      staticMs: TMAX,
-      behaviour: stepped(10, 30, step, 40, 60),
-      onTick: (t) => {
-        if (t % 1000 === 0) seen.set(t, policy.deadlineMs(0, TMAX, t));
-      },
-    });
+    const seen = deadlineEachSecond(stepped(10, 30, step, 40, 60), 40_000);
     // Before: about 29 + 5. Just after, every answer (40-60 ms) times out at about 34: censored, so
     // the estimate cannot stay below them and the deadline goes back up.
     expect(seen.get(step)!).toBeLessThan(36);
@@ -104,19 +104,8 @@ describe('adaptive deadlines', () => {
   });
 
   it('tracks a step down in latency within one window', () => {
-    const policy = adaptiveOnly();
     const step = 20_000;
-    const seen = new Map<number, number>();
-    drive(policy, {
-      leaves: 1,
-      rate: 200,
-      untilMs: 35_000,
-      staticMs: TMAX,
-      behaviour: stepped(40, 60, step, 10, 30),
-      onTick: (t) => {
-        if (t % 1000 === 0) seen.set(t, policy.deadlineMs(0, TMAX, t));
-      },
-    });
+    const seen = deadlineEachSecond(stepped(40, 60, step, 10, 30), 35_000);
     expect(seen.get(step)!).toBeGreaterThan(63);
     expect(seen.get(step + 10_000)!).toBeGreaterThanOrEqual(34 - 0.5);
     expect(seen.get(step + 10_000)!).toBeLessThanOrEqual(34 + BUCKET_MS + 0.5);
