@@ -133,7 +133,7 @@ describe('report folders never mix two runs', () => {
     const second = writeScenario(dir, 'second', { ...tiny, bidders: [tiny.bidders[0]] });
     const refused = await run('src/sim/cli/sim.ts', [second, '--out', out]);
     expect(refused.status).toBe(2);
-    expect(refused.stderr).toContain(`--out: ${out} is not empty (11 entries:`);
+    expect(refused.stderr).toContain(`--out: ${out} is not empty (13 entries:`);
     expect(refused.stderr).toContain('--force');
     expect(refused.stdout).not.toContain('running');
     expect(readFileSync(join(out, 'summary.json'), 'utf8')).toBe(before);
@@ -144,11 +144,13 @@ describe('report folders never mix two runs', () => {
       [
         'auction.hgrm',
         'group-fast.hgrm',
+        'histograms.hlog',
         'host-delays-fast.hgrm',
         'notes.txt',
         'overshoot.hgrm',
         'report.html',
         'report.md',
+        'run-state.json',
         'scenario.resolved.json',
         'summary.json',
       ].sort(),

@@ -228,6 +228,9 @@ export function syntheticRun(opts: SyntheticOptions = {}): RunResult {
     hostStats,
     stoppedBy: opts.partial === true ? 'signal' : null,
     message: opts.partial === true ? 'stopped by signal' : null,
+    segment: { index: 0, count: 1 },
+    window: { timeline: 'virtual', fromMs: 1000, toMs: 1000 + summary.durationSec * 1000 },
+    eventLoopDelay: newHistogram(),
   };
 }
 

@@ -21,6 +21,8 @@ import { accountingErrors, type Summary } from '../metrics/summary.js';
 import { harnessWarning, progressLine, summaryTable } from './terminal.js';
 import { evaluateThresholds, thresholdPathIssues } from '../metrics/thresholds.js';
 import { fail, stamp, stopOnSignals } from './common.js';
+import { segmentFolder, segmentFromFlags } from './segment-flag.js';
+import type { Segment } from '../run/arrivals.js';
 
 /** A number flag (plain decimal), or a bad-input error naming the flag; its range is the scenario validator's. */
 function num(flag: string, value: string | undefined): number | undefined {
@@ -33,10 +35,13 @@ interface Parsed {
   force: boolean;
   bidders: string | undefined;
   strict: boolean;
+  segment: Segment;
 }
 
 function parse(): Parsed {
   const { values, positionals } = parseCommand(SIM_SPEC);
+  const segment = segmentFromFlags(values.segment, values.segments, process.env);
+  if (typeof segment === 'string') fail(EXIT.badInput, segment);
   const file = positionals[0] ?? SIM_SPEC.args[0].absent;
   const loaded = loadScenarioFile(file);
   if (!loaded.ok) fail(EXIT.badInput, `${file}: invalid scenario\n${formatIssues(loaded.issues)}`);
@@ -55,16 +60,19 @@ function parse(): Parsed {
   const pathIssues = thresholdPathIssues(scenario);
   if (pathIssues.length > 0) fail(EXIT.badInput, `${file}: invalid thresholds\n${formatIssues(pathIssues)}`);
   const bidders = values.bidders === undefined ? undefined : checkBiddersUrl(values.bidders);
-  return { scenario, out: values.out, force: values.force, bidders, strict: values.strict };
+  return { scenario, out: values.out, force: values.force, bidders, strict: values.strict, segment };
 }
 
 async function main(): Promise<void> {
-  const { scenario, out, force, bidders, strict } = parse();
+  const { scenario, out, force, bidders, strict, segment } = parse();
   // A report folder that cannot be made or written, or that holds another run's files, is bad input:
   // said before anything runs. Without --out the folder is new, even for two runs in the same second.
+  // A segment writes into a folder of its own inside the run's, so the segments can share one --out.
+  const whole = segment.count === 1;
+  const fallback = join('reports', `${scenario.name}-${stamp(new Date())}`);
   const dir = prepareReportFolder({
-    out,
-    fallback: join('reports', `${scenario.name}-${stamp(new Date())}`),
+    out: whole || out === undefined ? out : join(out, segmentFolder(segment)),
+    fallback: whole ? fallback : join(fallback, segmentFolder(segment)),
     files: REPORT_FILES,
     force,
   });
@@ -80,12 +88,14 @@ async function main(): Promise<void> {
   // A terminal or pipe that closed under the run must not cost the report: its writes fail quietly.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
-  process.stdout.write(`running ${scenario.name} (${scenario.mode}, seed ${scenario.seed})\n`);
+  const share = whole ? '' : `, segment ${segment.index} of ${segment.count}`;
+  process.stdout.write(`running ${scenario.name} (${scenario.mode}, seed ${scenario.seed}${share})\n`);
   const progress = createProgress();
   let result;
   try {
     result = await runScenario(scenario, {
       signal: stopper.signal,
+      segment,
       ...(bidders !== undefined ? { biddersUrl: bidders } : {}),
       onProgress: (p) => progress.update(progressLine(p)),
     });

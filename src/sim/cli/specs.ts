@@ -78,6 +78,23 @@ export const SIM_SPEC = {
       absent: "the scenario's",
     },
     {
+      name: 'segment',
+      value: 'I/N',
+      meaning:
+        "run segment I of N of the scenario's arrivals (I from 0, as Kubernetes counts JOB_COMPLETION_INDEX; " +
+        "k6's execution segment I/N:(I+1)/N): every Nth arrival of the whole seeded stream, so the N segments " +
+        'together run exactly its arrivals. The report goes to <out>/segment-I-of-N; `npm run merge` adds them up',
+      absent: 'the whole run',
+    },
+    {
+      name: 'segments',
+      value: 'N',
+      meaning:
+        'the same as --segment $JOB_COMPLETION_INDEX/N, for the pods of a Kubernetes Indexed Job ' +
+        '(JOB_COMPLETION_INDEX alone, without --segments, is never acted on)',
+      absent: 'the whole run',
+    },
+    {
       name: 'strict',
       meaning: 'exit 4 when the harness verdict is invalid (the run measured the machine), after writing the report',
       absent: 'an invalid harness is reported, and the exit status is that of the thresholds',

@@ -109,6 +109,8 @@ export interface Summary {
   tool?: ToolInfo;
   /** Whether the run measured the bidders or the machine (harness-types.ts); every run has one. */
   harness?: HarnessSummary;
+  /** The share of the arrivals a `--segment` run ran (absent from a whole run's summary). */
+  segment?: { index: number; count: number };
 }
 
 export interface ToolInfo {

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { ensureDir } from '../../lib/ensure-dir.js';
 import type { RunResult } from '../run/result.js';
 import { hgrmText, safeHgrmName } from './hgrm.js';
+import { hlogText } from './hlog.js';
+import { runHistograms, runState } from '../merge/state.js';
 import { reportHtml } from './report-html.js';
 import { reportMarkdown } from './report-md.js';
 import { reportModel } from './report-model.js';
@@ -25,14 +27,23 @@ export interface OutputFiles {
  * else). The families are what safeHgrmName makes from a group's name.
  */
 export const REPORT_FILES = {
-  names: ['summary.json', 'scenario.resolved.json', 'report.md', 'report.html', 'auction.hgrm', 'overshoot.hgrm'],
+  names: [
+    'summary.json',
+    'scenario.resolved.json',
+    'report.md',
+    'report.html',
+    'auction.hgrm',
+    'overshoot.hgrm',
+    'histograms.hlog',
+    'run-state.json',
+  ],
   families: [
     { shown: 'group-<group>.hgrm', matches: /^group-[A-Za-z0-9._-]+\.hgrm$/ },
     { shown: 'host-delays-<group>.hgrm', matches: /^host-delays-[A-Za-z0-9._-]+\.hgrm$/ },
   ],
 } as const satisfies OutputFiles;
 
-const [SUMMARY, RESOLVED, MARKDOWN, HTML, AUCTION, OVERSHOOT] = REPORT_FILES.names;
+const [SUMMARY, RESOLVED, MARKDOWN, HTML, AUCTION, OVERSHOOT, HLOG, STATE] = REPORT_FILES.names;
 
 /** Write every report file into `dir` (created if needed); returns the paths written. */
 export function writeReports(dir: string, run: RunResult): string[] {
@@ -45,6 +56,8 @@ export function writeReports(dir: string, run: RunResult): string[] {
     [HTML, reportHtml(model)],
     [AUCTION, hgrmText(run.metrics.auctionLatency)],
     [OVERSHOOT, hgrmText(run.metrics.overshoot)],
+    [HLOG, runHlog(run)],
+    [STATE, `${JSON.stringify(runState(run.metrics, run.hostStats, run.segment, run.window), null, 1)}\n`],
   ];
   const taken = new Set(files.map(([name]) => name));
   for (const g of model.groups) files.push([safeHgrmName('group', g.name, taken), hgrmText(g.latency)]);
@@ -57,4 +70,15 @@ export function writeReports(dir: string, run: RunResult): string[] {
     written.push(path);
   }
   return written;
+}
+
+/** The run's histograms as an interval log over its measured stretch (hlog.ts). */
+function runHlog(run: RunResult): string {
+  const startEpochMs = Date.parse(run.summary.startedAt);
+  const base = run.window.timeline === 'epoch' ? startEpochMs : 0;
+  return hlogText(runHistograms(run.metrics, run.eventLoopDelay, run.hostStats), {
+    startEpochMs,
+    fromSec: (run.window.fromMs - base) / 1000,
+    toSec: (run.window.toMs - base) / 1000,
+  });
 }

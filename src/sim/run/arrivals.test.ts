@@ -1,6 +1,6 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { arrivalSchedule } from './arrivals.js';
+import { arrivalSchedule, segmentArrivals } from './arrivals.js';
 import type { LoadSpec } from '../scenario/schema.js';
 
 function load(over: Partial<LoadSpec>): LoadSpec {
@@ -99,5 +99,53 @@ describe('ending', () => {
   it('runs on without a duration or a count', () => {
     const schedule = arrivalSchedule(load({ durationSec: null, rate: 1e6 }), seedrandom('e'));
     for (let i = 0; i < 10_000; i++) expect(schedule.next()).not.toBeNull();
+  });
+});
+
+describe('segments', () => {
+  const stripes = (spec: LoadSpec, n: number, seed = 's'): number[][] =>
+    Array.from({ length: n }, (_, index) => {
+      const s = segmentArrivals(arrivalSchedule(spec, seedrandom(seed)), { index, count: n });
+      const out: number[] = [];
+      for (let t = s.next(); t !== null; t = s.next()) out.push(t);
+      return out;
+    });
+
+  it("n segments' arrivals together are exactly the whole run's, striped k mod n", () => {
+    for (const [spec, n] of [
+      [load({ rate: 333, durationSec: 3 }), 3],
+      [load({ rate: 97, durationSec: 2.5, arrival: 'constant' }), 7],
+      [load({ rate: 10, durationSec: null, auctions: 23 }), 4],
+      [load({ rate: 1000, durationSec: 1 }), 1],
+    ] as const) {
+      const whole = drain(spec, 's');
+      const parts = stripes(spec, n);
+      expect(parts.flat().sort((a, b) => a - b)).toEqual(whole);
+      parts.forEach((part, i) => {
+        expect(part).toEqual(whole.filter((_, k) => k % n === i));
+        // Of N arrivals, segment i keeps ceil((N - i) / n): within one of N / n.
+        expect(part.length).toBe(Math.ceil((whole.length - i) / n));
+      });
+    }
+  });
+
+  it('counts and warm-ups add up for an odd n and a rate that does not divide', () => {
+    const spec = load({ rate: 101, durationSec: 3, warmupSec: 1, arrival: 'constant' });
+    const whole = drain(spec);
+    const warm = (ts: number[]): number => ts.filter((t) => t < 1000).length;
+    const parts = stripes(spec, 5);
+    expect(parts.reduce((t, p) => t + p.length, 0)).toBe(whole.length);
+    expect(parts.reduce((t, p) => t + warm(p), 0)).toBe(warm(whole));
+    expect(warm(whole)).toBe(101);
+  });
+
+  it('calls onSkip once for every arrival left to the other segments', () => {
+    const spec = load({ rate: 50, durationSec: 2 });
+    let skipped = 0;
+    const s = segmentArrivals(arrivalSchedule(spec, seedrandom('x')), { index: 1, count: 3 }, () => skipped++);
+    let kept = 0;
+    while (s.next() !== null) kept++;
+    expect(kept + skipped).toBe(drain(spec).length);
+    expect(kept).toBe(Math.ceil((drain(spec).length - 1) / 3));
   });
 });

@@ -45,3 +45,37 @@ export function arrivalSchedule(load: LoadSpec, rng: () => number): ArrivalSched
     },
   };
 }
+
+/**
+ * One of `count` equal shares of a run's arrivals: segment `index` (from 0, as Kubernetes counts
+ * JOB_COMPLETION_INDEX) is k6's execution segment index/count : (index + 1)/count.
+ */
+export interface Segment {
+  index: number;
+  count: number;
+}
+
+/** The whole run: the one segment of one. */
+export const WHOLE_RUN: Segment = { index: 0, count: 1 };
+
+/**
+ * The stripe of `schedule` that `segment` runs. Every segment draws the whole seeded stream and keeps
+ * arrival k (from 0) when k mod count = index, as k6 stripes equal segments; so the segments' arrivals
+ * together are exactly the whole run's, and of any N arrivals segment i keeps ceil((N - i) / count).
+ * `onSkip` is called for each arrival left to the other segments (to take its request's draws). The
+ * whole run's schedule is returned as it is.
+ */
+export function segmentArrivals(schedule: ArrivalSchedule, segment: Segment, onSkip?: () => void): ArrivalSchedule {
+  const { index, count } = segment;
+  if (count === 1) return schedule;
+  let k = 0;
+  return {
+    next(): number | null {
+      for (let t = schedule.next(); t !== null; t = schedule.next()) {
+        if (k++ % count === index) return t;
+        onSkip?.();
+      }
+      return null;
+    },
+  };
+}

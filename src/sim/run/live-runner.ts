@@ -9,7 +9,7 @@ import type { LeafHostStats } from '../../bidders/host.js';
 import { Exchange } from '../../exchange/exchange.js';
 import { liveClock } from '../../exchange/live-clock.js';
 import { WsPool, type PoolTarget } from '../../exchange/ws-pool.js';
-import { arrivalSchedule } from './arrivals.js';
+import { arrivalSchedule, segmentArrivals, WHOLE_RUN, type Segment } from './arrivals.js';
 import { startChildHost, type ChildHost } from './host-child.js';
 import { InvariantChecker, tee } from '../metrics/invariants.js';
 import { Metrics } from '../metrics/metrics.js';
@@ -19,7 +19,7 @@ import { expandLeaves } from '../scenario/bidder-groups.js';
 import type { Progress, RunResult } from './result.js';
 import { exchangeOptions, finishRun, lateGraceMs, leafInfos, plannedSec, streams } from './setup.js';
 import { percentiles, type P } from '../metrics/summary.js';
-import { decodeHistogram, newHistogram, type Histogram } from '../../lib/histogram.js';
+import { decodeHistogram, fromNodeHistogram, newHistogram, type Histogram } from '../../lib/histogram.js';
 import { ProcessMeter } from '../../lib/process-meter.js';
 import { judgeHarness, type HarnessInput } from '../metrics/harness.js';
 import type { HostProcessLoad } from '../../bidders/host-process.js';
@@ -35,22 +35,16 @@ export interface RunOptions {
   spinMs?: number;
   /** The share of wall time the live clock's spin may take (live-clock.ts). */
   spinBudget?: number;
+  /** The share of the arrivals to run (`--segment`); the whole run by default. */
+  segment?: Segment;
 }
 
 /** The event-loop monitor's sampling interval; its samples include it, so it is taken off. */
 const ELD_RESOLUTION_MS = 10;
 
-function eventLoopP(h: ReturnType<typeof monitorEventLoopDelay>): P {
-  const ms = (ns: number): number => Math.max(0, Math.round(ns / 1000 - ELD_RESOLUTION_MS * 1000) / 1000);
-  if (h.count === 0) return { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, count: 0 };
-  return {
-    p50: ms(h.percentile(50)),
-    p90: ms(h.percentile(90)),
-    p99: ms(h.percentile(99)),
-    p999: ms(h.percentile(99.9)),
-    max: ms(h.max),
-    count: h.count,
-  };
+/** The monitor's samples as one of our histograms (µs), its interval taken off, so logs hold it and merges add it. */
+function eventLoopHistogram(h: ReturnType<typeof monitorEventLoopDelay>): Histogram {
+  return fromNodeHistogram(h, ELD_RESOLUTION_MS * 1000);
 }
 
 export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunResult> {
@@ -118,7 +112,9 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
   const meter = new ProcessMeter();
 
   const makeRequest = requestFactory(s, streams.requests(s.seed));
-  const schedule = arrivalSchedule(s.load, streams.arrivals(s.seed));
+  const segment = opts.segment ?? WHOLE_RUN;
+  // A segment takes the draws of the other segments' requests too, so each request is the whole run's.
+  const schedule = segmentArrivals(arrivalSchedule(s.load, streams.arrivals(s.seed)), segment, () => makeRequest(''));
   const totalSec = plannedSec(s);
   let lastArrival = origin;
   let resetDone = false;
@@ -177,11 +173,12 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
   const hostStats = await cleanup();
   // The host's load over the same stretch as the exchange's (to the last close), else to its stop.
   const hostLoad = hostMeasured ?? host?.load() ?? null;
+  const eventLoopDelay = eventLoopHistogram(eld);
   const harness = judgeHarness(
     harnessInput(s, m, infos, hostStats, {
       hostOutside: host === null || leaves.some((l) => l.kind === 'external'),
       overshoot: m.overshoot,
-      eventLoopDelay: eventLoopP(eld),
+      eventLoopDelay: percentiles(eventLoopDelay),
       exchange: { pid: process.pid, load, spin: { windowMs: spin.windowMs } },
       hosts: hostLoad === null ? [] : [hostLoad],
     }),
@@ -196,7 +193,9 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
     leaves: leaves.length,
     metrics: m,
     checker,
-    eventLoopDelay: eventLoopP(eld),
+    eventLoopDelay,
+    segment,
+    timelineOffsetMs: performance.timeOrigin,
     hostStats,
     harness,
     stoppedBy,

@@ -12,6 +12,7 @@ export async function runScenario(s: Scenario, opts: RunOptions = {}): Promise<R
     const virtual: VirtualAsyncOptions = {};
     if (opts.onProgress !== undefined) virtual.onProgress = opts.onProgress;
     if (opts.signal !== undefined) virtual.signal = opts.signal;
+    if (opts.segment !== undefined) virtual.segment = opts.segment;
     return runVirtualAsync(s, virtual);
   }
   return runLive(s, opts);

@@ -12,8 +12,11 @@ import { PolicySet } from '../../exchange/policies/policy-set.js';
 import type { LeafHostStats } from '../../bidders/host.js';
 import type { InvariantChecker } from '../metrics/invariants.js';
 import type { Metrics } from '../metrics/metrics.js';
-import type { RunResult } from './result.js';
-import { buildSummary, type P, type Summary } from '../metrics/summary.js';
+import type { MeasuredWindow, RunResult } from './result.js';
+import type { Segment } from './arrivals.js';
+import { percentiles } from '../metrics/summary.js';
+import type { Histogram } from '../../lib/histogram.js';
+import { buildSummary, type Summary } from '../metrics/summary.js';
 import type { HarnessSummary } from '../metrics/harness-types.js';
 
 export function exchangeOptions(s: Scenario): Partial<ExchangeOptions> {
@@ -101,7 +104,11 @@ export interface RunEnd {
   leaves: number;
   metrics: Metrics;
   checker: InvariantChecker;
-  eventLoopDelay: P;
+  /** The exchange's event-loop delay (µs), empty in virtual time. */
+  eventLoopDelay: Histogram;
+  segment: Segment;
+  /** Added to the clock's times to place them on the run's timeline (performance.timeOrigin live, 0 virtual). */
+  timelineOffsetMs: number;
   hostStats: LeafHostStats[];
   /** Whether the run measured the bidders or the machine (metrics/harness.ts). */
   harness: HarnessSummary;
@@ -121,8 +128,9 @@ export function finishRun(e: RunEnd): RunResult {
     durationSec: Math.max(0, (e.lastArrivalMs - e.warmupEndMs) / 1000),
     partial: e.stoppedBy !== null,
     config: summaryConfig(s, e.leaves),
-    eventLoopDelay: e.eventLoopDelay,
+    eventLoopDelay: percentiles(e.eventLoopDelay),
   });
+  if (e.segment.count > 1) summary.segment = { ...e.segment };
   summary.harness = e.harness;
   const invariantViolations = e.checker.finish(summary);
   return {
@@ -133,5 +141,12 @@ export function finishRun(e: RunEnd): RunResult {
     stoppedBy: e.stoppedBy,
     message: e.message,
     invariantViolations,
+    segment: e.segment,
+    window: {
+      timeline: e.mode === 'live' ? 'epoch' : 'virtual',
+      fromMs: e.timelineOffsetMs + e.warmupEndMs,
+      toMs: e.timelineOffsetMs + e.lastArrivalMs,
+    } satisfies MeasuredWindow,
+    eventLoopDelay: e.eventLoopDelay,
   };
 }

@@ -55,6 +55,8 @@ export const LIMITS = {
   policyWindowSec: 3600,
   /** A group's `qps`, per leaf: a cap above the most auctions a run may have (LIMITS.rate) never binds. */
   qps: 100_000,
+  /** Segments of one run (`--segment I/N`, `--segments N`): as many as a large Indexed Job runs. */
+  segments: 10_000,
 } as const;
 
 /** A count as messages print it: 1000000 → 1,000,000. */

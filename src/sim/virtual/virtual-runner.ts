@@ -5,8 +5,8 @@
 
 import { createLeaf } from '../../bidders/decision.js';
 import { latencySampler } from '../../bidders/latency-models.js';
-import { Exchange } from '../../exchange/exchange.js';
-import { arrivalSchedule } from '../run/arrivals.js';
+import { Exchange, type ExchangeObserver } from '../../exchange/exchange.js';
+import { arrivalSchedule, segmentArrivals, WHOLE_RUN, type Segment } from '../run/arrivals.js';
 import { Metrics } from '../metrics/metrics.js';
 import { requestFactory, sequentialIds } from '../run/request-factory.js';
 import type { Progress, RunResult } from '../run/result.js';
@@ -14,7 +14,7 @@ import { expandLeaves } from '../scenario/bidder-groups.js';
 import type { Scenario } from '../scenario/schema.js';
 import { InvariantChecker, tee } from '../metrics/invariants.js';
 import { exchangeOptions, finishRun, lateGraceMs, leafInfos, plannedSec, streams } from '../run/setup.js';
-import type { P } from '../metrics/summary.js';
+import { newHistogram } from '../../lib/histogram.js';
 import { virtualHarness } from '../metrics/harness.js';
 import { EventQueue } from './event-queue.js';
 import { VirtualClock } from './virtual-clock.js';
@@ -24,6 +24,10 @@ export interface VirtualOptions {
   /** Called every `progressEverySec` of simulated time. */
   onProgress?: (p: Progress) => void;
   progressEverySec?: number;
+  /** The share of the arrivals to run (`--segment`); the whole run by default. */
+  segment?: Segment;
+  /** Hears every event the run's metrics hear (tests split a run's events with it). */
+  tap?: ExchangeObserver;
 }
 
 export interface VirtualAsyncOptions extends VirtualOptions {
@@ -44,9 +48,6 @@ export const YIELD_EVERY_MS = 100;
  * 100 ms and costs nothing measurable per message.
  */
 const REQUESTS_PER_LOOK = 2048;
-
-/** Virtual time has no event loop to be late: the summary says so with empty percentiles. */
-const NO_EVENT_LOOP: P = { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, count: 0 };
 
 /** A constant network takes no draws, so the common case costs nothing per message. */
 function networkDelay(s: Scenario, leafName: string): NetworkDelay {
@@ -77,7 +78,8 @@ function virtualRun(s: Scenario, opts: VirtualOptions) {
   const m = new Metrics(leafInfos(leaves));
   // The same checks as live; virtual time has no late timers, so a close after its deadline is a bug.
   const checker = new InvariantChecker(leaves.length, { maxOvershootMs: 0 });
-  const exchange = new Exchange(exchangeOptions(s), clock, tee(m, checker));
+  const observer = opts.tap === undefined ? tee(m, checker) : tee(m, checker, opts.tap);
+  const exchange = new Exchange(exchangeOptions(s), clock, observer);
   const links = locals.map(
     (c, i) =>
       new VirtualLink(
@@ -95,9 +97,13 @@ function virtualRun(s: Scenario, opts: VirtualOptions) {
   const warmupEnd = origin + s.load.warmupSec * 1000;
   m.begin(origin, warmupEnd);
   checker.begin(origin, warmupEnd);
-  const schedule = arrivalSchedule(s.load, streams.arrivals(s.seed));
   const makeRequest = requestFactory(s, streams.requests(s.seed));
   const nextId = sequentialIds();
+  const segment = opts.segment ?? WHOLE_RUN;
+  // A segment takes the other segments' requests' draws and ids too: each request is the whole run's.
+  const schedule = segmentArrivals(arrivalSchedule(s.load, streams.arrivals(s.seed)), segment, () =>
+    makeRequest(nextId()),
+  );
   const totalSec = plannedSec(s);
   const everyMs = (opts.progressEverySec ?? 1) * 1000;
   let nextProgress = everyMs;
@@ -163,7 +169,10 @@ function virtualRun(s: Scenario, opts: VirtualOptions) {
       leaves: leaves.length,
       metrics: m,
       checker,
-      eventLoopDelay: NO_EVENT_LOOP,
+      // Virtual time has no event loop to be late: the summary says so with empty percentiles.
+      eventLoopDelay: newHistogram(),
+      segment,
+      timelineOffsetMs: 0,
       hostStats: links.map((l) => l.stats()),
       harness: virtualHarness(),
       stoppedBy,
