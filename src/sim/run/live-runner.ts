@@ -49,7 +49,8 @@ function eventLoopHistogram(h: ReturnType<typeof monitorEventLoopDelay>): Histog
 
 export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunResult> {
   const leaves = expandLeaves(s);
-  const locals = leaves.flatMap((l) => (l.kind === 'local' ? [l.config] : []));
+  // Leaves of groups that name their `hosts` are served there; the rest by one host of the run's own.
+  const locals = leaves.flatMap((l) => (l.kind === 'local' && l.host === undefined ? [l.config] : []));
   let stoppedBy: RunResult['stoppedBy'] = null;
   let message: string | null = null;
   let stopArrivals: (() => void) | null = null;
@@ -73,7 +74,8 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
     base = `ws://127.0.0.1:${host.port}`;
   }
   const targets: PoolTarget[] = leaves.map((l) => {
-    const target: PoolTarget = { url: l.kind === 'local' ? `${base}/${encodeURIComponent(l.config.name)}` : l.url };
+    const url = l.kind === 'local' ? `${l.host ?? base}/${encodeURIComponent(l.config.name)}` : l.url;
+    const target: PoolTarget = { url };
     if (l.token !== undefined) target.token = l.token;
     return target;
   });
@@ -176,7 +178,7 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
   const eventLoopDelay = eventLoopHistogram(eld);
   const harness = judgeHarness(
     harnessInput(s, m, infos, hostStats, {
-      hostOutside: host === null || leaves.some((l) => l.kind === 'external'),
+      hostOutside: host === null || leaves.some((l) => l.kind === 'external' || l.host !== undefined),
       overshoot: m.overshoot,
       eventLoopDelay: percentiles(eventLoopDelay),
       exchange: { pid: process.pid, load, spin: { windowMs: spin.windowMs } },

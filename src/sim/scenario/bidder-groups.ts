@@ -30,12 +30,14 @@ import {
   fresh,
   isExternal,
   type BidderGroup,
+  type BidderHosts,
   type ExternalGroup,
   type LocalGroup,
   type Scenario,
 } from './schema.js';
 
-const LOCAL_KEYS = ['name', 'count', 'latency', 'bid', 'faults', 'hostile', 'token', 'qps'] as const;
+const LOCAL_KEYS = ['name', 'count', 'latency', 'bid', 'faults', 'hostile', 'token', 'qps', 'hosts'] as const;
+const DNS_HOSTS_KEYS = ['dns', 'count', 'port', 'statefulSet'] as const;
 const EXTERNAL_KEYS = ['name', 'url', 'token', 'qps'] as const;
 /** Printable ASCII without spaces: it goes into an HTTP header, so no CR/LF can ride along. */
 const TOKEN = /^[!-~]{1,200}$/;
@@ -48,7 +50,8 @@ export const MAX_COUNT = LIMITS.leaves;
 const SUM_TOLERANCE = 1e-9;
 
 export type Leaf =
-  | { kind: 'local'; config: LeafConfig; token?: string }
+  /** `host`: the ws://host:port of the bidder host serving it, when its group names `hosts`. */
+  | { kind: 'local'; config: LeafConfig; token?: string; host?: string }
   | { kind: 'external'; name: string; group: string; url: string; token?: string };
 
 /** The leaves of a validated scenario, each with its own copy of its group's profile. */
@@ -61,6 +64,7 @@ export function expandLeaves(s: Scenario): Leaf[] {
       leaves.push(leaf);
       continue;
     }
+    const hosts = group.hosts === undefined ? null : hostUrls(group.hosts);
     for (let k = 1; k <= group.count; k++) {
       const config: LeafConfig = {
         name: `${group.name}-${k}`,
@@ -70,12 +74,100 @@ export function expandLeaves(s: Scenario): Leaf[] {
         faults: { ...group.faults },
       };
       if (group.hostile !== undefined) config.hostile = { ...group.hostile };
-      leaves.push(
-        group.token === undefined ? { kind: 'local', config } : { kind: 'local', config, token: group.token },
-      );
+      const leaf: Leaf = { kind: 'local', config };
+      if (group.token !== undefined) leaf.token = group.token;
+      // Dealt out in turn: leaf k to host (k − 1) mod H.
+      if (hosts !== null) leaf.host = hosts[(k - 1) % hosts.length]!;
+      leaves.push(leaf);
     }
   }
   return leaves;
+}
+
+/**
+ * The ws://host:port of each bidder host `hosts` names, without a trailing slash: a list as given, or
+ * a headless Service's StatefulSet pods `<statefulSet>-<i>.<dns>` for i from 0 to count − 1.
+ */
+export function hostUrls(hosts: BidderHosts): string[] {
+  if (Array.isArray(hosts)) return hosts.map((h) => h.replace(/\/+$/, ''));
+  const set = hosts.statefulSet ?? hosts.dns.split('.')[0]!;
+  return Array.from({ length: hosts.count }, (_, i) => `ws://${set}-${i}.${hosts.dns}:${hosts.port}`);
+}
+
+/** One DNS label (RFC 1123, as Kubernetes names are): lower-case letters, digits and inner hyphens. */
+const LABEL = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
+/** A pod name as a message shows it. */
+const clipName = (name: string): string => (name.length > 70 ? `${name.slice(0, 67)}...` : name);
+/** The longest DNS name. */
+const MAX_DNS = 253;
+
+/** Whether `text` is a ws:// or wss:// address of a host and port, with no path, query or credentials. */
+function isHostAddress(text: string): boolean {
+  try {
+    const u = new URL(text);
+    const bare = u.username === '' && u.password === '' && u.search === '' && u.hash === '';
+    return (u.protocol === 'ws:' || u.protocol === 'wss:') && u.pathname === '/' && bare && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+function checkHostList(list: unknown[], path: string, issues: Issue[]): string[] | undefined {
+  if (list.length === 0 || list.length > LIMITS.hosts) {
+    const code = list.length === 0 ? 'SCN_ERR_EMPTY' : 'SCN_ERR_TOO_LARGE';
+    issues.push(issue(path, code, `must list 1 to ${LIMITS.hosts} bidder hosts (got ${list.length})`));
+    return undefined;
+  }
+  const before = issues.length;
+  const seen = new Map<string, number>();
+  list.forEach((h, i) => {
+    if (typeof h !== 'string' || !isHostAddress(h)) {
+      issues.push(
+        mustBe(`${path}[${i}]`, 'SCN_ERR_BAD_FORMAT', 'a ws://host:port or wss://host:port address with no path', h),
+      );
+      return;
+    }
+    const key = h.replace(/\/+$/, '');
+    const first = seen.get(key);
+    if (first !== undefined) issues.push(issue(`${path}[${i}]`, 'SCN_ERR_DUPLICATE', `is ${path}[${first}] again`));
+    else seen.set(key, i);
+  });
+  return issues.length === before ? (list as string[]) : undefined;
+}
+
+function checkDnsHosts(raw: Raw, path: string, issues: Issue[]): BidderHosts | undefined {
+  checkKeys(raw, DNS_HOSTS_KEYS, path, issues);
+  const before = issues.length;
+  const dns = raw.dns;
+  const labels = typeof dns === 'string' ? dns.split('.') : [];
+  if (typeof dns !== 'string' || dns.length > MAX_DNS || !labels.every((l) => LABEL.test(l)))
+    issues.push(mustBe(`${path}.dns`, 'SCN_ERR_BAD_FORMAT', 'a DNS name (lower-case labels, dots between)', dns));
+  const count = readNumber(raw, 'count', integerIn(1, LIMITS.hosts), undefined, path, issues);
+  const port = readNumber(raw, 'port', integerIn(1, 65535), undefined, path, issues);
+  // A pod's name, <statefulSet>-<i>, is one DNS label: the longest is that of the last pod.
+  const given = raw.statefulSet !== undefined;
+  const set = given ? raw.statefulSet : labels[0];
+  const last = `${typeof set === 'string' ? set : ''}-${(count ?? 1) - 1}`;
+  if ((given || issues.length === before) && (typeof set !== 'string' || !LABEL.test(last))) {
+    const expected = `a StatefulSet name whose pods' names (${clipName(last)}) are DNS labels of at most 63 characters`;
+    issues.push(mustBe(`${path}.${given ? 'statefulSet' : 'dns'}`, 'SCN_ERR_BAD_FORMAT', expected, set));
+  }
+  if (issues.length > before) return undefined;
+  const hosts: BidderHosts = { dns: dns as string, count: count!, port: port! };
+  if (raw.statefulSet !== undefined) hosts.statefulSet = raw.statefulSet as string;
+  return hosts;
+}
+
+/** A local group's optional `hosts`, checked; undefined when absent or wrong. */
+function checkHosts(raw: Raw, path: string, issues: Issue[]): BidderHosts | undefined {
+  const value = raw.hosts;
+  const at = `${path}.hosts`;
+  if (value === undefined) return undefined;
+  if (Array.isArray(value)) return checkHostList(value, at, issues);
+  if (isRecord(value)) return checkDnsHosts(value, at, issues);
+  const expected = 'a list of ws://host:port addresses, or { "dns", "count", "port" }';
+  issues.push(mustBe(at, 'SCN_ERR_WRONG_TYPE', expected, value));
+  return undefined;
 }
 
 function checkLatency(value: unknown, path: string, issues: Issue[]): LatencySpec {
@@ -185,6 +277,8 @@ function checkLocal(raw: Raw, path: string, mode: Scenario['mode'] | undefined, 
   if (token !== undefined) group.token = token;
   const qps = readQps(raw, path, issues);
   if (qps !== undefined) group.qps = qps;
+  const hosts = checkHosts(raw, path, issues);
+  if (hosts !== undefined) group.hosts = hosts;
   return group;
 }
 

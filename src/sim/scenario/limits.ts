@@ -57,6 +57,8 @@ export const LIMITS = {
   qps: 100_000,
   /** Segments of one run (`--segment I/N`, `--segments N`): as many as a large Indexed Job runs. */
   segments: 10_000,
+  /** Bidder hosts a group names (`hosts`): a list's entries, or a headless Service's `count`. */
+  hosts: 1_000,
 } as const;
 
 /** A count as messages print it: 1000000 → 1,000,000. */

@@ -75,7 +75,20 @@ export interface LocalGroup {
   token?: string;
   /** Each leaf's cap in requests per second (a token bucket); absent: no cap. */
   qps?: number;
+  /**
+   * Live mode: bidder hosts already running (`npm run bidders`, each serving the scenario) that serve
+   * this group's leaves, dealt out over them in turn, instead of the host a run starts. Virtual mode
+   * ignores it. See BidderHosts.
+   */
+  hosts?: BidderHosts;
 }
+
+/**
+ * Where a group's bidder hosts are: a list of `ws://host:port` (or `wss://`) addresses, or a
+ * Kubernetes headless Service's pods, `ws://<statefulSet>-<i>.<dns>:<port>` for i from 0 to count − 1
+ * (a StatefulSet's pods' stable names; `statefulSet` defaults to the first label of `dns`).
+ */
+export type BidderHosts = string[] | { dns: string; count: number; port: number; statefulSet?: string };
 
 /** A bidder somewhere else that the exchange dials; one leaf named like the group. */
 export interface ExternalGroup {
