@@ -30,12 +30,14 @@ describe('npm run sweep -- --shard, --merge', () => {
     const r = await run(SWEEP, [file, '--out', whole, '--workers', '2'], 90_000);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const shardDirs = [0, 1, 2].map((i) => join(dir, `shard-${i}`));
+    // The shards share one --out, each writing into shard-i-of-3 inside it.
+    const shared = join(dir, 'sharded');
+    const shardDirs = [0, 1, 2].map((i) => join(shared, `shard-${i}-of-3`));
     // Shard 1 is told its index as a Kubernetes pod is, through the environment.
     const ran = await Promise.all([
-      run(SWEEP, [file, '--shard', '0/3', '--out', shardDirs[0]!, '--workers', '1'], 90_000),
-      runWithIndex(['--shards', '3', '--out', shardDirs[1]!], '1'),
-      run(SWEEP, [file, '--shard', '2/3', '--out', shardDirs[2]!, '--workers', '1'], 90_000),
+      run(SWEEP, [file, '--shard', '0/3', '--out', shared, '--workers', '1'], 90_000),
+      runWithIndex(['--shards', '3', '--out', shared], '1'),
+      run(SWEEP, [file, '--shard', '2/3', '--out', shared, '--workers', '1'], 90_000),
     ]);
     for (const s of ran) expect(s.status, s.stderr).toBe(0);
     // Each shard ran only its stripe of the 12 runs: 4 each.
@@ -50,6 +52,12 @@ describe('npm run sweep -- --shard, --merge', () => {
     expect(m.status).toBe(0);
     // The same recommendation line, and the same files.
     expect(m.stdout).toContain(/RECOMMENDATION: .*/.exec(r.stdout)![0]);
+    // The folder they share stands for its shards.
+    const byParent = await run(SWEEP, ['--merge', shared, '--out', join(dir, 'merged-parent')], 60_000);
+    expect(byParent.status, byParent.stderr).toBe(0);
+    expect(withoutTimes(readFileSync(join(dir, 'merged-parent', 'sweep.json'), 'utf8'))).toBe(
+      withoutTimes(readFileSync(join(whole, 'sweep.json'), 'utf8')),
+    );
     for (const name of SWEEP_REPORTS) {
       const a = readFileSync(join(whole, name), 'utf8');
       const b = readFileSync(join(merged, name), 'utf8');
@@ -90,12 +98,12 @@ describe('npm run sweep -- --shard, --merge', () => {
   }, 120_000);
 
   it('refuses to merge shards of different sweeps, or a folder that is no shard (exit 2)', async () => {
-    const a = join(dir, 'a0');
-    const b = join(dir, 'b1');
+    const a = join(dir, 'a', 'shard-0-of-2');
+    const b = join(dir, 'b', 'shard-1-of-2');
     const other = writeScenario(dir, 'other', { ...scenario, seed: 6 });
     const [ra, rb] = await Promise.all([
-      run(SWEEP, [file, '--shard', '0/2', '--out', a, '--workers', '1'], 90_000),
-      run(SWEEP, [other, '--shard', '1/2', '--out', b, '--workers', '1'], 90_000),
+      run(SWEEP, [file, '--shard', '0/2', '--out', join(dir, 'a'), '--workers', '1'], 90_000),
+      run(SWEEP, [other, '--shard', '1/2', '--out', join(dir, 'b'), '--workers', '1'], 90_000),
     ]);
     expect(ra.status, ra.stderr).toBe(0);
     expect(rb.status, rb.stderr).toBe(0);

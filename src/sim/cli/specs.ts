@@ -125,7 +125,7 @@ export const SWEEP_SPEC = {
       value: 'i/n',
       meaning:
         'run only shard i of n (i from 0 to n - 1, n from 1 to 10000): the runs whose index (cell by cell, ' +
-        'repeat by repeat) is i modulo n; writes their summaries to shard.json for --merge',
+        'repeat by repeat) is i modulo n; writes their summaries to <out>/shard-i-of-n/shard.json for --merge',
       absent: 'every run, and the sweep reports',
     },
     {
@@ -139,8 +139,8 @@ export const SWEEP_SPEC = {
     {
       name: 'merge',
       meaning:
-        'merge the shard folders given as arguments (all n shards of one sweep) into the sweep.json, sweep.md ' +
-        'and sweep.html one unsharded run writes',
+        'merge the shard folders given as arguments (all n shards of one sweep; a folder holding shard-i-of-n ' +
+        'folders stands for them) into the sweep.json, sweep.md and sweep.html one unsharded run writes',
     },
     {
       name: 'mode',

@@ -5,7 +5,7 @@
 // writes shard.json; `npm run sweep -- --merge DIR... --out DIR` turns all n shards into the reports.
 // Its flags are SWEEP_SPEC (specs.ts), its exit statuses EXIT_CODES (exit-codes.ts): `--help` prints both.
 
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseCommand } from './command-spec.js';
@@ -23,8 +23,10 @@ import { repeatJobs, resolveRepeats, type RunJob } from '../sweep/repeats.js';
 import {
   mergeShards,
   readShardFile,
+  isShardFolder,
   resolveShard,
   SHARD_FORMAT,
+  shardFolder,
   shardJobs,
   sweepId,
   type Shard,
@@ -167,10 +169,13 @@ function runSweep(flags: Flags): void {
       fail(EXIT.badInput, `${file}: invalid thresholds for cell ${cell.index}\n${formatIssues(issues)}`);
   }
   const startedAt = new Date();
-  const name = `${base.name}-sweep-${stamp(startedAt)}`;
+  const fallback = join('reports', `${base.name}-sweep-${stamp(startedAt)}`);
+  // A shard writes into a folder of its own inside the sweep's, so the shards can share one --out.
+  const inside = (d: string | undefined): string | undefined =>
+    shard === null || d === undefined ? d : join(d, shardFolder(shard));
   const dir = prepareReportFolder({
-    out,
-    fallback: join('reports', shard === null ? name : `${name}-shard-${shard.index}-of-${shard.count}`),
+    out: inside(out),
+    fallback: inside(fallback)!,
     files: shard === null ? SWEEP_FILES : SHARD_FILES,
     force,
   });
@@ -265,8 +270,21 @@ function readShard(dir: string): ShardFile {
   return read.file;
 }
 
+/** A --merge argument's shard folders: itself when it holds a shard.json, else the shard folders in it. */
+function shardDirs(path: string): string[] {
+  const dir = resolve(path);
+  if (existsSync(join(dir, SHARD_JSON))) return [dir];
+  let inside: string[] = [];
+  try {
+    inside = readdirSync(dir).filter(isShardFolder).sort();
+  } catch {
+    // Not a folder that can be listed: readShard names it.
+  }
+  return inside.length > 0 ? inside.map((name) => join(dir, name)) : [dir];
+}
+
 function mergeSweep(flags: Flags): void {
-  const dirs = flags.paths.map((p) => resolve(p));
+  const dirs = flags.paths.flatMap(shardDirs);
   const files = dirs.map(readShard);
   const merged = mergeShards(files, dirs);
   if (!merged.ok) fail(EXIT.badInput, `--merge: ${merged.message}`);

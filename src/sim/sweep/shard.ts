@@ -71,6 +71,12 @@ export function resolveShard(
   return { ok: true, shard: { index, count } };
 }
 
+/** The folder of a shard's shard.json inside the sweep's folder, so the shards can share one --out. */
+export const shardFolder = (s: Shard): string => `shard-${s.index}-of-${s.count}`;
+
+/** Whether a folder's name is one shardFolder makes. */
+export const isShardFolder = (name: string): boolean => /^shard-\d+-of-\d+$/.test(name);
+
 /** The runs shard `shard` takes: those whose index is shard.index modulo shard.count. */
 export function shardJobs(jobs: readonly RunJob[], shard: Shard): RunJob[] {
   return jobs.filter((j) => j.index % shard.count === shard.index);
