@@ -5,6 +5,7 @@ import { applySettings, parseSetting, type Setting } from '../scenario/settings.
 import { issue } from '../../lib/issues.js';
 import { formatIssues, type Issue, type Scenario } from '../scenario/scenario.js';
 import { fail } from './common.js';
+import { traceFileIssues } from '../scenario/trace-file.js';
 import { EXIT } from './exit-codes.js';
 
 export const SET_FLAG = {
@@ -50,6 +51,12 @@ export function applySetFlags(
   // Every mistake at once: the malformed flags, then what the well-formed ones named or upset.
   const applied = applySettings(scenario, settings);
   if (!applied.ok) issues.push(...applied.issues);
+  // A trace file named (or made to be read) by a setting is checked as the file's own was.
+  else if (
+    applied.scenario.load.trace !== scenario.load.trace ||
+    applied.scenario.load.arrival !== scenario.load.arrival
+  )
+    issues.push(...traceFileIssues(applied.scenario));
   if (!applied.ok || issues.length > 0) fail(EXIT.badInput, `${file}: invalid after --set\n${formatIssues(issues)}`);
   return applied.scenario;
 }

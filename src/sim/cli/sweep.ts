@@ -18,6 +18,7 @@ import { toolInfo } from './tool-info.js';
 import { SWEEP_SPEC } from './specs.js';
 import { formatIssues, loadScenarioFile, validateScenario } from '../scenario/scenario.js';
 import { buildCells, type Axis } from '../sweep/cells.js';
+import { traceFileIssues } from '../scenario/trace-file.js';
 import { runCells, type CellRun } from '../sweep/pool.js';
 import { repeatJobs, resolveRepeats, type RunJob } from '../sweep/repeats.js';
 import {
@@ -162,6 +163,16 @@ function runSweep(flags: Flags): void {
   if (pathIssues.length > 0) fail(EXIT.badInput, `${file}: invalid thresholds\n${formatIssues(pathIssues)}`);
   const built = buildCells(base, mode, resolveRepeats(repeatsFlag, base, mode));
   if (!built.ok) fail(EXIT.badInput, `${file}: invalid sweep\n${formatIssues(built.issues)}`);
+  // A trace file a cell replays that the base does not (a load.trace or load.arrival axis), each read once.
+  const tracesRead = new Set([base.load.arrival === 'trace' ? base.load.trace : null]);
+  for (const cell of built.cells) {
+    const l = cell.scenario.load;
+    if (l.arrival !== 'trace' || tracesRead.has(l.trace)) continue;
+    tracesRead.add(l.trace);
+    const issues = traceFileIssues(cell.scenario);
+    if (issues.length > 0)
+      fail(EXIT.badInput, `${file}: invalid trace for cell ${cell.index}\n${formatIssues(issues)}`);
+  }
   // A threshold may name a leaf that only some cells have (bidders.dsp-16.timeoutRate with 4 leaves).
   for (const cell of built.cells) {
     const issues = thresholdPathIssues(cell.scenario);

@@ -9,7 +9,7 @@ import type { LeafHostStats } from '../../bidders/host.js';
 import { Exchange } from '../../exchange/exchange.js';
 import { liveClock } from '../../exchange/live-clock.js';
 import { WsPool, type PoolTarget } from '../../exchange/ws-pool.js';
-import { arrivalSchedule, segmentArrivals, WHOLE_RUN, type Segment } from './arrivals.js';
+import { segmentArrivals, WHOLE_RUN, type Segment } from './arrivals.js';
 import { startChildHost, type ChildHost } from './host-child.js';
 import { InvariantChecker, tee } from '../metrics/invariants.js';
 import { Metrics } from '../metrics/metrics.js';
@@ -17,7 +17,7 @@ import { requestFactory } from './request-factory.js';
 import type { Scenario } from '../scenario/schema.js';
 import { expandLeaves } from '../scenario/bidder-groups.js';
 import type { Progress, RunResult } from './result.js';
-import { exchangeOptions, finishRun, lateGraceMs, leafInfos, plannedSec, streams } from './setup.js';
+import { exchangeOptions, finishRun, lateGraceMs, leafInfos, plannedSec, scheduleArrivals, streams } from './setup.js';
 import { percentiles, type P } from '../metrics/summary.js';
 import { decodeHistogram, fromNodeHistogram, newHistogram, type Histogram } from '../../lib/histogram.js';
 import { ProcessMeter } from '../../lib/process-meter.js';
@@ -116,7 +116,7 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
   const makeRequest = requestFactory(s, streams.requests(s.seed));
   const segment = opts.segment ?? WHOLE_RUN;
   // A segment takes the draws of the other segments' requests too, so each request is the whole run's.
-  const schedule = segmentArrivals(arrivalSchedule(s.load, streams.arrivals(s.seed)), segment, () => makeRequest(''));
+  const schedule = segmentArrivals(scheduleArrivals(s), segment, () => makeRequest(''));
   const totalSec = plannedSec(s);
   let lastArrival = origin;
   let resetDone = false;

@@ -18,6 +18,9 @@ import { percentiles } from '../metrics/summary.js';
 import type { Histogram } from '../../lib/histogram.js';
 import { buildSummary, type Summary } from '../metrics/summary.js';
 import type { HarnessSummary } from '../metrics/harness-types.js';
+import { arrivalSchedule, type ArrivalSchedule } from './arrivals.js';
+import { meanRate } from '../scenario/load-rates.js';
+import { readTrace } from '../scenario/trace-file.js';
 
 export function exchangeOptions(s: Scenario): Partial<ExchangeOptions> {
   const a = s.auction;
@@ -70,12 +73,27 @@ export function leafInfos(leaves: readonly Leaf[]): LeafInfo[] {
 
 /** Seconds of arrivals the scenario plans, warm-up included. */
 export function plannedSec(s: Scenario): number {
-  return s.load.durationSec ?? (s.load.auctions ?? 0) / s.load.rate;
+  return s.load.durationSec ?? (s.load.auctions ?? 0) / meanRate(s.load);
+}
+
+/**
+ * The run's arrivals, one generator for both runners, on the scenario's own arrivals stream; a trace
+ * is read from its file here (checked when the scenario was loaded, so a failure now is a file that
+ * changed since, and throws).
+ */
+export function scheduleArrivals(s: Scenario): ArrivalSchedule {
+  let offsets: Float64Array | undefined;
+  if (s.load.arrival === 'trace' && s.load.trace !== null && s.load.trace !== undefined) {
+    const read = readTrace(s.load.trace);
+    if (!read.ok) throw new Error(`${read.issue.path}: ${read.issue.message}`);
+    offsets = read.offsets;
+  }
+  return arrivalSchedule(s.load, streams.arrivals(s.seed), offsets);
 }
 
 function summaryConfig(s: Scenario, leaves: number): Summary['config'] {
   return {
-    rate: s.load.rate,
+    rate: meanRate(s.load),
     arrival: s.load.arrival,
     tmaxMs: s.auction.tmaxMs,
     allowanceMs: s.auction.allowanceMs,

@@ -12,6 +12,7 @@
 import { MAX_LATENCY_MS, MAX_MIXTURE_DEPTH } from '../../bidders/latency-validation.js';
 import { issue, joinPath, type Issue } from '../../lib/issues.js';
 import type { Scenario } from './schema.js';
+import { meanRate, peakRate } from './load-rates.js';
 
 export const LIMITS = {
   /** A scenario file: a hundred groups with every field written take about 40 KB. */
@@ -59,6 +60,16 @@ export const LIMITS = {
   segments: 10_000,
   /** Bidder hosts a group names (`hosts`): a list's entries, or a headless Service's `count`. */
   hosts: 1_000,
+  /** `load.profile`'s slices: a day in 10-second slices takes 8,640. */
+  profileSlices: 10_000,
+  /** Each profile multiplier; the peak rate it makes is held to `rate` too. */
+  profileMultiplier: 1_000,
+  /** `load.trace`'s path. */
+  tracePathChars: 4_096,
+  /** A trace file: about 13 bytes a line at a few million lines. */
+  traceBytes: 64 * 1024 * 1024,
+  /** Offsets in a trace file, each kept as a double (8 bytes): 40 MB at most. */
+  traceArrivals: 5_000_000,
 } as const;
 
 /** A count as messages print it: 1000000 → 1,000,000. */
@@ -68,7 +79,7 @@ function count(n: number): string {
 
 /** The longest run of a scenario in seconds: its duration, or its auctions at its rate. */
 function plannedSeconds(s: Scenario): number {
-  return s.load.durationSec ?? (s.load.auctions ?? 0) / s.load.rate;
+  return s.load.durationSec ?? (s.load.auctions ?? 0) / meanRate(s.load);
 }
 
 /**
@@ -82,7 +93,14 @@ export function processLimitIssues(s: Scenario): Issue[] {
     const message = `must make at most ${count(LIMITS.leaves)} leaves in all, the limit per process (got ${count(leaves)})`;
     issues.push(issue('bidders', 'SCN_ERR_TOO_LARGE', message));
   }
-  const { rate, durationSec, auctions } = s.load;
+  const { durationSec, auctions } = s.load;
+  // A bursty or profiled load: its mean rate plans the run, its peak fills the requests in flight.
+  const rate = meanRate(s.load);
+  const peak = peakRate(s.load);
+  if (peak > LIMITS.rate) {
+    const message = `the peak rate (the rate times the largest multiplier) must be at most ${count(LIMITS.rate)} auctions/s, the limit (got ${count(Math.ceil(peak))})`;
+    issues.push(issue('load.profile', 'SCN_ERR_TOO_LARGE', message));
+  }
   if (durationSec === null && auctions !== null && auctions / rate > LIMITS.durationSec) {
     const message = `auctions / rate must be at most ${count(LIMITS.durationSec)} s, the longest run (got ${count(Math.round(auctions / rate))} s)`;
     issues.push(issue('load.rate', 'SCN_ERR_TOO_LARGE', message));
@@ -92,7 +110,7 @@ export function processLimitIssues(s: Scenario): Issue[] {
     const message = `rate × durationSec must be at most ${count(LIMITS.auctions)} auctions, the limit per process (got ${count(planned)})`;
     issues.push(issue('load.durationSec', 'SCN_ERR_TOO_LARGE', message));
   }
-  const inFlight = Math.ceil(((rate * s.auction.tmaxMs) / 1000) * leaves);
+  const inFlight = Math.ceil(((peak * s.auction.tmaxMs) / 1000) * leaves);
   if (leaves <= LIMITS.leaves && inFlight > LIMITS.inFlightRequests) {
     const message =
       `rate × tmaxMs / 1000 × leaves, the requests in flight at once, must be at most ` +

@@ -9,7 +9,16 @@ describe('defaults', () => {
       name: 'baseline',
       seed: 7,
       mode: 'live',
-      load: { arrival: 'poisson', rate: 200, durationSec: 5, auctions: null, warmupSec: 1 },
+      load: {
+        arrival: 'poisson',
+        rate: 200,
+        durationSec: 5,
+        auctions: null,
+        warmupSec: 1,
+        bursty: null,
+        profile: null,
+        trace: null,
+      },
       auction: {
         type: 'first-price',
         tmaxMs: 100,
@@ -150,7 +159,7 @@ describe('validation issues', () => {
 
   it('lists the known keys when nothing is close', () => {
     expect(lines({ load: { zzzzzz: 1 } })).toEqual([
-      'load.zzzzzz: unknown key (expected one of arrival, rate, durationSec, auctions, warmupSec)',
+      'load.zzzzzz: unknown key (expected one of arrival, rate, durationSec, auctions, warmupSec, bursty, profile, trace)',
     ]);
   });
 

@@ -1,13 +1,14 @@
 // Scenarios: the public face of the schema (schema.ts), its validation
 // (validate.ts and the files it uses) and the file and command-line edges around them.
 
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { issue, type Issue } from '../../lib/issues.js';
 import { placeJsonError } from './json-error.js';
 import { applySettings, type Setting } from './settings.js';
 import { checkScenario, type ScenarioResult } from './validate.js';
 import { LIMITS } from './limits.js';
 import type { Scenario } from './schema.js';
+import { readTextUpTo } from './bounded-read.js';
+import { traceFileIssues } from './trace-file.js';
 
 export { DEFAULTS, isExternal } from './schema.js';
 export type { AuctionSpec, BidderGroup, ExternalGroup, LoadSpec, LocalGroup, Scenario } from './schema.js';
@@ -24,44 +25,11 @@ export function validateScenario(raw: unknown, source?: string): ScenarioResult 
   return checkScenario(raw, source);
 }
 
-/**
- * At most `max` + 1 bytes of the file at `path`, so a file past the limit (or a device or pipe that
- * never ends) is found without reading it all.
- */
-function readBounded(path: string, max: number): { bytes: Buffer; size: number | null } {
-  const fd = openSync(path, 'r');
-  try {
-    const stat = fstatSync(fd);
-    const buffer = Buffer.alloc(max + 1);
-    let length = 0;
-    for (;;) {
-      const n = readSync(fd, buffer, length, buffer.length - length, null);
-      if (n === 0) break;
-      length += n;
-      if (length === buffer.length) break;
-    }
-    return { bytes: buffer.subarray(0, length), size: stat.isFile() ? stat.size : null };
-  } finally {
-    closeSync(fd);
-  }
-}
-
 /** Reads, parses and validates a scenario file; an unreadable file or bad JSON is an Issue too. */
 export function loadScenarioFile(path: string): ScenarioResult {
-  let read: { bytes: Buffer; size: number | null };
-  try {
-    read = readBounded(path, LIMITS.fileBytes);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const message = code === 'ENOENT' ? 'no such file' : `cannot read the file (${code ?? (error as Error).message})`;
-    return { ok: false, issues: [issue(path, 'SCN_ERR_NO_FILE', message)] };
-  }
-  if (read.bytes.length > LIMITS.fileBytes) {
-    const got = read.size === null ? 'more' : String(read.size);
-    const message = `must be at most ${LIMITS.fileBytes} bytes (1 MiB), the limit (got ${got})`;
-    return { ok: false, issues: [issue(path, 'SCN_ERR_TOO_LARGE', message)] };
-  }
-  let text = read.bytes.toString('utf8');
+  const read = readTextUpTo(path, LIMITS.fileBytes, '1 MiB');
+  if (!read.ok) return { ok: false, issues: [issue(path, read.code, read.message)] };
+  let text = read.text;
   // Editors on Windows may save a byte-order mark, which JSON.parse rejects.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let raw: unknown;
@@ -72,7 +40,11 @@ export function loadScenarioFile(path: string): ScenarioResult {
     const message = `invalid JSON at line ${place.line}, column ${place.column}: ${place.reason}`;
     return { ok: false, issues: [issue(path, 'SCN_ERR_BAD_JSON', message)] };
   }
-  return checkScenario(raw, path);
+  const checked = checkScenario(raw, path);
+  if (!checked.ok) return checked;
+  // The trace file, read and checked here, at the edge: validation itself stays pure.
+  const traceIssues = traceFileIssues(checked.scenario);
+  return traceIssues.length === 0 ? checked : { ok: false, issues: traceIssues };
 }
 
 /** What the command line may override (--seed, --mode, --rate, --duration, --tmax). */

@@ -4,9 +4,20 @@
 import type { BidSpec, FaultSpec, LatencySpec } from '../../bidders/config.js';
 import type { HostileSpec } from '../../bidders/hostile.js';
 
+/**
+ * A two-state Markov-modulated Poisson process: Poisson arrivals at `highRate` or `lowRate` auctions
+ * per second, the state held for an exponential time of mean `highMeanSec` or `lowMeanSec`.
+ */
+export interface BurstySpec {
+  highRate: number;
+  lowRate: number;
+  highMeanSec: number;
+  lowMeanSec: number;
+}
+
 export interface LoadSpec {
-  arrival: 'poisson' | 'constant';
-  /** Auctions per second, scheduled open loop. */
+  arrival: 'poisson' | 'constant' | 'bursty' | 'trace';
+  /** Auctions per second, scheduled open loop (bursty and trace arrivals set their own). */
   rate: number;
   /** Run length in seconds, warmup included. Exactly one of durationSec and auctions is non-null. */
   durationSec: number | null;
@@ -14,6 +25,12 @@ export interface LoadSpec {
   auctions: number | null;
   /** Seconds at the start that run but are left out of the statistics. */
   warmupSec: number;
+  /** The bursty process's states; read only when `arrival` is bursty (null: none given). */
+  bursty?: BurstySpec | null;
+  /** Rate multipliers applied over equal slices of durationSec, a compressed day (null: flat). */
+  profile?: number[] | null;
+  /** Arrival offsets to replay, one a line in ms (arrival trace); an absolute path once validated. */
+  trace?: string | null;
 }
 
 export interface AuctionSpec {
@@ -197,6 +214,9 @@ export const DEFAULTS = deepFreeze({
     auctions: null as number | null,
     /** Lets connections, JIT and timers settle before anything is measured. */
     warmupSec: 1,
+    bursty: null as BurstySpec | null,
+    profile: null as number[] | null,
+    trace: null as string | null,
   },
   auction: {
     type: 'first-price' as AuctionSpec['type'],

@@ -36,6 +36,8 @@ import {
 import { checkSweep, checkThresholds } from './dotted-sections.js';
 import { LIMITS, processLimitIssues, tooDeepAt, tooDeepIssue } from './limits.js';
 import { checkAdaptive, checkThrottle } from './policies.js';
+import { checkLoadShape, resolveTracePath } from './load-shape.js';
+import { meanRate } from './load-rates.js';
 
 export type ScenarioResult = { ok: true; scenario: Scenario } | { ok: false; issues: Issue[] };
 
@@ -64,7 +66,8 @@ export const MAX_REPEATS = 100;
 const TOLERANCE: NumberRule = { min: 0, max: 0.5, expected: 'a number from 0 to 0.5' };
 /** Costs in currency; far above any real callout or holding cost, low enough to stay exact. */
 const COST: NumberRule = { min: 0, max: 1_000_000, expected: 'a number from 0 to 1000000' };
-const LOAD_KEYS = ['arrival', 'rate', 'durationSec', 'auctions', 'warmupSec'] as const;
+const LOAD_KEYS = ['arrival', 'rate', 'durationSec', 'auctions', 'warmupSec', 'bursty', 'profile', 'trace'] as const;
+const ARRIVALS = ['poisson', 'constant', 'bursty', 'trace'] as const;
 const AUCTION_KEYS = [
   'type',
   'tmaxMs',
@@ -96,10 +99,10 @@ function got(raw: Raw, key: string, value: number): string {
   return raw[key] === undefined ? `(got ${value}, the default)` : `(got ${value})`;
 }
 
-function checkLoad(raw: Raw, issues: Issue[]): LoadSpec {
+function checkLoad(raw: Raw, source: string | undefined, issues: Issue[]): LoadSpec {
   const d = DEFAULTS.load;
   checkKeys(raw, LOAD_KEYS, 'load', issues);
-  const arrival = readEnum(raw, 'arrival', ['poisson', 'constant'], d.arrival, 'load', issues);
+  const arrival = readEnum(raw, 'arrival', ARRIVALS, d.arrival, 'load', issues);
   const rate = readNumber(raw, 'rate', RATE, d.rate, 'load', issues);
   let durationSec = readNullableNumber(raw, 'durationSec', upTo(POSITIVE, LIMITS.durationSec), 'load', issues);
   const auctions = readNullableNumber(raw, 'auctions', upTo(COUNT, LIMITS.auctions), 'load', issues);
@@ -112,6 +115,9 @@ function checkLoad(raw: Raw, issues: Issue[]): LoadSpec {
   } else if (durationSec === null && auctions === null) {
     durationSec = d.durationSec;
   }
+  const shape = checkLoadShape(raw, arrival, durationSec, source, issues);
+  // The run's mean rate: a bursty load's own, a profile's mean multiplier included.
+  const mean = rate === undefined ? undefined : meanRate({ ...d, arrival: arrival ?? d.arrival, rate, ...shape });
   if (warmupSec !== undefined) {
     if (typeof durationSec === 'number' && auctions === null && warmupSec >= durationSec) {
       issues.push(
@@ -120,8 +126,8 @@ function checkLoad(raw: Raw, issues: Issue[]): LoadSpec {
     }
     // With a count instead of a duration, the run lasts auctions / rate on average; a warmup that long
     // would leave nothing measured.
-    if (typeof auctions === 'number' && durationSec === null && rate !== undefined && warmupSec >= auctions / rate) {
-      const limit = `auctions / rate (${auctions / rate} s)`;
+    if (typeof auctions === 'number' && durationSec === null && mean !== undefined && warmupSec >= auctions / mean) {
+      const limit = `auctions / rate (${auctions / mean} s)`;
       issues.push(outOfOrder('load.warmupSec', `less than ${limit} ${got(raw, 'warmupSec', warmupSec)}`));
     }
   }
@@ -131,6 +137,7 @@ function checkLoad(raw: Raw, issues: Issue[]): LoadSpec {
     durationSec: durationSec ?? null,
     auctions: auctions ?? null,
     warmupSec: warmupSec ?? d.warmupSec,
+    ...shape,
   };
 }
 
@@ -237,7 +244,7 @@ export function checkScenario(raw: unknown, source?: string): ScenarioResult {
   const seed = readNumber(raw, 'seed', SEED, DEFAULTS.seed, '', issues);
   const mode = readEnum(raw, 'mode', ['live', 'virtual'], DEFAULTS.mode, '', issues);
   const loadRaw = readObject(raw, 'load', '', issues);
-  const load = checkLoad(loadRaw ?? {}, loadRaw === undefined ? [] : issues);
+  const load = checkLoad(loadRaw ?? {}, source, loadRaw === undefined ? [] : issues);
   const auctionRaw = readObject(raw, 'auction', '', issues);
   const auction = checkAuction(auctionRaw ?? {}, auctionRaw === undefined ? [] : issues);
   const bidders = checkBidders(raw.bidders, mode, issues);
@@ -274,5 +281,8 @@ export function checkScenario(raw: unknown, source?: string): ScenarioResult {
   const baseOk = issues.length === 0;
   const validate = (cell: unknown): ScenarioResult => checkScenario(cell, source);
   scenario.sweep = checkSweep(raw.sweep, baseOk ? scenario : undefined, validate, repeats ?? 1, issues);
+  // A trace on a sweep axis is relative to the file, as load.trace is: resolved now, while the file is known.
+  const traces = scenario.sweep?.['load.trace'];
+  if (traces !== undefined) scenario.sweep!['load.trace'] = traces.map((v) => resolveTracePath(v, source));
   return issues.length === 0 ? { ok: true, scenario: structuredClone(scenario) } : { ok: false, issues };
 }

@@ -6,14 +6,22 @@
 import { createLeaf } from '../../bidders/decision.js';
 import { latencySampler } from '../../bidders/latency-models.js';
 import { Exchange, type ExchangeObserver } from '../../exchange/exchange.js';
-import { arrivalSchedule, segmentArrivals, WHOLE_RUN, type Segment } from '../run/arrivals.js';
+import { segmentArrivals, WHOLE_RUN, type Segment } from '../run/arrivals.js';
 import { Metrics } from '../metrics/metrics.js';
 import { requestFactory, sequentialIds } from '../run/request-factory.js';
 import type { Progress, RunResult } from '../run/result.js';
 import { expandLeaves } from '../scenario/bidder-groups.js';
 import type { Scenario } from '../scenario/schema.js';
 import { InvariantChecker, tee } from '../metrics/invariants.js';
-import { exchangeOptions, finishRun, lateGraceMs, leafInfos, plannedSec, streams } from '../run/setup.js';
+import {
+  exchangeOptions,
+  finishRun,
+  lateGraceMs,
+  leafInfos,
+  plannedSec,
+  scheduleArrivals,
+  streams,
+} from '../run/setup.js';
 import { newHistogram } from '../../lib/histogram.js';
 import { virtualHarness } from '../metrics/harness.js';
 import { EventQueue } from './event-queue.js';
@@ -101,9 +109,7 @@ function virtualRun(s: Scenario, opts: VirtualOptions) {
   const nextId = sequentialIds();
   const segment = opts.segment ?? WHOLE_RUN;
   // A segment takes the other segments' requests' draws and ids too: each request is the whole run's.
-  const schedule = segmentArrivals(arrivalSchedule(s.load, streams.arrivals(s.seed)), segment, () =>
-    makeRequest(nextId()),
-  );
+  const schedule = segmentArrivals(scheduleArrivals(s), segment, () => makeRequest(nextId()));
   const totalSec = plannedSec(s);
   const everyMs = (opts.progressEverySec ?? 1) * 1000;
   let nextProgress = everyMs;
