@@ -9,6 +9,7 @@ import { Outcome, type OutcomeCode } from '../../exchange/outcome.js';
 import { newHistogram, recordMs, type Histogram } from '../../lib/histogram.js';
 import { RecordedHistogram } from '../../lib/histogram-recorder.js';
 import type { InvalidReason } from '../../protocol/parse.js';
+import { DeadlineSeries } from './deadline-series.js';
 
 export interface LeafInfo {
   name: string;
@@ -73,6 +74,8 @@ export class Metrics implements ExchangeObserver {
   readonly seconds: SecondBucket[] = [];
   /** Auctions closed, warm-up included: for progress. */
   closedAll = 0;
+  /** Each leaf's deadline at each second of the measured stretch, when adaptive timeouts are on. */
+  deadlines: DeadlineSeries | null = null;
 
   /** Clock time before which arrivals are not counted; nothing is counted until begin(). */
   private warmupEndMs = Infinity;
@@ -88,6 +91,11 @@ export class Metrics implements ExchangeObserver {
     this.warmupEndMs = warmupEndMs;
   }
 
+  /** Reads each leaf's deadline (`read`) as each second of the measured stretch begins. */
+  trackDeadlines(read: (leaf: number) => number): void {
+    this.deadlines = new DeadlineSeries(this.leaves.length, read);
+  }
+
   /**
    * Whether the warm-up is over, learnt from the first counted auction to arrive (so no clock is
    * needed). Events that name no auction (strays, drops) count only from then on, like the rest.
@@ -101,7 +109,12 @@ export class Metrics implements ExchangeObserver {
   private bucket(a: InFlightAuction): SecondBucket {
     const i = Math.max(0, Math.floor((a.arrivalMs - this.originMs) / 1000));
     const s = this.seconds;
-    while (s.length <= i) s.push({ auctions: 0, timedOut: 0, sent: 0, latencySumMs: 0, maxLatencyMs: 0 });
+    while (s.length <= i) {
+      s.push({ auctions: 0, timedOut: 0, sent: 0, latencySumMs: 0, maxLatencyMs: 0 });
+      // Warm-up seconds are pushed at once with the first counted auction: none of them is read.
+      if (this.deadlines !== null && s.length > (this.warmupEndMs - this.originMs) / 1000)
+        this.deadlines.sample(s.length - 1);
+    }
     return s[i]!;
   }
 

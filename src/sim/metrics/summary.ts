@@ -5,6 +5,7 @@
 import { newHistogram, type Histogram } from '../../lib/histogram.js';
 import type { HarnessSummary } from './harness-types.js';
 import type { LeafCounters, Metrics } from './metrics.js';
+import type { DeadlineSeriesSummary } from './deadline-series.js';
 
 /** Percentiles of a histogram, in milliseconds. */
 export interface P {
@@ -43,6 +44,8 @@ export interface LeafSummary extends BidCounts {
   disconnectedMs: number;
   invalidReasons: Record<string, number>;
   latency: P;
+  /** Its enforced deadline over the run, when adaptive timeouts are on (deadline-series.ts). */
+  deadlineMs?: DeadlineSeriesSummary;
 }
 
 export interface GroupSummary extends BidCounts {
@@ -182,7 +185,7 @@ export function buildSummary(m: Metrics, input: SummaryInput): Summary {
   const bidders: Array<[string, LeafSummary]> = [];
   const groups = new Map<string, GroupSummary>();
   const groupHist = new Map<string, Histogram>();
-  for (const c of m.leaves) {
+  for (const [index, c] of m.leaves.entries()) {
     const bc = counts(c);
     addCounts(bids, bc);
     bidders.push([
@@ -200,6 +203,7 @@ export function buildSummary(m: Metrics, input: SummaryInput): Summary {
         disconnectedMs: round(c.downMs),
         invalidReasons: Object.fromEntries(c.invalidReasons),
         latency: percentiles(c.latency),
+        ...(m.deadlines !== null && { deadlineMs: m.deadlines.summary(index) }),
       },
     ]);
     let g = groups.get(c.info.group);

@@ -14,6 +14,8 @@ import {
   type ReportModel,
 } from './report-model.js';
 
+import { deadlineTable } from './deadline-table.js';
+
 export interface Cell {
   text: string;
   /** Right-aligned, tabular figures. */
@@ -339,5 +341,6 @@ export function allTables(m: ReportModel): Table[] {
     outcomeTable(m),
     thresholdTable(m),
     ...harness,
+    ...[deadlineTable(m)].filter((t): t is Table => t !== null),
   ];
 }
