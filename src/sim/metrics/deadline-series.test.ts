@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InFlightAuction } from '../../exchange/in-flight.js';
-import type { BidRequest } from '../../protocol/openrtb.js';
 import { DeadlineSeries, MAX_POINTS } from './deadline-series.js';
 import { Metrics } from './metrics.js';
-import { buildSummary, type SummaryInput } from './summary.js';
+import { buildSummary } from './summary.js';
+import { testSummaryInput } from '../../../test/helpers/summary-input.js';
 
 describe('DeadlineSeries', () => {
   it('keeps one point a second while it can, each leaf its own', () => {
@@ -34,49 +34,31 @@ describe('DeadlineSeries', () => {
 });
 
 describe("Metrics' deadline series", () => {
-  const request = (id: string): BidRequest => ({
-    id,
-    imp: [{ id: '1', bidfloor: 0.1, bidfloorcur: 'USD' }],
-    tmax: 95,
-    at: 1,
-    cur: ['USD'],
-  });
-  const auction = (id: string, arrivalMs: number) =>
-    new InFlightAuction(request(id), arrivalMs, arrivalMs, arrivalMs + 100, arrivalMs, 1);
+  /** Only the arrival matters to the series. */
+  const auction = (arrivalMs: number): InFlightAuction =>
+    new InFlightAuction(
+      { id: String(arrivalMs), imp: [], tmax: 100, at: 1, cur: ['USD'] },
+      arrivalMs,
+      arrivalMs,
+      arrivalMs + 100,
+      arrivalMs,
+      1,
+    );
 
   it('reads each second of the measured stretch as it begins, and reaches summary.json', () => {
     const m = new Metrics([{ name: 'a-1', group: 'a' }]);
     m.begin(0, 2000);
     let deadline = 100;
     m.trackDeadlines(() => deadline);
-    m.onScatter(auction('w', 500), 1);
+    m.onScatter(auction(500), 1);
     // The first counted auction, in second 2: seconds 0 and 1 were warm-up, and are not read.
     deadline = 80;
-    m.onScatter(auction('a', 2100), 1);
+    m.onScatter(auction(2100), 1);
     deadline = 60;
-    m.onScatter(auction('b', 2900), 1);
+    m.onScatter(auction(2900), 1);
     // No arrival in second 3: second 4's first auction reads both, as the deadline stood.
-    m.onScatter(auction('c', 4500), 1);
-    const input: SummaryInput = {
-      scenario: 't',
-      seed: 1,
-      mode: 'virtual',
-      startedAt: new Date(0),
-      durationSec: 3,
-      partial: false,
-      config: {
-        rate: 1,
-        arrival: 'poisson',
-        tmaxMs: 100,
-        allowanceMs: 5,
-        type: 'first-price',
-        floor: 0,
-        impressions: 1,
-        leaves: 1,
-        warmupSec: 2,
-      },
-      eventLoopDelay: { p50: 0, p90: 0, p99: 0, p999: 0, max: 0, count: 0 },
-    };
+    m.onScatter(auction(4500), 1);
+    const input = testSummaryInput({ scenario: 't', mode: 'virtual', tmaxMs: 100, floor: 0, leaves: 1 });
     expect(buildSummary(m, input).bidders['a-1']!.deadlineMs).toEqual({ fromSec: 2, stepSec: 1, ms: [80, 60, 60] });
     // Without adaptive timeouts the field is absent, so such summaries are as before.
     const off = buildSummary(new Metrics([{ name: 'a-1', group: 'a' }]), input);
