@@ -2,6 +2,7 @@
 // validated (the scenario loader in src/sim validates with path-naming errors, using the
 // validators next to each model). Times are in milliseconds.
 
+import type { CapacitySpec } from './capacity.js';
 import type { HostileSpec } from './hostile.js';
 
 export type LatencySpec =
@@ -26,6 +27,11 @@ export interface BidSpec {
   price: PriceSpec;
   /** Multiplier applied to the drawn value (1 = bid the full value). */
   shade: number;
+  /**
+   * Read the request's `tmax`: a request whose queue wait plus service time would pass it is answered
+   * at once with a no-bid (reason 15, insufficient auction time) instead of late. Absent: false.
+   */
+  respectTmax?: boolean;
 }
 
 export interface FaultSpec {
@@ -45,6 +51,8 @@ export interface LeafConfig {
   latency: LatencySpec;
   bid: BidSpec;
   faults: FaultSpec;
+  /** Finite capacity (capacity.ts); absent or null: every request is served at once. */
+  capacity?: CapacitySpec | null;
   /** When set, the leaf misbehaves this way instead of deciding bids (hostile.ts). */
   hostile?: HostileSpec;
 }

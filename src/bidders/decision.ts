@@ -5,6 +5,7 @@
 import seedrandom from 'seedrandom';
 import { NoBidReason } from '../protocol/codes.js';
 import type { Bid, BidRequest, BidResponse } from '../protocol/openrtb.js';
+import { BUSY } from './capacity.js';
 import type { LeafConfig, Rng } from './config.js';
 import { latencySampler } from './latency-models.js';
 import { priceSampler } from './price-models.js';
@@ -165,6 +166,15 @@ export function createLeaf(config: LeafConfig, seed: number | string): Leaf {
       }
     },
   };
+}
+
+/**
+ * The no-bid a leaf answers at once when its server refuses a request (capacity.ts): technical error
+ * (1) when every server is busy and the queue full, insufficient auction time (15) when it would not
+ * finish within the request's tmax. `why` is what LeafServer.admit returned: BUSY or TOO_LATE.
+ */
+export function refusal(id: string, why: number): BidResponse {
+  return { id, nbr: why === BUSY ? NoBidReason.TECHNICAL_ERROR : NoBidReason.INSUFFICIENT_AUCTION_TIME };
 }
 
 /** The text of a 'malformed' decision: it names its request, then stops being JSON (as a truncated body would). */

@@ -241,6 +241,72 @@ describe('BidderHost', () => {
     }
   }
 
+  /** Sends one request per id at once and resolves with the answers, in arrival order. */
+  function answers(ws: WebSocket, ids: string[]): Promise<Array<{ id: string; nbr?: number; seatbid?: unknown }>> {
+    return new Promise((done, fail) => {
+      const got: Array<{ id: string; nbr?: number }> = [];
+      const timer = setTimeout(() => fail(new Error(`${got.length} of ${ids.length} answers`)), 10_000);
+      ws.on('message', (data: WebSocket.RawData) => {
+        got.push(JSON.parse(data.toString()) as { id: string; nbr?: number });
+        if (got.length < ids.length) return;
+        clearTimeout(timer);
+        done(got);
+      });
+      for (const id of ids) ws.send(JSON.stringify(request(id)));
+    });
+  }
+
+  it('serves a leaf of finite capacity first come first served, and refuses past its queue at once', async () => {
+    // One server, one place in the queue, 400 ms of service: of three requests sent together the
+    // third finds both taken and is refused at once (no-bid 1), before the first is served.
+    const config = { ...plainLeaf('cap-1', 'cap'), capacity: { concurrency: 1, queue: 1 } };
+    config.latency = { model: 'constant', ms: 400 };
+    const host = new BidderHost([config], 1);
+    open.push(host);
+    const port = await host.listen();
+    const ws = await dial(`ws://127.0.0.1:${port}/cap-1`);
+    try {
+      const got = await answers(ws, ['r1', 'r2', 'r3']);
+      expect(got.map((a) => [a.id, a.nbr])).toEqual([
+        ['r3', 1],
+        ['r1', undefined],
+        ['r2', undefined],
+      ]);
+      expect(got[1]!.seatbid).toBeDefined();
+    } finally {
+      ws.terminate();
+    }
+    const [stats] = host.stats();
+    expect(stats).toMatchObject({ requests: 3, queued: 1, busy: 1, tooLate: 0 });
+    // The delays applied: the refusal's 0, the first's 400 ms, and the second's 400 + its wait.
+    const delays = decodeHistogram(stats!.delays);
+    expect(delays.totalCount).toBe(3);
+    expect(delays.minNonZeroValue).toBeGreaterThanOrEqual(399_000);
+    expect(delays.maxValue).toBeGreaterThan(700_000);
+  }, 20_000);
+
+  it('answers at once with no-bid 15 a request a leaf that reads tmax could not finish in time', async () => {
+    const slow = { ...plainLeaf('slow-1', 'slow'), latency: { model: 'constant', ms: 5000 } as const };
+    slow.bid = { ...slow.bid, respectTmax: true };
+    const quick = { ...plainLeaf('quick-1', 'quick'), bid: { ...slow.bid } };
+    const host = new BidderHost([slow, quick], 1);
+    open.push(host);
+    const port = await host.listen();
+    const [a, b] = await Promise.all([dial(`ws://127.0.0.1:${port}/slow-1`), dial(`ws://127.0.0.1:${port}/quick-1`)]);
+    try {
+      // tmax is 95 ms: the 5 s service cannot make it, the 1 ms one can.
+      expect(await answers(a, ['late'])).toEqual([{ id: 'late', nbr: 15 }]);
+      expect((await answers(b, ['soon']))[0]!.seatbid).toBeDefined();
+    } finally {
+      a.terminate();
+      b.terminate();
+    }
+    expect(host.stats().map((s) => [s.name, s.tooLate, s.queued, s.busy])).toEqual([
+      ['slow-1', 1, 0, 0],
+      ['quick-1', 0, 0, 0],
+    ]);
+  }, 20_000);
+
   it('cuts off a client that sends requests and never reads, once its unsent answers pass the bound', async () => {
     const { host, port } = await listening(undefined, { maxBufferedBytes: 64 * 1024 });
     expect(await neverReads(port, 60_000)).toBe('cut off');

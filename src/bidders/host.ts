@@ -5,13 +5,15 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { BidRequest } from '../protocol/openrtb.js';
 import { bidRequestFrom, isNotice, parseJson, type Parsed } from '../protocol/parse.js';
 import { encodeHistogram, newHistogram, recordMs, type Histogram } from '../lib/histogram.js';
+import { leafServer, type LeafServer } from './capacity.js';
 import type { LeafConfig } from './config.js';
-import { createLeaf, malformed, type Leaf } from './decision.js';
+import { createLeaf, malformed, refusal, type Leaf } from './decision.js';
 import { DelayQueue, type DelayedFn } from './delay-queue.js';
 import { HostileLeaf } from './hostile.js';
 
@@ -63,6 +65,12 @@ export interface LeafHostStats {
   lateness?: string;
   /** Connections cut off because their unsent answers passed HostOptions.maxBufferedBytes. */
   slowReaders?: number;
+  /** A leaf with a capacity or that reads tmax (capacity.ts): requests that waited for a server. */
+  queued?: number;
+  /** Requests refused at once because every server was busy and the queue full (no-bid reason 1). */
+  busy?: number;
+  /** Requests refused at once because they would not finish within their tmax (no-bid reason 15). */
+  tooLate?: number;
 }
 
 class ServedLeaf {
@@ -78,6 +86,8 @@ class ServedLeaf {
     readonly leaf: Leaf,
     /** Set for a hostile leaf: it gets the sockets and the requests instead of `leaf`. */
     readonly hostile: HostileLeaf | null,
+    /** Set for a leaf with a capacity or that reads tmax: its requests go through it. */
+    readonly server: LeafServer | null,
   ) {}
 
   /** Forget what was counted so far (the decisions' random stream goes on untouched). */
@@ -89,6 +99,7 @@ class ServedLeaf {
     this.slowReaders = 0;
     this.delays.reset();
     this.lateness.reset();
+    this.server?.resetCounts();
   }
 }
 
@@ -189,10 +200,8 @@ export class BidderHost {
     this.opts = { ...HOST_DEFAULTS, ...options };
     this.queue = new DelayQueue(this.opts.spinMs);
     for (const c of configs) {
-      this.leaves.set(
-        c.name,
-        new ServedLeaf(createLeaf(c, seed), c.hostile === undefined ? null : new HostileLeaf(c.hostile)),
-      );
+      const hostile = c.hostile === undefined ? null : new HostileLeaf(c.hostile);
+      this.leaves.set(c.name, new ServedLeaf(createLeaf(c, seed), hostile, hostile === null ? leafServer(c) : null));
     }
     this.wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: this.opts.maxPayload });
     this.http = createServer((_req, res) => {
@@ -236,6 +245,7 @@ export class BidderHost {
       slowReaders: s.slowReaders,
       delays: encodeHistogram(s.delays),
       lateness: encodeHistogram(s.lateness),
+      ...(s.server !== null && { queued: s.server.queued, busy: s.server.busy, tooLate: s.server.tooLate }),
     }));
   }
 
@@ -304,6 +314,7 @@ export class BidderHost {
     // A client that keeps sending but does not read: cut it off before answering more.
     if (ws.bufferedAmount > this.opts.maxBufferedBytes) return cutOff(ws, served);
     if (served.hostile !== null) return served.hostile.onRequest(ws, parsed.value);
+    if (served.server !== null) return this.serve(served, served.server, ws, parsed.value);
     const d = served.leaf.decide(parsed.value);
     switch (d.kind) {
       case 'silent':
@@ -319,6 +330,35 @@ export class BidderHost {
       case 'disconnect':
         this.after(d.delayMs, dropLater, ws, '', served);
         return;
+    }
+  }
+
+  /**
+   * A leaf with a server: the request takes its place in the leaf's queue now (capacity.ts), and its
+   * answer goes out after its wait plus its service time, or at once as a no-bid when refused.
+   */
+  private serve(served: ServedLeaf, server: LeafServer, ws: WebSocket, req: BidRequest): void {
+    const d = served.leaf.draw(req);
+    const wait = server.admit(performance.now(), d.delayMs, req.tmax);
+    if (wait < 0) {
+      recordMs(served.delays, 0);
+      this.after(0, sendTimed, ws, JSON.stringify(refusal(req.id, wait)), served);
+      return;
+    }
+    const delayMs = wait + d.delayMs;
+    switch (d.kind) {
+      case 'silent':
+        return;
+      case 'malformed':
+        recordMs(served.delays, delayMs);
+        this.after(delayMs, sendTimed, ws, malformed(req.id), served);
+        return;
+      case 'disconnect':
+        this.after(delayMs, dropLater, ws, '', served);
+        return;
+      default:
+        recordMs(served.delays, delayMs);
+        this.after(delayMs, sendTimed, ws, JSON.stringify(served.leaf.answer(d)), served);
     }
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, expandLeaves, type LocalGroup } from './scenario.js';
-import { valid } from '../../../test/helpers/scenarios.js';
+import { DEFAULTS, expandLeaves, LIMITS, type LocalGroup } from './scenario.js';
+import { codes, valid } from '../../../test/helpers/scenarios.js';
 
 describe('expandLeaves', () => {
   const s = valid({
@@ -39,5 +39,79 @@ describe('expandLeaves', () => {
     expect(b.config.bid.rate).toBe(0.9);
     expect(b.config.faults.timeout).toBe(0);
     expect((s.bidders[0] as LocalGroup).latency).toEqual({ model: 'constant', ms: 5 });
+  });
+});
+
+describe('a group of finite capacity, and bidders that read tmax', () => {
+  const group = (extra: Record<string, unknown>): unknown => ({
+    mode: 'virtual',
+    bidders: [{ name: 'q', count: 2, ...extra }],
+  });
+
+  it('keeps a capacity (queue 0 when absent) and respectTmax, and gives each leaf its own copy', () => {
+    const s = valid(group({ capacity: { concurrency: 4, queue: 8 }, bid: { respectTmax: true } }));
+    expect((s.bidders[0] as LocalGroup).capacity).toEqual({ concurrency: 4, queue: 8 });
+    expect((s.bidders[0] as LocalGroup).bid.respectTmax).toBe(true);
+    const [a, b] = expandLeaves(s);
+    if (a?.kind !== 'local' || b?.kind !== 'local') throw new Error('expected local leaves');
+    expect(a.config.capacity).toEqual({ concurrency: 4, queue: 8 });
+    expect(a.config.capacity).not.toBe(b.config.capacity);
+    expect(a.config.bid.respectTmax).toBe(true);
+    expect((valid(group({ capacity: { concurrency: 2 } })).bidders[0] as LocalGroup).capacity).toEqual({
+      concurrency: 2,
+      queue: 0,
+    });
+  });
+
+  it('leaves both out when absent, and takes capacity null as unlimited (so a sweep can name it)', () => {
+    const plain = valid(group({})).bidders[0] as LocalGroup;
+    expect('capacity' in plain).toBe(false);
+    expect('respectTmax' in plain.bid).toBe(false);
+    const unlimited = valid(group({ capacity: null }));
+    expect((unlimited.bidders[0] as LocalGroup).capacity).toBeNull();
+    const [leaf] = expandLeaves(unlimited);
+    expect(leaf?.kind === 'local' && 'capacity' in leaf.config).toBe(false);
+    const swept = valid({
+      ...(group({ capacity: null }) as object),
+      sweep: { 'bidders.0.capacity': [null, { concurrency: 1 }] },
+    });
+    expect(swept.sweep).toEqual({ 'bidders.0.capacity': [null, { concurrency: 1 }] });
+  });
+
+  it('names the field of a bad capacity or respectTmax, with its code', () => {
+    expect(codes(group({ capacity: { concurrency: 1.5, queue: -1 } }))).toEqual([
+      { path: 'bidders[0].capacity.concurrency', code: 'SCN_ERR_NOT_AN_INTEGER' },
+      { path: 'bidders[0].capacity.queue', code: 'SCN_ERR_OUT_OF_RANGE' },
+    ]);
+    expect(codes(group({ capacity: { queue: 2 } }))).toEqual([
+      { path: 'bidders[0].capacity.concurrency', code: 'SCN_ERR_MISSING' },
+    ]);
+    expect(codes(group({ capacity: { concurrency: 0, queue: 1.5 } }))).toEqual([
+      { path: 'bidders[0].capacity.concurrency', code: 'SCN_ERR_OUT_OF_RANGE' },
+      { path: 'bidders[0].capacity.queue', code: 'SCN_ERR_NOT_AN_INTEGER' },
+    ]);
+    expect(codes(group({ capacity: { concurrency: LIMITS.concurrency + 1, queue: LIMITS.queue + 1 } }))).toEqual([
+      { path: 'bidders[0].capacity.concurrency', code: 'SCN_ERR_OUT_OF_RANGE' },
+      { path: 'bidders[0].capacity.queue', code: 'SCN_ERR_OUT_OF_RANGE' },
+    ]);
+    expect(codes(group({ capacity: { concurrency: 1, qeue: 1 } }))).toEqual([
+      { path: 'bidders[0].capacity.qeue', code: 'SCN_ERR_UNKNOWN_KEY' },
+    ]);
+    expect(codes(group({ capacity: 4 }))).toEqual([{ path: 'bidders[0].capacity', code: 'SCN_ERR_WRONG_TYPE' }]);
+    expect(codes(group({ bid: { respectTmax: 'yes' } }))).toEqual([
+      { path: 'bidders[0].bid.respectTmax', code: 'SCN_ERR_WRONG_TYPE' },
+    ]);
+    expect(codes({ bidders: [{ name: 'x', url: 'ws://127.0.0.1:1/x', capacity: { concurrency: 1 } }] })).toEqual([
+      { path: 'bidders[0].capacity', code: 'SCN_ERR_UNKNOWN_KEY' },
+    ]);
+  });
+
+  it('bounds the queues of every leaf together by LIMITS.queuedRequests', () => {
+    const per = LIMITS.queue;
+    const count = LIMITS.queuedRequests / per + 1;
+    expect(codes(group({ count, capacity: { concurrency: 1, queue: per } }))).toEqual([
+      { path: 'bidders', code: 'SCN_ERR_TOO_LARGE' },
+    ]);
+    expect(() => valid(group({ count: count - 1, capacity: { concurrency: 1, queue: per } }))).not.toThrow();
   });
 });

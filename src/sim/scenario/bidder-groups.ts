@@ -3,6 +3,7 @@
 // external group is one leaf named like the group. Leaf names are URL paths on the bidder host and
 // keys in the report, so they must be unique across the whole scenario.
 
+import type { CapacitySpec } from '../../bidders/capacity.js';
 import type { BidSpec, FaultSpec, LatencySpec, LeafConfig } from '../../bidders/config.js';
 import { validateHostileSpec, type HostileSpec } from '../../bidders/hostile.js';
 import {
@@ -14,6 +15,7 @@ import {
   issue,
   mustBe,
   notNonEmptyArray,
+  readField,
   readNumber,
   readObject,
   shown,
@@ -36,12 +38,24 @@ import {
   type Scenario,
 } from './schema.js';
 
-const LOCAL_KEYS = ['name', 'count', 'latency', 'bid', 'faults', 'hostile', 'token', 'qps', 'hosts'] as const;
+const LOCAL_KEYS = [
+  'name',
+  'count',
+  'latency',
+  'bid',
+  'faults',
+  'capacity',
+  'hostile',
+  'token',
+  'qps',
+  'hosts',
+] as const;
 const DNS_HOSTS_KEYS = ['dns', 'count', 'port', 'statefulSet'] as const;
 const EXTERNAL_KEYS = ['name', 'url', 'token', 'qps'] as const;
 /** Printable ASCII without spaces: it goes into an HTTP header, so no CR/LF can ride along. */
 const TOKEN = /^[!-~]{1,200}$/;
-const BID_KEYS = ['rate', 'price', 'shade'] as const;
+const BID_KEYS = ['rate', 'price', 'shade', 'respectTmax'] as const;
+const CAPACITY_KEYS = ['concurrency', 'queue'] as const;
 const FAULT_KEYS = ['timeout', 'malformed', 'disconnect'] as const;
 /** A group's count: one group may make every leaf a process allows. */
 export const MAX_COUNT = LIMITS.leaves;
@@ -73,6 +87,7 @@ export function expandLeaves(s: Scenario): Leaf[] {
         bid: structuredClone(group.bid),
         faults: { ...group.faults },
       };
+      if (group.capacity != null) config.capacity = { ...group.capacity };
       if (group.hostile !== undefined) config.hostile = { ...group.hostile };
       const leaf: Leaf = { kind: 'local', config };
       if (group.token !== undefined) leaf.token = group.token;
@@ -182,12 +197,39 @@ function checkBid(raw: Raw, path: string, issues: Issue[]): BidSpec {
   const d = fresh<BidSpec>(DEFAULTS.group.bid);
   const rate = readNumber(raw, 'rate', FRACTION, d.rate, path, issues);
   const shade = readNumber(raw, 'shade', POSITIVE, d.shade, path, issues);
+  const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
+  const respectTmax = readField(
+    raw,
+    'respectTmax',
+    isBoolean,
+    'true or false',
+    'SCN_ERR_WRONG_TYPE',
+    false,
+    path,
+    issues,
+  );
   let price = d.price;
   if (raw.price !== undefined) {
     issues.push(...validatePriceSpec(raw.price, `${path}.price`));
     price = raw.price as BidSpec['price'];
   }
-  return { rate: rate ?? d.rate, price, shade: shade ?? d.shade };
+  const bid: BidSpec = { rate: rate ?? d.rate, price, shade: shade ?? d.shade };
+  // Written, it stays (so a sweep can name it); absent, it stays absent (false).
+  if (raw.respectTmax !== undefined && respectTmax !== undefined) bid.respectTmax = respectTmax;
+  return bid;
+}
+
+/** A group's `capacity`: null (written so, unlimited) or its two bounds; undefined when wrong. */
+function checkCapacity(value: unknown, path: string, issues: Issue[]): CapacitySpec | null | undefined {
+  if (value === null) return null;
+  if (!isRecord(value)) {
+    issues.push(mustBe(path, 'SCN_ERR_WRONG_TYPE', 'an object { concurrency, queue }, or null', value));
+    return undefined;
+  }
+  checkKeys(value, CAPACITY_KEYS, path, issues);
+  const concurrency = readNumber(value, 'concurrency', integerIn(1, LIMITS.concurrency), undefined, path, issues);
+  const queue = readNumber(value, 'queue', integerIn(0, LIMITS.queue), 0, path, issues);
+  return concurrency === undefined || queue === undefined ? undefined : { concurrency, queue };
 }
 
 function checkFaults(raw: Raw, path: string, issues: Issue[]): FaultSpec {
@@ -271,6 +313,10 @@ function checkLocal(raw: Raw, path: string, mode: Scenario['mode'] | undefined, 
   const faultsRaw = readObject(raw, 'faults', path, issues);
   const faults = faultsRaw !== undefined ? checkFaults(faultsRaw, `${path}.faults`, issues) : { ...d.faults };
   const group: LocalGroup = { name: name ?? '', count: count ?? 1, latency, bid, faults };
+  if (raw.capacity !== undefined) {
+    const capacity = checkCapacity(raw.capacity, `${path}.capacity`, issues);
+    if (capacity !== undefined) group.capacity = capacity;
+  }
   const hostile = checkHostile(raw, path, mode, issues);
   if (hostile !== undefined) group.hostile = hostile;
   const token = checkToken(raw, path, issues);

@@ -70,6 +70,15 @@ export const LIMITS = {
   traceBytes: 64 * 1024 * 1024,
   /** Offsets in a trace file, each kept as a double (8 bytes): 40 MB at most. */
   traceArrivals: 5_000_000,
+  /** A group's `capacity.concurrency`: requests one leaf serves at once (8 bytes each). */
+  concurrency: 10_000,
+  /** A group's `capacity.queue`: requests one leaf lets wait. */
+  queue: 100_000,
+  /**
+   * The queues of every leaf together (count × queue over the groups): a full queue holds each
+   * waiting answer live (a few hundred bytes in the bidder host), so 1,000,000 is a few hundred MB.
+   */
+  queuedRequests: 1_000_000,
 } as const;
 
 /** A count as messages print it: 1000000 → 1,000,000. */
@@ -109,6 +118,13 @@ export function processLimitIssues(s: Scenario): Issue[] {
   if (auctions === null && planned > LIMITS.auctions) {
     const message = `rate × durationSec must be at most ${count(LIMITS.auctions)} auctions, the limit per process (got ${count(planned)})`;
     issues.push(issue('load.durationSec', 'SCN_ERR_TOO_LARGE', message));
+  }
+  const queued = s.bidders.reduce((n, g) => n + ('url' in g || g.capacity == null ? 0 : g.count * g.capacity.queue), 0);
+  if (queued > LIMITS.queuedRequests) {
+    const message =
+      `count × capacity.queue over the groups, the requests their leaves may hold waiting, must be at most ` +
+      `${count(LIMITS.queuedRequests)} (got ${count(queued)})`;
+    issues.push(issue('bidders', 'SCN_ERR_TOO_LARGE', message));
   }
   const inFlight = Math.ceil(((peak * s.auction.tmaxMs) / 1000) * leaves);
   if (leaves <= LIMITS.leaves && inFlight > LIMITS.inFlightRequests) {

@@ -1,6 +1,7 @@
 // The scenario's shape and every default, written once. Validation (validate.ts) fills
 // what a file leaves out from DEFAULTS, so a three-line scenario is a full one.
 
+import type { CapacitySpec } from '../../bidders/capacity.js';
 import type { BidSpec, FaultSpec, LatencySpec } from '../../bidders/config.js';
 import type { HostileSpec } from '../../bidders/hostile.js';
 
@@ -86,6 +87,11 @@ export interface LocalGroup {
   latency: LatencySpec;
   bid: BidSpec;
   faults: FaultSpec;
+  /**
+   * Each leaf serves at most `concurrency` requests at once and lets `queue` more wait (first come,
+   * first served); absent or null, unlimited (src/bidders/capacity.ts).
+   */
+  capacity?: CapacitySpec | null;
   /** Leaves that misbehave this way instead of bidding (live mode only; see src/bidders/hostile.ts). */
   hostile?: HostileSpec;
   /** The token the bidder host requires on the upgrade, and the exchange sends (one for all local groups). */

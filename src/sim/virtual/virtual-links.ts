@@ -2,16 +2,20 @@
 // the leaf's pure decision at once (the same createLeaf the bidder host runs) and schedules what the
 // exchange would see: the answer at now + network + the leaf's delay + network (built from the
 // leaf's draw when it is delivered), the malformed frame the host would send, or the connection
-// dropping, then coming back after the pool's backoff.
+// dropping, then coming back after the pool's backoff. A leaf with a server (a capacity, or one
+// that reads tmax) takes each request when it arrives, a network leg after it was sent, in arrival
+// order, through the same LeafServer the bidder host uses; its answer leaves after the wait and the
+// service time, or at once as a no-bid when refused.
 // Notices are counted, not delivered: nothing in a leaf's decision depends on them.
 
+import type { LeafServer } from '../../bidders/capacity.js';
 import type { Rng } from '../../bidders/config.js';
-import { malformed, type Draw, type Leaf } from '../../bidders/decision.js';
+import { malformed, refusal, type Draw, type Leaf } from '../../bidders/decision.js';
 import type { LeafHostStats } from '../../bidders/host.js';
 import type { Link, LinkHandler } from '../../exchange/link.js';
 import { backoffMs, POOL_DEFAULTS } from '../../exchange/ws-pool.js';
 import { encodeHistogram, newHistogram } from '../../lib/histogram.js';
-import type { BidRequest, Notice } from '../../protocol/openrtb.js';
+import type { BidRequest, BidResponse, Notice } from '../../protocol/openrtb.js';
 import { HistogramRecorder } from '../../lib/histogram-recorder.js';
 import type { EventQueue, EventTarget, QueueEvent } from './event-queue.js';
 
@@ -19,6 +23,18 @@ const DELIVER = 0;
 const MALFORMED = 1;
 const DROP = 2;
 const REDIAL = 3;
+/** A request reaches a leaf with a server (arg: an Arrival). */
+const ARRIVE = 4;
+/** A built answer, a refusal's no-bid, comes back (arg: the BidResponse). */
+const ANSWER = 5;
+
+/** What travels to a leaf with a server: the draw, and the tmax its request was given. */
+class Arrival {
+  constructor(
+    readonly d: Draw,
+    readonly tmax: number,
+  ) {}
+}
 
 /** One-way network delay in ms, drawn from the link's own stream. */
 export type NetworkDelay = () => number;
@@ -46,6 +62,8 @@ export class VirtualLink implements Link, EventTarget {
     private readonly backoffRng: Rng,
     private readonly queue: EventQueue,
     private readonly handler: LinkHandler,
+    /** The leaf's capacity and tmax rule (capacity.ts); null: every request is served at once. */
+    private readonly server: LeafServer | null = null,
   ) {}
 
   get name(): string {
@@ -57,10 +75,15 @@ export class VirtualLink implements Link, EventTarget {
     this.requests++;
     // Only the draw travels: the response is built when it is delivered (see Draw).
     const d = this.leaf.draw(request);
+    const q = this.queue;
+    if (this.server !== null) {
+      // The answer's leg is drawn when the request arrives (still two draws per request).
+      q.schedule(q.now + this.network(), this, this.epoch, ARRIVE, new Arrival(d, request.tmax));
+      return true;
+    }
     // Both legs are drawn for every request, whatever the decision, so the network stream stays
     // aligned with the request count (as the leaf's own stream does).
     const rtt = this.network() + this.network();
-    const q = this.queue;
     switch (d.kind) {
       case 'bid':
       case 'no-bid':
@@ -86,9 +109,45 @@ export class VirtualLink implements Link, EventTarget {
     else this.losses++;
   }
 
+  /** A request reaches a leaf with a server, now: it waits its turn, or is refused at once. */
+  private arrive(server: LeafServer, arrival: Arrival): void {
+    const q = this.queue;
+    const d = arrival.d;
+    const back = this.network();
+    const wait = server.admit(q.now, d.delayMs, arrival.tmax);
+    if (wait < 0) {
+      this.delays.recordMs(0);
+      q.schedule(q.now + back, this, this.epoch, ANSWER, refusal(d.id, wait));
+      return;
+    }
+    const at = q.now + wait + d.delayMs + back;
+    switch (d.kind) {
+      case 'bid':
+      case 'no-bid':
+        this.delays.recordMs(wait + d.delayMs);
+        q.schedule(at, this, this.epoch, DELIVER, d);
+        break;
+      case 'malformed':
+        this.delays.recordMs(wait + d.delayMs);
+        q.schedule(at, this, this.epoch, MALFORMED, d);
+        break;
+      case 'disconnect':
+        q.schedule(at, this, this.epoch, DROP, null);
+        break;
+      case 'silent':
+        break;
+    }
+  }
+
   fire(e: QueueEvent): void {
     if (e.gen !== this.epoch) return;
     switch (e.kind) {
+      case ARRIVE:
+        this.arrive(this.server!, e.arg as Arrival);
+        return;
+      case ANSWER:
+        this.handler.onValue(this.index, e.arg as BidResponse);
+        return;
       case DELIVER:
         this.handler.onValue(this.index, this.leaf.answer(e.arg as Draw));
         return;
@@ -122,6 +181,7 @@ export class VirtualLink implements Link, EventTarget {
     this.wins = 0;
     this.losses = 0;
     this.delays = new HistogramRecorder();
+    this.server?.resetCounts();
   }
 
   stats(): LeafHostStats {
@@ -134,6 +194,7 @@ export class VirtualLink implements Link, EventTarget {
       losses: this.losses,
       badRequests: 0,
       delays: encodeHistogram(delays),
+      ...(this.server !== null && { queued: this.server.queued, busy: this.server.busy, tooLate: this.server.tooLate }),
     };
   }
 }

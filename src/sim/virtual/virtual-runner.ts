@@ -3,6 +3,7 @@
 // from the scenario seed, auction ids are sequential, and nothing in the simulated path reads the
 // wall clock, so the same scenario and seed give the same summary apart from `startedAt`.
 
+import { leafServer } from '../../bidders/capacity.js';
 import { createLeaf } from '../../bidders/decision.js';
 import { latencySampler } from '../../bidders/latency-models.js';
 import { Exchange, type ExchangeObserver } from '../../exchange/exchange.js';
@@ -97,6 +98,7 @@ function virtualRun(s: Scenario, opts: VirtualOptions) {
         streams.backoff(s.seed, c.name),
         queue,
         exchange,
+        leafServer(c),
       ),
   );
   exchange.attach(links);
