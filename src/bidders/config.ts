@@ -12,8 +12,37 @@ export type LatencySpec =
   | { model: 'lognormal'; medianMs: number; p99Ms: number }
   | { model: 'exponential'; meanMs: number }
   | { model: 'pareto'; minMs: number; alpha: number }
-  | { model: 'empirical'; p50: number; p90: number; p99: number; p999: number }
+  | EmpiricalSpec
+  | TableSpec
   | { model: 'mixture'; of: Array<LatencySpec & { weight: number }> };
+
+/**
+ * Percentiles as measured: `p` and the percentile's digits without the point (`p50`, `p75`, `p999` for
+ * 99.9%, `p9999` for 99.99%; one digit is a whole percentile, `p5` = 5%), so no key has a dot.
+ */
+export type EmpiricalSpec = { model: 'empirical' } & { [percentile: `p${number}`]: number };
+
+/**
+ * A quantile function as a table: `ms[i]` at level `q[i]`, linear between. `q` rises strictly from 0 to
+ * 1 and `ms` never falls. What a latency file (`hgrm`, `samples`) becomes once read; `from` names it.
+ */
+export interface TableSpec {
+  model: 'table';
+  q: number[];
+  ms: number[];
+  from?: string;
+}
+
+/** Units a latency file's values may be in (`ms` unless the spec says). */
+export type TimeUnit = 'ns' | 'us' | 'ms' | 's';
+
+/**
+ * A latency model read from a file: HdrHistogram's percentile distribution text, or samples one a line
+ * (or a named CSV column). Validation reads the file once and puts a `table` in its place.
+ */
+export type LatencyFileSpec =
+  | { model: 'hgrm'; file: string; unit?: TimeUnit }
+  | { model: 'samples'; file: string; column?: string; unit?: TimeUnit };
 
 export type PriceSpec =
   | { model: 'constant'; value: number }

@@ -35,6 +35,8 @@ const CONTINUOUS: Record<string, LatencySpec> = {
   exponential: { model: 'exponential', meanMs: 25 },
   pareto: { model: 'pareto', minMs: 10, alpha: 2.5 },
   empirical: { model: 'empirical', p50: 12, p90: 30, p99: 80, p999: 200 },
+  'empirical at other percentiles': { model: 'empirical', p25: 8, p75: 15, p95: 40, p9999: 400 },
+  table: { model: 'table', q: [0, 0.5, 0.9, 0.999, 1], ms: [2, 10, 30, 90, 100] },
   mixture: {
     model: 'mixture',
     of: [
@@ -105,6 +107,35 @@ describe('analytic anchors', () => {
     expect(latencyQuantile(spec, 0.25)).toBeCloseTo(9, 9);
   });
 
+  it('empirical takes any percentile keys, p9999 as 99.99% and p5 as 5%, in any order', () => {
+    const spec = { model: 'empirical', p9999: 400, p5: 4, p75: 15 } as LatencySpec;
+    expect(latencyQuantile(spec, 0)).toBe(4 * EMPIRICAL_FLOOR_FRACTION);
+    expect(latencyQuantile(spec, 0.05)).toBeCloseTo(4, 9);
+    expect(latencyQuantile(spec, 0.75)).toBeCloseTo(15, 9);
+    expect(latencyQuantile(spec, 0.9999)).toBeCloseTo(400, 9);
+    // The last slope (p75 → p99.99) carried on to q = 1.
+    expect(latencyQuantile(spec, 1)).toBeCloseTo(400 + ((400 - 15) * 0.0001) / (0.9999 - 0.75), 9);
+    // One percentile: from half of it at q = 0, the same slope on to q = 1.
+    const one = { model: 'empirical', p50: 10 } as LatencySpec;
+    expect([0, 0.5, 1].map((q) => latencyQuantile(one, q))).toEqual([5, 10, 15]);
+  });
+
+  it('a table passes through its points, linear between, and counts a run of equal values as an atom', () => {
+    const spec: LatencySpec = { model: 'table', q: [0, 0.5, 0.9, 0.999, 1], ms: [2, 10, 10, 90, 100] };
+    expect([0, 0.25, 0.5, 0.7, 0.9, 0.999, 1].map((q) => latencyQuantile(spec, q))).toEqual([
+      2, 6, 10, 10, 10, 90, 100,
+    ]);
+    expect(latencyCdf(spec, 1.9)).toBe(0);
+    expect(latencyCdf(spec, 6)).toBeCloseTo(0.25, 12);
+    // P(X <= 10) takes in the whole flat run from q = 0.5 to 0.9.
+    expect(latencyCdf(spec, 10)).toBe(0.9);
+    expect(latencyCdf(spec, 95)).toBeCloseTo(0.9995, 12);
+    expect(latencyCdf(spec, 100)).toBe(1);
+    const sample = latencySampler(spec);
+    expect([0, 0.25, 0.6].map((u) => sample(() => u))).toEqual([2, 6, 10]);
+    expect(sample(() => 0.9995)).toBeCloseTo(95, 9);
+  });
+
   it('exponential and pareto quantiles are the closed forms', () => {
     expect(latencyQuantile({ model: 'exponential', meanMs: 25 }, 0.5)).toBeCloseTo(25 * Math.LN2, 9);
     expect(latencyQuantile({ model: 'pareto', minMs: 10, alpha: 2 }, 0.75)).toBeCloseTo(20, 9);
@@ -158,6 +189,18 @@ const continuousSpec: fc.Arbitrary<LatencySpec> = fc.oneof(
     p99: a + b + c,
     p999: a + b + c + d,
   })),
+  fc
+    .uniqueArray(fc.integer({ min: 1, max: 999 }), { minLength: 1, maxLength: 30 })
+    .chain((levels) =>
+      fc.tuple(
+        fc.constant<number[]>([0, ...levels.sort((a, b) => a - b).map((l) => l / 1000), 1]),
+        fc.array(pos(0.01, 50), { minLength: levels.length + 2, maxLength: levels.length + 2 }),
+      ),
+    )
+    .map(([q, gaps]): LatencySpec => {
+      let acc = 0;
+      return { model: 'table', q, ms: gaps.map((g) => (acc += g)) };
+    }),
 );
 const anySpec: fc.Arbitrary<LatencySpec> = fc.oneof(
   continuousSpec,

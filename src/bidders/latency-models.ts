@@ -3,19 +3,21 @@
 // same way whatever it draws) and an analytic quantile function and cdf for reports and tests.
 // Validation of the JSON shape lives in latency-validation.ts and is re-exported here.
 
-import type { LatencySpec, Rng } from './config.js';
+import type { EmpiricalSpec, LatencySpec, Rng } from './config.js';
 import { normCdf, normInv, normInvFast, Z_99 } from './distributions.js';
+import { percentileLevel } from './latency-validation.js';
 
 export { validateLatencySpec, LATENCY_MODELS } from './latency-validation.js';
 
 /**
- * Empirical tables give p50..p99.9 only. Below p50 the quantile function runs linearly down to
- * `EMPIRICAL_FLOOR_FRACTION * p50` at q = 0: a real bidder never answers in 0 ms (parsing, model
- * evaluation and the network set a floor), and half the median keeps the lower half of the
- * distribution within a factor of two of the median, as measured RTB latencies are, while never
- * crossing p50. Above p99.9 the last segment's slope (p99 → p99.9) carries on to q = 1, so the top
- * 0.1% keeps the density it had at p99.9 and the maximum stays finite: a table with no p99.99 gives no
- * basis for a heavier tail, and a bounded maximum keeps virtual runs bounded.
+ * Empirical tables give some percentiles only. Below the lowest (p50 in the usual table) the quantile
+ * function runs linearly down to `EMPIRICAL_FLOOR_FRACTION` of it at q = 0: a real bidder never
+ * answers in 0 ms (parsing, model evaluation and the network set a floor), and half the median keeps
+ * the lower half of the distribution within a factor of two of the median, as measured RTB latencies
+ * are, while never crossing p50. Above the highest (p99.9, say) the last segment's slope (p99 →
+ * p99.9) carries on to q = 1, so the top keeps the density it had there and the maximum stays finite:
+ * a table with no p99.99 gives no basis for a heavier tail, and a bounded maximum keeps virtual runs
+ * bounded.
  */
 export const EMPIRICAL_FLOOR_FRACTION = 0.5;
 
@@ -86,17 +88,25 @@ function pareto(scale: number, alpha: number): Model {
 }
 
 /** Piecewise-linear quantile function through the anchors (see EMPIRICAL_FLOOR_FRACTION). */
-function empirical(p50: number, p90: number, p99: number, p999: number): Model {
-  const qs = Float64Array.of(0, 0.5, 0.9, 0.99, 0.999, 1);
-  const xs = Float64Array.of(
-    EMPIRICAL_FLOOR_FRACTION * p50,
-    p50,
-    p90,
-    p99,
-    p999,
-    p999 + ((p999 - p99) * (1 - 0.999)) / (0.999 - 0.99),
-  );
+function empirical(spec: EmpiricalSpec): Model {
+  const anchors: [q: number, ms: number][] = [];
+  for (const [key, value] of Object.entries(spec)) {
+    const q = percentileLevel(key);
+    if (q !== undefined) anchors.push([q, value as number]);
+  }
+  anchors.sort((a, b) => a[0] - b[0]);
+  const qs = new Float64Array(anchors.length + 2);
+  const xs = new Float64Array(anchors.length + 2);
+  xs[0] = EMPIRICAL_FLOOR_FRACTION * anchors[0]![1];
+  anchors.forEach(([q, ms], i) => {
+    qs[i + 1] = q;
+    xs[i + 1] = ms;
+  });
   const last = qs.length - 1;
+  const [qTop, xTop] = [qs[last - 1]!, xs[last - 1]!];
+  const [qBelow, xBelow] = [qs[last - 2]!, xs[last - 2]!];
+  qs[last] = 1;
+  xs[last] = xTop + ((xTop - xBelow) * (1 - qTop)) / (qTop - qBelow);
   const quantile = (q: number): number => {
     let i = 1;
     while (i < last && q > (qs[i] as number)) i++;
@@ -112,6 +122,49 @@ function empirical(p50: number, p90: number, p99: number, p999: number): Model {
       if (x >= (xs[last] as number)) return 1;
       let i = 1;
       while (x > (xs[i] as number)) i++;
+      const x0 = xs[i - 1] as number;
+      const q0 = qs[i - 1] as number;
+      return q0 + ((x - x0) * ((qs[i] as number) - q0)) / ((xs[i] as number) - x0);
+    },
+  };
+}
+
+/** The first index from 1 in `a` (ascending) whose value is >= x (> x when `strict`); a.length if none. */
+function search(a: Float64Array, x: number, strict: boolean): number {
+  let lo = 1;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = a[mid] as number;
+    if (strict ? v > x : v >= x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
+ * A quantile table (levels strictly rising from 0 to 1, latencies never falling), linear between its
+ * points; a binary search finds the segment, so a table of thousands of points costs a dozen steps a
+ * sample. A run of equal latencies is an atom there, which the cdf counts in full.
+ */
+function table(q: readonly number[], ms: readonly number[]): Model {
+  const qs = Float64Array.from(q);
+  const xs = Float64Array.from(ms);
+  const last = qs.length - 1;
+  const quantile = (u: number): number => {
+    if (u <= 0) return xs[0] as number;
+    const i = Math.min(last, search(qs, u, false));
+    const q0 = qs[i - 1] as number;
+    const x0 = xs[i - 1] as number;
+    return x0 + ((u - q0) * ((xs[i] as number) - x0)) / ((qs[i] as number) - q0);
+  };
+  return {
+    sample: (rng) => quantile(rng()),
+    quantile,
+    cdf: (x) => {
+      if (x < (xs[0] as number)) return 0;
+      if (x >= (xs[last] as number)) return 1;
+      const i = search(xs, x, true);
       const x0 = xs[i - 1] as number;
       const q0 = qs[i - 1] as number;
       return q0 + ((x - x0) * ((qs[i] as number) - q0)) / ((xs[i] as number) - x0);
@@ -181,7 +234,9 @@ function compile(spec: LatencySpec): Model {
     case 'pareto':
       return pareto(spec.minMs, spec.alpha);
     case 'empirical':
-      return empirical(spec.p50, spec.p90, spec.p99, spec.p999);
+      return empirical(spec);
+    case 'table':
+      return table(spec.q, spec.ms);
     case 'mixture':
       return mixture(spec.of);
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { validateLatencySpec } from './latency-models.js';
 
 const P = 'bidders[1].latency';
-const MODELS = 'constant, uniform, normal, lognormal, exponential, pareto, empirical, mixture';
+const MODELS = 'constant, uniform, normal, lognormal, exponential, pareto, empirical, hgrm, samples, table, mixture';
 
 /** Where each issue is and what kind it is: what these tests match, rather than the sentence. */
 function codes(value: unknown, path = P): { path: string; code: string }[] {
@@ -18,6 +18,12 @@ describe('validateLatencySpec accepts', () => {
     { model: 'exponential', meanMs: 25 },
     { model: 'pareto', minMs: 10, alpha: 2.5 },
     { model: 'empirical', p50: 12, p90: 30, p99: 80, p999: 200 },
+    { model: 'empirical', p75: 20, p9999: 300 },
+    { model: 'empirical', p5: 3 },
+    { model: 'hgrm', file: 'x.hgrm' },
+    { model: 'hgrm', file: 'x.hgrm', unit: 'us' },
+    { model: 'samples', file: 'latencies.csv', column: 'ms', unit: 's' },
+    { model: 'table', q: [0, 0.5, 1], ms: [1, 1, 9], from: 'x.hgrm' },
     {
       model: 'mixture',
       of: [
@@ -89,6 +95,52 @@ describe('validateLatencySpec reports', () => {
       { path: `${P}.p90`, code: 'SCN_ERR_ORDER', message: 'must be greater than p50 (12)' },
       { path: `${P}.p999`, code: 'SCN_ERR_ORDER', message: 'must be greater than p99 (80)' },
     ]);
+  });
+
+  it('empirical keys that are no percentile, or two that name one percentile, and a table without any', () => {
+    expect(codes({ model: 'empirical', p50: 12, p990: 30, 'p99.9': 80, q75: 1 })).toEqual([
+      { path: `${P}.p990`, code: 'SCN_ERR_UNKNOWN_KEY' },
+      { path: `${P}.p99.9`, code: 'SCN_ERR_UNKNOWN_KEY' },
+      { path: `${P}.q75`, code: 'SCN_ERR_UNKNOWN_KEY' },
+    ]);
+    expect(codes({ model: 'empirical', p5: 1, p05: 2 })).toEqual([{ path: `${P}.p05`, code: 'SCN_ERR_DUPLICATE' }]);
+    expect(codes({ model: 'empirical', p00: 1 })).toEqual([
+      { path: `${P}.p50`, code: 'SCN_ERR_MISSING' },
+      { path: `${P}.p00`, code: 'SCN_ERR_UNKNOWN_KEY' },
+    ]);
+    expect(codes({ model: 'empirical', p75: 30, p25: 40 })).toEqual([{ path: `${P}.p75`, code: 'SCN_ERR_ORDER' }]);
+  });
+
+  it('file models without a file, with a unit or column of the wrong kind', () => {
+    expect(codes({ model: 'hgrm' })).toEqual([{ path: `${P}.file`, code: 'SCN_ERR_MISSING' }]);
+    expect(codes({ model: 'hgrm', file: '' })).toEqual([{ path: `${P}.file`, code: 'SCN_ERR_BAD_FORMAT' }]);
+    expect(codes({ model: 'hgrm', file: 'x', unit: 'sec' })).toEqual([
+      { path: `${P}.unit`, code: 'SCN_ERR_NOT_ONE_OF' },
+    ]);
+    expect(codes({ model: 'samples', file: 'x', column: 3 })).toEqual([
+      { path: `${P}.column`, code: 'SCN_ERR_BAD_FORMAT' },
+    ]);
+    expect(codes({ model: 'hgrm', file: 'x', column: 'ms' })).toEqual([
+      { path: `${P}.column`, code: 'SCN_ERR_UNKNOWN_KEY' },
+    ]);
+  });
+
+  it('a table whose levels do not rise from 0 to 1 or whose latencies fall, at the first point that breaks', () => {
+    const t = (q: unknown, ms: unknown): { path: string; code: string }[] => codes({ model: 'table', q, ms });
+    expect(t([0, 1], [1, 2])).toEqual([]);
+    expect(t([0.1, 1], [1, 2])).toEqual([{ path: `${P}.q[0]`, code: 'SCN_ERR_ORDER' }]);
+    expect(t([0, 0.9], [1, 2])).toEqual([{ path: `${P}.q[1]`, code: 'SCN_ERR_ORDER' }]);
+    expect(t([0, 0.5, 0.5, 1], [1, 2, 3, 4])).toEqual([{ path: `${P}.q[2]`, code: 'SCN_ERR_ORDER' }]);
+    expect(t([0, 0.5, 1], [1, 3, 2])).toEqual([{ path: `${P}.ms[2]`, code: 'SCN_ERR_ORDER' }]);
+    expect(t([0, 0.5, 1], [1, 3])).toEqual([{ path: `${P}.ms`, code: 'SCN_ERR_ORDER' }]);
+    expect(t([0, 1], [1, 700_000])).toEqual([{ path: `${P}.ms[1]`, code: 'SCN_ERR_OUT_OF_RANGE' }]);
+    expect(t([0, '1'], [1, 2])).toEqual([{ path: `${P}.q[1]`, code: 'SCN_ERR_NOT_A_NUMBER' }]);
+    expect(t(undefined, {})).toEqual([
+      { path: `${P}.q`, code: 'SCN_ERR_MISSING' },
+      { path: `${P}.ms`, code: 'SCN_ERR_WRONG_TYPE' },
+    ]);
+    const many = Array.from({ length: 10_001 }, (_, i) => i / 10_000);
+    expect(t(many, many)).toEqual([{ path: `${P}.q`, code: 'SCN_ERR_TOO_LARGE' }]);
   });
 
   it('an unknown key, with a did-you-mean when one is close', () => {

@@ -7,7 +7,7 @@ export const ISSUE_CODES = {
   SCN_ERR_UNKNOWN_KEY: 'a key the schema does not have at that place (a typo, or a field of another model)',
   SCN_ERR_MISSING: 'a required field is absent',
   SCN_ERR_WRONG_TYPE: 'the wrong kind of JSON value: not an object, or not an array, where one is needed',
-  SCN_ERR_EMPTY: 'an empty array where at least one entry is needed',
+  SCN_ERR_EMPTY: 'an empty array where at least one entry is needed, or a file the scenario names that holds nothing',
   SCN_ERR_NOT_A_NUMBER: 'not a finite number where a number is needed: a string, null, a boolean, NaN or Infinity',
   SCN_ERR_NOT_AN_INTEGER: 'a number with a fraction where an integer is needed',
   SCN_ERR_OUT_OF_RANGE: 'a number outside its bounds: not positive, below 0, above 1, above a maximum',
@@ -24,7 +24,9 @@ export const ISSUE_CODES = {
   SCN_ERR_TOO_LARGE:
     'input past a documented limit on its size: a file too large, nesting too deep, too many groups, leaves, thresholds or sweep runs, too many auctions or requests in flight',
   SCN_ERR_BAD_JSON: 'the scenario file is not valid JSON',
-  SCN_ERR_NO_FILE: 'the scenario file does not exist or cannot be read',
+  SCN_ERR_NO_FILE: 'the scenario file, or a file it names, does not exist or cannot be read',
+  SCN_ERR_BAD_LINE:
+    'a line of a file the scenario names (an .hgrm, latency samples, recorded requests) is not what it must be; the message gives the line number',
 } as const;
 
 export type IssueCode = keyof typeof ISSUE_CODES;

@@ -49,7 +49,7 @@ export function applySetFlags(
     }
   }
   // Every mistake at once: the malformed flags, then what the well-formed ones named or upset.
-  const applied = applySettings(scenario, settings);
+  const applied = applySettings(scenario, settings, file);
   if (!applied.ok) issues.push(...applied.issues);
   // A trace file named (or made to be read) by a setting is checked as the file's own was.
   else if (

@@ -161,7 +161,7 @@ function runSweep(flags: Flags): void {
   }
   const pathIssues = thresholdPathIssues(base);
   if (pathIssues.length > 0) fail(EXIT.badInput, `${file}: invalid thresholds\n${formatIssues(pathIssues)}`);
-  const built = buildCells(base, mode, resolveRepeats(repeatsFlag, base, mode));
+  const built = buildCells(base, mode, resolveRepeats(repeatsFlag, base, mode), file);
   if (!built.ok) fail(EXIT.badInput, `${file}: invalid sweep\n${formatIssues(built.issues)}`);
   // A trace file a cell replays that the base does not (a load.trace or load.arrival axis), each read once.
   const tracesRead = new Set([base.load.arrival === 'trace' ? base.load.trace : null]);

@@ -26,6 +26,7 @@ import { validateLatencySpec } from '../../bidders/latency-models.js';
 import { validatePriceSpec } from '../../bidders/price-models.js';
 import { readGroupName } from './fields.js';
 import { readQps } from './policies.js';
+import { resolveLatencyFiles } from './measured-files.js';
 import { LIMITS } from './limits.js';
 import {
   DEFAULTS,
@@ -185,11 +186,14 @@ function checkHosts(raw: Raw, path: string, issues: Issue[]): BidderHosts | unde
   return undefined;
 }
 
-function checkLatency(value: unknown, path: string, issues: Issue[]): LatencySpec {
-  if (value === undefined) return fresh<LatencySpec>(DEFAULTS.group.latency);
-  issues.push(...validateLatencySpec(value, path));
-  // Only used once issues are empty, when validateLatencySpec has vouched for the shape.
-  return value as LatencySpec;
+/**
+ * A latency model, valid in shape, with its files read (`hgrm`, `samples`: relative to `dir`) into
+ * `table` models; used only once issues are empty, when validateLatencySpec has vouched for the shape.
+ */
+export function checkLatency(value: unknown, path: string, dir: string, issues: Issue[]): LatencySpec {
+  const found = validateLatencySpec(value, path);
+  issues.push(...found);
+  return found.length === 0 ? resolveLatencyFiles(value as LatencySpec, path, dir, issues) : (value as LatencySpec);
 }
 
 function checkBid(raw: Raw, path: string, issues: Issue[]): BidSpec {
@@ -302,12 +306,21 @@ function checkExternal(raw: Raw, path: string, mode: Scenario['mode'] | undefine
   return group;
 }
 
-function checkLocal(raw: Raw, path: string, mode: Scenario['mode'] | undefined, issues: Issue[]): LocalGroup {
+function checkLocal(
+  raw: Raw,
+  path: string,
+  mode: Scenario['mode'] | undefined,
+  dir: string,
+  issues: Issue[],
+): LocalGroup {
   checkKeys(raw, LOCAL_KEYS, path, issues);
   const d = DEFAULTS.group;
   const name = readGroupName(raw, 'name', path, issues);
   const count = readNumber(raw, 'count', integerIn(1, MAX_COUNT), d.count, path, issues);
-  const latency = checkLatency(raw.latency, `${path}.latency`, issues);
+  const latency =
+    raw.latency === undefined
+      ? fresh<LatencySpec>(DEFAULTS.group.latency)
+      : checkLatency(raw.latency, `${path}.latency`, dir, issues);
   const bidRaw = readObject(raw, 'bid', path, issues);
   const bid = bidRaw !== undefined ? checkBid(bidRaw, `${path}.bid`, issues) : fresh<BidSpec>(d.bid);
   const faultsRaw = readObject(raw, 'faults', path, issues);
@@ -381,8 +394,16 @@ function checkLeafNames(groups: readonly (BidderGroup | undefined)[], issues: Is
   });
 }
 
-/** The bidder groups at `value` (absent → DEFAULTS.bidders), checked whole; only trusted with no issues. */
-export function checkBidders(value: unknown, mode: Scenario['mode'] | undefined, issues: Issue[]): BidderGroup[] {
+/**
+ * The bidder groups at `value` (absent → DEFAULTS.bidders), checked whole; only trusted with no issues.
+ * Latency files are read relative to `dir`.
+ */
+export function checkBidders(
+  value: unknown,
+  mode: Scenario['mode'] | undefined,
+  issues: Issue[],
+  dir = '.',
+): BidderGroup[] {
   if (value === undefined) return fresh<BidderGroup[]>(DEFAULTS.bidders);
   if (!Array.isArray(value) || value.length === 0) {
     issues.push(notNonEmptyArray('bidders', 'bidder groups', value));
@@ -402,7 +423,7 @@ export function checkBidders(value: unknown, mode: Scenario['mode'] | undefined,
       issues.push(mustBe(path, 'SCN_ERR_WRONG_TYPE', 'an object', raw));
       return undefined;
     }
-    return 'url' in raw ? checkExternal(raw, path, mode, issues) : checkLocal(raw, path, mode, issues);
+    return 'url' in raw ? checkExternal(raw, path, mode, issues) : checkLocal(raw, path, mode, dir, issues);
   });
   checkLocalTokens(groups, issues);
   // A bad count would make a misleading clash message; name clashes wait for clean groups.

@@ -1,4 +1,4 @@
-// Reading a file no further than a limit: the scenario file and a trace file alike.
+// Reading a file no further than a limit: the scenario file, a trace file and latency files alike.
 
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
@@ -10,7 +10,9 @@ export function readBounded(path: string, max: number): { bytes: Buffer; size: n
   const fd = openSync(path, 'r');
   try {
     const stat = fstatSync(fd);
-    const buffer = Buffer.alloc(max + 1);
+    // A regular file needs no more than its size (and a byte to see it grew): a 64 MiB limit is no
+    // reason to allocate 64 MiB for a small file.
+    const buffer = Buffer.alloc(stat.isFile() ? Math.min(max, stat.size) + 1 : max + 1);
     let length = 0;
     for (;;) {
       const n = readSync(fd, buffer, length, buffer.length - length, null);

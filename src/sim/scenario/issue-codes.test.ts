@@ -249,6 +249,18 @@ const CASES: Case[] = [
     code: 'SCN_ERR_OUT_OF_RANGE',
   },
   {
+    name: 'a malformed line of a latency file the scenario names',
+    issues: () => {
+      writeFileSync(join(dir, 'bad.csv'), '12\nfast\n');
+      return file(
+        'samples.json',
+        JSON.stringify({ bidders: [{ name: 'a', latency: { model: 'samples', file: 'bad.csv' } }] }),
+      );
+    },
+    path: 'bidders[0].latency.file',
+    code: 'SCN_ERR_BAD_LINE',
+  },
+  {
     name: 'a swept value keeps the code of what it breaks',
     issues: () => scenario({ sweep: { 'auction.tmaxMs': [3] } }),
     path: 'sweep["auction.tmaxMs"][0]',

@@ -9,7 +9,7 @@
 // scenario is checked on its own, so a run too large for one process stays possible across many.
 // Pure.
 
-import { MAX_LATENCY_MS, MAX_MIXTURE_DEPTH } from '../../bidders/latency-validation.js';
+import { MAX_LATENCY_MS, MAX_MIXTURE_DEPTH, MAX_TABLE_POINTS } from '../../bidders/latency-validation.js';
 import { issue, joinPath, type Issue } from '../../lib/issues.js';
 import type { Scenario } from './schema.js';
 import { meanRate, peakRate } from './load-rates.js';
@@ -28,6 +28,14 @@ export const LIMITS = {
   tmaxMs: 10_000,
   /** Each millisecond field of a latency model. */
   latencyMs: MAX_LATENCY_MS,
+  /**
+   * A latency file (`hgrm`, `samples`): 64 MiB and a million lines, ten times what a day of one
+   * bidder's latencies sampled one in a thousand makes; read at validation in well under a second.
+   */
+  measuredFileBytes: 64 * 1024 * 1024,
+  measuredLines: 1_000_000,
+  /** The points of a `table` latency model: what an .hgrm's rows (or boiled-down samples) become. */
+  tablePoints: MAX_TABLE_POINTS,
   /** `load.rate`, auctions per second. */
   rate: 100_000,
   /**

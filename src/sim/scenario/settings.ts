@@ -41,9 +41,10 @@ export function parseSetting(text: string): Setting | Issue {
  * A new scenario with every setting applied in order and validated like the file. A path must name a
  * field the scenario has (defaults filled in), as a sweep axis must: an optional field it leaves out
  * (a group's token, hostile) and a threshold (whose key has dots) are set whole, through their parent
- * (`bidders.0={...}`, `thresholds={"rates.timeout":"<0.05"}`). `s` is not changed.
+ * (`bidders.0={...}`, `thresholds={"rates.timeout":"<0.05"}`). `s` is not changed. `source`, the
+ * scenario file, is where a latency file a value names is read from (else the working directory).
  */
-export function applySettings(s: Scenario, settings: readonly Setting[]): ScenarioResult {
+export function applySettings(s: Scenario, settings: readonly Setting[], source?: string): ScenarioResult {
   const next = structuredClone(s);
   const issues: Issue[] = [];
   // Sweep and threshold keys hold dots of their own, so their paths are no suggestion.
@@ -72,5 +73,5 @@ export function applySettings(s: Scenario, settings: readonly Setting[]): Scenar
     }
   }
   if (issues.length > 0) return { ok: false, issues };
-  return checkScenario(next);
+  return checkScenario(next, source);
 }

@@ -1,7 +1,7 @@
 // Raw JSON → Scenario. Pure: every problem becomes an Issue naming its path and what was expected,
 // all of them are collected in one pass, and defaults fill whatever is absent.
 
-import { basename, extname } from 'node:path';
+import { basename, dirname, extname } from 'node:path';
 import type { LatencySpec } from '../../bidders/config.js';
 import {
   NON_NEGATIVE,
@@ -21,8 +21,7 @@ import {
   type NumberRule,
   type Raw,
 } from '../../lib/issues.js';
-import { validateLatencySpec } from '../../bidders/latency-models.js';
-import { checkBidders } from './bidder-groups.js';
+import { checkBidders, checkLatency } from './bidder-groups.js';
 import { readSafeName, toSafeName } from './fields.js';
 import {
   DEFAULTS,
@@ -229,7 +228,11 @@ function defaultName(source: string | undefined): string {
   return source === undefined ? DEFAULTS.name : toSafeName(basename(source, extname(source)));
 }
 
-/** Validates and fills defaults. `source` (the file) names the root in messages and gives the default name. */
+/**
+ * Validates and fills defaults. `source` (the file) names the root in messages, gives the default name
+ * and the folder the files a scenario names (latency measurements) are read from (else the working
+ * directory).
+ */
 export function checkScenario(raw: unknown, source?: string): ScenarioResult {
   const issues: Issue[] = [];
   if (!isRecord(raw)) {
@@ -247,7 +250,8 @@ export function checkScenario(raw: unknown, source?: string): ScenarioResult {
   const load = checkLoad(loadRaw ?? {}, source, loadRaw === undefined ? [] : issues);
   const auctionRaw = readObject(raw, 'auction', '', issues);
   const auction = checkAuction(auctionRaw ?? {}, auctionRaw === undefined ? [] : issues);
-  const bidders = checkBidders(raw.bidders, mode, issues);
+  const dir = source === undefined ? '.' : dirname(source);
+  const bidders = checkBidders(raw.bidders, mode, issues, dir);
   const thresholds = checkThresholds(raw.thresholds, issues);
   // Only sweeps read these two; absent, they stay absent (and the sweep's defaults apply).
   const repeats =
@@ -257,10 +261,7 @@ export function checkScenario(raw: unknown, source?: string): ScenarioResult {
   const reconnectRaw = readObject(raw, 'reconnect', '', issues);
   const reconnect = checkReconnect(reconnectRaw ?? {}, reconnectRaw === undefined ? [] : issues);
   let network = fresh<LatencySpec>(DEFAULTS.network);
-  if (raw.network !== undefined) {
-    issues.push(...validateLatencySpec(raw.network, 'network'));
-    network = raw.network as LatencySpec;
-  }
+  if (raw.network !== undefined) network = checkLatency(raw.network, 'network', dir, issues);
   const scenario: Scenario = {
     name: name ?? DEFAULTS.name,
     seed: seed ?? DEFAULTS.seed,

@@ -31,12 +31,14 @@ export function shownValue(v: unknown): string {
  * Every combination of `base.sweep`, the first axis varying slowest, each run in `mode`. The sweep
  * section itself was validated with the scenario (paths exist, each value valid on its own); here
  * the combinations are. A sweep of more than LIMITS.sweepRuns runs (cells × `repeats`, by default
- * the file's or the mode's) is refused before a single combination is made.
+ * the file's or the mode's) is refused before a single combination is made. `source`, the scenario
+ * file, is where a value's latency files are read from (src/sim/scenario/measured-files.ts).
  */
 export function buildCells(
   base: Scenario,
   mode: Scenario['mode'],
   repeats = base.repeats ?? DEFAULTS.sweepRepeats[mode],
+  source?: string,
 ): CellsResult {
   const axes: Axis[] = Object.entries(base.sweep ?? {}).map(([path, values]) => ({ path, values }));
   const tooMany = sweepRunsIssue(
@@ -50,7 +52,7 @@ export function buildCells(
   combos.forEach((values, index) => {
     const raw: Scenario = structuredClone({ ...base, sweep: null, mode });
     axes.forEach((axis, i) => setPath(raw, axis.path, structuredClone(values[i])));
-    const checked = validateScenario(raw);
+    const checked = validateScenario(raw, source);
     if (checked.ok) {
       cells.push({ index, values, scenario: checked.scenario });
       return;
