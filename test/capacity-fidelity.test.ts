@@ -208,3 +208,41 @@ describe('leaves of finite capacity against M/M/c, in virtual time', () => {
     }
   }
 });
+
+describe('leaves that read tmax, in virtual time', () => {
+  // One leaf near saturation (ρ = 0.9), a deadline of 20 ms and tmax told 15: without the rule many
+  // answers come after the deadline; with it none does, and the leaf says no-bid 15 at once instead.
+  const run = (respectTmax: boolean) =>
+    runVirtual(
+      valid({
+        mode: 'virtual',
+        seed: 77,
+        load: { arrival: 'poisson', rate: 900, auctions: 20_000, warmupSec: 0 },
+        auction: { tmaxMs: 20, allowanceMs: 5, minBidderMs: 1 },
+        network: { model: 'constant', ms: 0 },
+        bidders: [
+          {
+            name: 't',
+            latency: { model: 'exponential', meanMs: 1 },
+            bid: { rate: 1, price: { model: 'constant', value: 1 }, shade: 1, respectTmax },
+            capacity: { concurrency: 1, queue: 1000 },
+          },
+        ],
+      }),
+    );
+
+  it('answers at once with a no-bid what it could not finish within tmax, and nothing comes late', () => {
+    const ignoring = run(false);
+    const reading = run(true);
+    expect(ignoring.summary.bids.timedOut).toBeGreaterThan(500);
+    expect(ignoring.summary.bids.noBid).toBe(0);
+    expect(reading.summary.bids.timedOut).toBe(0);
+    expect(reading.summary.bids.late).toBe(0);
+    const stats = reading.hostStats[0]!;
+    expect(stats.tooLate).toBeGreaterThan(0);
+    expect(stats.busy).toBe(0);
+    expect(reading.summary.bids.noBid).toBe(stats.tooLate);
+    // Every answer that was not refused came within the tmax it was told (15 ms).
+    expect(reading.summary.groups.t!.latency.max).toBeLessThanOrEqual(15 * 1.001);
+  });
+});
