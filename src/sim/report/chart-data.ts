@@ -6,6 +6,7 @@ import type { ChartData, SpectrumLine } from './chart-types.js';
 import { fmtInt, fmtMs, fmtPct, NONE } from './format.js';
 import type { ReportModel } from './report-model.js';
 import { spectrum } from './spectrum.js';
+import { deadlineLines } from './deadline-table.js';
 
 export type { ChartData, SpectrumLine } from './chart-types.js';
 
@@ -46,7 +47,14 @@ export function chartData(m: ReportModel): ChartData {
   const meanMs = kept.map((b) => (b.auctions > 0 ? r3(b.latencySumMs / b.auctions) : null));
   const maxMs = kept.map((b) => (b.auctions > 0 ? r3(b.maxLatencyMs) : null));
   const perSecTimeouts = kept.map((b) => (b.sent > 0 ? r6(b.timedOut / b.sent) : null));
+  const deadlines = deadlineLines(m.summary);
   return {
+    ...(deadlines !== null && {
+      deadlines: {
+        t: deadlines.lines[0]!.ms.map((_, i) => deadlines.fromSec + i * deadlines.stepSec),
+        lines: deadlines.lines.map((l) => ({ label: l.label, ms: l.ms.map(r3), shown: msShown(l.ms) })),
+      },
+    }),
     tmaxMs: m.summary.config.tmaxMs,
     spectrum: {
       x: sp.x,

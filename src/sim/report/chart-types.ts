@@ -41,4 +41,12 @@ export interface ChartData {
     /** The same figures as the legend shows them (format.ts). */
     shown: { meanMs: string[]; maxMs: string[]; timeoutRate: string[] };
   };
+  /**
+   * Each bidder's enforced deadline over the run, when adaptive timeouts were on: a line per leaf
+   * (per group's mean past 20 leaves), `t` the run's second each point starts at.
+   */
+  deadlines?: {
+    t: number[];
+    lines: Array<{ label: string; ms: number[]; shown: string[] }>;
+  };
 }

@@ -4,6 +4,7 @@
 // it like every other table.
 
 import type { DeadlineSeriesSummary } from '../metrics/deadline-series.js';
+import type { Summary } from '../metrics/summary.js';
 import { fmtMsAgainst } from './format.js';
 import type { ReportModel } from './report-model.js';
 import type { Row, Table } from './tables.js';
@@ -19,15 +20,38 @@ function shownPoints(length: number): number[] {
   return Array.from({ length: DEADLINE_COLUMNS }, (_, k) => Math.round((k * (length - 1)) / (DEADLINE_COLUMNS - 1)));
 }
 
-export function deadlineTable(m: ReportModel): Table | null {
-  const s = m.summary;
+/** The deadline series as the report draws them: a line per leaf, or per group past DEADLINE_LEAF_ROWS leaves. */
+export interface DeadlineLines {
+  fromSec: number;
+  stepSec: number;
+  lines: Array<{ label: string; ms: number[] }>;
+}
+
+/** The summary's deadline series as lines, or null when adaptive timeouts were off. */
+export function deadlineLines(s: Summary): DeadlineLines | null {
   const series: Array<{ name: string; group: string; d: DeadlineSeriesSummary }> = [];
   for (const [name, b] of Object.entries(s.bidders))
     if (b.deadlineMs !== undefined) series.push({ name, group: b.group, d: b.deadlineMs });
   const first = series[0];
   if (first === undefined || first.d.ms.length === 0) return null;
   const { fromSec, stepSec } = first.d;
-  const points = shownPoints(first.d.ms.length);
+  if (series.length <= DEADLINE_LEAF_ROWS)
+    return { fromSec, stepSec, lines: series.map((x) => ({ label: x.name, ms: x.d.ms })) };
+  const groups = new Map<string, number[][]>();
+  for (const x of series) groups.set(x.group, [...(groups.get(x.group) ?? []), x.d.ms]);
+  const lines = [...groups].map(([group, all]) => ({
+    label: `${group} ×${all.length} (mean)`,
+    ms: all[0]!.map((_, i) => all.reduce((t, ms) => t + (ms[i] ?? 0), 0) / all.length),
+  }));
+  return { fromSec, stepSec, lines };
+}
+
+export function deadlineTable(m: ReportModel): Table | null {
+  const s = m.summary;
+  const d = deadlineLines(s);
+  if (d === null) return null;
+  const { fromSec, stepSec } = d;
+  const points = shownPoints(d.lines[0]!.ms.length);
   const tmax = s.config.tmaxMs;
   const row = (label: string, ms: readonly number[]): Row => ({
     cells: [
@@ -37,17 +61,7 @@ export function deadlineTable(m: ReportModel): Table | null {
       { text: fmtMsAgainst(Math.max(...ms), tmax), num: true },
     ],
   });
-  let rows: Row[];
-  if (series.length <= DEADLINE_LEAF_ROWS) {
-    rows = series.map((x) => row(x.name, x.d.ms));
-  } else {
-    const groups = new Map<string, number[][]>();
-    for (const x of series) groups.set(x.group, [...(groups.get(x.group) ?? []), x.d.ms]);
-    rows = [...groups].map(([group, all]) => {
-      const mean = all[0]!.map((_, i) => all.reduce((t, ms) => t + (ms[i] ?? 0), 0) / all.length);
-      return row(`${group} ×${all.length} (mean)`, mean);
-    });
-  }
+  const rows = d.lines.map((l) => row(l.label, l.ms));
   const span = stepSec === 1 ? 'each second' : `each ${stepSec} s`;
   return {
     id: 'deadlines',

@@ -5,6 +5,7 @@
 // name can close it.
 
 import { chartData } from './chart-data.js';
+import { deadlineLines } from './deadline-table.js';
 import { jsonForScript } from './escape.js';
 import { fmtInt, fmtMoney, fmtMs, fmtMsAgainst, fmtNum, fmtPct, fmtSetting } from './format.js';
 import { attr, markup, trusted, type Markup } from './html.js';
@@ -208,6 +209,12 @@ function charts(m: ReportModel): Markup {
       'Over the run',
       'Mean and maximum auction latency per second (by arrival), and the share of bid requests that timed out.',
     ),
+    deadlineLines(m.summary) !== null &&
+      chartCard(
+        'chart-deadlines',
+        'Adaptive deadlines over the run',
+        'Each bidder’s enforced deadline (its recent response-time quantile plus the margin, at most its static deadline), read as each second began; each group’s mean past 20 leaves. The red line is tmax.',
+      ),
   ]}</div>`;
 }
 

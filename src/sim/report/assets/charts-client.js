@@ -334,6 +334,29 @@
     [ot.t, ot.meanMs, ot.maxMs, ot.timeoutRate],
   );
 
+  // (e) Each bidder's adaptive deadline over the run, when there is one.
+  const dl = D.deadlines;
+  if (dl) {
+    /** @type {uPlot.Series[]} */
+    const series = [{ label: 'second', value: (_u, v) => (v == null ? '—' : `${v} s`) }];
+    dl.lines.forEach((l, i) =>
+      series.push({ label: l.label, stroke: colour(i), width: 1.75, points: { show: false }, value: shownAt(l.shown) }),
+    );
+    make(
+      'chart-deadlines',
+      {
+        scales: { x: { time: false }, y: { range: rangeWithDeadline } },
+        axes: [
+          axis({ label: 'seconds since start', values: (_u, s) => s.map((v) => `${v} s`) }),
+          axis({ label: 'enforced deadline (ms)', size: 60 }),
+        ],
+        series,
+        hooks: { draw: [deadlineHook('y')] },
+      },
+      [dl.t, ...dl.lines.map((l) => l.ms)],
+    );
+  }
+
   // Keep charts as wide as their cards when the window changes.
   let pending = 0;
   window.addEventListener('resize', () => {
