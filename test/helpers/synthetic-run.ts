@@ -154,8 +154,8 @@ export function syntheticRun(opts: SyntheticOptions = {}): RunResult {
       const winner = m.leaves[onTime[Math.floor(rng() * onTime.length)]!]!;
       const price = 0.5 + rng() * 2.5;
       winner.wins++;
-      winner.spendCpm += price;
-      m.clearingSum += price;
+      winner.spendMicros += Math.round(price * 1e6);
+      m.clearingMicros += Math.round(price * 1e6);
       m.impressionsSold++;
       m.filled++;
     }

@@ -11,6 +11,9 @@ import { RecordedHistogram } from '../../lib/histogram-recorder.js';
 import type { InvalidReason } from '../../protocol/parse.js';
 import { DeadlineSeries } from './deadline-series.js';
 
+/** Prices are counted in millionths of a CPM unit, whole numbers, so sums are exact. */
+const MICROS = 1e6;
+
 export interface LeafInfo {
   name: string;
   group: string;
@@ -27,8 +30,11 @@ export class LeafCounters {
   wins = 0;
   /** Bids placed (one per impression bid on) that were taken into an auction. */
   bids = 0;
-  /** Sum of the clearing CPMs of impressions won. */
-  spendCpm = 0;
+  /**
+   * Sum of the clearing CPMs of impressions won, in millionths of a CPM unit: prices are whole
+   * millionths (auction.ts), so the sum is exact in any order and merged runs add up to the unsplit one.
+   */
+  spendMicros = 0;
   /** Messages that answered no request (unknown id, duplicates, unattributable garbage). */
   stray = 0;
   /** Why answers were refused, attributed or stray. */
@@ -44,6 +50,11 @@ export class LeafCounters {
   /** The spans [down, up] it was down, flat; drops are rare enough to keep each. */
   readonly downSpans: number[] = [];
   constructor(readonly info: LeafInfo) {}
+
+  /** Sum of the clearing CPMs of impressions won. */
+  get spendCpm(): number {
+    return this.spendMicros / MICROS;
+  }
 
   get latency(): Histogram {
     return this.responses.histogram;
@@ -66,8 +77,8 @@ export class Metrics implements ExchangeObserver {
   skippedAuctions = 0;
   impressions = 0;
   impressionsSold = 0;
-  /** Sum of clearing CPMs. */
-  clearingSum = 0;
+  /** Sum of clearing CPMs in millionths of a CPM unit (exact: see LeafCounters.spendMicros). */
+  clearingMicros = 0;
   readonly leaves: LeafCounters[];
   readonly auctionLatency: Histogram = newHistogram();
   readonly overshoot: Histogram = newHistogram();
@@ -84,6 +95,11 @@ export class Metrics implements ExchangeObserver {
 
   constructor(leaves: readonly LeafInfo[]) {
     this.leaves = leaves.map((l) => new LeafCounters(l));
+  }
+
+  /** Sum of clearing CPMs. */
+  get clearingSum(): number {
+    return this.clearingMicros / MICROS;
   }
 
   begin(originMs: number, warmupEndMs: number): void {
@@ -230,10 +246,11 @@ export class Metrics implements ExchangeObserver {
     for (const imp of outcome.imps) {
       if (imp.winner < 0) continue;
       sold++;
-      this.clearingSum += imp.clearingPrice;
+      const micros = Math.round(imp.clearingPrice * MICROS);
+      this.clearingMicros += micros;
       const c = this.leaves[a.bids[imp.winner]!.bidder]!;
       c.wins++;
-      c.spendCpm += imp.clearingPrice;
+      c.spendMicros += micros;
     }
     this.impressionsSold += sold;
     if (sold > 0) this.filled++;
