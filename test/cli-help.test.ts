@@ -6,7 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { BENCH_SPEC } from '../bench/run.js';
 import { optionsOf, type CommandSpec } from '../src/sim/cli/command-spec.js';
 import { EXIT, exitCodesOf } from '../src/sim/cli/exit-codes.js';
-import { BIDDERS_SPEC, CAPACITY_SPEC, COMPARE_SPEC, SIM_SPEC, SOAK_SPEC, SWEEP_SPEC } from '../src/sim/cli/specs.js';
+import {
+  BIDDERS_SPEC,
+  CAPACITY_SPEC,
+  COMPARE_SPEC,
+  MERGE_SPEC,
+  SIM_SPEC,
+  SOAK_SPEC,
+  SWEEP_SPEC,
+} from '../src/sim/cli/specs.js';
 import { run } from './helpers/cli.js';
 
 const COMMANDS: Array<[string, CommandSpec]> = [
@@ -17,6 +25,7 @@ const COMMANDS: Array<[string, CommandSpec]> = [
   ['bench/run.ts', BENCH_SPEC],
   ['src/sim/cli/compare.ts', COMPARE_SPEC],
   ['src/sim/cli/capacity.ts', CAPACITY_SPEC],
+  ['src/sim/cli/merge.ts', MERGE_SPEC],
 ];
 
 describe.each(COMMANDS)('%s', (script, spec) => {

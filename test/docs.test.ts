@@ -7,7 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { ISSUE_CODES } from '../src/lib/issue-codes.js';
 import { parseCommandArgs, type CommandSpec } from '../src/sim/cli/command-spec.js';
 import { exitCodesTable } from '../src/sim/cli/exit-codes.js';
-import { BIDDERS_SPEC, CAPACITY_SPEC, COMPARE_SPEC, SIM_SPEC, SOAK_SPEC, SWEEP_SPEC } from '../src/sim/cli/specs.js';
+import {
+  BIDDERS_SPEC,
+  CAPACITY_SPEC,
+  COMPARE_SPEC,
+  MERGE_SPEC,
+  SIM_SPEC,
+  SOAK_SPEC,
+  SWEEP_SPEC,
+} from '../src/sim/cli/specs.js';
 import { BENCH_SPEC } from '../bench/run.js';
 import { validateScenario } from '../src/sim/scenario/scenario.js';
 
@@ -76,6 +84,7 @@ describe('docs', () => {
       bench: BENCH_SPEC,
       compare: COMPARE_SPEC,
       capacity: CAPACITY_SPEC,
+      merge: MERGE_SPEC,
     };
     let commands = 0;
     for (const page of PAGES) {

@@ -20,7 +20,7 @@ export const EXIT = {
 } as const;
 
 export type ExitName = keyof typeof EXIT;
-export const COMMANDS = ['sim', 'sweep', 'bidders', 'bench', 'soak', 'compare', 'capacity'] as const;
+export const COMMANDS = ['sim', 'sweep', 'bidders', 'bench', 'soak', 'compare', 'capacity', 'merge'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface ExitCodeRow {
@@ -43,6 +43,7 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       soak: 'neither the heap nor the active handles grew',
       compare: 'the two runs were compared and compare.md written, whatever their differences',
       capacity: 'a rate kept the harness ok: the answer is printed and capacity.json written (also when it is --max)',
+      merge: 'the runs were merged, the report is written and every threshold passed on the whole',
     },
   },
   {
@@ -55,6 +56,7 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       bench: 'with --check: a target was not met, or its case failed before measuring it',
       soak: 'the heap or the active handles grew past their allowance, or handles were left open',
       capacity: 'no rate down to --min (or within the --probes budget) kept the harness ok (capacity.json is written)',
+      merge: 'a threshold failed on the whole (the report is written)',
     },
   },
   {
@@ -72,6 +74,8 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
         'an unknown or malformed flag, a folder without a readable summary.json, a report folder that cannot be made or written, or a --out that is not empty without --force',
       capacity:
         'an unknown or malformed flag, a flag out of its bounds, an invalid scenario, a report folder that cannot be made or written, or a --out that is not empty without --force',
+      merge:
+        'an unknown or malformed flag, a folder that is not a run (or holds no segment folders), unreadable run files, runs that differ other than by seed or segment (the fields named), segments missing or given twice, a report folder that cannot be made or written, or a --out that is not empty without --force',
     },
   },
   {
@@ -86,6 +90,7 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
       compare: 'compare.md could not be written',
       capacity:
         'a probe failed, broke an invariant or its accounting, or its bidder host died; or capacity.json could not be written',
+      merge: 'the merged accounting or invariants did not add up, or the report could not be written',
     },
   },
   {

@@ -239,6 +239,35 @@ export const COMPARE_SPEC = {
   ],
 } as const satisfies CommandSpec;
 
+export const MERGE_SPEC = {
+  command: 'merge',
+  run: 'npm run merge --',
+  about:
+    "Adds runs' report folders up into one run's, exactly: counters add (run-state.json), histograms add " +
+    'from their HdrHistogram logs (histograms.hlog), and rates and percentiles are recomputed from the whole; ' +
+    'the accounting and invariants are checked again, thresholds judged on the whole, harness verdicts ' +
+    'combined to the worst, and the usual reports written. Merges the segments of one run (--segment), and ' +
+    'repeats of one scenario under different seeds (pooled, and said so); refuses runs that differ in ' +
+    'anything else, naming the fields.',
+  args: [
+    {
+      name: 'DIR',
+      meaning: "a run's report folder, or a folder holding segment-I-of-N folders (each is taken)",
+      required: true,
+      rest: true,
+    },
+  ],
+  flags: [
+    {
+      name: 'out',
+      value: 'DIR',
+      meaning: 'the merged report folder: new, or empty, unless --force',
+      absent: 'a new reports/<name>-merged-<timestamp>/',
+    },
+    FORCE_FLAG,
+  ],
+} as const satisfies CommandSpec;
+
 export const CAPACITY_SPEC = {
   command: 'capacity',
   run: 'npm run capacity --',

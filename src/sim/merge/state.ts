@@ -261,3 +261,76 @@ export function runHistograms(
   }
   return out;
 }
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+/** What is wrong with `raw` as a run-state.json, one line a field; a RunState when nothing is. */
+export function parseRunState(raw: unknown): RunState | string[] {
+  const problems: string[] = [];
+  const need = (ok: boolean, path: string, what: string, got: unknown): void => {
+    if (!ok) problems.push(`${path}: must be ${what} (got ${JSON.stringify(got)?.slice(0, 60)})`);
+  };
+  if (!isRecord(raw)) return ['must be an object'];
+  need(raw.format === STATE_FORMAT, 'format', JSON.stringify(STATE_FORMAT), raw.format);
+  const seg = raw.segment;
+  need(
+    isRecord(seg) && isCount(seg.count) && seg.count >= 1 && isCount(seg.index) && seg.index < seg.count,
+    'segment',
+    '{ index, count } with 0 <= index < count',
+    seg,
+  );
+  const w = raw.window;
+  need(
+    isRecord(w) &&
+      (w.timeline === 'epoch' || w.timeline === 'virtual') &&
+      Number.isFinite(w.fromMs) &&
+      Number.isFinite(w.toMs),
+    'window',
+    '{ timeline: "epoch" | "virtual", fromMs, toMs }',
+    w,
+  );
+  const numbers = (v: unknown, path: string): void => {
+    need(isRecord(v) && Object.values(v).every((x) => Number.isFinite(x)), path, 'an object of numbers', v);
+  };
+  const counters = (v: unknown, path: string): void => {
+    if (!isRecord(v)) return need(false, path, 'an object', v);
+    numbers(v.numbers, `${path}.numbers`);
+    const maps = v.maps;
+    need(
+      isRecord(maps) &&
+        Object.values(maps).every(
+          (m) =>
+            Array.isArray(m) &&
+            m.every(
+              (e) =>
+                Array.isArray(e) &&
+                e.length === 2 &&
+                (typeof e[0] === 'string' || typeof e[0] === 'number') &&
+                Number.isFinite(e[1]),
+            ),
+        ),
+      `${path}.maps`,
+      'an object of [key, number] lists',
+      maps,
+    );
+  };
+  counters(raw.metrics, 'metrics');
+  if (Array.isArray(raw.seconds)) raw.seconds.forEach((b, i) => numbers(b, `seconds[${i}]`));
+  else need(false, 'seconds', 'a list', raw.seconds);
+  if (Array.isArray(raw.leaves))
+    raw.leaves.forEach((l, i) => {
+      const at = `leaves[${i}]`;
+      need(isRecord(l) && typeof l.name === 'string' && typeof l.group === 'string', at, '{ name, group, … }', l);
+      counters(l, at);
+    });
+  else need(false, 'leaves', 'a list', raw.leaves);
+  if (Array.isArray(raw.hosts))
+    raw.hosts.forEach((h, i) => {
+      need(isRecord(h) && typeof h.name === 'string', `hosts[${i}]`, '{ name, numbers }', h);
+      if (isRecord(h)) numbers(h.numbers, `hosts[${i}].numbers`);
+    });
+  else need(false, 'hosts', 'a list', raw.hosts);
+  // Every field was checked above: the shape is RunState's.
+  return problems.length > 0 ? problems : (raw as unknown as RunState);
+}

@@ -114,6 +114,20 @@ export interface Summary {
   harness?: HarnessSummary;
   /** The share of the arrivals a `--segment` run ran (absent from a whole run's summary). */
   segment?: { index: number; count: number };
+  /** What `npm run merge` added up (absent from a run's own summary). */
+  merged?: MergedInfo;
+}
+
+/** The parts of a merged run (docs/summary-json.md, "Merging"). */
+export interface MergedInfo {
+  /** Runs merged (segments counted one by one). */
+  runs: number;
+  /** The seeds, lowest first; more than one means repeats were pooled. */
+  seeds: number[];
+  /** Repeats of the scenario under different seeds were pooled into one sample. */
+  pooled: boolean;
+  /** Per seed, the number of segments its run was split into (1: a whole run). */
+  segments: Record<string, number>;
 }
 
 export interface ToolInfo {
