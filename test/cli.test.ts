@@ -89,6 +89,20 @@ describe('npm run sim', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('stops a bad capacity or tmax rule before anything runs, naming the field and its code (exit 2)', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'out');
+    const bad = {
+      bidders: [{ name: 'q', capacity: { concurrency: 1.5, queue: -1 }, bid: { respectTmax: 'yes' } }],
+    };
+    const r = await run('src/sim/cli/sim.ts', [writeScenario(dir, 'bad-capacity', bad), '--out', out]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/bidders\[0\]\.capacity\.concurrency: .*\[SCN_ERR_NOT_AN_INTEGER\]/);
+    expect(r.stderr).toMatch(/bidders\[0\]\.capacity\.queue: .*\(got -1\) \[SCN_ERR_OUT_OF_RANGE\]/);
+    expect(r.stderr).toMatch(/bidders\[0\]\.bid\.respectTmax: .*\[SCN_ERR_WRONG_TYPE\]/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('takes a negative flag value and lets the scenario validator name it (not parseArgs\' "ambiguous")', async () => {
     const r = await run('src/sim/cli/sim.ts', ['--duration', '-1']);
     expect(r.status).toBe(2);
