@@ -14,10 +14,13 @@ import {
   isRecord,
   issue,
   mustBe,
+  NON_NEGATIVE,
   notNonEmptyArray,
+  readEnum,
   readField,
   readNumber,
   readObject,
+  upTo,
   shown,
   type Issue,
   type Raw,
@@ -32,6 +35,7 @@ import {
   DEFAULTS,
   fresh,
   isExternal,
+  transportOf,
   type BidderGroup,
   type BidderHosts,
   type ExternalGroup,
@@ -50,9 +54,14 @@ const LOCAL_KEYS = [
   'token',
   'qps',
   'hosts',
+  'transport',
+  'gzip',
+  'requestCostMs',
 ] as const;
 const DNS_HOSTS_KEYS = ['dns', 'count', 'port', 'statefulSet'] as const;
-const EXTERNAL_KEYS = ['name', 'url', 'token', 'qps'] as const;
+const EXTERNAL_KEYS = ['name', 'url', 'token', 'qps', 'gzip'] as const;
+/** A URL longer than this is not a bidder's endpoint (browsers and servers stop near 8 KB). */
+export const MAX_URL_CHARS = 2048;
 /** Printable ASCII without spaces: it goes into an HTTP header, so no CR/LF can ride along. */
 const TOKEN = /^[!-~]{1,200}$/;
 const BID_KEYS = ['rate', 'price', 'shade', 'respectTmax'] as const;
@@ -64,18 +73,33 @@ export const MAX_COUNT = LIMITS.leaves;
 /** Float sums such as 0.1 + 0.2 + 0.7 land a hair above 1; that is not a mistake by the user. */
 const SUM_TOLERANCE = 1e-9;
 
+/** How an HTTP leaf is called; absent on a leaf called over WebSocket. */
+export interface HttpLeaf {
+  gzip: boolean;
+  /** Virtual mode: milliseconds each request costs beyond the network. */
+  requestCostMs: number;
+}
+
 export type Leaf =
   /** `host`: the ws://host:port of the bidder host serving it, when its group names `hosts`. */
-  | { kind: 'local'; config: LeafConfig; token?: string; host?: string }
-  | { kind: 'external'; name: string; group: string; url: string; token?: string };
+  | { kind: 'local'; config: LeafConfig; token?: string; host?: string; http?: HttpLeaf }
+  | { kind: 'external'; name: string; group: string; url: string; token?: string; http?: HttpLeaf };
+
+/** The HTTP settings of a group's leaves, or undefined when they are called over WebSocket. */
+function httpOf(group: BidderGroup): HttpLeaf | undefined {
+  if (transportOf(group) !== 'http') return undefined;
+  return { gzip: group.gzip === true, requestCostMs: isExternal(group) ? 0 : (group.requestCostMs ?? 0) };
+}
 
 /** The leaves of a validated scenario, each with its own copy of its group's profile. */
 export function expandLeaves(s: Scenario): Leaf[] {
   const leaves: Leaf[] = [];
   for (const group of s.bidders) {
+    const http = httpOf(group);
     if (isExternal(group)) {
       const leaf: Leaf = { kind: 'external', name: group.name, group: group.name, url: group.url };
       if (group.token !== undefined) leaf.token = group.token;
+      if (http !== undefined) leaf.http = http;
       leaves.push(leaf);
       continue;
     }
@@ -94,6 +118,7 @@ export function expandLeaves(s: Scenario): Leaf[] {
       if (group.token !== undefined) leaf.token = group.token;
       // Dealt out in turn: leaf k to host (k − 1) mod H.
       if (hosts !== null) leaf.host = hosts[(k - 1) % hosts.length]!;
+      if (http !== undefined) leaf.http = { ...http };
       leaves.push(leaf);
     }
   }
@@ -284,25 +309,17 @@ function checkExternal(raw: Raw, path: string, mode: Scenario['mode'] | undefine
   checkKeys(raw, EXTERNAL_KEYS, path, issues);
   const name = readGroupName(raw, 'name', path, issues);
   const token = checkToken(raw, path, issues);
-  const url = raw.url;
-  let ok = false;
-  if (typeof url === 'string') {
-    try {
-      const protocol = new URL(url).protocol;
-      ok = protocol === 'ws:' || protocol === 'wss:';
-    } catch {
-      ok = false;
-    }
-  }
-  if (!ok) issues.push(mustBe(`${path}.url`, 'SCN_ERR_BAD_FORMAT', 'a ws:// or wss:// URL', url));
+  const url = checkUrl(raw.url, `${path}.url`, issues);
+  const gzip = checkGzip(raw, path, url === undefined || /^https?:/.test(url), 'its URL is ws:// or wss://', issues);
   if (mode === 'virtual') {
     const message = 'external bidders cannot take part in virtual mode (virtual time has no real sockets)';
     issues.push(issue(`${path}.url`, 'SCN_ERR_CONFLICT', message));
   }
-  const group: ExternalGroup = { name: name ?? '', url: typeof url === 'string' ? url : '' };
+  const group: ExternalGroup = { name: name ?? '', url: url ?? '' };
   if (token !== undefined) group.token = token;
   const qps = readQps(raw, path, issues);
   if (qps !== undefined) group.qps = qps;
+  if (gzip !== undefined) group.gzip = gzip;
   return group;
 }
 
@@ -338,7 +355,67 @@ function checkLocal(
   if (qps !== undefined) group.qps = qps;
   const hosts = checkHosts(raw, path, issues);
   if (hosts !== undefined) group.hosts = hosts;
+  const transport = readEnum(raw, 'transport', TRANSPORTS, 'ws', path, issues);
+  if (raw.transport !== undefined && transport !== undefined) group.transport = transport;
+  const http = transport !== 'ws';
+  const gzip = checkGzip(raw, path, http, 'its transport is "ws" (set "transport": "http")', issues);
+  if (gzip !== undefined) group.gzip = gzip;
+  if (raw.requestCostMs !== undefined) {
+    const cost = readNumber(raw, 'requestCostMs', upTo(NON_NEGATIVE, LIMITS.latencyMs), 0, path, issues);
+    if (!http) {
+      const message =
+        'applies to HTTP groups only (set "transport": "http"); a WebSocket request has no cost of its own';
+      issues.push(issue(`${path}.requestCostMs`, 'SCN_ERR_CONFLICT', message));
+    } else if (cost !== undefined) group.requestCostMs = cost;
+  }
   return group;
+}
+
+const TRANSPORTS = ['ws', 'http'] as const;
+const URL_SCHEMES = ['ws:', 'wss:', 'http:', 'https:'];
+
+/**
+ * A bidder's URL: ws(s):// or http(s)://, with a host, at most MAX_URL_CHARS. The URL parser reads
+ * `http:host`, `http:/host` and `http:///host` as `http://host/`; they are refused, as a host-less
+ * URL is almost surely a typo.
+ */
+function checkUrl(value: unknown, path: string, issues: Issue[]): string | undefined {
+  const expected = 'a ws://, wss://, http:// or https:// URL with a host';
+  if (typeof value === 'string' && value.length > MAX_URL_CHARS) {
+    issues.push(mustBe(path, 'SCN_ERR_TOO_LARGE', `at most ${MAX_URL_CHARS} characters`, value));
+    return undefined;
+  }
+  let parsed: URL | null = null;
+  if (typeof value === 'string') {
+    try {
+      parsed = new URL(value);
+    } catch {
+      parsed = null;
+    }
+  }
+  const ok =
+    parsed !== null &&
+    URL_SCHEMES.includes(parsed.protocol) &&
+    parsed.hostname !== '' &&
+    /^[a-z]+:\/\/[^/?#\\]/i.test(value as string);
+  if (!ok) {
+    issues.push(mustBe(path, 'SCN_ERR_BAD_FORMAT', expected, value));
+    return undefined;
+  }
+  return value as string;
+}
+
+/** The optional `gzip` flag, which only an HTTP group may set (`allowed`; `why` says why not). */
+function checkGzip(raw: Raw, path: string, allowed: boolean, why: string, issues: Issue[]): boolean | undefined {
+  if (raw.gzip === undefined) return undefined;
+  const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
+  const gzip = readField(raw, 'gzip', isBool, 'true or false', 'SCN_ERR_WRONG_TYPE', undefined, path, issues);
+  if (gzip === true && !allowed) {
+    const message = `applies to HTTP only, and ${why}: WebSocket frames are sent uncompressed`;
+    issues.push(issue(`${path}.gzip`, 'SCN_ERR_CONFLICT', message));
+    return undefined;
+  }
+  return gzip;
 }
 
 /** Local groups share one bidder host, which checks one token: they must agree on it. */

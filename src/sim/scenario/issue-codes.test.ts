@@ -126,8 +126,8 @@ const CASES: Case[] = [
   },
   { name: 'a name with a slash', issues: () => scenario({ name: 'a/b' }), path: 'name', code: 'SCN_ERR_BAD_FORMAT' },
   {
-    name: 'an http URL',
-    issues: () => scenario({ bidders: [{ name: 'p', url: 'http://h/p' }] }),
+    name: 'an ftp URL',
+    issues: () => scenario({ bidders: [{ name: 'p', url: 'ftp://h/p' }] }),
     path: 'bidders[0].url',
     code: 'SCN_ERR_BAD_FORMAT',
   },

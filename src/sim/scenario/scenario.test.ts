@@ -307,9 +307,9 @@ describe('impossible combinations', () => {
     valid({ name: 'baseline.v2', bidders: [{ name: 'a_b-c' }] });
   });
 
-  it('external bidders need a ws:// or wss:// url, take no local keys, and cannot run in virtual time', () => {
+  it('external bidders need a ws(s):// or http(s):// url, take no local keys, and cannot run in virtual time', () => {
     valid({ bidders: [{ name: 'p', url: 'wss://bidder.example/p' }] });
-    expect(codes({ bidders: [{ name: 'p', url: 'http://bidder.example/p', count: 2 }] })).toEqual([
+    expect(codes({ bidders: [{ name: 'p', url: 'ftp://bidder.example/p', count: 2 }] })).toEqual([
       { path: 'bidders[0].count', code: 'SCN_ERR_UNKNOWN_KEY' },
       { path: 'bidders[0].url', code: 'SCN_ERR_BAD_FORMAT' },
     ]);

@@ -98,6 +98,12 @@ export interface LocalGroup {
   token?: string;
   /** Each leaf's cap in requests per second (a token bucket); absent: no cap. */
   qps?: number;
+  /** How the exchange calls the group's leaves on the bidder host (absent: WebSocket). */
+  transport?: Transport;
+  /** HTTP only: gzip the requests and accept gzipped answers. */
+  gzip?: boolean;
+  /** HTTP only, virtual mode: milliseconds each request costs beyond the network (a new request's overhead). */
+  requestCostMs?: number;
   /**
    * Live mode: bidder hosts already running (`npm run bidders`, each serving the scenario) that serve
    * this group's leaves, dealt out over them in turn, instead of the host a run starts. Virtual mode
@@ -113,14 +119,19 @@ export interface LocalGroup {
  */
 export type BidderHosts = string[] | { dns: string; count: number; port: number; statefulSet?: string };
 
+/** How a link carries OpenRTB: WebSocket text frames, or HTTP/1.1 POSTs over keep-alive connections. */
+export type Transport = 'ws' | 'http';
+
 /** A bidder somewhere else that the exchange dials; one leaf named like the group. */
 export interface ExternalGroup {
   name: string;
   url: string;
-  /** Sent as `Authorization: Bearer <token>` when dialling. */
+  /** Sent as `Authorization: Bearer <token>` when dialling (WebSocket) or on every request (HTTP). */
   token?: string;
   /** The leaf's cap in requests per second (a token bucket); absent: no cap. */
   qps?: number;
+  /** http(s):// URLs only: gzip the requests and accept gzipped answers. */
+  gzip?: boolean;
 }
 
 export type BidderGroup = LocalGroup | ExternalGroup;
@@ -173,6 +184,12 @@ export interface ReconnectSpec {
 
 export function isExternal(group: BidderGroup): group is ExternalGroup {
   return 'url' in group;
+}
+
+/** The transport a group's leaves are called over: an external group's follows its URL's scheme. */
+export function transportOf(group: BidderGroup): Transport {
+  if (isExternal(group)) return /^https?:/i.test(group.url) ? 'http' : 'ws';
+  return group.transport ?? 'ws';
 }
 
 type DeepReadonly<T> = T extends (infer U)[]
