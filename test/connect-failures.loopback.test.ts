@@ -10,7 +10,15 @@ import type { LinkHandler } from '../src/exchange/link.js';
 import { WsPool } from '../src/exchange/ws-pool.js';
 import { plainLeaf } from './helpers/leaves.js';
 
-const handler: LinkHandler = { onText() {}, onValue() {}, onBadFrame() {}, onUp() {}, onDown() {} };
+const handler: LinkHandler = {
+  onText() {},
+  onValue() {},
+  onBadFrame() {},
+  onUp() {},
+  onDown() {},
+  onFailure() {},
+  onNoBid() {},
+};
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const c of closers.splice(0).reverse()) await c();

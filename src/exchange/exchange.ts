@@ -218,9 +218,19 @@ export class Exchange implements LinkHandler {
       if (seatbid === undefined || seatbid.length === 0) {
         this.settle(a, leaf, Outcome.NO_BID, responseMs, null);
       } else {
+        const response = value as BidResponse;
         for (const seat of seatbid) {
           for (const bid of seat.bid) {
-            a.bids.push({ bidder: leaf, bidId: bid.id, impid: bid.impid, price: bid.price, seq: this.seq++ });
+            a.bids.push({
+              bidder: leaf,
+              bidId: bid.id,
+              impid: bid.impid,
+              price: bid.price,
+              seq: this.seq++,
+              bid,
+              seat,
+              response,
+            });
           }
         }
         this.settle(a, leaf, Outcome.ON_TIME, responseMs, null);
@@ -231,6 +241,24 @@ export class Exchange implements LinkHandler {
 
   onBadFrame(leaf: number, reason: 'binary-frame' | 'too-large'): void {
     this.invalidMessage(leaf, reason, undefined);
+  }
+
+  onFailure(leaf: number, id: string, reason: InvalidReason, lost: boolean): void {
+    if (!lost) return this.invalidMessage(leaf, reason, id);
+    // No answer came: lost if the request is still open; after the close it had timed out already
+    // (an abandoned request fails this way), and nothing more is counted.
+    const a = this.byId.get(id);
+    if (a === undefined || a instanceof KeptAuction) return;
+    const now = this.clock.now();
+    this.closeOverdue(now);
+    if (a.states[leaf] !== Outcome.PENDING) return;
+    this.settle(a, leaf, Outcome.LOST, Number.NaN, reason);
+    if (a.pending === 0) this.close(a, now, false);
+  }
+
+  onNoBid(leaf: number, id: string): void {
+    // The body-less no-bid means what `{"id": id}` means, wherever it lands (on time, late, stray).
+    this.onValue(leaf, { id });
   }
 
   onUp(leaf: number): void {
@@ -347,14 +375,15 @@ export class Exchange implements LinkHandler {
     const link = this.links[leaf] as Link;
     for (const seat of response.seatbid ?? []) {
       for (const bid of seat.bid) {
-        link.sendNotice({
+        const notice: Notice = {
           notice: 'loss',
           id: a.request.id,
           impid: bid.impid,
           bidid: bid.id,
           price: 0,
           loss: LossReason.EXPIRED,
-        });
+        };
+        link.sendNotice(notice, { bid, seat, response });
       }
     }
   }
@@ -393,6 +422,7 @@ export class Exchange implements LinkHandler {
         a.timedOut++;
         this.pendingByLeaf[leaf]!--;
         this.observer.onOutcome(leaf, Outcome.TIMED_OUT, a, Number.NaN, null);
+        (this.links[leaf] as Link).abandon?.(a.request.id);
       }
       a.pending = 0;
     }
@@ -428,7 +458,7 @@ export class Exchange implements LinkHandler {
         price: prices[i]!,
         loss: reason,
       };
-      (this.links[bid.bidder] as Link).sendNotice(notice);
+      (this.links[bid.bidder] as Link).sendNotice(notice, bid);
     }
   }
 

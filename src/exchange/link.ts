@@ -1,7 +1,8 @@
 // The link seam: how the exchange reaches one bidder leaf. Live links are `ws` sockets
-// (ws-pool.ts); virtual links deliver through a discrete-event queue (src/sim).
+// (ws-pool.ts) or HTTP/1.1 requests over keep-alive connections (http-link.ts); virtual links deliver
+// through a discrete-event queue (src/sim).
 
-import type { BidRequest, Notice } from '../protocol/openrtb.js';
+import type { Bid, BidRequest, BidResponse, Notice, SeatBid } from '../protocol/openrtb.js';
 import type { InvalidReason } from '../protocol/parse.js';
 
 /** Why a link dropped a leaf itself (an ordinary close has no reason). */
@@ -21,8 +22,24 @@ export interface Link {
    * the link is down, so the request is lost without being sent.
    */
   sendRequest(text: Buffer, request: BidRequest): boolean;
-  /** Send a win or loss notice; dropped silently when the link is down. */
-  sendNotice(notice: Notice): void;
+  /**
+   * Send a win or loss notice; dropped silently when the link is down. `source` is the bid the notice
+   * is about as the bidder sent it, for links that notify by the bid's own URLs (HTTP: `nurl`, `lurl`,
+   * `burl` with the macros substituted); a WebSocket link sends `notice` and ignores it.
+   */
+  sendNotice(notice: Notice, source?: NoticeSource): void;
+  /**
+   * The auction that sent request `id` closed without this leaf's answer. A link that holds each
+   * request open (HTTP) aborts it there; one that does not (WebSocket, virtual) has nothing to do.
+   */
+  abandon?(id: string): void;
+}
+
+/** Where a bid came from: the bid, its seat and its response, as parsed (never copied). */
+export interface NoticeSource {
+  bid?: Bid;
+  seat?: SeatBid;
+  response?: BidResponse;
 }
 
 /** What a link reports back to the exchange, by leaf index. */
@@ -36,4 +53,12 @@ export interface LinkHandler {
   onUp(leaf: number): void;
   /** The connection dropped (`reason` when the link dropped a misbehaving leaf): every request the leaf holds is lost. */
   onDown(leaf: number, reason?: DropReason): void;
+  /**
+   * Request `id` alone failed, with `reason`, where a link can tell one request from another (HTTP):
+   * `lost` when no answer came (a reset, a refused connection: the others in flight go on), else the
+   * leaf answered it badly (a status other than 200 and 204, a body that does not decode), INVALID.
+   */
+  onFailure(leaf: number, id: string, reason: InvalidReason, lost: boolean): void;
+  /** The leaf answered request `id` with no bid and no body (HTTP 204, or 200 with an empty body). */
+  onNoBid(leaf: number, id: string): void;
 }

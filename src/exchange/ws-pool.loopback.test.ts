@@ -51,7 +51,15 @@ describe('WsPool masking', () => {
         });
       }),
     );
-    const handler: LinkHandler = { onText() {}, onValue() {}, onBadFrame() {}, onUp() {}, onDown() {} };
+    const handler: LinkHandler = {
+      onText() {},
+      onValue() {},
+      onBadFrame() {},
+      onUp() {},
+      onDown() {},
+      onFailure() {},
+      onNoBid() {},
+    };
     const pool = new WsPool([{ url: `ws://${host}:${port}/leaf` }], handler);
     try {
       await pool.connect(5000);
@@ -109,6 +117,8 @@ describe('WsPool floods', () => {
       },
       onValue() {},
       onBadFrame() {},
+      onFailure() {},
+      onNoBid() {},
       onUp() {},
       onDown(_leaf, reason) {
         if (reason === 'flood' && cutAfter === null) cutAfter = read;

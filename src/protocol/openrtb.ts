@@ -69,8 +69,13 @@ export interface Bid {
   impid: string;
   price: number;
   adm?: string;
+  /** Win notice URL: fetched when the bid wins (HTTP links), with the macros substituted. */
   nurl?: string;
+  /** Loss notice URL: fetched when the bid loses. */
   lurl?: string;
+  /** Billing notice URL: fetched with the win (the simulator bills every impression it sells). */
+  burl?: string;
+  adid?: string;
   crid?: string;
   adomain?: string[];
   dealid?: string;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { BidRequest } from './openrtb.js';
 import {
   INVALID_REASONS,
+  httpStatusReason,
   NOT_JSON,
   checkBidResponse,
   isNotice,
@@ -162,7 +163,7 @@ describe('reasons produced outside checkBidResponse', () => {
 
   it('INVALID_REASONS lists every reason once, including the exchange-decided ones', () => {
     expect(new Set(INVALID_REASONS).size).toBe(INVALID_REASONS.length);
-    expect(INVALID_REASONS.length).toBe(20);
+    expect(INVALID_REASONS.length).toBe(37);
     for (const r of [
       'empty-response',
       'binary-frame',
@@ -171,8 +172,23 @@ describe('reasons produced outside checkBidResponse', () => {
       'duplicate-response',
       'slow-reader',
       'flood',
+      'http-500',
+      'http-status',
+      'bad-encoding',
+      'econnreset',
+      'econnrefused',
     ] as const) {
       expect(INVALID_REASONS).toContain(r);
+    }
+  });
+
+  it('names an HTTP status that is neither 200 nor 204, the unlisted ones together', () => {
+    expect(httpStatusReason(500)).toBe('http-500');
+    expect(httpStatusReason(429)).toBe('http-429');
+    expect(httpStatusReason(418)).toBe('http-status');
+    expect(httpStatusReason(302)).toBe('http-status');
+    for (const s of [400, 401, 403, 404, 408, 413, 429, 500, 502, 503, 504]) {
+      expect(INVALID_REASONS).toContain(httpStatusReason(s));
     }
   });
 });

@@ -17,6 +17,13 @@ import type { BidRequest, Notice, SeatBid } from './openrtb.js';
  *   the exchange dropped it (its requests in flight are then LOST);
  * - 'flood': the leaf sent far more frames than it was sent requests (ws-pool.ts) and the exchange
  *   dropped it (its requests in flight are then LOST).
+ * Over HTTP (http-link.ts) one request can fail alone:
+ * - 'http-<status>': answered with that status, neither 200 nor 204 (INVALID); 'http-status' for any
+ *   status not listed;
+ * - 'bad-encoding': a body in a Content-Encoding the exchange did not offer, or gzip that does not
+ *   decompress (INVALID);
+ * - 'econnreset', 'econnrefused', 'connect-timeout', 'socket-error': no answer came, for that
+ *   reason (LOST; the other requests in flight go on).
  */
 export const INVALID_REASONS = [
   'not-json',
@@ -39,6 +46,23 @@ export const INVALID_REASONS = [
   'wrong-id',
   'slow-reader',
   'flood',
+  'http-400',
+  'http-401',
+  'http-403',
+  'http-404',
+  'http-408',
+  'http-413',
+  'http-429',
+  'http-500',
+  'http-502',
+  'http-503',
+  'http-504',
+  'http-status',
+  'bad-encoding',
+  'econnreset',
+  'econnrefused',
+  'connect-timeout',
+  'socket-error',
 ] as const;
 // Derived from the list so the list cannot miss a member.
 export type InvalidReason = (typeof INVALID_REASONS)[number];
@@ -161,6 +185,8 @@ function checkBid(value: unknown, req: BidRequest, maxPrice: number): InvalidRea
     !isOptionalString(value.adm) ||
     !isOptionalString(value.nurl) ||
     !isOptionalString(value.lurl) ||
+    !isOptionalString(value.burl) ||
+    !isOptionalString(value.adid) ||
     !isOptionalString(value.crid) ||
     !isOptionalString(value.dealid) ||
     (value.adomain !== undefined && !isStringArray(value.adomain))
@@ -276,6 +302,25 @@ function checkOptionalObject(value: unknown, path: string, required: readonly st
   if (value === undefined) return null;
   if (!isRecord(value)) return `${path}: must be an object`;
   return requireStrings(value, path, required);
+}
+
+/** The reason for an HTTP status that is neither 200 nor 204. */
+export function httpStatusReason(status: number): InvalidReason {
+  switch (status) {
+    case 400:
+    case 401:
+    case 403:
+    case 404:
+    case 408:
+    case 413:
+    case 429:
+    case 500:
+    case 502:
+    case 503:
+    case 504:
+      return `http-${status}`;
+  }
+  return 'http-status';
 }
 
 /** Notices carry a `notice` field; requests don't. Lets a bidder host route a message before parsing it fully. */

@@ -168,6 +168,8 @@ export class Metrics implements ExchangeObserver {
         break;
       case Outcome.LOST:
         c.lost++;
+        // Lost on its own (HTTP: a reset, a refused connection), beside the answers refused.
+        if (reason !== null) c.invalidReasons.set(reason, (c.invalidReasons.get(reason) ?? 0) + 1);
         break;
     }
     if (responseMs === responseMs) c.responses.recordMs(responseMs);
