@@ -29,6 +29,7 @@ const PAGES = [
   'docs/summary-json.md',
   'docs/performance.md',
   'docs/exit-codes.md',
+  'docs/protocol.md',
 ];
 const read = (page: string): string => readFileSync(join(root, page), 'utf8');
 

@@ -1,6 +1,7 @@
-// The bidder host: one WebSocket server serving many leaves by path (ws://host:port/<leaf>). The
-// decisions are pure (decision.ts); this shell only parses, waits and sends. Each leaf keeps one
-// random stream across reconnections, and a histogram of the delays it applied.
+// The bidder host: one server serving many leaves by path, over WebSocket (ws://host:port/<leaf>) and
+// HTTP (`POST /<leaf>`, http-route.ts). The decisions are pure (decision.ts); this shell only parses,
+// waits and sends. Each leaf keeps one random stream across reconnections and transports, and a
+// histogram of the delays it applied.
 
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -16,6 +17,7 @@ import type { LeafConfig } from './config.js';
 import { createLeaf, malformed, refusal, type Leaf } from './decision.js';
 import { DelayQueue, type DelayedFn } from './delay-queue.js';
 import { HostileLeaf } from './hostile.js';
+import { HttpRoute } from './http-route.js';
 
 export interface HostOptions {
   /** 0 picks a free port. */
@@ -185,6 +187,8 @@ export class BidderHost {
   private readonly opts: HostOptions;
   private readonly http: Server;
   private readonly wss: WebSocketServer;
+  /** `POST /<leaf>`: the same leaves over HTTP (http-route.ts). */
+  private readonly route: HttpRoute;
   /** Every delayed answer, on one precise timer (see delay-queue.ts). */
   private readonly queue: DelayQueue<Pending, string>;
   /**
@@ -204,9 +208,16 @@ export class BidderHost {
       this.leaves.set(c.name, new ServedLeaf(createLeaf(c, seed), hostile, hostile === null ? leafServer(c) : null));
     }
     this.wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: this.opts.maxPayload });
-    this.http = createServer((_req, res) => {
-      res.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket upgrade required\n');
+    const token = this.opts.token;
+    this.route = new HttpRoute({
+      maxPayload: this.opts.maxPayload,
+      spinMs: this.opts.spinMs,
+      authorized: (req) => token === undefined || bearerMatches(req.headers.authorization, token),
+      leafName: requestedLeaf,
+      served: (name) => this.leaves.get(name),
+      parse: (text) => this.parseShared(text),
     });
+    this.http = createServer((req, res) => this.route.handle(req, res));
     this.http.on('upgrade', (req, socket, head) => this.upgrade(req, socket, head));
   }
 
@@ -261,6 +272,7 @@ export class BidderHost {
   /** Stop answering, close every connection and the server. */
   close(): Promise<void> {
     this.queue.close();
+    this.route.close();
     for (const ws of this.wss.clients) ws.terminate();
     return new Promise((resolve) => {
       this.wss.close(() => this.http.close(() => resolve()));
@@ -360,6 +372,16 @@ export class BidderHost {
         recordMs(served.delays, delayMs);
         this.after(delayMs, sendTimed, ws, JSON.stringify(served.leaf.answer(d)), served);
     }
+  }
+
+  /** A request text read once for every leaf it reaches (HTTP bodies; see onMessage). */
+  private parseShared(text: string): Parsed<BidRequest> {
+    let parsed = this.recent.get(text);
+    if (parsed === undefined) {
+      parsed = bidRequestFrom(parseJson(text));
+      this.remember(text, parsed);
+    }
+    return parsed;
   }
 
   private remember(text: string, parsed: Parsed<BidRequest>): void {

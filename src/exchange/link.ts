@@ -62,3 +62,21 @@ export interface LinkHandler {
   /** The leaf answered request `id` with no bid and no body (HTTP 204, or 200 with an empty body). */
   onNoBid(leaf: number, id: string): void;
 }
+
+/**
+ * A handler for a pool serving some of the leaves: its leaf `i` is the exchange's leaf `indices[i]`.
+ * Used when leaves are split between transports; a pool serving every leaf talks to the exchange
+ * directly.
+ */
+export function remapHandler(handler: LinkHandler, indices: readonly number[]): LinkHandler {
+  const at = (i: number): number => indices[i]!;
+  return {
+    onText: (i, text) => handler.onText(at(i), text),
+    onValue: (i, value) => handler.onValue(at(i), value),
+    onBadFrame: (i, reason) => handler.onBadFrame(at(i), reason),
+    onUp: (i) => handler.onUp(at(i)),
+    onDown: (i, reason) => handler.onDown(at(i), reason),
+    onFailure: (i, id, reason, lost) => handler.onFailure(at(i), id, reason, lost),
+    onNoBid: (i, id) => handler.onNoBid(at(i), id),
+  };
+}

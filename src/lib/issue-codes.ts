@@ -13,11 +13,11 @@ export const ISSUE_CODES = {
   SCN_ERR_OUT_OF_RANGE: 'a number outside its bounds: not positive, below 0, above 1, above a maximum',
   SCN_ERR_NOT_ONE_OF: 'not one of a fixed list of names (a model, a mode, an arrival process, an auction type)',
   SCN_ERR_BAD_FORMAT:
-    'not a string of the required form: a name, a token, a ws:// URL, a currency, a price token, a comparison',
+    'not a string of the required form: a name, a token, a ws(s):// or http(s):// URL with a host, a currency, a price token, a comparison',
   SCN_ERR_ORDER: 'a value that must be above or below another field is not (p99Ms > medianMs, warmupSec < durationSec)',
   SCN_ERR_BAD_SUM: 'shares that must add up to 1, or to at most 1, do not (mixture weights, fault shares)',
   SCN_ERR_CONFLICT:
-    'fields that cannot go together: durationSec with auctions, hostile or external bidders in virtual mode, local groups with different tokens',
+    'fields that cannot go together: durationSec with auctions, hostile or external bidders in virtual mode, local groups with different tokens, `gzip` or `requestCostMs` on a WebSocket group, hostile bidders over HTTP',
   SCN_ERR_DUPLICATE: 'a bidder group name or leaf name used twice',
   SCN_ERR_BAD_PATH:
     'a threshold or sweep key that is not a usable dotted path: malformed, into the prototype, naming nothing, or the sweep itself',

@@ -46,6 +46,11 @@ export interface LeafSummary extends BidCounts {
   latency: P;
   /** Its enforced deadline over the run, when adaptive timeouts are on (deadline-series.ts). */
   deadlineMs?: DeadlineSeriesSummary;
+  /**
+   * HTTP leaves (live): the bids' notice URLs fetched (answered 2xx), failed, and refused because they
+   * named another origin than the bidder's. Absent on WebSocket leaves, which get notices as messages.
+   */
+  notices?: { sent: number; failed: number; offOrigin: number };
 }
 
 export interface GroupSummary extends BidCounts {

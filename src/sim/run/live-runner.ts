@@ -10,12 +10,14 @@ import { Exchange } from '../../exchange/exchange.js';
 import { liveClock } from '../../exchange/live-clock.js';
 import { WsPool, type PoolTarget } from '../../exchange/ws-pool.js';
 import { segmentArrivals, WHOLE_RUN, type Segment } from './arrivals.js';
+import { HttpLinks, type HttpTarget } from '../../exchange/http-link.js';
+import { remapHandler, type Link, type LinkHandler } from '../../exchange/link.js';
 import { startChildHost, type ChildHost } from './host-child.js';
 import { InvariantChecker, tee } from '../metrics/invariants.js';
 import { Metrics } from '../metrics/metrics.js';
 import { requestFactory } from './request-factory.js';
 import type { Scenario } from '../scenario/schema.js';
-import { expandLeaves } from '../scenario/bidder-groups.js';
+import { expandLeaves, type Leaf } from '../scenario/bidder-groups.js';
 import type { Progress, RunResult } from './result.js';
 import { exchangeOptions, finishRun, lateGraceMs, leafInfos, plannedSec, scheduleArrivals, streams } from './setup.js';
 import { percentiles, type P } from '../metrics/summary.js';
@@ -74,7 +76,10 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
     base = `ws://127.0.0.1:${host.port}`;
   }
   const targets: PoolTarget[] = leaves.map((l) => {
-    const url = l.kind === 'local' ? `${l.host ?? base}/${encodeURIComponent(l.config.name)}` : l.url;
+    // A host serves both transports on one port: an HTTP leaf is POSTed to at http(s)://host:port/<leaf>.
+    const hostUrl = l.kind === 'local' ? (l.host ?? base) : undefined;
+    const local = l.http === undefined ? hostUrl : hostUrl?.replace(/^ws/, 'http');
+    const url = l.kind === 'local' ? `${local}/${encodeURIComponent(l.config.name)}` : l.url;
     const target: PoolTarget = { url };
     if (l.token !== undefined) target.token = l.token;
     return target;
@@ -87,12 +92,12 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
   // Checks every auction and outcome as it happens; a run that breaks an invariant fails (exit 3).
   const checker = new InvariantChecker(leaves.length);
   const exchange = new Exchange(exchangeOptions(s), clock, tee(m, checker));
-  const pool = new WsPool(targets, exchange, { maxPayload: s.auction.maxPayloadBytes, ...s.reconnect });
-  exchange.attach(pool.links);
+  const { pool, http, links } = buildLinks(s, leaves, targets, exchange);
+  exchange.attach(links);
 
   const cleanup = async (): Promise<LeafHostStats[]> => {
     exchange.stop();
-    await pool.close();
+    await Promise.all([pool.close(), http?.links.close()]);
     opts.signal?.removeEventListener('abort', onAbort);
     return host === null ? [] : host.stop();
   };
@@ -151,6 +156,7 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
         meter.reset();
         clock.resetSpin();
         host?.mark();
+        http?.links.mark();
         resetDone = true;
       }
       while (next !== null && origin + next <= now) {
@@ -186,7 +192,7 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
     }),
   );
 
-  return finishRun({
+  const result = finishRun({
     scenario: s,
     mode: 'live',
     startedAt,
@@ -203,6 +209,42 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
     stoppedBy,
     message,
   });
+  // What became of the HTTP leaves' notice URLs (WebSocket leaves get notices as messages).
+  http?.indices.forEach((leaf, k) => {
+    const b = result.summary.bidders[infos[leaf]!.name];
+    if (b !== undefined) b.notices = http.links.notices(k);
+  });
+  return result;
+}
+
+/**
+ * The links to every leaf, by leaf index: a WebSocket pool for the leaves called over WebSocket, and
+ * HTTP links for the rest. When every leaf is on one transport, that pool talks to the exchange
+ * directly; otherwise each sees its own leaves numbered from 0 (remapHandler).
+ */
+function buildLinks(
+  s: Scenario,
+  leaves: readonly Leaf[],
+  targets: readonly PoolTarget[],
+  exchange: LinkHandler,
+): { pool: WsPool; http: { links: HttpLinks; indices: number[] } | null; links: Link[] } {
+  const wsIndices: number[] = [];
+  const httpIndices: number[] = [];
+  leaves.forEach((l, i) => (l.http === undefined ? wsIndices : httpIndices).push(i));
+  const handlerFor = (indices: number[]): LinkHandler =>
+    indices.length === leaves.length ? exchange : remapHandler(exchange, indices);
+  const pool = new WsPool(
+    wsIndices.map((i) => targets[i]!),
+    handlerFor(wsIndices),
+    { maxPayload: s.auction.maxPayloadBytes, ...s.reconnect },
+  );
+  const links = new Array<Link>(leaves.length);
+  wsIndices.forEach((leaf, k) => (links[leaf] = pool.links[k]!));
+  if (httpIndices.length === 0) return { pool, http: null, links };
+  const httpTargets = httpIndices.map((i): HttpTarget => ({ ...targets[i]!, gzip: leaves[i]!.http!.gzip }));
+  const http = new HttpLinks(httpTargets, handlerFor(httpIndices), { maxPayload: s.auction.maxPayloadBytes });
+  httpIndices.forEach((leaf, k) => (links[leaf] = http.links[k]!));
+  return { pool, http: { links: http, indices: httpIndices }, links };
 }
 
 /** The harness figures of a live run: the exchange's, the host's, and per group measured vs applied. */

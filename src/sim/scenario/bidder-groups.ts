@@ -358,6 +358,10 @@ function checkLocal(
   const transport = readEnum(raw, 'transport', TRANSPORTS, 'ws', path, issues);
   if (raw.transport !== undefined && transport !== undefined) group.transport = transport;
   const http = transport !== 'ws';
+  if (http && hostile !== undefined) {
+    const message = 'hostile bidders misbehave on WebSocket only; drop "transport": "http" or "hostile"';
+    issues.push(issue(`${path}.transport`, 'SCN_ERR_CONFLICT', message));
+  }
   const gzip = checkGzip(raw, path, http, 'its transport is "ws" (set "transport": "http")', issues);
   if (gzip !== undefined) group.gzip = gzip;
   if (raw.requestCostMs !== undefined) {

@@ -62,6 +62,9 @@ describe('bidder transports', () => {
       null,
       null,
     ]);
+    expect(codes({ bidders: [{ name: 'a', transport: 'http', hostile: { mode: 'not-json' } }] })).toEqual([
+      { path: 'bidders[0].transport', code: 'SCN_ERR_CONFLICT' },
+    ]);
     expect(codes({ bidders: [{ name: 'a', transport: 'htttp' }] })).toEqual([
       { path: 'bidders[0].transport', code: 'SCN_ERR_NOT_ONE_OF' },
     ]);

@@ -7,6 +7,8 @@
 // order, through the same LeafServer the bidder host uses; its answer leaves after the wait and the
 // service time, or at once as a no-bid when refused.
 // Notices are counted, not delivered: nothing in a leaf's decision depends on them.
+// An HTTP link (`http` given) costs its `requestCostMs` on top of the network per request, and a
+// disconnect there fails that one request (econnreset) instead of dropping the leaf's connection.
 
 import type { LeafServer } from '../../bidders/capacity.js';
 import type { Rng } from '../../bidders/config.js';
@@ -34,6 +36,13 @@ class Arrival {
     readonly d: Draw,
     readonly tmax: number,
   ) {}
+}
+
+const RESET = 6;
+
+/** What makes a virtual link an HTTP one. */
+export interface VirtualHttp {
+  requestCostMs: number;
 }
 
 /** One-way network delay in ms, drawn from the link's own stream. */
@@ -64,6 +73,8 @@ export class VirtualLink implements Link, EventTarget {
     private readonly handler: LinkHandler,
     /** The leaf's capacity and tmax rule (capacity.ts); null: every request is served at once. */
     private readonly server: LeafServer | null = null,
+    /** Set on an HTTP link (see above); null: a WebSocket one. */
+    private readonly http: VirtualHttp | null = null,
   ) {}
 
   get name(): string {
@@ -76,14 +87,16 @@ export class VirtualLink implements Link, EventTarget {
     // Only the draw travels: the response is built when it is delivered (see Draw).
     const d = this.leaf.draw(request);
     const q = this.queue;
+    const http = this.http;
+    const cost = http === null ? 0 : http.requestCostMs;
     if (this.server !== null) {
       // The answer's leg is drawn when the request arrives (still two draws per request).
-      q.schedule(q.now + this.network(), this, this.epoch, ARRIVE, new Arrival(d, request.tmax));
+      q.schedule(q.now + this.network() + cost, this, this.epoch, ARRIVE, new Arrival(d, request.tmax));
       return true;
     }
     // Both legs are drawn for every request, whatever the decision, so the network stream stays
     // aligned with the request count (as the leaf's own stream does).
-    const rtt = this.network() + this.network();
+    const rtt = this.network() + this.network() + cost;
     switch (d.kind) {
       case 'bid':
       case 'no-bid':
@@ -95,7 +108,8 @@ export class VirtualLink implements Link, EventTarget {
         q.schedule(q.now + rtt + d.delayMs, this, this.epoch, MALFORMED, d);
         break;
       case 'disconnect':
-        q.schedule(q.now + rtt + d.delayMs, this, this.epoch, DROP, null);
+        if (http !== null) q.schedule(q.now + rtt + d.delayMs, this, this.epoch, RESET, d);
+        else q.schedule(q.now + rtt + d.delayMs, this, this.epoch, DROP, null);
         break;
       case 'silent':
         break;
@@ -132,7 +146,8 @@ export class VirtualLink implements Link, EventTarget {
         q.schedule(at, this, this.epoch, MALFORMED, d);
         break;
       case 'disconnect':
-        q.schedule(at, this, this.epoch, DROP, null);
+        if (this.http !== null) q.schedule(at, this, this.epoch, RESET, d);
+        else q.schedule(at, this, this.epoch, DROP, null);
         break;
       case 'silent':
         break;
@@ -166,6 +181,9 @@ export class VirtualLink implements Link, EventTarget {
         this.queue.schedule(this.queue.now + wait, this, this.epoch, REDIAL, null);
         return;
       }
+      case RESET:
+        this.handler.onFailure(this.index, (e.arg as Draw).id, 'econnreset', true);
+        return;
       case REDIAL:
         this.up = true;
         this.upSince = this.queue.now;

@@ -89,18 +89,19 @@ function virtualRun(s: Scenario, opts: VirtualOptions) {
   const checker = new InvariantChecker(leaves.length, { maxOvershootMs: 0 });
   const observer = opts.tap === undefined ? tee(m, checker) : tee(m, checker, opts.tap);
   const exchange = new Exchange(exchangeOptions(s), clock, observer);
-  const links = locals.map(
-    (c, i) =>
-      new VirtualLink(
-        i,
-        createLeaf(c, s.seed),
-        networkDelay(s, c.name),
-        streams.backoff(s.seed, c.name),
-        queue,
-        exchange,
-        leafServer(c),
-      ),
-  );
+  const links = locals.map((c, i) => {
+    const http = leaves[i]!.http;
+    return new VirtualLink(
+      i,
+      createLeaf(c, s.seed),
+      networkDelay(s, c.name),
+      streams.backoff(s.seed, c.name),
+      queue,
+      exchange,
+      leafServer(c),
+      http === undefined ? null : { requestCostMs: http.requestCostMs },
+    );
+  });
   exchange.attach(links);
 
   const origin = 0;
