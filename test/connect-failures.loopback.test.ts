@@ -6,19 +6,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BidderHost } from '../src/bidders/host.js';
-import type { LinkHandler } from '../src/exchange/link.js';
 import { WsPool } from '../src/exchange/ws-pool.js';
 import { plainLeaf } from './helpers/leaves.js';
+import { quietHandler } from './helpers/quiet-handler.js';
 
-const handler: LinkHandler = {
-  onText() {},
-  onValue() {},
-  onBadFrame() {},
-  onUp() {},
-  onDown() {},
-  onFailure() {},
-  onNoBid() {},
-};
+const handler = quietHandler();
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const c of closers.splice(0).reverse()) await c();

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { BidRequest } from '../protocol/openrtb.js';
 import type { LinkHandler } from './link.js';
 import { backoffMs, isLoopback, WsPool } from './ws-pool.js';
+import { quietHandler } from '../../test/helpers/quiet-handler.js';
 
 describe('backoffMs', () => {
   const opts = { initialBackoffMs: 50, maxBackoffMs: 5000 };
@@ -51,16 +52,7 @@ describe('WsPool masking', () => {
         });
       }),
     );
-    const handler: LinkHandler = {
-      onText() {},
-      onValue() {},
-      onBadFrame() {},
-      onUp() {},
-      onDown() {},
-      onFailure() {},
-      onNoBid() {},
-    };
-    const pool = new WsPool([{ url: `ws://${host}:${port}/leaf` }], handler);
+    const pool = new WsPool([{ url: `ws://${host}:${port}/leaf` }], quietHandler());
     try {
       await pool.connect(5000);
       const request: BidRequest = {
