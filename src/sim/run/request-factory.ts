@@ -5,7 +5,8 @@
 
 import { nanoid } from 'nanoid';
 import type { Banner, BidRequest, Device, Site } from '../../protocol/openrtb.js';
-import type { Scenario } from '../scenario/schema.js';
+import { recordedRequests, type RecordedRequest } from '../scenario/recorded-requests.js';
+import type { RequestsSpec, Scenario } from '../scenario/schema.js';
 
 /** The commonest IAB display sizes: medium rectangle, leaderboard, mobile banner, skyscraper. */
 const SIZES: readonly Banner[] = [
@@ -64,11 +65,32 @@ function pick<T>(items: readonly T[], rng: () => number): T {
 }
 
 /**
+ * Recorded requests (`requests` in the scenario) in file order, cycling, or drawn from `rng` (one
+ * draw a request). Each auction gets a new top-level object with its own id, `tmax` 0 and the
+ * scenario's `at`; the rest is the recorded request's, shared by reference: nothing downstream
+ * writes into an impression, and the exchange sets `tmax` and `at` on the new object only.
+ */
+function recordedFactory(spec: RequestsSpec, at: 1 | 2, rng: () => number): (id: string) => BidRequest {
+  const list: readonly RecordedRequest[] = recordedRequests(spec.file);
+  const n = list.length;
+  let next = 0;
+  if (spec.order === 'sample')
+    return (id) => ({ ...(list[Math.floor(rng() * n)] as RecordedRequest), id, tmax: 0, at });
+  return (id) => {
+    const recorded = list[next] as RecordedRequest;
+    next = next + 1 === n ? 0 : next + 1;
+    return { ...recorded, id, tmax: 0, at };
+  };
+}
+
+/**
  * A function making one BidRequest per auction id. `tmax` is 0: the exchange stamps what is left of
  * its deadline when it sends. Site templates are built once; per request only the draws and the
  * request's own objects are made (requests are handed on, so they share nothing). Each request takes a fixed number of draws from `rng`.
+ * With recorded requests in the scenario, those are sent instead (recordedFactory).
  */
 export function requestFactory(s: Scenario, rng: () => number): (id: string) => BidRequest {
+  if (s.requests !== undefined) return recordedFactory(s.requests, s.auction.type === 'first-price' ? 1 : 2, rng);
   const sites = SITES.map(([topic, section, cat], i) => ({
     id: `site-${i + 1}`,
     domain: `${topic}.example`,

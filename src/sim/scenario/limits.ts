@@ -36,6 +36,14 @@ export const LIMITS = {
   measuredLines: 1_000_000,
   /** The points of a `table` latency model: what an .hgrm's rows (or boiled-down samples) become. */
   tablePoints: MAX_TABLE_POINTS,
+  /**
+   * Recorded requests (`requests.file`): each is held parsed for the whole run (about 2 KB for a
+   * 1 KB line), so 100,000 lines of at most 64 KiB in a file of at most 64 MiB bound it to a few
+   * hundred MB at the very most; a typical 1 KB request makes 100,000 lines about 200 MB.
+   */
+  requestsFileBytes: 64 * 1024 * 1024,
+  requestsLines: 100_000,
+  requestLineBytes: 64 * 1024,
   /** `load.rate`, auctions per second. */
   rate: 100_000,
   /**

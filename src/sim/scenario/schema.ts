@@ -170,6 +170,15 @@ export interface Scenario {
   network: LatencySpec;
   /** How the exchange redials a live bidder whose connection dropped. */
   reconnect: ReconnectSpec;
+  /** Recorded BidRequests sent instead of generated ones (src/sim/scenario/recorded-requests.ts). */
+  requests?: RequestsSpec;
+}
+
+/** A JSON Lines file of recorded BidRequests, sent in file order (cycling) or drawn at random (seeded). */
+export interface RequestsSpec {
+  /** Absolute once validated (relative to the scenario file as written). */
+  file: string;
+  order: 'sequential' | 'sample';
 }
 
 /**

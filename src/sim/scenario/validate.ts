@@ -22,6 +22,7 @@ import {
   type Raw,
 } from '../../lib/issues.js';
 import { checkBidders, checkLatency } from './bidder-groups.js';
+import { checkRequests } from './recorded-requests.js';
 import { readSafeName, toSafeName } from './fields.js';
 import {
   DEFAULTS,
@@ -53,6 +54,7 @@ const TOP_KEYS = [
   'objective',
   'network',
   'reconnect',
+  'requests',
 ] as const;
 const RECONNECT_KEYS = ['initialBackoffMs', 'maxBackoffMs', 'stableMs'] as const;
 /** Redial waits: at least a millisecond (no tight loop), at most ten minutes (a timer Node can set). */
@@ -262,6 +264,7 @@ export function checkScenario(raw: unknown, source?: string): ScenarioResult {
   const reconnect = checkReconnect(reconnectRaw ?? {}, reconnectRaw === undefined ? [] : issues);
   let network = fresh<LatencySpec>(DEFAULTS.network);
   if (raw.network !== undefined) network = checkLatency(raw.network, 'network', dir, issues);
+  const requests = raw.requests === undefined ? undefined : checkRequests(raw.requests, dir, issues);
   const scenario: Scenario = {
     name: name ?? DEFAULTS.name,
     seed: seed ?? DEFAULTS.seed,
@@ -275,6 +278,7 @@ export function checkScenario(raw: unknown, source?: string): ScenarioResult {
     ...(objective !== undefined && { objective }),
     network,
     reconnect,
+    ...(requests !== undefined && { requests }),
   };
   // What the fields ask of one process together (each is within its own bounds by now).
   if (issues.length === 0) issues.push(...processLimitIssues(scenario));
