@@ -5,35 +5,23 @@
 // folder), as the image's non-root user. The sweep's shards, then the merge Job, against one
 // unsharded run of the same scenario: in virtual time the same reports, times apart.
 
-import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeTempDirs, tempDir } from './helpers/cli.js';
-import { byName, loadManifests, podRun, runPod, workloads, type Workload } from './helpers/k8s.js';
+import { removeTempDirs } from './helpers/cli.js';
+import { loadManifests, podFolders, podRun, podUser, runPod, workloads, type Workload } from './helpers/k8s.js';
 import { SWEEP_REPORTS, withoutTimes } from './helpers/sweep-times.js';
 
 const manifests = loadManifests();
 const job = (name: string): Workload => workloads(manifests).find((w) => w.manifest.metadata.name === name)!;
-const uid = Number(/^USER (\d+):/m.exec(readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8'))?.[1]);
-/** The image's user, when this process may become it (as root); else this process's own. */
-const asUser = process.getuid?.() === 0 ? { uid, gid: uid } : {};
+const asUser = podUser();
 
 describe('deploy/k8s Jobs, their pods run here as processes', () => {
   afterAll(removeTempDirs);
 
   it('the sweep Indexed Job’s shards, merged by the merge Job, give the unsharded sweep’s reports', async () => {
-    const root = tempDir();
-    // mkdtemp makes it 0700: the pods' user must reach the folders inside.
-    chmodSync(root, 0o755);
-    const scenarios = join(root, 'scenarios');
-    const data = join(root, 'data');
-    mkdirSync(scenarios);
-    mkdirSync(data);
-    for (const [name, text] of Object.entries(byName(manifests, 'ConfigMap', 'rtb-scenarios').data ?? {}))
-      writeFileSync(join(scenarios, name), text);
-    // fsGroup: the claim is the pods' user's to write.
-    if (asUser.uid !== undefined) chownSync(data, uid, uid);
-    const folders = { scenarios, data };
+    const folders = podFolders(manifests);
+    const { scenarios, data } = folders;
 
     const shards = job('rtb-sweep');
     expect(shards.indexed).toBe(4);

@@ -61,9 +61,15 @@ function pathsOf(c: Container): Paths & { command: string; values: Record<string
 const label = (w: Workload): string => `${w.manifest.file}: ${w.manifest.kind} ${w.manifest.metadata.name}`;
 
 describe('deploy/k8s', () => {
-  it('has the workloads the docs name: bidders, the run and sweep Indexed Jobs, the sweep merge', () => {
+  it('has the workloads the docs name: bidders, the run and sweep Indexed Jobs and their merges', () => {
     expect(all.map((w) => `${w.manifest.kind}/${w.manifest.metadata.name}`).sort()).toEqual(
-      expect.arrayContaining(['Job/rtb-run', 'Job/rtb-sweep', 'Job/rtb-sweep-merge', 'StatefulSet/bidders']),
+      expect.arrayContaining([
+        'Job/rtb-run',
+        'Job/rtb-run-merge',
+        'Job/rtb-sweep',
+        'Job/rtb-sweep-merge',
+        'StatefulSet/bidders',
+      ]),
     );
     for (const m of manifests) expect(m.metadata.namespace ?? m.metadata.name, m.file).toBe('rtb');
   });

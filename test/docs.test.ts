@@ -30,6 +30,7 @@ const PAGES = [
   'docs/performance.md',
   'docs/exit-codes.md',
   'docs/protocol.md',
+  'docs/kubernetes.md',
 ];
 const read = (page: string): string => readFileSync(join(root, page), 'utf8');
 

@@ -3,11 +3,11 @@
 // index from its pod annotation, secrets from a given map), `$(VAR)` in its args expanded, its volume
 // mounts mapped onto local folders, and the image's ENTRYPOINT (Dockerfile) run with those args.
 
-import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { finish, type Ran } from './cli.js';
+import { finish, tempDir, type Ran } from './cli.js';
 
 export const ROOT = new URL('../..', import.meta.url).pathname;
 export const K8S_DIR = join(ROOT, 'deploy/k8s');
@@ -175,11 +175,11 @@ function withoutIndex(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return rest;
 }
 
-/** Runs a pod's container as a process: the image's ENTRYPOINT (node from here) with its args and env. */
-export function runPod(run: PodRun, opts: { uid?: number; gid?: number; timeoutMs?: number } = {}): Promise<Ran> {
+/** Starts a pod's container as a process: the image's ENTRYPOINT (node from here) with its args and env. */
+export function startPod(run: PodRun, opts: { uid?: number; gid?: number } = {}): ChildProcess {
   const [node, ...rest] = entrypoint();
   if (node !== 'node') throw new Error(`ENTRYPOINT starts with ${node}, not node`);
-  const child = spawn(process.execPath, [...rest, ...run.args], {
+  return spawn(process.execPath, [...rest, ...run.args], {
     cwd: ROOT,
     // The pod's env on top of this process's, less an index this process may carry (Kubernetes sets
     // one only in an Indexed Job's pods).
@@ -188,5 +188,40 @@ export function runPod(run: PodRun, opts: { uid?: number; gid?: number; timeoutM
     ...(opts.uid !== undefined ? { uid: opts.uid } : {}),
     ...(opts.gid !== undefined ? { gid: opts.gid } : {}),
   });
-  return finish(child, opts.timeoutMs ?? 120_000);
+}
+
+/** Runs a pod's container to its end (startPod), collecting its output. */
+export function runPod(run: PodRun, opts: { uid?: number; gid?: number; timeoutMs?: number } = {}): Promise<Ran> {
+  return finish(startPod(run, opts), opts.timeoutMs ?? 120_000);
+}
+
+/** The uid (and gid) of the image's USER, from the Dockerfile. */
+export function imageUser(): number {
+  return Number(/^USER (\d+):/m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))?.[1]);
+}
+
+/** The image's user when this process may become it (as root), else this process's own: for runPod. */
+export function podUser(): { uid?: number; gid?: number } {
+  const uid = imageUser();
+  return process.getuid?.() === 0 ? { uid, gid: uid } : {};
+}
+
+/**
+ * Local folders for the pods' two volumes, in a temporary folder (removeTempDirs removes it):
+ * `scenarios`, the ConfigMap's files written out, and `data`, the claim, the pods' user's to write
+ * (fsGroup), as is what leads to it.
+ */
+export function podFolders(manifests: readonly Manifest[]): { scenarios: string; data: string } {
+  const root = tempDir();
+  // mkdtemp makes it 0700: the pods' user must reach the folders inside.
+  chmodSync(root, 0o755);
+  const scenarios = join(root, 'scenarios');
+  const data = join(root, 'data');
+  mkdirSync(scenarios);
+  mkdirSync(data);
+  for (const [name, text] of Object.entries(byName(manifests, 'ConfigMap', 'rtb-scenarios').data ?? {}))
+    writeFileSync(join(scenarios, name), text);
+  const user = podUser();
+  if (user.uid !== undefined) chownSync(data, user.uid, user.uid);
+  return { scenarios, data };
 }
