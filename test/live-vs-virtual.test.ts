@@ -155,9 +155,12 @@ describe('live and virtual agree for leaves of finite capacity', () => {
     // late, or an exchange that sends late, delays the requests queued behind it as well.
     const hostLate = lv.harness?.hostLateness ?? null;
     const overhead = OVERHEAD_MS + lv.latency.eventLoopDelay.p99 + (hostLate?.p99 ?? 0);
-    // A timeout in live alone needs a stall as long as the time its answer had to spare: the longest
-    // this run measured in either process bounds it.
-    const stall = OVERHEAD_MS + Math.max(lv.latency.eventLoopDelay.max, hostLate?.max ?? 0);
+    // No answer is later than the longest stalls this run measured can make it: the exchange sending
+    // late, the host reading late, the host answering late (a request is late by at most the largest
+    // shift of an arrival before it in its busy period, plus its own answer's). That bounds the tail,
+    // where the few requests a long stall hits are what a p99 reads on a loaded machine, and a timeout
+    // in live alone needs a stall as long as the time its answer had to spare.
+    const stall = OVERHEAD_MS + lv.latency.eventLoopDelay.max + 2 * (hostLate?.max ?? 0);
 
     // Timeouts: a request can time out in one run only if its virtual response lies within that
     // stall below the threshold: that share of the virtual responses, plus 4 SE of it.
@@ -166,8 +169,9 @@ describe('live and virtual agree for leaves of finite capacity', () => {
     const w = all.filter((ms) => !(ms < threshold - stall) && !(ms >= threshold)).length / all.length;
     const timeoutTol = w + 4 * Math.sqrt((w * (1 - w)) / n) + 1 / n;
 
-    // Response quantiles of the group: live later by at most the overhead, never earlier than the
-    // virtual network allowance plus HdrHistogram's 0.1%.
+    // Response quantiles of the group: live never earlier than the virtual network allowance plus
+    // HdrHistogram's 0.1% (a live host that did not queue would be earlier by the wait), later by at
+    // most the overhead at p50 and p90 and by at most the longest stalls at p99.
     const early = 2 * NETWORK_MS + 0.1;
     const [l, v] = [lv.groups.cap!.latency, vv.groups.cap!.latency];
     // The share of requests that waited for a server, from each run's own leaf counts. Live arrivals
@@ -179,12 +183,12 @@ describe('live and virtual agree for leaves of finite capacity', () => {
     console.log(
       `live vs virtual, capacity (n ${n} requests): timeout ${lv.rates.timeout.toFixed(4)} vs ${vv.rates.timeout.toFixed(4)} (tol ±${timeoutTol.toFixed(4)}, stalls up to ${stall.toFixed(1)} ms), ` +
         `response p50 ${l.p50.toFixed(2)} vs ${v.p50.toFixed(2)} ms, p90 ${l.p90.toFixed(2)} vs ${v.p90.toFixed(2)} ms, p99 ${l.p99.toFixed(2)} vs ${v.p99.toFixed(2)} ms ` +
-        `(live may be up to ${overhead.toFixed(2)} ms later), queued ${share(live).toFixed(4)} vs ${share(virtual).toFixed(4)}`,
+        `(live may be up to ${overhead.toFixed(2)} ms later, ${stall.toFixed(1)} at p99), queued ${share(live).toFixed(4)} vs ${share(virtual).toFixed(4)}`,
     );
     expect(Math.abs(lv.rates.timeout - vv.rates.timeout)).toBeLessThanOrEqual(timeoutTol);
     for (const q of ['p50', 'p90', 'p99'] as const) {
       expect(l[q] - v[q], q).toBeGreaterThanOrEqual(-early);
-      expect(l[q] - v[q], q).toBeLessThanOrEqual(overhead);
+      expect(l[q] - v[q], q).toBeLessThanOrEqual(q === 'p99' ? stall : overhead);
     }
     expect(share(virtual)).toBeGreaterThan(0.1);
     expect(share(live)).toBeGreaterThan(0.1);
