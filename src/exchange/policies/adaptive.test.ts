@@ -127,6 +127,26 @@ describe('adaptive deadlines', () => {
     expect(d).toBeLessThan(36.5);
   });
 
+  it('never sets a deadline at which the leaf would be skipped', () => {
+    // Answers in 1-2 ms; this leaf is told its deadline less 5 and skipped under 10: floor 16.
+    const policy = new PolicySet({
+      leaves: 1,
+      tmaxMs: TMAX,
+      adaptive: { ...ADAPTIVE, floorMs: [16] },
+      throttle: null,
+      qps: null,
+      draw: Math.random,
+    });
+    const a = drive(policy, {
+      leaves: 1,
+      rate: 200,
+      untilMs: 20_000,
+      staticMs: TMAX,
+      behaviour: stepped(1, 2, Infinity, 0, 0),
+    });
+    expect(a.at(-1)!.deadlineMs).toBe(16);
+  });
+
   it('learns each leaf on its own', () => {
     const policy = adaptiveOnly(2);
     const fast = stepped(10, 30, Infinity, 0, 0, 'a');

@@ -18,6 +18,12 @@ export interface AdaptiveOptions {
   windowSec: number;
   /** The lowest deadline it sets, ms (a static deadline below it still wins). */
   minMs: number;
+  /**
+   * Per leaf, the lowest deadline at which it is still called: below it the tmax it would be told
+   * falls under its `minBidderMs` and it is skipped, so no answer would ever raise it again. Null:
+   * none beyond minMs.
+   */
+  floorMs?: readonly number[] | null;
 }
 
 /** Linear buckets from 0 to tmax: 0.78 ms wide at tmax 100, so the quantile reads up to that high. */
@@ -136,11 +142,15 @@ export class AdaptiveDeadlines {
     for (let leaf = 0; leaf < this.leaves; leaf++) {
       const before = this.inForce[leaf]!;
       const q = this.windowN[leaf]! >= this.need ? this.quantileMs(leaf) : NaN;
-      this.learnt[leaf] = q === q ? Math.max(this.opts.minMs, q + this.opts.marginMs) : NaN;
+      this.learnt[leaf] = q === q ? Math.max(this.opts.minMs, this.floorOf(leaf), q + this.opts.marginMs) : NaN;
       const after = Math.min(q === q ? this.learnt[leaf]! : Infinity, this.staticOf[leaf]!);
       this.lowBound[leaf] = Math.min(before, after);
     }
     this.lowUntilMs = nowMs + this.tmaxMs;
+  }
+
+  private floorOf(leaf: number): number {
+    return this.opts.floorMs?.[leaf] ?? 0;
   }
 
   /**

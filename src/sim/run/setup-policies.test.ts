@@ -43,4 +43,14 @@ describe('fanoutPolicy', () => {
     expect(fates(7)).toBe(fates(7));
     expect(fates(8)).not.toBe(fates(7));
   });
+
+  it('keeps adaptive deadlines above where a leaf would be skipped', () => {
+    const p = fanoutPolicy(valid({ auction: { tmaxMs: 100, allowanceMs: 5, minBidderMs: 10, adaptive: {} } }))!;
+    // Answers in 1 ms: q95 + 5 would be about 6.8, minMs 10; told 10 - 5 would be under minBidderMs.
+    for (let t = 0; t < 3000; t += 5) {
+      p.deadlineMs(0, 100, t);
+      p.observe(0, Outcome.ON_TIME, 1, t + 1);
+    }
+    expect(p.deadlineMs(0, 100, 3000)).toBe(16);
+  });
 });

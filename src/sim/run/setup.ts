@@ -9,6 +9,7 @@ import type { LeafInfo } from '../metrics/metrics.js';
 import type { Leaf } from '../scenario/bidder-groups.js';
 import { isExternal, type Scenario } from '../scenario/schema.js';
 import { PolicySet } from '../../exchange/policies/policy-set.js';
+import type { FanoutPolicy } from '../../exchange/policies/policy.js';
 import type { LeafHostStats } from '../../bidders/host.js';
 import type { InvariantChecker } from '../metrics/invariants.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -54,15 +55,30 @@ export const streams = {
  */
 export function fanoutPolicy(s: Scenario): PolicySet | null {
   const qps = s.bidders.flatMap((g) => Array.from({ length: isExternal(g) ? 1 : g.count }, () => g.qps ?? null));
+  const a = s.auction;
+  // Below this a leaf would be told less than minBidderMs and skipped, and never heard again: the
+  // told tmax is the deadline less the allowance, floored to whole ms.
+  const floorMs = qps.map(() => a.minBidderMs + a.allowanceMs + 1);
   const policy = new PolicySet({
     leaves: qps.length,
     tmaxMs: s.auction.tmaxMs,
-    adaptive: s.auction.adaptive ?? null,
+    adaptive: a.adaptive === undefined ? null : { ...a.adaptive, floorMs },
     throttle: s.auction.throttle ?? null,
     qps,
     draw: streams.throttle(s.seed),
   });
   return policy.active ? policy : null;
+}
+
+/**
+ * The run's fan-out policy for the exchange (fanoutPolicy), with `m` reading each leaf's adaptive
+ * deadline as each second begins when adaptive timeouts are on.
+ */
+export function runPolicy(s: Scenario, m: Metrics): FanoutPolicy | null {
+  const policy = fanoutPolicy(s);
+  const adaptive = policy?.adaptive ?? null;
+  if (adaptive !== null) m.trackDeadlines((leaf) => adaptive.current(leaf));
+  return policy;
 }
 
 export function leafInfos(leaves: readonly Leaf[]): LeafInfo[] {
