@@ -13,7 +13,9 @@ import { DeadlineQueue } from './deadline-queue.js';
 import { InFlightAuction, KeptAuction, type ClosedAuction } from './in-flight.js';
 import { LateWindow } from './late-window.js';
 import type { DropReason, Link, LinkHandler } from './link.js';
-import { Outcome, type OutcomeCode } from './outcome.js';
+import { LeafPlan, uniformTerms, type LeafTerms } from './leaf-plan.js';
+import { Outcome, type OutcomeCode, type TimeoutReason } from './outcome.js';
+import type { FanoutPolicy, NotSentReason } from './policies/policy.js';
 
 export interface ExchangeOptions {
   type: 'first-price' | 'second-price';
@@ -29,6 +31,16 @@ export interface ExchangeOptions {
   maxPrice: number;
   /** How long a closed auction with timed-out leaves is remembered, to recognise late answers. */
   lateWindowMs: number;
+  /**
+   * Who is called and how long each is waited for (src/exchange/policies/). Null: every leaf is
+   * called on every auction that is not skipped, on the path as it was before policies.
+   */
+  policy: FanoutPolicy | null;
+  /**
+   * Per leaf, by leaf index: its own deadline, what it is told, its skip and whether it is secondary
+   * (leaf-plan.ts). Null: every leaf has the auction's tmax, allowance and minBidderMs.
+   */
+  leaves: readonly LeafTerms[] | null;
 }
 
 export const EXCHANGE_DEFAULTS: ExchangeOptions = {
@@ -39,28 +51,40 @@ export const EXCHANGE_DEFAULTS: ExchangeOptions = {
   increment: 0.01,
   maxPrice: 1000,
   lateWindowMs: 5000,
+  policy: null,
+  leaves: null,
 };
 
 export interface ExchangeObserver {
   /** Requests went out for `a`: `sent` counts every leaf called, including those whose link was down. */
   onScatter(a: InFlightAuction, sent: number): void;
-  /** Exactly once per request sent: ON_TIME, NO_BID, INVALID (with reason), TIMED_OUT or LOST. */
+  /**
+   * Exactly once per request sent: ON_TIME, NO_BID, INVALID (with reason), TIMED_OUT or LOST. A leaf
+   * with a deadline of its own times out at it, the auction still open for the others; a secondary
+   * leaf cut off by the close times out with the reason 'secondary-cut'.
+   */
   onOutcome(
     leaf: number,
     outcome: OutcomeCode,
     a: InFlightAuction,
     responseMs: number,
-    reason: InvalidReason | null,
+    reason: InvalidReason | TimeoutReason | null,
   ): void;
   /**
-   * A timed-out leaf answered after the close, `lateMs` after it. `a` is the auction, or what the
-   * exchange kept of it (a KeptAuction): read only what ClosedAuction declares.
+   * A timed-out leaf answered late: `lateMs` after the close, or after its own deadline while the
+   * auction is still open. `a` is the auction, or what the exchange kept of it (a KeptAuction):
+   * read only what ClosedAuction declares.
    */
   onLate(leaf: number, a: ClosedAuction, lateMs: number, responseMs: number): void;
   /** A message that answers no request (unknown id, duplicate, unattributable garbage). */
   onStray(leaf: number, reason: InvalidReason): void;
-  /** No leaf was called: the time left was below `minBidderMs`. */
+  /** No leaf was called: the time left was below `minBidderMs`. Every leaf counts as not sent, skipped. */
   onSkipped(a: InFlightAuction, leaves: number): void;
+  /**
+   * `leaf` was not sent `a` (an auction not skipped as a whole), after onScatter: skipped (its own
+   * time fell short), throttled or capped by the policy. Sent + not sent = auctions × leaves, per leaf.
+   */
+  onNotSent?(leaf: number, a: InFlightAuction, reason: NotSentReason): void;
   /** The auction closed; `a.outcome` holds the result. */
   onClosed(a: InFlightAuction): void;
   /** A leaf's link came up or went down, at `atMs` on the exchange's clock. */
@@ -90,6 +114,13 @@ export class Exchange implements LinkHandler {
   private links: readonly Link[] = [];
   /** Whether any link sends the serialised request (live links do; virtual ones read the object). */
   private textWanted = true;
+  /** Per leaf, why the auction being scattered does not call it (null: it does); reused. */
+  private notSent: (NotSentReason | null)[] = [];
+  /** Null on the one-deadline path: no policy and every leaf like the auction. */
+  private plan: LeafPlan | null = null;
+  /** The distinct tmax values told in the auction being scattered, and their serialised requests. */
+  private readonly toldValues: number[] = [];
+  private readonly toldTexts: Buffer[] = [];
   /** Requests each leaf holds unanswered: a drop of a leaf holding none needs no scan. */
   private pendingByLeaf = new Int32Array(0);
   private seq = 0;
@@ -112,6 +143,15 @@ export class Exchange implements LinkHandler {
     this.links = links;
     this.textWanted = links.some((l) => l.wantsText);
     this.pendingByLeaf = new Int32Array(links.length);
+    this.notSent = new Array<NotSentReason | null>(links.length).fill(null);
+    const o = this.opts;
+    const terms = o.leaves;
+    if (terms !== null && terms.length !== links.length)
+      throw new RangeError(`exchange: ${terms.length} leaf terms for ${links.length} links`);
+    this.plan =
+      terms === null && o.policy === null
+        ? null
+        : new LeafPlan(terms ?? uniformTerms(links.length, o.tmaxMs, o.minBidderMs), o.allowanceMs, o.policy);
   }
 
   get inFlight(): number {
@@ -133,6 +173,8 @@ export class Exchange implements LinkHandler {
     this.purgeRetained(now);
     this.openCount++;
 
+    const plan = this.plan;
+    if (plan !== null) return this.submitPlanned(a, request, now, plan);
     const left = Math.floor(deadline - now - opts.allowanceMs);
     if (left < opts.minBidderMs || n === 0) {
       this.observer.onSkipped(a, n);
@@ -143,6 +185,88 @@ export class Exchange implements LinkHandler {
     request.at = opts.type === 'first-price' ? 1 : 2;
     this.byId.set(request.id, a);
     const text = this.textWanted ? Buffer.from(JSON.stringify(request)) : NO_TEXT;
+    this.scatterAll(a, text, request);
+    this.queue(a, now, deadline);
+    return a;
+  }
+
+  /** After the scatter: closed at once when nothing is pending, else queued for its first check at `atMs`. */
+  private queue(a: InFlightAuction, now: number, atMs: number): void {
+    if (a.pending === 0 || a.primaryPending === 0) {
+      this.close(a, now, false);
+    } else {
+      this.deadlines.push(a, atMs);
+      if (this.deadlines.peek() === a) this.timer.set(atMs);
+    }
+  }
+
+  /**
+   * An auction whose leaves differ (own deadlines, told tmax, skips, secondaries) or that a policy
+   * filters: the plan decides who is called; the auction waits for the latest deadline among the
+   * leaves it waits for, and checks in at each earlier one to time out the leaves past theirs.
+   */
+  private submitPlanned(a: InFlightAuction, request: BidRequest, now: number, plan: LeafPlan): InFlightAuction {
+    const n = this.links.length;
+    const sent = n === 0 ? -1 : plan.decide(a.acceptedMs, now, a.states, Outcome.PENDING);
+    if (sent < 0) {
+      this.observer.onSkipped(a, n);
+      this.close(a, now, false);
+      return a;
+    }
+    a.offsets = plan.offsets;
+    a.deadlineMs = a.acceptedMs + plan.closeOffset;
+    const firstCheck = Math.min(a.acceptedMs + plan.firstOffset, a.deadlineMs);
+    a.primaryPending = plan.primaries;
+    request.at = this.opts.type === 'first-price' ? 1 : 2;
+    this.byId.set(request.id, a);
+    this.observer.onScatter(a, sent);
+    const links = this.links;
+    const states = a.states;
+    const reasons = plan.reason;
+    const told = plan.told;
+    const policy = this.opts.policy;
+    const secondary = plan.secondary;
+    this.toldValues.length = 0;
+    this.toldTexts.length = 0;
+    for (let leaf = 0; leaf < n; leaf++) {
+      const reason = reasons[leaf]!;
+      if (reason !== null) {
+        this.observer.onNotSent?.(leaf, a, reason);
+        continue;
+      }
+      // Links that read the object (virtual) read it now: it carries this leaf's tmax.
+      request.tmax = told[leaf]!;
+      if ((links[leaf] as Link).sendRequest(this.textFor(request), request)) {
+        a.pending++;
+        this.pendingByLeaf[leaf]!++;
+      } else {
+        states[leaf] = Outcome.LOST;
+        if (a.primaryPending > 0 && secondary[leaf] === 0) a.primaryPending--;
+        this.observer.onOutcome(leaf, Outcome.LOST, a, Number.NaN, null);
+        policy?.observe(leaf, Outcome.LOST, Number.NaN, now);
+      }
+    }
+    request.tmax = plan.maxTold;
+    this.queue(a, now, firstCheck);
+    return a;
+  }
+
+  /** The request serialised once per distinct tmax told in this auction (`request.tmax` now). */
+  private textFor(request: BidRequest): Buffer {
+    if (!this.textWanted) return NO_TEXT;
+    const values = this.toldValues;
+    const tmax = request.tmax;
+    for (let i = 0; i < values.length; i++) if (values[i] === tmax) return this.toldTexts[i]!;
+    const text = Buffer.from(JSON.stringify(request));
+    values.push(tmax);
+    this.toldTexts.push(text);
+    return text;
+  }
+
+  /** Every leaf is called: the path without a policy. */
+  private scatterAll(a: InFlightAuction, text: Buffer, request: BidRequest): void {
+    const links = this.links;
+    const n = links.length;
     const states = a.states;
     this.observer.onScatter(a, n);
     for (let leaf = 0; leaf < n; leaf++) {
@@ -155,13 +279,6 @@ export class Exchange implements LinkHandler {
         this.observer.onOutcome(leaf, Outcome.LOST, a, Number.NaN, null);
       }
     }
-    if (a.pending === 0) {
-      this.close(a, now, false);
-    } else {
-      this.deadlines.push(a);
-      if (this.deadlines.peek() === a) this.timer.set(deadline);
-    }
-    return a;
   }
 
   /** Resolves once no auction is open. */
@@ -212,11 +329,11 @@ export class Exchange implements LinkHandler {
     const responseMs = now - a.sentMs;
     const reason = checkBidResponse(value, a.request, this.opts.maxPrice);
     if (reason !== null) {
-      this.settle(a, leaf, Outcome.INVALID, responseMs, reason);
+      this.settle(a, leaf, Outcome.INVALID, responseMs, reason, now);
     } else {
       const seatbid = (value as BidResponse).seatbid;
       if (seatbid === undefined || seatbid.length === 0) {
-        this.settle(a, leaf, Outcome.NO_BID, responseMs, null);
+        this.settle(a, leaf, Outcome.NO_BID, responseMs, null, now);
       } else {
         const response = value as BidResponse;
         for (const seat of seatbid) {
@@ -233,10 +350,10 @@ export class Exchange implements LinkHandler {
             });
           }
         }
-        this.settle(a, leaf, Outcome.ON_TIME, responseMs, null);
+        this.settle(a, leaf, Outcome.ON_TIME, responseMs, null, now);
       }
     }
-    if (a.pending === 0) this.close(a, now, false);
+    if (a.pending === 0 || a.primaryPending === 0) this.close(a, now, false);
   }
 
   onBadFrame(leaf: number, reason: 'binary-frame' | 'too-large'): void {
@@ -252,8 +369,8 @@ export class Exchange implements LinkHandler {
     const now = this.clock.now();
     this.closeOverdue(now);
     if (a.states[leaf] !== Outcome.PENDING) return;
-    this.settle(a, leaf, Outcome.LOST, Number.NaN, reason);
-    if (a.pending === 0) this.close(a, now, false);
+    this.settle(a, leaf, Outcome.LOST, Number.NaN, reason, now);
+    if (a.pending === 0 || a.primaryPending === 0) this.close(a, now, false);
   }
 
   onNoBid(leaf: number, id: string): void {
@@ -275,8 +392,8 @@ export class Exchange implements LinkHandler {
     if (this.pendingByLeaf[leaf] === 0) return;
     for (const a of this.byId.values()) {
       if (a instanceof KeptAuction || a.closed || a.states[leaf] !== Outcome.PENDING) continue;
-      this.settle(a, leaf, Outcome.LOST, Number.NaN, null);
-      if (a.pending === 0) this.close(a, now, false);
+      this.settle(a, leaf, Outcome.LOST, Number.NaN, null, now);
+      if (a.pending === 0 || a.primaryPending === 0) this.close(a, now, false);
     }
   }
 
@@ -288,11 +405,14 @@ export class Exchange implements LinkHandler {
     outcome: OutcomeCode,
     responseMs: number,
     reason: InvalidReason | null,
+    now: number,
   ): void {
     a.states[leaf] = outcome;
     a.pending--;
     this.pendingByLeaf[leaf]!--;
+    if (a.primaryPending > 0 && this.plan!.secondary[leaf] === 0) a.primaryPending--;
     this.observer.onOutcome(leaf, outcome, a, responseMs, reason);
+    this.opts.policy?.observe(leaf, outcome, responseMs, now);
   }
 
   /**
@@ -318,8 +438,8 @@ export class Exchange implements LinkHandler {
       this.answerAfterSettled(leaf, a, state, now, null, reason);
       return;
     }
-    this.settle(a, leaf, Outcome.INVALID, now - a.sentMs, reason);
-    if (a.pending === 0) this.close(a, now, false);
+    this.settle(a, leaf, Outcome.INVALID, now - a.sentMs, reason, now);
+    if (a.pending === 0 || a.primaryPending === 0) this.close(a, now, false);
   }
 
   /**
@@ -363,7 +483,9 @@ export class Exchange implements LinkHandler {
   ): void {
     if (state === Outcome.TIMED_OUT) {
       a.states[leaf] = Outcome.LATE;
-      this.observer.onLate(leaf, a, now - a.closeMs, now - a.sentMs);
+      // Timed out at its own deadline, the auction may still be open: late after that deadline.
+      const since = a.closed ? a.closeMs : (a as InFlightAuction).leafDeadlineMs(leaf);
+      this.observer.onLate(leaf, a, now - since, now - a.sentMs);
       if (response !== null) this.noticeExpired(leaf, a, response);
     } else {
       const neverAsked = state === Outcome.SKIPPED || state === Outcome.LOST || state === undefined;
@@ -388,10 +510,9 @@ export class Exchange implements LinkHandler {
     }
   }
 
-  /** Run the deadline timer's work now if its earliest deadline has passed (the timer is late). */
+  /** Run the deadline timer's work now if its earliest checkpoint has passed (the timer is late). */
   private closeOverdue(now: number): void {
-    const head = this.deadlines.peek();
-    if (head !== undefined && head.deadlineMs <= now) this.onTimer();
+    if (this.deadlines.peekKey() <= now) this.onTimer();
   }
 
   private readonly onTimer = (): void => {
@@ -400,14 +521,53 @@ export class Exchange implements LinkHandler {
     let head = q.peek();
     // Auctions that closed early leave the heap here too, before their deadline, so the timer is
     // re-armed for the next open one instead of waking (and spinning) for each closed one in turn.
-    while (head !== undefined && (head.closed || head.deadlineMs <= now)) {
+    while (head !== undefined && (head.closed || q.peekKey() <= now)) {
       q.pop();
-      if (!head.closed) this.close(head, now, true);
+      if (!head.closed) {
+        if (head.offsets === null || head.deadlineMs <= now) this.close(head, now, true);
+        else this.checkpoint(head, now);
+      }
       head = q.peek();
     }
     this.purgeRetained(now);
-    if (head !== undefined) this.timer.set(head.deadlineMs);
+    if (head !== undefined) this.timer.set(q.peekKey());
   };
+
+  /**
+   * An auction's checkpoint before its deadline: the leaves past their own deadline time out, and the
+   * auction closes if nothing it waits for is left, else comes back at the next leaf's deadline.
+   */
+  private checkpoint(a: InFlightAuction, now: number): void {
+    const states = a.states;
+    const offsets = a.offsets!;
+    const accepted = a.acceptedMs;
+    let next = a.deadlineMs;
+    for (let leaf = 0; leaf < states.length; leaf++) {
+      if (states[leaf] !== Outcome.PENDING) continue;
+      // The same sum as leafDeadlineMs, so the time queued next is exactly one a leaf is due at, and
+      // after `now` (a difference instead could round the other way and queue it at `now` for ever).
+      const due = accepted + offsets[leaf]!;
+      if (due <= now) this.timeOut(a, leaf, now, null);
+      else if (due < next) next = due;
+    }
+    if (a.pending === 0 || a.primaryPending === 0) {
+      this.close(a, now, false);
+      return;
+    }
+    this.deadlines.push(a, next);
+  }
+
+  private timeOut(a: InFlightAuction, leaf: number, now: number, reason: TimeoutReason | null): void {
+    a.states[leaf] = Outcome.TIMED_OUT;
+    a.timedOut++;
+    a.pending--;
+    this.pendingByLeaf[leaf]!--;
+    if (a.primaryPending > 0 && this.plan!.secondary[leaf] === 0) a.primaryPending--;
+    this.observer.onOutcome(leaf, Outcome.TIMED_OUT, a, Number.NaN, reason);
+    this.opts.policy?.observe(leaf, Outcome.TIMED_OUT, Number.NaN, now);
+    // A link with requests of its own (HTTP) stops waiting for this one.
+    (this.links[leaf] as Link).abandon?.(a.request.id);
+  }
 
   private close(a: InFlightAuction, now: number, byDeadline: boolean): void {
     a.closed = true;
@@ -416,15 +576,12 @@ export class Exchange implements LinkHandler {
     this.openCount--;
     if (a.pending > 0) {
       const states = a.states;
+      // Secondaries still out when the primaries are done are cut off, and say so.
+      const cut = a.primaryPending >= 0 ? this.plan!.secondary : null;
       for (let leaf = 0; leaf < states.length; leaf++) {
         if (states[leaf] !== Outcome.PENDING) continue;
-        states[leaf] = Outcome.TIMED_OUT;
-        a.timedOut++;
-        this.pendingByLeaf[leaf]!--;
-        this.observer.onOutcome(leaf, Outcome.TIMED_OUT, a, Number.NaN, null);
-        (this.links[leaf] as Link).abandon?.(a.request.id);
+        this.timeOut(a, leaf, now, cut !== null && cut[leaf] === 1 ? 'secondary-cut' : null);
       }
-      a.pending = 0;
     }
     if (a.bids.length > 0) this.runAndNotify(a);
     this.observer.onClosed(a);

@@ -25,6 +25,13 @@ export class InFlightAuction implements HasDeadline {
   /** The auction's result; null when no valid bid came. */
   outcome: AuctionOutcome | null = null;
   /**
+   * Per leaf, its own deadline as an offset after acceptance (leaf-plan.ts), or null when every leaf
+   * has the auction's. The auction's `deadlineMs` is then the latest a leaf it waits for has.
+   */
+  offsets: readonly number[] | null = null;
+  /** Primary leaves still unanswered while secondaries are out too; -1 when there is nothing to cut. */
+  primaryPending = -1;
+  /**
    * Kept by an observer that records the auction independently of the exchange (the invariant
    * checker's witness of each leaf's outcome). The exchange never reads or writes it; a field here
    * spares that observer a map lookup on every outcome.
@@ -36,12 +43,19 @@ export class InFlightAuction implements HasDeadline {
     /** Scheduled arrival: latency is measured from here (no coordinated omission). */
     readonly arrivalMs: number,
     readonly acceptedMs: number,
-    readonly deadlineMs: number,
+    /** The close at the latest: acceptance + tmax, or the latest deadline of the leaves it waits for. */
+    public deadlineMs: number,
     /** When the requests went out. */
     readonly sentMs: number,
     leafCount: number,
   ) {
     this.states = new Array<number>(leafCount).fill(Outcome.SKIPPED);
+  }
+
+  /** The deadline enforced on `leaf`. */
+  leafDeadlineMs(leaf: number): number {
+    const offsets = this.offsets;
+    return offsets === null ? this.deadlineMs : this.acceptedMs + offsets[leaf]!;
   }
 }
 

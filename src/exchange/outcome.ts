@@ -14,3 +14,6 @@ export const Outcome = {
   LATE: 7,
 } as const;
 export type OutcomeCode = (typeof Outcome)[keyof typeof Outcome];
+
+/** Why a request timed out, where it is not simply its deadline: a secondary leaf cut off by the close. */
+export type TimeoutReason = 'secondary-cut';

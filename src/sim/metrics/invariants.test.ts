@@ -200,6 +200,56 @@ describe('InvariantChecker', () => {
     );
   });
 
+  it('passes a leaf reported not sent, and catches one neither sent nor reported', () => {
+    const c = new InvariantChecker(LEAVES);
+    const a = auction('n');
+    a.states[0] = Outcome.PENDING;
+    c.onScatter(a, 1);
+    c.onNotSent(1, a, 'throttled');
+    c.onOutcome(0, Outcome.NO_BID, a, 5, null);
+    close(a, 5, false);
+    c.onClosed(a);
+    expect(c.finish({ ...revenue(0), auctions: { total: 1 } })).toEqual([]);
+
+    const d = new InvariantChecker(LEAVES);
+    const b = auction('m');
+    b.states[0] = Outcome.PENDING;
+    d.onScatter(b, 1);
+    d.onOutcome(0, Outcome.NO_BID, b, 5, null);
+    close(b, 5, false);
+    d.onClosed(b);
+    expect(d.violations).toEqual(['auction m: leaf 1 neither sent nor reported not sent']);
+    expect(d.finish()).toContain('leaf 1: sent 0 + not sent 0 != auctions 1');
+  });
+
+  it('catches a leaf reported not sent twice, or though it was sent', () => {
+    const c = new InvariantChecker(LEAVES);
+    const a = auction('x');
+    a.states[0] = Outcome.PENDING;
+    c.onScatter(a, 1);
+    c.onNotSent(1, a, 'capped');
+    c.onNotSent(1, a, 'capped');
+    c.onNotSent(0, a, 'skipped');
+    expect(c.violations).toEqual([
+      'auction x: leaf 1 reported not sent, but it was sent or reported before',
+      'auction x: leaf 0 reported not sent, but it was sent or reported before',
+    ]);
+  });
+
+  it('catches a summary whose bidders were sent more than the checker saw', () => {
+    const c = new InvariantChecker(LEAVES);
+    clean(c);
+    const view = {
+      ...revenue(0.002),
+      auctions: { total: 1 },
+      bidders: {
+        l0: { spend: 0.002, sent: 1, notSent: { skipped: 0, throttled: 0, capped: 0 } },
+        l1: { spend: 0, sent: 2, notSent: { skipped: 0, throttled: 0, capped: 0 } },
+      },
+    };
+    expect(c.finish(view)).toEqual(["the bidders' sent 3 != requests seen sent 2"]);
+  });
+
   it('tee forwards every event to Metrics and the checker alike', () => {
     const m = new Metrics([
       { name: 'l0', group: 'g' },
@@ -217,6 +267,12 @@ describe('InvariantChecker', () => {
     both.onClosed(a);
     both.onStray(0, 'not-json');
     both.onDropped?.(1, 'slow-reader');
+    const b = auction('u');
+    b.states[0] = Outcome.PENDING;
+    both.onScatter(b, 1);
+    both.onNotSent?.(1, b, 'capped');
+    expect(m.leaves[1]!.capped).toBe(1);
+    expect(m.leaves.map((l) => l.sent)).toEqual([2, 1]);
     expect(m.auctions).toBe(1);
     expect(m.leaves[0]!.noBid).toBe(1);
     expect(m.leaves[0]!.invalidReasons.get('not-json')).toBe(1);

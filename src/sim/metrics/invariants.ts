@@ -8,13 +8,16 @@
 //     deadline; a late answer comes only from a leaf that timed out (late <= timedOut);
 //   - every winner is a bid that was taken (its leaf answered on time), clearing at most its price
 //     and at least the floor: so no win notice goes to a bid that was not taken;
+//   - every leaf of every auction is either sent a request or reported not sent, once: per leaf,
+//     sent + not sent = auctions (checked again against the summary at the end);
 //   - revenue equals the sum of clearing prices (checked against the summary at the end).
 // Pure bookkeeping: one small array per open auction, nothing per message.
 
 import type { ExchangeObserver } from '../../exchange/exchange.js';
 import type { ClosedAuction, InFlightAuction } from '../../exchange/in-flight.js';
 import type { DropReason } from '../../exchange/link.js';
-import { Outcome, type OutcomeCode } from '../../exchange/outcome.js';
+import { Outcome, type OutcomeCode, type TimeoutReason } from '../../exchange/outcome.js';
+import type { NotSentReason } from '../../exchange/policies/policy.js';
 import type { InvalidReason } from '../../protocol/parse.js';
 
 export interface InvariantOptions {
@@ -30,11 +33,17 @@ const EPS = 1e-6;
 const NOTHING_SENT: number[] = [];
 /** The witness of an auction already closed: a second close is caught. */
 const CLOSED: number[] = [];
+/** In a witness: the leaf was reported not sent (Outcome codes are all >= 0). */
+const NOT_SENT = -1;
 
 /** What the summary must agree with. */
 export interface RevenueView {
   revenue: { total: number };
-  bidders: Record<string, { spend: number }>;
+  bidders: Record<
+    string,
+    { spend: number; sent?: number; notSent?: { skipped: number; throttled: number; capped: number } }
+  >;
+  auctions?: { total: number };
   /** The reported overshoot must cover every deadline close the checker saw (counted ones). */
   latency?: { overshoot: { max: number } };
 }
@@ -49,6 +58,12 @@ export class InvariantChecker implements ExchangeObserver {
   private readonly opts: InvariantOptions;
   private readonly timedOut: number[];
   private readonly late: number[];
+  /** Per leaf, over counted auctions: requests sent, and reported not sent. */
+  private readonly sentCounted: number[];
+  private readonly notSentCounted: number[];
+  private countedAuctions = 0;
+  /** Counted auctions that called every leaf (added to each leaf's sent at the end, not per auction). */
+  private sentToAll = 0;
   /** Sum of clearing CPMs of counted auctions (arrived at or after warmupEndMs). */
   private clearingSum = 0;
   private maxCountedOvershootMs = 0;
@@ -61,6 +76,8 @@ export class InvariantChecker implements ExchangeObserver {
     this.opts = { ...DEFAULTS, ...options };
     this.timedOut = new Array<number>(leafCount).fill(0);
     this.late = new Array<number>(leafCount).fill(0);
+    this.sentCounted = new Array<number>(leafCount).fill(0);
+    this.notSentCounted = new Array<number>(leafCount).fill(0);
   }
 
   /** Auctions arriving before `warmupEndMs` are checked but left out of the revenue, as Metrics does. */
@@ -85,13 +102,42 @@ export class InvariantChecker implements ExchangeObserver {
   }
 
   onScatter(a: InFlightAuction, sent: number): void {
-    if (sent !== this.leafCount)
-      this.fail(`auction ${a.request.id}: sent to ${sent} leaves, expected ${this.leafCount}`);
-    this.opening(a, new Array<number>(this.leafCount).fill(Outcome.PENDING));
+    const n = this.leafCount;
+    const counted = a.arrivalMs >= this.warmupEndMs;
+    if (counted) this.countedAuctions++;
+    if (sent === n) {
+      this.opening(a, new Array<number>(n).fill(Outcome.PENDING));
+      if (counted) this.sentToAll++;
+      return;
+    }
+    // Only some are called: the exchange has marked those PENDING; the rest must be reported not sent.
+    const rec = new Array<number>(n).fill(Outcome.SKIPPED);
+    let marked = 0;
+    for (let leaf = 0; leaf < n; leaf++) {
+      if (a.states[leaf] !== Outcome.PENDING) continue;
+      rec[leaf] = Outcome.PENDING;
+      marked++;
+      if (counted) this.sentCounted[leaf]!++;
+    }
+    if (marked !== sent || sent > n)
+      this.fail(`auction ${a.request.id}: announced sent to ${sent} of ${n} leaves, but ${marked} are pending`);
+    this.opening(a, rec);
+  }
+
+  onNotSent(leaf: number, a: InFlightAuction, _reason: NotSentReason): void {
+    const rec = a.witness === CLOSED ? null : a.witness;
+    if (rec === null) return this.fail(`auction ${a.request.id}: leaf ${leaf} reported not sent while not open`);
+    if (rec[leaf] !== Outcome.SKIPPED)
+      return this.fail(`auction ${a.request.id}: leaf ${leaf} reported not sent, but it was sent or reported before`);
+    rec[leaf] = NOT_SENT;
+    if (a.arrivalMs >= this.warmupEndMs) this.notSentCounted[leaf]!++;
   }
 
   onSkipped(a: InFlightAuction): void {
     this.opening(a, NOTHING_SENT);
+    if (a.arrivalMs < this.warmupEndMs) return;
+    this.countedAuctions++;
+    for (let leaf = 0; leaf < this.leafCount; leaf++) this.notSentCounted[leaf]!++;
   }
 
   onOutcome(
@@ -99,7 +145,7 @@ export class InvariantChecker implements ExchangeObserver {
     outcome: OutcomeCode,
     a: InFlightAuction,
     responseMs: number,
-    _reason: InvalidReason | null,
+    reason: InvalidReason | TimeoutReason | null,
   ): void {
     const rec = a.witness === CLOSED ? null : a.witness;
     const id = a.request.id;
@@ -112,15 +158,17 @@ export class InvariantChecker implements ExchangeObserver {
       );
     }
     rec[leaf] = outcome;
+    const own = a.leafDeadlineMs(leaf);
     if (outcome === Outcome.TIMED_OUT) {
       this.timedOut[leaf]!++;
-      if (!a.closed) this.fail(`auction ${id}: leaf ${leaf} timed out before the close`);
+      // Before the close only a leaf whose own deadline comes before the auction's may time out.
+      if (!a.closed && !(own < a.deadlineMs)) this.fail(`auction ${id}: leaf ${leaf} timed out before the close`);
+      if (reason === 'secondary-cut' && !a.closed)
+        this.fail(`auction ${id}: leaf ${leaf} cut off as a secondary before the close`);
     } else if (outcome === Outcome.ON_TIME || outcome === Outcome.NO_BID || outcome === Outcome.INVALID) {
       if (a.closed) this.fail(`auction ${id}: answer from leaf ${leaf} taken after the close`);
-      if (a.sentMs + responseMs > a.deadlineMs + EPS)
-        this.fail(
-          `auction ${id}: answer from leaf ${leaf} taken ${a.sentMs + responseMs - a.deadlineMs} ms after the deadline`,
-        );
+      if (a.sentMs + responseMs > own + EPS)
+        this.fail(`auction ${id}: answer from leaf ${leaf} taken ${a.sentMs + responseMs - own} ms after the deadline`);
     } else if (outcome !== Outcome.LOST) {
       this.fail(`auction ${id}: leaf ${leaf} ended in ${outcome}, not a final outcome`);
     }
@@ -128,7 +176,10 @@ export class InvariantChecker implements ExchangeObserver {
 
   onLate(leaf: number, a: ClosedAuction, _lateMs?: number, _responseMs?: number): void {
     this.late[leaf]!++;
-    if (!a.closed) this.fail(`auction ${a.request.id}: late answer from leaf ${leaf} before the close`);
+    // While the auction is open, only from a leaf already timed out at its own deadline.
+    const open = a as InFlightAuction;
+    if (!a.closed && (open.witness === null || open.witness[leaf] !== Outcome.TIMED_OUT))
+      this.fail(`auction ${a.request.id}: late answer from leaf ${leaf} before the close`);
     if (this.late[leaf]! > this.timedOut[leaf]!)
       this.fail(`leaf ${leaf}: late ${this.late[leaf]} > timedOut ${this.timedOut[leaf]}`);
   }
@@ -145,7 +196,9 @@ export class InvariantChecker implements ExchangeObserver {
     this.closed++;
     if (!a.closed || a.closeMs !== a.closeMs) this.fail(`auction ${id}: reported closed without a close time`);
     for (let leaf = 0; leaf < rec.length; leaf++) {
-      if (rec[leaf] === Outcome.PENDING) this.fail(`auction ${id}: leaf ${leaf} has no outcome at the close`);
+      const was = rec[leaf];
+      if (was === Outcome.PENDING) this.fail(`auction ${id}: leaf ${leaf} has no outcome at the close`);
+      else if (was === Outcome.SKIPPED) this.fail(`auction ${id}: leaf ${leaf} neither sent nor reported not sent`);
     }
     if (a.byDeadline) {
       const over = a.closeMs - a.deadlineMs;
@@ -195,6 +248,12 @@ export class InvariantChecker implements ExchangeObserver {
   finish(summary?: RevenueView): string[] {
     const open = this.opened - this.closed;
     if (open > 0) this.fail(`${open} auction(s) never closed`);
+    for (let leaf = 0; leaf < this.leafCount; leaf++) {
+      const sent = this.sentCounted[leaf]! + this.sentToAll;
+      const notSent = this.notSentCounted[leaf]!;
+      if (sent + notSent !== this.countedAuctions)
+        this.fail(`leaf ${leaf}: sent ${sent} + not sent ${notSent} != auctions ${this.countedAuctions}`);
+    }
     if (summary !== undefined) {
       const expected = this.clearingSum / 1000;
       const leaves = Object.values(summary.bidders);
@@ -203,6 +262,21 @@ export class InvariantChecker implements ExchangeObserver {
       if (Math.abs(summary.revenue.total - expected) > tolerance) {
         this.fail(`revenue.total ${summary.revenue.total} != sum of clearing prices ${expected}`);
       }
+      const total = summary.auctions?.total;
+      if (total !== undefined && total !== this.countedAuctions)
+        this.fail(`auctions.total ${total} != auctions seen ${this.countedAuctions}`);
+      let sent = 0;
+      let notSent = 0;
+      for (const l of leaves) {
+        sent += l.sent ?? 0;
+        if (l.notSent !== undefined) notSent += l.notSent.skipped + l.notSent.throttled + l.notSent.capped;
+      }
+      const seenSent = this.sentCounted.reduce((t, x) => t + x, this.sentToAll * this.leafCount);
+      const seenNotSent = this.notSentCounted.reduce((t, x) => t + x, 0);
+      if (leaves.some((l) => l.sent !== undefined) && sent !== seenSent)
+        this.fail(`the bidders' sent ${sent} != requests seen sent ${seenSent}`);
+      if (leaves.some((l) => l.notSent !== undefined) && notSent !== seenNotSent)
+        this.fail(`the bidders' notSent ${notSent} != requests seen not sent ${seenNotSent}`);
       const spend = leaves.reduce((t, l) => t + l.spend, 0);
       if (Math.abs(spend - expected) > tolerance)
         this.fail(`sum of bidders' spend ${spend} != sum of clearing prices ${expected}`);
@@ -228,6 +302,7 @@ export function tee(...observers: ExchangeObserver[]): ExchangeObserver {
     onLate: (leaf, a, lateMs, ms) => observers.forEach((o) => o.onLate(leaf, a, lateMs, ms)),
     onStray: (leaf, reason) => observers.forEach((o) => o.onStray(leaf, reason)),
     onSkipped: (a, leaves) => observers.forEach((o) => o.onSkipped(a, leaves)),
+    onNotSent: (leaf, a, reason) => observers.forEach((o) => o.onNotSent?.(leaf, a, reason)),
     onClosed: (a) => observers.forEach((o) => o.onClosed(a)),
     onLink: (leaf, up, atMs) => observers.forEach((o) => o.onLink?.(leaf, up, atMs)),
     onDropped: (leaf, reason) => observers.forEach((o) => o.onDropped?.(leaf, reason)),
@@ -244,7 +319,13 @@ class Tee2 implements ExchangeObserver {
     this.a.onScatter(x, sent);
     this.b.onScatter(x, sent);
   }
-  onOutcome(leaf: number, outcome: OutcomeCode, x: InFlightAuction, ms: number, reason: InvalidReason | null): void {
+  onOutcome(
+    leaf: number,
+    outcome: OutcomeCode,
+    x: InFlightAuction,
+    ms: number,
+    reason: InvalidReason | TimeoutReason | null,
+  ): void {
     this.a.onOutcome(leaf, outcome, x, ms, reason);
     this.b.onOutcome(leaf, outcome, x, ms, reason);
   }
@@ -259,6 +340,10 @@ class Tee2 implements ExchangeObserver {
   onSkipped(x: InFlightAuction, leaves: number): void {
     this.a.onSkipped(x, leaves);
     this.b.onSkipped(x, leaves);
+  }
+  onNotSent(leaf: number, x: InFlightAuction, reason: NotSentReason): void {
+    this.a.onNotSent?.(leaf, x, reason);
+    this.b.onNotSent?.(leaf, x, reason);
   }
   onClosed(x: InFlightAuction): void {
     this.a.onClosed(x);

@@ -5,7 +5,9 @@
 
 import type { ExchangeObserver } from '../../exchange/exchange.js';
 import type { ClosedAuction, InFlightAuction } from '../../exchange/in-flight.js';
-import { Outcome, type OutcomeCode } from '../../exchange/outcome.js';
+import { Outcome, type OutcomeCode, type TimeoutReason } from '../../exchange/outcome.js';
+import type { NotSentReason } from '../../exchange/policies/policy.js';
+import { LossReason } from '../../protocol/codes.js';
 import { newHistogram, recordMs, type Histogram } from '../../lib/histogram.js';
 import { RecordedHistogram } from '../../lib/histogram-recorder.js';
 import type { InvalidReason } from '../../protocol/parse.js';
@@ -37,6 +39,14 @@ export class LeafCounters {
   spendMicros = 0;
   /** Messages that answered no request (unknown id, duplicates, unattributable garbage). */
   stray = 0;
+  /** Requests not sent, by why: sent + skipped + throttled + capped = auctions. */
+  skipped = 0;
+  throttled = 0;
+  capped = 0;
+  /** Bids taken into an auction that lost for being below the floor (seat-non-bid 301). */
+  belowFloor = 0;
+  /** Timed out as a secondary cut off by the close (counted in timedOut too). */
+  secondaryCut = 0;
   /** Why answers were refused, attributed or stray. */
   readonly invalidReasons = new Map<InvalidReason, number>();
   /** Response times (sent → received, late answers included), cheap to record per message. */
@@ -138,8 +148,19 @@ export class Metrics implements ExchangeObserver {
     if (!this.counted(a)) return;
     this.warm = true;
     const states = a.states;
-    for (let leaf = 0; leaf < states.length; leaf++) this.leaves[leaf]!.sent++;
+    const leaves = this.leaves;
+    if (sent === states.length) {
+      for (let leaf = 0; leaf < states.length; leaf++) leaves[leaf]!.sent++;
+    } else {
+      // Only some are called: the exchange has marked them PENDING before announcing the scatter.
+      for (let leaf = 0; leaf < states.length; leaf++) if (states[leaf] === Outcome.PENDING) leaves[leaf]!.sent++;
+    }
     this.bucket(a).sent += sent;
+  }
+
+  onNotSent(leaf: number, a: InFlightAuction, reason: NotSentReason): void {
+    if (!this.counted(a)) return;
+    this.leaves[leaf]![reason]++;
   }
 
   onOutcome(
@@ -147,7 +168,7 @@ export class Metrics implements ExchangeObserver {
     outcome: OutcomeCode,
     a: InFlightAuction,
     responseMs: number,
-    reason: InvalidReason | null,
+    reason: InvalidReason | TimeoutReason | null,
   ): void {
     if (!this.counted(a)) return;
     const c = this.leaves[leaf]!;
@@ -160,16 +181,19 @@ export class Metrics implements ExchangeObserver {
         break;
       case Outcome.INVALID:
         c.invalid++;
-        if (reason !== null) c.invalidReasons.set(reason, (c.invalidReasons.get(reason) ?? 0) + 1);
+        if (reason !== null && reason !== 'secondary-cut')
+          c.invalidReasons.set(reason, (c.invalidReasons.get(reason) ?? 0) + 1);
         break;
       case Outcome.TIMED_OUT:
         c.timedOut++;
+        if (reason === 'secondary-cut') c.secondaryCut++;
         this.bucket(a).timedOut++;
         break;
       case Outcome.LOST:
         c.lost++;
         // Lost on its own (HTTP: a reset, a refused connection), beside the answers refused.
-        if (reason !== null) c.invalidReasons.set(reason, (c.invalidReasons.get(reason) ?? 0) + 1);
+        if (reason !== null && reason !== 'secondary-cut')
+          c.invalidReasons.set(reason, (c.invalidReasons.get(reason) ?? 0) + 1);
         break;
     }
     if (responseMs === responseMs) c.responses.recordMs(responseMs);
@@ -193,6 +217,7 @@ export class Metrics implements ExchangeObserver {
     if (!this.counted(a)) return;
     this.warm = true;
     this.skippedAuctions++;
+    for (const c of this.leaves) c.skipped++;
   }
 
   onLink(leaf: number, up: boolean, atMs: number): void {
@@ -243,7 +268,12 @@ export class Metrics implements ExchangeObserver {
     const outcome = a.outcome;
     if (outcome === null) return;
     const leaves = this.leaves;
-    for (const bid of a.bids) leaves[bid.bidder]!.bids++;
+    const reasons = outcome.reasons;
+    for (let i = 0; i < a.bids.length; i++) {
+      const c = leaves[a.bids[i]!.bidder]!;
+      c.bids++;
+      if (reasons[i] === LossReason.BELOW_FLOOR) c.belowFloor++;
+    }
     let sold = 0;
     for (const imp of outcome.imps) {
       if (imp.winner < 0) continue;

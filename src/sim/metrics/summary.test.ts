@@ -46,7 +46,47 @@ describe('accountingErrors', () => {
     s.latency.auction.count = 1;
     s.bids.sent = 2;
     s.bids.onTime = 1;
-    expect(accountingErrors(s, 2)).toEqual(['bids: sent 2 != onTime+noBid+invalid+timedOut+lost 1']);
+    s.bidders['a-1']!.sent = 1;
+    s.bidders['a-1']!.onTime = 1;
+    s.bidders['a-2']!.notSent.throttled = 1;
+    s.notSent!.throttled = 1;
+    s.bids.sent = 1;
+    expect(accountingErrors(s, 2)).toEqual([]);
+    s.bids.sent = 2;
+    expect(accountingErrors(s, 2)).toEqual([
+      'bids: sent 2 != onTime+noBid+invalid+timedOut+lost 1',
+      'bids.sent 2 + notSent 1 != auctions 1 x leaves 2 = 2',
+    ]);
+  });
+
+  it('names a leaf whose sent and not sent do not add up to the auctions', () => {
+    const s = summary();
+    s.auctions.total = 2;
+    s.auctions.unfilled = 2;
+    s.latency.auction.count = 2;
+    s.bids.sent = 3;
+    s.bids.noBid = 3;
+    s.notSent!.capped = 1;
+    s.bidders['a-1']!.sent = 2;
+    s.bidders['a-1']!.noBid = 2;
+    s.bidders['a-2']!.sent = 1;
+    s.bidders['a-2']!.noBid = 1;
+    // The total adds up, but a-2's not-sent request went to a-1's count.
+    s.bidders['a-1']!.notSent.capped = 1;
+    expect(accountingErrors(s, 2)).toEqual([
+      'bidders.a-1: sent 2 + notSent 1 != auctions 2',
+      'bidders.a-2: sent 1 + notSent 0 != auctions 2',
+    ]);
+  });
+
+  it('reads a summary without not-sent counts by the old identity', () => {
+    const s = summary();
+    delete s.notSent;
+    s.auctions.total = 1;
+    s.auctions.skipped = 1;
+    s.auctions.unfilled = 1;
+    s.latency.auction.count = 1;
+    expect(accountingErrors(s, 2)).toEqual([]);
   });
 
   it('names late answers that outnumber timeouts, and sent that is not auctions x leaves', () => {
@@ -56,7 +96,7 @@ describe('accountingErrors', () => {
     s.bids.lost = 3;
     const errors = accountingErrors(s, 2);
     expect(errors).toContain('bidders.a-1: late 1 > timedOut 0');
-    expect(errors).toContain('bids.sent 3 != (auctions 0 - skipped 0) x leaves 2 = 0');
+    expect(errors).toContain('bids.sent 3 + notSent 0 != auctions 0 x leaves 2 = 0');
   });
 });
 

@@ -27,8 +27,27 @@ export interface BidCounts {
   late: number;
 }
 
+/** Requests not sent, by why (src/exchange/policies/policy.ts NotSentReason). */
+export interface NotSentCounts {
+  skipped: number;
+  throttled: number;
+  capped: number;
+}
+
+/**
+ * A leaf's non-bids in the codes of Prebid's `seatnonbid` extension: 0 no bid, 101 timeout, 102
+ * invalid bid response, 103 bidder unreachable (lost), 203 request blocked by optimisation
+ * (throttled or capped), 301 bid rejected below the floor.
+ */
+export type SeatNonBid = Record<'0' | '101' | '102' | '103' | '203' | '301', number>;
+
 export interface LeafSummary extends BidCounts {
   group: string;
+  /** Not sent, beside `sent`: sent + skipped + throttled + capped = auctions.total. */
+  notSent: NotSentCounts;
+  /** Of `timedOut`, the requests of a secondary leaf cut off once every primary was done. */
+  secondaryCut: number;
+  seatNonBid: SeatNonBid;
   /** Bids placed on time (one per impression bid on). */
   bids: number;
   wins: number;
@@ -55,6 +74,8 @@ export interface LeafSummary extends BidCounts {
 
 export interface GroupSummary extends BidCounts {
   leaves: number;
+  notSent: NotSentCounts;
+  secondaryCut: number;
   wins: number;
   timeoutRate: number;
   latency: P;
@@ -99,6 +120,8 @@ export interface Summary {
     meanMs?: number;
   };
   bids: BidCounts;
+  /** Requests not sent over all leaves: bids.sent + these = auctions.total × leaves (added with issue 16). */
+  notSent?: NotSentCounts;
   latency: { auction: P; overshoot: P; eventLoopDelay: P };
   bidders: Record<string, LeafSummary>;
   groups: Record<string, GroupSummary>;
@@ -183,6 +206,31 @@ function addCounts(into: BidCounts, c: BidCounts): void {
   into.late += c.late;
 }
 
+const notSentOf = (c: LeafCounters): NotSentCounts => ({
+  skipped: c.skipped,
+  throttled: c.throttled,
+  capped: c.capped,
+});
+
+function addNotSent(into: NotSentCounts, c: NotSentCounts): void {
+  into.skipped += c.skipped;
+  into.throttled += c.throttled;
+  into.capped += c.capped;
+}
+
+const zeroNotSent = (): NotSentCounts => ({ skipped: 0, throttled: 0, capped: 0 });
+
+function seatNonBid(c: LeafCounters): SeatNonBid {
+  return {
+    '0': c.noBid,
+    '101': c.timedOut,
+    '102': c.invalid,
+    '103': c.lost,
+    '203': c.throttled + c.capped,
+    '301': c.belowFloor,
+  };
+}
+
 const zeroCounts = (): BidCounts => ({ sent: 0, onTime: 0, noBid: 0, invalid: 0, timedOut: 0, lost: 0, late: 0 });
 
 export interface SummaryInput {
@@ -199,6 +247,7 @@ export interface SummaryInput {
 
 export function buildSummary(m: Metrics, input: SummaryInput): Summary {
   const bids = zeroCounts();
+  const notSent = zeroNotSent();
   // Maps, not object literals, while building: a leaf or group may be named `constructor` or
   // `__proto__`, which an object literal already "has". Object.fromEntries then makes own properties.
   const bidders: Array<[string, LeafSummary]> = [];
@@ -206,12 +255,17 @@ export function buildSummary(m: Metrics, input: SummaryInput): Summary {
   const groupHist = new Map<string, Histogram>();
   for (const [index, c] of m.leaves.entries()) {
     const bc = counts(c);
+    const ns = notSentOf(c);
     addCounts(bids, bc);
+    addNotSent(notSent, ns);
     bidders.push([
       c.info.name,
       {
         group: c.info.group,
         ...bc,
+        notSent: ns,
+        secondaryCut: c.secondaryCut,
+        seatNonBid: seatNonBid(c),
         bids: c.bids,
         wins: c.wins,
         winRate: ratio(c.wins, c.bids),
@@ -227,12 +281,22 @@ export function buildSummary(m: Metrics, input: SummaryInput): Summary {
     ]);
     let g = groups.get(c.info.group);
     if (g === undefined) {
-      g = { leaves: 0, ...zeroCounts(), wins: 0, timeoutRate: 0, latency: percentiles(newHistogram()) };
+      g = {
+        leaves: 0,
+        ...zeroCounts(),
+        notSent: zeroNotSent(),
+        secondaryCut: 0,
+        wins: 0,
+        timeoutRate: 0,
+        latency: percentiles(newHistogram()),
+      };
       groups.set(c.info.group, g);
       groupHist.set(c.info.group, newHistogram());
     }
     g.leaves++;
     addCounts(g, bc);
+    addNotSent(g.notSent, ns);
+    g.secondaryCut += c.secondaryCut;
     g.wins += c.wins;
     groupHist.get(c.info.group)!.add(c.latency);
   }
@@ -260,6 +324,7 @@ export function buildSummary(m: Metrics, input: SummaryInput): Summary {
       meanMs: total === 0 ? 0 : round(m.auctionLatency.mean / 1000),
     },
     bids,
+    notSent,
     latency: {
       auction: percentiles(m.auctionLatency),
       overshoot: percentiles(m.overshoot),
@@ -298,11 +363,27 @@ export function accountingErrors(s: Summary, leaves: number): string[] {
   };
   check('bids', s.bids);
   for (const [name, b] of Object.entries(s.bidders)) check(`bidders.${name}`, b);
-  const expected = (s.auctions.total - s.auctions.skipped) * leaves;
-  if (s.bids.sent !== expected) {
-    errors.push(
-      `bids.sent ${s.bids.sent} != (auctions ${s.auctions.total} - skipped ${s.auctions.skipped}) x leaves ${leaves} = ${expected}`,
-    );
+  const notSent = (n: NotSentCounts | undefined): number => (n === undefined ? 0 : n.skipped + n.throttled + n.capped);
+  if (s.notSent === undefined) {
+    // A summary from before not-sent counts: only whole auctions were skipped.
+    const expected = (s.auctions.total - s.auctions.skipped) * leaves;
+    if (s.bids.sent !== expected) {
+      errors.push(
+        `bids.sent ${s.bids.sent} != (auctions ${s.auctions.total} - skipped ${s.auctions.skipped}) x leaves ${leaves} = ${expected}`,
+      );
+    }
+  } else {
+    const expected = s.auctions.total * leaves;
+    const total = s.bids.sent + notSent(s.notSent);
+    if (total !== expected)
+      errors.push(
+        `bids.sent ${s.bids.sent} + notSent ${notSent(s.notSent)} != auctions ${s.auctions.total} x leaves ${leaves} = ${expected}`,
+      );
+    for (const [name, b] of Object.entries(s.bidders)) {
+      const own = b.sent + notSent(b.notSent);
+      if (own !== s.auctions.total)
+        errors.push(`bidders.${name}: sent ${b.sent} + notSent ${notSent(b.notSent)} != auctions ${s.auctions.total}`);
+    }
   }
   if (s.auctions.filled + s.auctions.unfilled !== s.auctions.total) errors.push('auctions: filled + unfilled != total');
   if (s.latency.auction.count !== s.auctions.total)

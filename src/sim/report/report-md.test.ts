@@ -108,6 +108,27 @@ describe('report.md', () => {
     expect(t.has(HOSTILE_IMG)).toBe(true);
   });
 
+  it('lists the leaves some requests were not sent to, with their seat-non-bid counts', () => {
+    const run = syntheticRun();
+    const [name, b] = Object.entries(run.summary.bidders)[0]!;
+    b.notSent = { skipped: 1, throttled: 5, capped: 2 };
+    b.secondaryCut = 3;
+    b.seatNonBid['203'] = 7;
+    const out = mkdtempSync(join(tmpdir(), 'report-md-'));
+    try {
+      writeReports(out, run);
+      const t = table(readFileSync(join(out, 'report.md'), 'utf8'), 'Requests not sent or cut off');
+      expect([...t.keys()]).toEqual([name]);
+      const r = t.get(name)!;
+      const shown = [r.skipped, r.throttled, r.capped, r['secondary cut'], r['203']].map((x) => parseShown(x!));
+      expect(shown).toEqual([1, 5, 2, 3, 7]);
+      expect(parseShown(r['101']!)).toBe(b.timedOut);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+    expect(md).toContain('Every leaf was sent every auction’s request, and none was cut off.');
+  });
+
   it('shows fill, revenue and the thresholds with their verdicts', () => {
     const o = table(md, 'Fill and revenue');
     expect(parseShown(o.get('auctions')!.value!)).toBe(s.auctions.total);

@@ -3,7 +3,7 @@
 // threshold's value and actual are shown in full, as they were compared.
 
 import type { HarnessCheck } from '../metrics/harness-types.js';
-import type { BidCounts, P } from '../metrics/summary.js';
+import type { BidCounts, LeafSummary, P } from '../metrics/summary.js';
 import { fmtExact, fmtInt, fmtMoney, fmtMs, fmtNum, fmtPct, fmtSetting, NONE } from './format.js';
 import {
   failingShare,
@@ -232,6 +232,56 @@ export function failureTable(m: ReportModel): Table {
   };
 }
 
+export const NOT_SENT_HEADERS = [
+  'bidder',
+  'group',
+  'sent',
+  'skipped',
+  'throttled',
+  'capped',
+  'secondary cut',
+  '101',
+  '203',
+  '301',
+];
+
+/**
+ * The leaves some requests were not sent to (skipped for time, throttled or capped by a policy), or
+ * cut off as secondaries once the primaries were done, with their seat-non-bid counts in Prebid's codes: 101 timeout, 203 blocked by optimisation, 301
+ * below floor. Summaries from before not-sent counts show none.
+ */
+export function notSentTable(m: ReportModel): Table {
+  const rows: Row[] = [];
+  for (const [name, b] of Object.entries(m.summary.bidders)) {
+    const n = b.notSent as LeafSummary['notSent'] | undefined;
+    const cut = (b.secondaryCut as number | undefined) ?? 0;
+    if (n === undefined || n.skipped + n.throttled + n.capped + cut === 0) continue;
+    const codes = b.seatNonBid;
+    rows.push({
+      cells: [
+        txt(name),
+        txt(b.group),
+        int(b.sent),
+        int(n.skipped),
+        failingCount(n.throttled, true),
+        failingCount(n.capped, true),
+        int(cut),
+        int(codes['101']),
+        int(codes['203']),
+        int(codes['301']),
+      ],
+    });
+  }
+  return {
+    id: 'not-sent',
+    title: 'Requests not sent or cut off',
+    note: 'Leaves that were not called on some auctions: skipped (less time left than their minBidderMs), throttled (held back for recent timeouts and errors) or capped (their QPS cap had no token); sent plus not sent is every auction. Secondary cut: requests of a secondary leaf still out when every primary was done, counted as timed out. 101, 203 and 301 are their seat-non-bid counts in Prebid’s codes: timed out, blocked by optimisation (throttled or capped), bid below the floor.',
+    headers: NOT_SENT_HEADERS,
+    rows,
+    empty: 'Every leaf was sent every auction’s request, and none was cut off.',
+  };
+}
+
 /** A harness figure or limit in its unit: ms as measured, a share as a percentage. */
 const harnessFigure = (v: number, unit: HarnessCheck['unit']): string => (unit === 'ms' ? `${fmtMs(v)} ms` : fmtPct(v));
 const harnessLimit = (v: number, unit: HarnessCheck['unit']): string =>
@@ -338,6 +388,7 @@ export function allTables(m: ReportModel): Table[] {
     bidderTable(m),
     groupTable(m),
     failureTable(m),
+    notSentTable(m),
     outcomeTable(m),
     thresholdTable(m),
     ...harness,
