@@ -5,6 +5,7 @@ import seedrandom from 'seedrandom';
 import type { LeafConfig, Rng } from '../../bidders/config.js';
 import { latencyQuantile } from '../../bidders/latency-models.js';
 import type { ExchangeOptions } from '../../exchange/exchange.js';
+import type { LeafTerms } from '../../exchange/leaf-plan.js';
 import type { LeafInfo } from '../metrics/metrics.js';
 import type { Leaf } from '../scenario/bidder-groups.js';
 import { isExternal, type Scenario } from '../scenario/schema.js';
@@ -32,7 +33,38 @@ export function exchangeOptions(s: Scenario): Partial<ExchangeOptions> {
     minBidderMs: a.minBidderMs,
     increment: a.increment,
     maxPrice: a.maxPrice,
+    leaves: leafTerms(s),
   };
+}
+
+/**
+ * Each leaf's deadline terms, in leaf order (as expandLeaves makes them), with the auction's where
+ * its group sets none; null when no group sets any, so the exchange keeps its one-deadline path.
+ */
+export function leafTerms(s: Scenario): LeafTerms[] | null {
+  const a = s.auction;
+  const own = s.bidders.some(
+    (g) =>
+      g.deadlineMs !== undefined ||
+      g.toldDeductionMs !== undefined ||
+      g.toldShare !== undefined ||
+      g.minBidderMs !== undefined ||
+      g.secondary !== undefined,
+  );
+  if (!own) return null;
+  const terms: LeafTerms[] = [];
+  for (const g of s.bidders) {
+    const t: LeafTerms = {
+      deadlineMs: g.deadlineMs ?? a.tmaxMs,
+      toldDeductionMs: g.toldDeductionMs ?? 0,
+      toldShare: g.toldShare ?? 1,
+      minBidderMs: g.minBidderMs ?? a.minBidderMs,
+      secondary: g.secondary ?? false,
+    };
+    const count = isExternal(g) ? 1 : g.count;
+    for (let k = 0; k < count; k++) terms.push({ ...t });
+  }
+  return terms;
 }
 
 /**

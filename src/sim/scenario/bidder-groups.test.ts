@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS, expandLeaves, LIMITS, type LocalGroup } from './scenario.js';
 import { codes, valid } from '../../../test/helpers/scenarios.js';
+import { leafTerms } from '../run/setup.js';
 
 describe('expandLeaves', () => {
   const s = valid({
@@ -113,5 +114,72 @@ describe('a group of finite capacity, and bidders that read tmax', () => {
       { path: 'bidders', code: 'SCN_ERR_TOO_LARGE' },
     ]);
     expect(() => valid(group({ count: count - 1, capacity: { concurrency: 1, queue: per } }))).not.toThrow();
+  });
+});
+
+describe('group deadlines', () => {
+  const group = (more: Record<string, unknown>) => ({ bidders: [{ name: 'dsp', ...more }] });
+
+  it('keeps what a group sets and leaves the rest absent', () => {
+    const s = valid({
+      auction: { tmaxMs: 100 },
+      bidders: [
+        { name: 'fast', deadlineMs: 30, toldShare: 0.8, minBidderMs: 5 },
+        { name: 'far', url: 'ws://127.0.0.1:9/far', deadlineMs: 90, toldDeductionMs: 20, secondary: true },
+        { name: 'plain' },
+      ],
+    });
+    expect(s.bidders[0]).toMatchObject({ deadlineMs: 30, toldShare: 0.8, minBidderMs: 5 });
+    expect(s.bidders[1]).toMatchObject({ deadlineMs: 90, toldDeductionMs: 20, secondary: true });
+    expect(s.bidders[2]).not.toHaveProperty('deadlineMs');
+    expect(s.bidders[2]).not.toHaveProperty('secondary');
+  });
+
+  it('refuses a deadlineMs above the auction tmax, naming the field', () => {
+    expect(codes({ auction: { tmaxMs: 100 }, ...group({ deadlineMs: 101 }) })).toEqual([
+      { path: 'bidders[0].deadlineMs', code: 'SCN_ERR_ORDER' },
+    ]);
+    expect(codes(group({ deadlineMs: 0 }))).toEqual([{ path: 'bidders[0].deadlineMs', code: 'SCN_ERR_OUT_OF_RANGE' }]);
+  });
+
+  it('refuses a share outside (0, 1], a negative deduction, and both together', () => {
+    expect(codes(group({ toldShare: 0 }))).toEqual([{ path: 'bidders[0].toldShare', code: 'SCN_ERR_OUT_OF_RANGE' }]);
+    expect(codes(group({ toldShare: 1.5 }))).toEqual([{ path: 'bidders[0].toldShare', code: 'SCN_ERR_OUT_OF_RANGE' }]);
+    expect(codes(group({ toldDeductionMs: -1 }))).toEqual([
+      { path: 'bidders[0].toldDeductionMs', code: 'SCN_ERR_OUT_OF_RANGE' },
+    ]);
+    expect(codes(group({ toldShare: 0.5, toldDeductionMs: 5 }))).toEqual([
+      { path: 'bidders[0].toldShare', code: 'SCN_ERR_CONFLICT' },
+    ]);
+  });
+
+  it('refuses a minBidderMs the group deadline cannot leave, and a secondary that is not a boolean', () => {
+    expect(codes({ auction: { allowanceMs: 5 }, ...group({ deadlineMs: 20, minBidderMs: 16 }) })).toEqual([
+      { path: 'bidders[0].minBidderMs', code: 'SCN_ERR_ORDER' },
+    ]);
+    // The auction's minBidderMs (10) against a group deadline of 12 less the allowance of 5.
+    expect(codes(group({ deadlineMs: 12 }))).toEqual([{ path: 'bidders[0].deadlineMs', code: 'SCN_ERR_ORDER' }]);
+    expect(codes(group({ secondary: 'yes' }))).toEqual([{ path: 'bidders[0].secondary', code: 'SCN_ERR_WRONG_TYPE' }]);
+  });
+});
+
+describe('leafTerms', () => {
+  it('is null when no group sets a deadline field, so the exchange keeps its one-deadline path', () => {
+    expect(leafTerms(valid({ bidders: [{ name: 'a', count: 2 }] }))).toBeNull();
+  });
+
+  it('gives each leaf its group terms, the auction filling the rest, in leaf order', () => {
+    const s = valid({
+      auction: { tmaxMs: 100, minBidderMs: 8 },
+      bidders: [
+        { name: 'a', count: 2, deadlineMs: 30 },
+        { name: 'b', secondary: true, toldShare: 0.5 },
+      ],
+    });
+    expect(leafTerms(s)).toEqual([
+      { deadlineMs: 30, toldDeductionMs: 0, toldShare: 1, minBidderMs: 8, secondary: false },
+      { deadlineMs: 30, toldDeductionMs: 0, toldShare: 1, minBidderMs: 8, secondary: false },
+      { deadlineMs: 100, toldDeductionMs: 0, toldShare: 0.5, minBidderMs: 8, secondary: true },
+    ]);
   });
 });

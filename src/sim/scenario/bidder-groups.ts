@@ -8,21 +8,23 @@ import type { BidSpec, FaultSpec, LatencySpec, LeafConfig } from '../../bidders/
 import { validateHostileSpec, type HostileSpec } from '../../bidders/hostile.js';
 import {
   FRACTION,
+  NON_NEGATIVE,
   POSITIVE,
   checkKeys,
   integerIn,
   isRecord,
   issue,
   mustBe,
-  NON_NEGATIVE,
   notNonEmptyArray,
+  outOfOrder,
   readEnum,
   readField,
   readNumber,
   readObject,
-  upTo,
   shown,
+  upTo,
   type Issue,
+  type NumberRule,
   type Raw,
 } from '../../lib/issues.js';
 import { validateLatencySpec } from '../../bidders/latency-models.js';
@@ -36,13 +38,16 @@ import {
   fresh,
   isExternal,
   transportOf,
+  type AuctionSpec,
   type BidderGroup,
   type BidderHosts,
   type ExternalGroup,
+  type GroupDeadlines,
   type LocalGroup,
   type Scenario,
 } from './schema.js';
 
+const DEADLINE_KEYS = ['deadlineMs', 'toldDeductionMs', 'toldShare', 'minBidderMs', 'secondary'] as const;
 const LOCAL_KEYS = [
   'name',
   'count',
@@ -57,11 +62,14 @@ const LOCAL_KEYS = [
   'transport',
   'gzip',
   'requestCostMs',
+  ...DEADLINE_KEYS,
 ] as const;
 const DNS_HOSTS_KEYS = ['dns', 'count', 'port', 'statefulSet'] as const;
-const EXTERNAL_KEYS = ['name', 'url', 'token', 'qps', 'gzip'] as const;
+const EXTERNAL_KEYS = ['name', 'url', 'token', 'qps', 'gzip', ...DEADLINE_KEYS] as const;
 /** A URL longer than this is not a bidder's endpoint (browsers and servers stop near 8 KB). */
 export const MAX_URL_CHARS = 2048;
+/** A share of the time a group is told: more than nothing, at most all of it. */
+const SHARE: NumberRule = { above: 0, max: 1, expected: 'a number above 0 and at most 1' };
 /** Printable ASCII without spaces: it goes into an HTTP header, so no CR/LF can ride along. */
 const TOKEN = /^[!-~]{1,200}$/;
 const BID_KEYS = ['rate', 'price', 'shade', 'respectTmax'] as const;
@@ -305,6 +313,62 @@ function checkHostile(
   return found.length === 0 ? (raw.hostile as HostileSpec) : undefined;
 }
 
+/**
+ * A group's own deadline terms (GroupDeadlines), each checked on its own; absent ones stay absent.
+ * How they stand against the auction's tmax is checkGroupDeadlines', once the auction is read.
+ */
+function readDeadlines(raw: Raw, path: string, issues: Issue[], into: GroupDeadlines): void {
+  if (raw.deadlineMs !== undefined) {
+    const v = readNumber(raw, 'deadlineMs', upTo(POSITIVE, LIMITS.tmaxMs), 0, path, issues);
+    if (v !== undefined) into.deadlineMs = v;
+  }
+  if (raw.toldDeductionMs !== undefined) {
+    const v = readNumber(raw, 'toldDeductionMs', upTo(NON_NEGATIVE, LIMITS.tmaxMs), 0, path, issues);
+    if (v !== undefined) into.toldDeductionMs = v;
+  }
+  if (raw.toldShare !== undefined) {
+    const v = readNumber(raw, 'toldShare', SHARE, 1, path, issues);
+    if (v !== undefined) into.toldShare = v;
+  }
+  if (raw.toldDeductionMs !== undefined && raw.toldShare !== undefined) {
+    const message = 'cannot be given together with toldDeductionMs; tell a group less by one or the other';
+    issues.push(issue(`${path}.toldShare`, 'SCN_ERR_CONFLICT', message));
+  }
+  if (raw.minBidderMs !== undefined) {
+    const v = readNumber(raw, 'minBidderMs', upTo(NON_NEGATIVE, LIMITS.tmaxMs), 0, path, issues);
+    if (v !== undefined) into.minBidderMs = v;
+  }
+  const secondary = raw.secondary;
+  if (secondary !== undefined) {
+    if (typeof secondary === 'boolean') into.secondary = secondary;
+    else issues.push(mustBe(`${path}.secondary`, 'SCN_ERR_WRONG_TYPE', 'true or false', secondary));
+  }
+}
+
+/**
+ * The groups' deadline terms against the auction: a group's `deadlineMs` at most `tmaxMs`, and its
+ * `minBidderMs` (its own or the auction's) at most what its deadline leaves after the allowance, or
+ * every leaf of the group would be skipped. Groups and auction are otherwise valid.
+ */
+export function checkGroupDeadlines(groups: readonly BidderGroup[], auction: AuctionSpec, issues: Issue[]): void {
+  groups.forEach((g, i) => {
+    const path = `bidders[${i}]`;
+    const deadlineMs = g.deadlineMs ?? auction.tmaxMs;
+    if (g.deadlineMs !== undefined && g.deadlineMs > auction.tmaxMs) {
+      issues.push(outOfOrder(`${path}.deadlineMs`, `at most auction.tmaxMs (${auction.tmaxMs}) (got ${g.deadlineMs})`));
+      return;
+    }
+    if (g.deadlineMs === undefined && g.minBidderMs === undefined) return;
+    const min = g.minBidderMs ?? auction.minBidderMs;
+    const left = deadlineMs - auction.allowanceMs;
+    if (min > left) {
+      const at = g.minBidderMs !== undefined ? `${path}.minBidderMs` : `${path}.deadlineMs`;
+      const relation = `such that minBidderMs (${min}) is at most deadlineMs - auction.allowanceMs (${left}), or every leaf of the group is skipped`;
+      issues.push(outOfOrder(at, relation));
+    }
+  });
+}
+
 function checkExternal(raw: Raw, path: string, mode: Scenario['mode'] | undefined, issues: Issue[]): ExternalGroup {
   checkKeys(raw, EXTERNAL_KEYS, path, issues);
   const name = readGroupName(raw, 'name', path, issues);
@@ -320,6 +384,7 @@ function checkExternal(raw: Raw, path: string, mode: Scenario['mode'] | undefine
   const qps = readQps(raw, path, issues);
   if (qps !== undefined) group.qps = qps;
   if (gzip !== undefined) group.gzip = gzip;
+  readDeadlines(raw, path, issues, group);
   return group;
 }
 
@@ -372,6 +437,7 @@ function checkLocal(
       issues.push(issue(`${path}.requestCostMs`, 'SCN_ERR_CONFLICT', message));
     } else if (cost !== undefined) group.requestCostMs = cost;
   }
+  readDeadlines(raw, path, issues, group);
   return group;
 }
 

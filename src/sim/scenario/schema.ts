@@ -80,8 +80,25 @@ export interface ThrottleSpec {
   minShare: number;
 }
 
+/**
+ * How long a group's leaves are waited for and what they are told, apart from the auction's (issue
+ * 16). Each is optional: absent, the auction's own applies, and the group is called as before.
+ */
+export interface GroupDeadlines {
+  /** The deadline enforced on the group, in ms after acceptance; at most `auction.tmaxMs`. */
+  deadlineMs?: number;
+  /** Taken off the time the group is told (its tmax), not off the time it is waited for. */
+  toldDeductionMs?: number;
+  /** The share of its time the group is told, in (0, 1], as PBS-Java's biddertmax.percent. */
+  toldShare?: number;
+  /** The group's leaves are not called when they would be told less than this (the auction's by default). */
+  minBidderMs?: number;
+  /** The auction does not wait for a secondary group once every primary one has answered or timed out. */
+  secondary?: boolean;
+}
+
 /** Simulated bidders: `count` leaves named `name-1` … `name-count`, all with this profile. */
-export interface LocalGroup {
+export interface LocalGroup extends GroupDeadlines {
   name: string;
   count: number;
   latency: LatencySpec;
@@ -123,7 +140,7 @@ export type BidderHosts = string[] | { dns: string; count: number; port: number;
 export type Transport = 'ws' | 'http';
 
 /** A bidder somewhere else that the exchange dials; one leaf named like the group. */
-export interface ExternalGroup {
+export interface ExternalGroup extends GroupDeadlines {
   name: string;
   url: string;
   /** Sent as `Authorization: Bearer <token>` when dialling (WebSocket) or on every request (HTTP). */

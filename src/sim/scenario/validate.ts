@@ -21,7 +21,7 @@ import {
   type NumberRule,
   type Raw,
 } from '../../lib/issues.js';
-import { checkBidders, checkLatency } from './bidder-groups.js';
+import { checkBidders, checkGroupDeadlines, checkLatency } from './bidder-groups.js';
 import { checkRequests } from './recorded-requests.js';
 import { readSafeName, toSafeName } from './fields.js';
 import {
@@ -254,6 +254,8 @@ export function checkScenario(raw: unknown, source?: string): ScenarioResult {
   const auction = checkAuction(auctionRaw ?? {}, auctionRaw === undefined ? [] : issues);
   const dir = source === undefined ? '.' : dirname(source);
   const bidders = checkBidders(raw.bidders, mode, issues, dir);
+  // Each group's deadline against the auction's, once both read clean.
+  if (issues.length === 0) checkGroupDeadlines(bidders, auction, issues);
   const thresholds = checkThresholds(raw.thresholds, issues);
   // Only sweeps read these two; absent, they stay absent (and the sweep's defaults apply).
   const repeats =
