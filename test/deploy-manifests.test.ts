@@ -5,7 +5,7 @@
 // the ConfigMap, results on the shared claim a merge reads back), and the bidders' StatefulSet is what
 // the live scenario's `hosts` names.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { helpText, parseCommandArgs } from '../src/sim/cli/command-spec.js';
@@ -280,6 +280,28 @@ describe('Dockerfile', () => {
       expect(Object.keys(pkg.dependencies)).toContain(dep);
     const [, , , script] = entrypoint();
     expect(existsSync(join(ROOT, script!))).toBe(true);
+  });
+
+  it('needs no dev dependency at run time: every package the image’s sources import is a dependency', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const files = (readdirSync(join(ROOT, 'src'), { recursive: true }) as string[]).filter(
+      (f) => /\.(ts|js)$/.test(f) && !f.endsWith('.test.ts'),
+    );
+    const used = new Set<string>();
+    for (const f of files) {
+      const text = readFileSync(join(ROOT, 'src', f), 'utf8');
+      for (const m of text.matchAll(
+        /(?:from\s+|import\s*\(\s*|import\s+|require(?:\.resolve)?\(\s*|resolve\(\s*)'([^'.][^']*)'/g,
+      )) {
+        const spec = m[1]!;
+        if (spec.startsWith('node:')) continue;
+        used.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+      }
+    }
+    expect(used.size).toBeGreaterThan(3);
+    for (const name of used) expect(Object.keys(pkg.dependencies), name).toContain(name);
   });
 
   it('has an entry point that runs each command as npm run would, and names a command it does not have', async () => {
