@@ -6,7 +6,8 @@
 export const ISSUE_CODES = {
   SCN_ERR_UNKNOWN_KEY: 'a key the schema does not have at that place (a typo, or a field of another model)',
   SCN_ERR_MISSING: 'a required field is absent',
-  SCN_ERR_WRONG_TYPE: 'the wrong kind of JSON value: not an object, or not an array, where one is needed',
+  SCN_ERR_WRONG_TYPE:
+    'the wrong kind of JSON value: not an object, an array or a boolean (true or false) where one is needed',
   SCN_ERR_EMPTY: 'an empty array where at least one entry is needed, or a file the scenario names that holds nothing',
   SCN_ERR_NOT_A_NUMBER: 'not a finite number where a number is needed: a string, null, a boolean, NaN or Infinity',
   SCN_ERR_NOT_AN_INTEGER: 'a number with a fraction where an integer is needed',
