@@ -19,7 +19,7 @@ export const ISSUE_CODES = {
   SCN_ERR_BAD_SUM: 'shares that must add up to 1, or to at most 1, do not (mixture weights, fault shares)',
   SCN_ERR_CONFLICT:
     'fields that cannot go together: durationSec with auctions, hostile or external bidders in virtual mode, local groups with different tokens, `gzip` or `requestCostMs` on a WebSocket group, hostile bidders over HTTP',
-  SCN_ERR_DUPLICATE: 'a bidder group name or leaf name used twice',
+  SCN_ERR_DUPLICATE: 'a bidder group name, leaf name or bidder host (in a group’s `hosts`) used twice',
   SCN_ERR_BAD_PATH:
     'a threshold or sweep key that is not a usable dotted path: malformed, into the prototype, naming nothing, or the sweep itself',
   SCN_ERR_TOO_LARGE:
