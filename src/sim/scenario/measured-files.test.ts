@@ -212,10 +212,17 @@ describe('files named by a sweep value or a --set', () => {
       }),
     );
     const base = loaded(path);
-    const built = buildCells(base, 'virtual', 1, path);
-    if (!built.ok) throw new Error('expected cells');
-    expect(built.cells.map((c) => latencyQuantile(table(c.scenario), 0.5))).toEqual([2, 20]);
-    expect(built.cells.map((c) => c.values[0])).toEqual(base.sweep!['bidders.0.latency']);
+    // The values hold absolute paths: cells built from the resolved scenario anywhere (a shard merged
+    // elsewhere, no source) find the files.
+    expect(base.sweep!['bidders.0.latency']).toEqual([
+      { model: 'samples', file: join(dir, 'a.csv') },
+      { model: 'samples', file: join(dir, 'b.csv') },
+    ]);
+    for (const built of [buildCells(base, 'virtual', 1, path), buildCells(structuredClone(base), 'virtual', 1)]) {
+      if (!built.ok) throw new Error('expected cells');
+      expect(built.cells.map((c) => latencyQuantile(table(c.scenario), 0.5))).toEqual([2, 20]);
+      expect(built.cells.map((c) => c.values[0])).toEqual(base.sweep!['bidders.0.latency']);
+    }
   });
 
   it('resolve against the scenario file for --set', () => {

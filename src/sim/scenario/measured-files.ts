@@ -276,3 +276,21 @@ export function resolveLatencyFiles(spec: LatencySpec, path: string, dir: string
   }));
   return { model: 'mixture', of };
 }
+
+/**
+ * `value` (a sweep value, as written) with the `file` of every `hgrm` and `samples` model in it made
+ * absolute against `dir`, mixtures and whole bidder groups included, so a cell built later from the
+ * resolved scenario (a sweep shard merged elsewhere) finds the file. Nothing else is changed; the
+ * walk stops at LIMITS.depth, which validation has already held the value to.
+ */
+export function absoluteLatencyFiles(value: unknown, dir: string, depth = 0): unknown {
+  if (typeof value !== 'object' || value === null || depth > LIMITS.depth) return value;
+  if (Array.isArray(value)) return value.map((v: unknown) => absoluteLatencyFiles(v, dir, depth + 1));
+  const obj = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) out[k] = absoluteLatencyFiles(v, dir, depth + 1);
+  const isFileModel = obj['model'] === 'hgrm' || obj['model'] === 'samples';
+  if (isFileModel && typeof obj['file'] === 'string' && !isAbsolute(obj['file']))
+    out['file'] = resolve(dir, obj['file']);
+  return out;
+}

@@ -119,6 +119,9 @@ describe('recorded requests files', () => {
     expect(s.requests).toEqual({ file: join(dir, 'r.jsonl'), order: 'sequential' });
     // Validated again (a sweep cell, a --set) from anywhere, the absolute path still names the file.
     expect(validateScenario(structuredClone(s)).ok).toBe(true);
+    // A sweep over the file names it absolutely too, so cells built anywhere find it.
+    const swept = load(scenarioWith({ file: 'r.jsonl' }, { sweep: { 'requests.file': ['r.jsonl'] } }));
+    expect(swept.sweep).toEqual({ 'requests.file': [join(dir, 'r.jsonl')] });
     write('r.jsonl', `${line(A)}\nnot json\n`);
     expect(validateScenario(structuredClone(s)).ok).toBe(false);
   });

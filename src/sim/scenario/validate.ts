@@ -23,6 +23,7 @@ import {
 } from '../../lib/issues.js';
 import { checkBidders, checkGroupDeadlines, checkLatency } from './bidder-groups.js';
 import { checkRequests } from './recorded-requests.js';
+import { absoluteLatencyFiles } from './measured-files.js';
 import { readSafeName, toSafeName } from './fields.js';
 import {
   DEFAULTS,
@@ -291,5 +292,17 @@ export function checkScenario(raw: unknown, source?: string): ScenarioResult {
   // A trace on a sweep axis is relative to the file, as load.trace is: resolved now, while the file is known.
   const traces = scenario.sweep?.['load.trace'];
   if (traces !== undefined) scenario.sweep!['load.trace'] = traces.map((v) => resolveTracePath(v, source));
+  // So are latency files and recorded requests a sweep value names.
+  if (scenario.sweep !== null) {
+    for (const [key, values] of Object.entries(scenario.sweep)) {
+      const resolved = values.map((v) => absoluteLatencyFiles(v, dir));
+      scenario.sweep[key] =
+        key === 'requests.file'
+          ? resolved.map((v) => resolveTracePath(v, source))
+          : key === 'requests'
+            ? resolved.map((v) => (isRecord(v) ? { ...v, file: resolveTracePath(v.file, source) } : v))
+            : resolved;
+    }
+  }
   return issues.length === 0 ? { ok: true, scenario: structuredClone(scenario) } : { ok: false, issues };
 }
