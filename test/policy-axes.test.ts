@@ -63,3 +63,46 @@ describe('capacity fields as sweep axes', () => {
     expect(told.bids.noBid).toBeGreaterThan(late.bids.noBid);
   });
 });
+
+describe('deadline fields as sweep axes', () => {
+  it('bidders.0.deadlineMs: a 30 ms deadline times out the tail and closes every auction by 30 ms', () => {
+    const [wide, short] = sweep(base({ group: { deadlineMs: 100 }, sweep: { 'bidders.0.deadlineMs': [100, 30] } }));
+    expect(short.bids.timedOut).toBeGreaterThan(5 * wide.bids.timedOut);
+    expect(short.latency.auction.max).toBeLessThanOrEqual(30.1);
+    expect(wide.latency.auction.max).toBeGreaterThan(90);
+  });
+
+  it('bidders.0.toldShare and toldDeductionMs: a leaf that reads tmax and is told less answers no-bid more', () => {
+    const reads = { rate: 0.9, price: { model: 'uniform', min: 0.5, max: 3 }, shade: 1, respectTmax: true };
+    const [full, half] = sweep(
+      base({ group: { bid: reads, toldShare: 1 }, sweep: { 'bidders.0.toldShare': [1, 0.3] } }),
+    );
+    expect(half.bids.noBid).toBeGreaterThan(full.bids.noBid + 0.2 * full.bids.sent);
+    const [none, less] = sweep(
+      base({ group: { bid: reads, toldDeductionMs: 0 }, sweep: { 'bidders.0.toldDeductionMs': [0, 65] } }),
+    );
+    expect(less.bids.noBid).toBeGreaterThan(none.bids.noBid + 0.2 * none.bids.sent);
+  });
+
+  it('bidders.0.minBidderMs: a leaf told less than its minimum is not called', () => {
+    const group = { toldDeductionMs: 10, minBidderMs: 10 };
+    const [called, skipped] = sweep(base({ group, sweep: { 'bidders.0.minBidderMs': [10, 90] } }));
+    expect(called.notSent!.skipped).toBe(0);
+    expect(skipped.notSent!.skipped).toBe(2 * skipped.auctions.total);
+    expect(skipped.bids.sent).toBe(0);
+  });
+
+  it('bidders.1.secondary: a slow secondary group is cut when the fast primaries have answered', () => {
+    const raw = base({ sweep: { 'bidders.1.secondary': [false, true] } }) as { bidders: object[] };
+    raw.bidders.push({
+      name: 'slow',
+      count: 2,
+      latency: { model: 'lognormal', medianMs: 60, p99Ms: 90 },
+      secondary: false,
+    });
+    const [waits, cuts] = sweep(raw);
+    expect(waits.groups['slow']!.secondaryCut).toBe(0);
+    expect(cuts.groups['slow']!.secondaryCut).toBeGreaterThan(0.5 * cuts.groups['slow']!.sent);
+    expect(cuts.latency.auction.p50).toBeLessThan(waits.latency.auction.p50 / 2);
+  });
+});
