@@ -19,7 +19,16 @@ import { requestFactory } from './request-factory.js';
 import type { Scenario } from '../scenario/schema.js';
 import { expandLeaves, type Leaf } from '../scenario/bidder-groups.js';
 import type { Progress, RunResult } from './result.js';
-import { exchangeOptions, finishRun, lateGraceMs, leafInfos, plannedSec, scheduleArrivals, streams } from './setup.js';
+import {
+  exchangeOptions,
+  finishRun,
+  lateGraceMs,
+  leafInfos,
+  plannedSec,
+  runPolicy,
+  scheduleArrivals,
+  streams,
+} from './setup.js';
 import { percentiles, type P } from '../metrics/summary.js';
 import { decodeHistogram, fromNodeHistogram, newHistogram, type Histogram } from '../../lib/histogram.js';
 import { ProcessMeter } from '../../lib/process-meter.js';
@@ -91,7 +100,7 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
   const m = new Metrics(infos);
   // Checks every auction and outcome as it happens; a run that breaks an invariant fails (exit 3).
   const checker = new InvariantChecker(leaves.length);
-  const exchange = new Exchange(exchangeOptions(s), clock, tee(m, checker));
+  const exchange = new Exchange({ ...exchangeOptions(s), policy: runPolicy(s, m) }, clock, tee(m, checker));
   const { pool, http, links } = buildLinks(s, leaves, targets, exchange);
   exchange.attach(links);
 

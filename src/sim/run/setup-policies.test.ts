@@ -53,4 +53,20 @@ describe('fanoutPolicy', () => {
     }
     expect(p.deadlineMs(0, 100, 3000)).toBe(16);
   });
+
+  it("keeps a group's adaptive deadlines above its own skip, told share and deduction", () => {
+    const s = valid({
+      auction: { tmaxMs: 100, allowanceMs: 5, minBidderMs: 10, adaptive: {} },
+      bidders: [{ name: 'a', toldShare: 0.5 }, { name: 'b', minBidderMs: 20, toldDeductionMs: 4 }, { name: 'c' }],
+    });
+    const p = fanoutPolicy(s)!;
+    for (let t = 0; t < 3000; t += 5) {
+      for (let leaf = 0; leaf < 3; leaf++) {
+        p.deadlineMs(leaf, 100, t);
+        p.observe(leaf, Outcome.ON_TIME, 1, t + 1);
+      }
+    }
+    // Told floor((d - 5) x share - deduction) >= minBidderMs: d >= 10 / 0.5 + 5, (20 + 4) + 5, 10 + 5; 1 ms over.
+    expect([0, 1, 2].map((leaf) => p.deadlineMs(leaf, 100, 3000))).toEqual([26, 30, 16]);
+  });
 });

@@ -88,9 +88,15 @@ export const streams = {
 export function fanoutPolicy(s: Scenario): PolicySet | null {
   const qps = s.bidders.flatMap((g) => Array.from({ length: isExternal(g) ? 1 : g.count }, () => g.qps ?? null));
   const a = s.auction;
-  // Below this a leaf would be told less than minBidderMs and skipped, and never heard again: the
-  // told tmax is the deadline less the allowance, floored to whole ms.
-  const floorMs = qps.map(() => a.minBidderMs + a.allowanceMs + 1);
+  // Below this a leaf would be told less than its minBidderMs and skipped, and never heard again:
+  // it is told floor((deadline - allowance) x share - deduction), hence the 1 ms over.
+  const terms = leafTerms(s);
+  const floorMs = qps.map((_, leaf) => {
+    const t = terms?.[leaf];
+    return t === undefined
+      ? a.minBidderMs + a.allowanceMs + 1
+      : (t.minBidderMs + t.toldDeductionMs) / t.toldShare + a.allowanceMs + 1;
+  });
   const policy = new PolicySet({
     leaves: qps.length,
     tmaxMs: s.auction.tmaxMs,

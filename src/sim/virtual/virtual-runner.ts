@@ -20,6 +20,7 @@ import {
   lateGraceMs,
   leafInfos,
   plannedSec,
+  runPolicy,
   scheduleArrivals,
   streams,
 } from '../run/setup.js';
@@ -88,7 +89,7 @@ function virtualRun(s: Scenario, opts: VirtualOptions) {
   // The same checks as live; virtual time has no late timers, so a close after its deadline is a bug.
   const checker = new InvariantChecker(leaves.length, { maxOvershootMs: 0 });
   const observer = opts.tap === undefined ? tee(m, checker) : tee(m, checker, opts.tap);
-  const exchange = new Exchange(exchangeOptions(s), clock, observer);
+  const exchange = new Exchange({ ...exchangeOptions(s), policy: runPolicy(s, m) }, clock, observer);
   const links = locals.map((c, i) => {
     const http = leaves[i]!.http;
     return new VirtualLink(
