@@ -15,6 +15,7 @@ import { LateWindow } from './late-window.js';
 import type { DropReason, Link, LinkHandler } from './link.js';
 import { LeafPlan, uniformTerms, type LeafTerms } from './leaf-plan.js';
 import { Outcome, type OutcomeCode, type TimeoutReason } from './outcome.js';
+import { NO_TEXT, ToldTexts } from './told-texts.js';
 import type { FanoutPolicy, NotSentReason } from './policies/policy.js';
 
 export interface ExchangeOptions {
@@ -93,9 +94,6 @@ export interface ExchangeObserver {
   onDropped?(leaf: number, reason: DropReason): void;
 }
 
-/** What links that do not want text are given in its place. */
-const NO_TEXT = Buffer.alloc(0);
-
 export class Exchange implements LinkHandler {
   private readonly opts: ExchangeOptions;
   private readonly rules: AuctionRules;
@@ -114,13 +112,10 @@ export class Exchange implements LinkHandler {
   private links: readonly Link[] = [];
   /** Whether any link sends the serialised request (live links do; virtual ones read the object). */
   private textWanted = true;
-  /** Per leaf, why the auction being scattered does not call it (null: it does); reused. */
-  private notSent: (NotSentReason | null)[] = [];
   /** Null on the one-deadline path: no policy and every leaf like the auction. */
   private plan: LeafPlan | null = null;
-  /** The distinct tmax values told in the auction being scattered, and their serialised requests. */
-  private readonly toldValues: number[] = [];
-  private readonly toldTexts: Buffer[] = [];
+  /** The request serialised once per distinct tmax told in the auction being scattered. */
+  private readonly told = new ToldTexts();
   /** Requests each leaf holds unanswered: a drop of a leaf holding none needs no scan. */
   private pendingByLeaf = new Int32Array(0);
   private seq = 0;
@@ -142,8 +137,8 @@ export class Exchange implements LinkHandler {
   attach(links: readonly Link[]): void {
     this.links = links;
     this.textWanted = links.some((l) => l.wantsText);
+    this.told.textWanted = this.textWanted;
     this.pendingByLeaf = new Int32Array(links.length);
-    this.notSent = new Array<NotSentReason | null>(links.length).fill(null);
     const o = this.opts;
     const terms = o.leaves;
     if (terms !== null && terms.length !== links.length)
@@ -207,16 +202,12 @@ export class Exchange implements LinkHandler {
    */
   private submitPlanned(a: InFlightAuction, request: BidRequest, now: number, plan: LeafPlan): InFlightAuction {
     const n = this.links.length;
-    const sent = n === 0 ? -1 : plan.decide(a.acceptedMs, now, a.states, Outcome.PENDING);
+    const sent = plan.open(a, now);
     if (sent < 0) {
       this.observer.onSkipped(a, n);
       this.close(a, now, false);
       return a;
     }
-    a.offsets = plan.offsets;
-    a.deadlineMs = a.acceptedMs + plan.closeOffset;
-    const firstCheck = Math.min(a.acceptedMs + plan.firstOffset, a.deadlineMs);
-    a.primaryPending = plan.primaries;
     request.at = this.opts.type === 'first-price' ? 1 : 2;
     this.byId.set(request.id, a);
     this.observer.onScatter(a, sent);
@@ -226,8 +217,8 @@ export class Exchange implements LinkHandler {
     const told = plan.told;
     const policy = this.opts.policy;
     const secondary = plan.secondary;
-    this.toldValues.length = 0;
-    this.toldTexts.length = 0;
+    const texts = this.told;
+    texts.reset();
     for (let leaf = 0; leaf < n; leaf++) {
       const reason = reasons[leaf]!;
       if (reason !== null) {
@@ -236,7 +227,7 @@ export class Exchange implements LinkHandler {
       }
       // Links that read the object (virtual) read it now: it carries this leaf's tmax.
       request.tmax = told[leaf]!;
-      if ((links[leaf] as Link).sendRequest(this.textFor(request), request)) {
+      if ((links[leaf] as Link).sendRequest(texts.textFor(request), request)) {
         a.pending++;
         this.pendingByLeaf[leaf]!++;
       } else {
@@ -247,20 +238,8 @@ export class Exchange implements LinkHandler {
       }
     }
     request.tmax = plan.maxTold;
-    this.queue(a, now, firstCheck);
+    this.queue(a, now, plan.firstCheckMs(a));
     return a;
-  }
-
-  /** The request serialised once per distinct tmax told in this auction (`request.tmax` now). */
-  private textFor(request: BidRequest): Buffer {
-    if (!this.textWanted) return NO_TEXT;
-    const values = this.toldValues;
-    const tmax = request.tmax;
-    for (let i = 0; i < values.length; i++) if (values[i] === tmax) return this.toldTexts[i]!;
-    const text = Buffer.from(JSON.stringify(request));
-    values.push(tmax);
-    this.toldTexts.push(text);
-    return text;
   }
 
   /** Every leaf is called: the path without a policy. */
@@ -550,11 +529,8 @@ export class Exchange implements LinkHandler {
       if (due <= now) this.timeOut(a, leaf, now, null);
       else if (due < next) next = due;
     }
-    if (a.pending === 0 || a.primaryPending === 0) {
-      this.close(a, now, false);
-      return;
-    }
-    this.deadlines.push(a, next);
+    if (a.pending === 0 || a.primaryPending === 0) this.close(a, now, false);
+    else this.deadlines.push(a, next);
   }
 
   private timeOut(a: InFlightAuction, leaf: number, now: number, reason: TimeoutReason | null): void {

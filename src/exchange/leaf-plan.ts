@@ -5,6 +5,8 @@
 // one-deadline path. Pure arithmetic over arrays the plan owns and reuses: nothing is allocated per
 // auction unless a policy moves the deadlines.
 
+import type { InFlightAuction } from './in-flight.js';
+import { Outcome } from './outcome.js';
 import type { FanoutPolicy, NotSentReason } from './policies/policy.js';
 
 /** How one leaf is called: its group's terms, with the auction's where the group sets none. */
@@ -67,6 +69,25 @@ export class LeafPlan {
     this.reason = new Array<NotSentReason | null>(n).fill(null);
     this.told = new Array<number>(n).fill(0);
     this.offsets = this.staticOffsets;
+  }
+
+  /**
+   * Decides auction `a` at `now` and gives it its per-leaf deadlines: the leaves called are marked
+   * PENDING, and the auction's deadline becomes the latest it waits for. Returns how many are called,
+   * -1 when the auction is skipped as a whole (its deadline then stays acceptance + tmax).
+   */
+  open(a: InFlightAuction, now: number): number {
+    const sent = this.size === 0 ? -1 : this.decide(a.acceptedMs, now, a.states, Outcome.PENDING);
+    if (sent < 0) return sent;
+    a.offsets = this.offsets;
+    a.deadlineMs = a.acceptedMs + this.closeOffset;
+    a.primaryPending = this.primaries;
+    return sent;
+  }
+
+  /** When the auction `open` last opened is first looked at: its earliest leaf deadline. */
+  firstCheckMs(a: InFlightAuction): number {
+    return Math.min(a.acceptedMs + this.firstOffset, a.deadlineMs);
   }
 
   /**
