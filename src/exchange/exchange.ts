@@ -16,7 +16,10 @@ import type { DropReason, Link, LinkHandler } from './link.js';
 import { LeafPlan, uniformTerms, type LeafTerms } from './leaf-plan.js';
 import { Outcome, type OutcomeCode, type TimeoutReason } from './outcome.js';
 import { NO_TEXT, ToldTexts } from './told-texts.js';
-import type { FanoutPolicy, NotSentReason } from './policies/policy.js';
+import type { ExchangeObserver } from './observer.js';
+import type { FanoutPolicy } from './policies/policy.js';
+
+export type { ExchangeObserver } from './observer.js';
 
 export interface ExchangeOptions {
   type: 'first-price' | 'second-price';
@@ -55,44 +58,6 @@ export const EXCHANGE_DEFAULTS: ExchangeOptions = {
   policy: null,
   leaves: null,
 };
-
-export interface ExchangeObserver {
-  /** Requests went out for `a`: `sent` counts every leaf called, including those whose link was down. */
-  onScatter(a: InFlightAuction, sent: number): void;
-  /**
-   * Exactly once per request sent: ON_TIME, NO_BID, INVALID (with reason), TIMED_OUT or LOST. A leaf
-   * with a deadline of its own times out at it, the auction still open for the others; a secondary
-   * leaf cut off by the close times out with the reason 'secondary-cut'.
-   */
-  onOutcome(
-    leaf: number,
-    outcome: OutcomeCode,
-    a: InFlightAuction,
-    responseMs: number,
-    reason: InvalidReason | TimeoutReason | null,
-  ): void;
-  /**
-   * A timed-out leaf answered late: `lateMs` after the close, or after its own deadline while the
-   * auction is still open. `a` is the auction, or what the exchange kept of it (a KeptAuction):
-   * read only what ClosedAuction declares.
-   */
-  onLate(leaf: number, a: ClosedAuction, lateMs: number, responseMs: number): void;
-  /** A message that answers no request (unknown id, duplicate, unattributable garbage). */
-  onStray(leaf: number, reason: InvalidReason): void;
-  /** No leaf was called: the time left was below `minBidderMs`. Every leaf counts as not sent, skipped. */
-  onSkipped(a: InFlightAuction, leaves: number): void;
-  /**
-   * `leaf` was not sent `a` (an auction not skipped as a whole), after onScatter: skipped (its own
-   * time fell short), throttled or capped by the policy. Sent + not sent = auctions × leaves, per leaf.
-   */
-  onNotSent?(leaf: number, a: InFlightAuction, reason: NotSentReason): void;
-  /** The auction closed; `a.outcome` holds the result. */
-  onClosed(a: InFlightAuction): void;
-  /** A leaf's link came up or went down, at `atMs` on the exchange's clock. */
-  onLink?(leaf: number, up: boolean, atMs: number): void;
-  /** The link dropped the leaf for misbehaving (after onLink down, before its requests are settled LOST). */
-  onDropped?(leaf: number, reason: DropReason): void;
-}
 
 export class Exchange implements LinkHandler {
   private readonly opts: ExchangeOptions;
