@@ -11,6 +11,7 @@ import { Exchange, type ExchangeOptions } from '../src/exchange/exchange.js';
 import type { InFlightAuction } from '../src/exchange/in-flight.js';
 import { liveClock } from '../src/exchange/live-clock.js';
 import { WsPool } from '../src/exchange/ws-pool.js';
+import { HttpLinks } from '../src/exchange/http-link.js';
 import type { Clock } from '../src/exchange/clock.js';
 import { arrivalSchedule } from '../src/sim/run/arrivals.js';
 import { startChildHost, type ChildHost } from '../src/sim/run/host-child.js';
@@ -52,7 +53,10 @@ class BenchMetrics extends Metrics {
 
 export interface Rig {
   readonly exchange: Exchange;
+  /** The WebSocket links (empty when the rig calls its leaves over HTTP). */
   readonly pool: WsPool;
+  /** The HTTP links when the rig calls its leaves over HTTP, else null. */
+  readonly http: HttpLinks | null;
   readonly metrics: BenchMetrics;
   readonly clock: Clock;
   readonly host: ChildHost;
@@ -68,6 +72,7 @@ export async function startRig(
   options: Partial<ExchangeOptions> = {},
   startHost: HostStarter = startChildHost,
   hostOptions: Partial<HostOptions> = {},
+  transport: 'ws' | 'http' = 'ws',
 ): Promise<Rig> {
   const s = scenarioFor(b);
   const leaves = leafConfigs(s);
@@ -76,21 +81,28 @@ export async function startRig(
   const clock = liveClock();
   const metrics = new BenchMetrics(leaves.map((l) => ({ name: l.name, group: l.group })));
   const exchange = new Exchange({ tmaxMs: b.tmaxMs, ...options }, clock, metrics);
-  const pool = new WsPool(
-    leaves.map((l) => ({ url: `ws://127.0.0.1:${host.port}/${l.name}` })),
-    exchange,
-  );
-  exchange.attach(pool.links);
+  const urls = leaves.map((l) => `${transport}://127.0.0.1:${host.port}/${l.name}`);
+  const http =
+    transport === 'http'
+      ? new HttpLinks(
+          urls.map((url) => ({ url })),
+          exchange,
+        )
+      : null;
+  const pool = new WsPool(http === null ? urls.map((url) => ({ url })) : [], exchange);
+  exchange.attach(http?.links ?? pool.links);
   try {
     await pool.connect(15_000);
   } catch (err) {
     await pool.close();
+    await http?.close();
     await host.stop();
     throw err;
   }
   return {
     exchange,
     pool,
+    http,
     metrics,
     clock,
     host,
@@ -98,6 +110,7 @@ export async function startRig(
     async stop() {
       exchange.stop();
       await pool.close();
+      await http?.close();
       return host.stop();
     },
   };

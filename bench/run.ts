@@ -20,6 +20,7 @@ import {
   type Row,
 } from './cases.js';
 import { zeroLatencyCapacity } from './capacity-case.js';
+import { transports } from './transport-case.js';
 import { floodNeighbour } from './flood-case.js';
 import { loadPoints, type LoadPoint } from './load-search.js';
 import type { BenchScenario } from './requests.js';
@@ -261,6 +262,12 @@ async function main(): Promise<number> {
     rows.push(await zeroLatencyCapacity(baselineRate, plan.capacity, plan.capacityProbes));
   } catch (err) {
     rows.push(failed('capacity, 10 zero-latency leaves', '>= 0.8 x baseline', err));
+  }
+  step('transports: ws vs http, 10 zero-latency leaves');
+  try {
+    rows.push(await transports(plan.throughput, plan.throughput.rounds));
+  } catch (err) {
+    rows.push(failed('transports: ws vs http, 10 zero-latency leaves', 'reported (http / ws auctions/s)', err));
   }
   step('overshoot beside a flooding leaf');
   try {
