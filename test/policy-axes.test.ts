@@ -31,6 +31,53 @@ function sweep(raw: unknown): [Summary, Summary] {
   return [a!, b!];
 }
 
+describe('policy fields as sweep axes', () => {
+  it('auction.adaptive: switched on at the median, deadlines fall, so more requests time out and auctions close sooner', () => {
+    const adaptive = { quantile: 0.5, marginMs: 0, windowSec: 1, minMs: 1 };
+    // A section swept on and off is given in the file (docs/scenarios.md, Fan-out policies).
+    const [off, on] = sweep(base({ auction: { adaptive }, sweep: { 'auction.adaptive': [null, adaptive] } }));
+    expect(on.bids.timedOut).toBeGreaterThan(3 * off.bids.timedOut);
+    expect(on.latency.auction.p50).toBeLessThan(off.latency.auction.p50);
+  });
+
+  it('auction.adaptive.quantile: a higher quantile times out fewer', () => {
+    const adaptive = { quantile: 0.5, marginMs: 0, windowSec: 1, minMs: 1 };
+    const [low, high] = sweep(base({ auction: { adaptive }, sweep: { 'auction.adaptive.quantile': [0.5, 0.99] } }));
+    expect(high.bids.timedOut).toBeLessThan(low.bids.timedOut / 3);
+  });
+
+  it('auction.throttle: a leaf timing out half its requests is sent fewer once throttled', () => {
+    const throttle = { maxTimeoutRate: 0.1, windowSec: 1, minShare: 0.1 };
+    const sick = { faults: { timeout: 0.5, malformed: 0, disconnect: 0 } };
+    const [off, on] = sweep(
+      base({ auction: { throttle }, group: sick, sweep: { 'auction.throttle': [null, throttle] } }),
+    );
+    expect(off.bids.sent).toBe(2 * off.auctions.total);
+    expect(on.bids.sent).toBeLessThan(0.5 * on.auctions.total * 2);
+    // What is held back is counted, so sent and not sent still add up to auctions × leaves.
+    expect(on.bids.sent + on.notSent!.throttled).toBe(2 * on.auctions.total);
+  });
+
+  it('auction.throttle.minShare: a floor of 1 never holds a request back', () => {
+    const throttle = { maxTimeoutRate: 0.1, windowSec: 1, minShare: 0.1 };
+    const sick = { faults: { timeout: 0.5, malformed: 0, disconnect: 0 } };
+    const [low, all] = sweep(
+      base({ auction: { throttle }, group: sick, sweep: { 'auction.throttle.minShare': [0.1, 1] } }),
+    );
+    expect(all.bids.sent).toBe(2 * all.auctions.total);
+    expect(low.bids.sent).toBeLessThan(all.bids.sent / 2);
+  });
+
+  it('bidders.0.qps: a cap of 20/s sends each leaf about 20 a second, 1000/s sends every request', () => {
+    const [wide, tight] = sweep(base({ group: { qps: 1000 }, sweep: { 'bidders.0.qps': [1000, 20] } }));
+    expect(wide.bids.sent).toBe(2 * wide.auctions.total);
+    // 4 s at 20/s per leaf, plus the bucket's first token: at most 81 each.
+    for (const leaf of ['dsp-1', 'dsp-2']) expect(tight.bidders[leaf]!.sent).toBeLessThanOrEqual(81);
+    expect(tight.bids.sent).toBeGreaterThan(2 * 70);
+    expect(tight.bids.sent + tight.notSent!.capped).toBe(2 * tight.auctions.total);
+  });
+});
+
 describe('capacity fields as sweep axes', () => {
   it('bidders.0.capacity: one server and no queue refuses most requests at about 5.8 Erlangs offered', () => {
     const [open, one] = sweep(
