@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { Exchange, type ExchangeOptions } from '../src/exchange/exchange.js';
 import type { LeafTerms } from '../src/exchange/leaf-plan.js';
 import { Outcome } from '../src/exchange/outcome.js';
+import type { FanoutPolicy } from '../src/exchange/policies/policy.js';
 import type { BidRequest } from '../src/protocol/openrtb.js';
 import { InvariantChecker, tee } from '../src/sim/metrics/invariants.js';
 import { Metrics } from '../src/sim/metrics/metrics.js';
@@ -181,6 +182,26 @@ describe('secondary leaves', () => {
     expect(metrics.leaves[1]!.wins).toBe(1);
     expect(metrics.leaves[1]!.secondaryCut).toBe(0);
     expect(finish()).toEqual([]);
+  });
+
+  it('does not tell the policy a cut secondary timed out: it did not miss its own deadline', () => {
+    const observed: Array<[number, number]> = [];
+    const policy: FanoutPolicy = {
+      admit: () => null,
+      deadlineMs: (_leaf, staticMs) => staticMs,
+      observe: (leaf, outcome) => void observed.push([leaf, outcome]),
+    };
+    const { clock, exchange } = setup([terms(80), terms(80, { secondary: true }), terms(30)], { policy });
+    const a = exchange.submit(fakeRequest(), clock.now());
+    exchange.onValue(0, bidValue(a.request.id, 1));
+    clock.advance(30);
+    // The 30 ms primary timed out at its own deadline (told), which closed the auction and cut the secondary (not told).
+    expect(a.closed).toBe(true);
+    expect(a.states[1]).toBe(Outcome.TIMED_OUT);
+    expect(observed).toEqual([
+      [0, Outcome.ON_TIME],
+      [2, Outcome.TIMED_OUT],
+    ]);
   });
 
   it('waits for secondaries as for any leaf when no primary is called', () => {

@@ -505,7 +505,9 @@ export class Exchange implements LinkHandler {
     this.pendingByLeaf[leaf]!--;
     if (a.primaryPending > 0 && this.plan!.secondary[leaf] === 0) a.primaryPending--;
     this.observer.onOutcome(leaf, Outcome.TIMED_OUT, a, Number.NaN, reason);
-    this.opts.policy?.observe(leaf, Outcome.TIMED_OUT, Number.NaN, now);
+    // A secondary cut off did not miss its own deadline: the policy is not told it timed out, so a
+    // throttle does not hold back secondaries for the primaries' speed.
+    if (reason === null) this.opts.policy?.observe(leaf, Outcome.TIMED_OUT, Number.NaN, now);
     // A link with requests of its own (HTTP) stops waiting for this one.
     (this.links[leaf] as Link).abandon?.(a.request.id);
   }
