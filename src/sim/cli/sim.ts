@@ -23,6 +23,8 @@ import { evaluateThresholds, thresholdPathIssues } from '../metrics/thresholds.j
 import { fail, stamp, stopOnSignals } from './common.js';
 import { segmentFolder, segmentFromFlags } from './segment-flag.js';
 import type { Segment } from '../run/arrivals.js';
+import { runProcesses } from './processes.js';
+import { LIMITS } from '../scenario/limits.js';
 
 /** A number flag (plain decimal), or a bad-input error naming the flag; its range is the scenario validator's. */
 function num(flag: string, value: string | undefined): number | undefined {
@@ -36,12 +38,22 @@ interface Parsed {
   bidders: string | undefined;
   strict: boolean;
   segment: Segment;
+  /** --processes K and --hosts M; null without --processes. */
+  processes: { count: number; hosts: number } | null;
 }
 
 function parse(): Parsed {
   const { values, positionals } = parseCommand(SIM_SPEC);
   const segment = segmentFromFlags(values.segment, values.segments, process.env);
   if (typeof segment === 'string') fail(EXIT.badInput, segment);
+  const bounds = { integer: true, min: 1, max: LIMITS.processes };
+  const processes = values.processes === undefined ? null : numberFlag('processes', values.processes, bounds);
+  const hosts = values.hosts === undefined ? null : numberFlag('hosts', values.hosts, bounds);
+  if (processes !== null && segment.count > 1)
+    fail(EXIT.badInput, '--processes and --segment/--segments: give one (--processes runs every segment itself)');
+  if (hosts !== null && processes === null) fail(EXIT.badInput, '--hosts: needs --processes');
+  if (hosts !== null && values.bidders !== undefined)
+    fail(EXIT.badInput, '--hosts and --bidders: give one (--bidders names a host already running)');
   const file = positionals[0] ?? SIM_SPEC.args[0].absent;
   const loaded = loadScenarioFile(file);
   if (!loaded.ok) fail(EXIT.badInput, `${file}: invalid scenario\n${formatIssues(loaded.issues)}`);
@@ -60,11 +72,19 @@ function parse(): Parsed {
   const pathIssues = thresholdPathIssues(scenario);
   if (pathIssues.length > 0) fail(EXIT.badInput, `${file}: invalid thresholds\n${formatIssues(pathIssues)}`);
   const bidders = values.bidders === undefined ? undefined : checkBiddersUrl(values.bidders);
-  return { scenario, out: values.out, force: values.force, bidders, strict: values.strict, segment };
+  return {
+    scenario,
+    out: values.out,
+    force: values.force,
+    bidders,
+    strict: values.strict,
+    segment,
+    processes: processes === null ? null : { count: processes, hosts: hosts ?? 1 },
+  };
 }
 
 async function main(): Promise<void> {
-  const { scenario, out, force, bidders, strict, segment } = parse();
+  const { scenario, out, force, bidders, strict, segment, processes } = parse();
   // A report folder that cannot be made or written, or that holds another run's files, is bad input:
   // said before anything runs. Without --out the folder is new, even for two runs in the same second.
   // A segment writes into a folder of its own inside the run's, so the segments can share one --out.
@@ -89,16 +109,28 @@ async function main(): Promise<void> {
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
 
   const share = whole ? '' : `, segment ${segment.index} of ${segment.count}`;
-  process.stdout.write(`running ${scenario.name} (${scenario.mode}, seed ${scenario.seed}${share})\n`);
+  const spread = processes === null ? '' : `, ${processes.count} process(es)`;
+  process.stdout.write(`running ${scenario.name} (${scenario.mode}, seed ${scenario.seed}${share}${spread})\n`);
   const progress = createProgress();
   let result;
   try {
-    result = await runScenario(scenario, {
-      signal: stopper.signal,
-      segment,
-      ...(bidders !== undefined ? { biddersUrl: bidders } : {}),
-      onProgress: (p) => progress.update(progressLine(p)),
-    });
+    result =
+      processes === null
+        ? await runScenario(scenario, {
+            signal: stopper.signal,
+            segment,
+            ...(bidders !== undefined ? { biddersUrl: bidders } : {}),
+            onProgress: (p) => progress.update(progressLine(p)),
+          })
+        : await runProcesses({
+            scenario,
+            dir,
+            processes: processes.count,
+            hosts: processes.hosts,
+            ...(bidders !== undefined ? { bidders } : {}),
+            signal: stopper.signal,
+            say: (line) => process.stdout.write(`${line}\n`),
+          });
   } catch (err) {
     progress.end();
     fail(EXIT.runFailed, `run failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -95,6 +95,21 @@ export const SIM_SPEC = {
       absent: 'the whole run',
     },
     {
+      name: 'processes',
+      value: 'K',
+      meaning:
+        'run the scenario as K exchange segments in K child processes (1 to 64), then merge them into the report ' +
+        'folder (each segment also writes its own segment-i-of-K folder there)',
+      absent: 'one process',
+    },
+    {
+      name: 'hosts',
+      value: 'M',
+      meaning:
+        'with --processes, live: serve the leaves from M bidder host processes (1 to 64), leaf k on host (k - 1) mod M',
+      absent: '1 with --processes',
+    },
+    {
       name: 'strict',
       meaning: 'exit 4 when the harness verdict is invalid (the run measured the machine), after writing the report',
       absent: 'an invalid harness is reported, and the exit status is that of the thresholds',

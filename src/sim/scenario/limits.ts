@@ -74,6 +74,8 @@ export const LIMITS = {
   qps: 100_000,
   /** Segments of one run (`--segment I/N`, `--segments N`): as many as a large Indexed Job runs. */
   segments: 10_000,
+  /** `--processes` and `--hosts`: child processes one run starts on one machine. */
+  processes: 64,
   /** Bidder hosts a group names (`hosts`): a list's entries, or a headless Service's `count`. */
   hosts: 1_000,
   /** `load.profile`'s slices: a day in 10-second slices takes 8,640. */

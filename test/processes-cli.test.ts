@@ -1,0 +1,85 @@
+// `npm run sim -- FILE --processes K [--hosts M]`: K exchange segments as child processes, the leaves
+// over M bidder hosts, merged into the run's folder.
+
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Summary } from '../src/sim/metrics/summary.js';
+import { removeTempDirs, run, tempDir, writeScenario } from './helpers/cli.js';
+
+afterAll(removeTempDirs);
+
+const SIM = 'src/sim/cli/sim.ts';
+const summaryOf = (dir: string): Summary => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
+const scenario = {
+  name: 'spread',
+  seed: 8,
+  load: { rate: 120, durationSec: 2.5, warmupSec: 0.5 },
+  auction: { tmaxMs: 80 },
+  bidders: [
+    { name: 'fast', count: 3, latency: { model: 'uniform', minMs: 2, maxMs: 10 } },
+    { name: 'slow', count: 1, latency: { model: 'constant', ms: 120 } },
+  ],
+};
+
+describe('npm run sim -- --processes', () => {
+  it('refuses flags that cannot go together, before anything runs', async () => {
+    const dir = tempDir();
+    const file = writeScenario(dir, 's', scenario);
+    for (const [args, named] of [
+      [['--processes', '0'], /^--processes: must be an integer from 1 to 64/],
+      [['--processes', '65'], /^--processes: must be an integer from 1 to 64/],
+      [['--processes', '2', '--hosts', '0'], /^--hosts: must be an integer from 1 to 64/],
+      [['--hosts', '2'], /^--hosts: needs --processes/],
+      [['--processes', '2', '--segment', '0/2'], /^--processes and --segment\/--segments: give one/],
+      [['--processes', '2', '--hosts', '2', '--bidders', 'ws://127.0.0.1:1'], /^--hosts and --bidders: give one/],
+    ] as const) {
+      const r = await run(SIM, [file, ...args, '--out', join(dir, 'out')]);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(named);
+      expect(existsSync(join(dir, 'out'))).toBe(false);
+    }
+  });
+
+  it('runs a virtual run as 3 segment processes and merges them: the whole run, exactly counted', async () => {
+    const dir = tempDir();
+    const file = writeScenario(dir, 's', { ...scenario, mode: 'virtual' });
+    const r = await run(SIM, [file, '--processes', '3', '--out', join(dir, 'k3')], 120_000);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/started 3 exchange segment\(s\)/);
+    const whole = await run(SIM, [file, '--out', join(dir, 'one')], 60_000);
+    expect(whole.status).toBe(0);
+    const [k3, one] = [summaryOf(join(dir, 'k3')), summaryOf(join(dir, 'one'))];
+    expect(readdirSync(join(dir, 'k3')).filter((f) => f.startsWith('segment-'))).toHaveLength(3);
+    expect(k3.auctions.total).toBe(one.auctions.total);
+    expect(k3.bids.sent).toBe(one.bids.sent);
+    expect(k3.durationSec).toBe(one.durationSec);
+    // The slow leaf never answers within tmax, in any segment.
+    expect(k3.bidders['slow-1']!.timedOut).toBe(k3.bidders['slow-1']!.sent);
+    expect(k3.merged).toEqual({ runs: 3, seeds: [8], pooled: false, segments: { '8': 3 } });
+  }, 180_000);
+
+  it('runs a live run as 2 exchange processes over 2 bidder hosts: exact accounting, both hosts used', async () => {
+    const dir = tempDir();
+    const file = writeScenario(dir, 's', scenario);
+    const r = await run(SIM, [file, '--processes', '2', '--hosts', '2', '--out', join(dir, 'live')], 120_000);
+    expect([0, 1], r.stderr).toContain(r.status);
+    expect(r.stdout).toMatch(/started 2 bidder host\(s\): pid \d+ port \d+, pid \d+ port \d+/);
+    const s = summaryOf(join(dir, 'live'));
+    const parts = [0, 1].map((i) => summaryOf(join(dir, 'live', `segment-${i}-of-2`)));
+    expect(s.bids.sent).toBe(parts[0]!.bids.sent + parts[1]!.bids.sent);
+    expect(s.bids.sent).toBe((s.auctions.total - s.auctions.skipped) * 4);
+    const b = s.bids;
+    expect(b.onTime + b.noBid + b.invalid + b.timedOut + b.lost).toBe(b.sent);
+    const roles = s.harness!.processes.map((p) => p.role).sort();
+    expect(roles).toEqual(['bidder-host', 'bidder-host', 'exchange', 'exchange']);
+    // Leaf k on host (k - 1) mod 2: each leaf was served by one host only.
+    const hostStats = readFileSync(join(dir, 'live', 'run-state.json'), 'utf8');
+    expect(JSON.parse(hostStats).hosts).toHaveLength(4);
+    const resolved = JSON.parse(readFileSync(join(dir, 'live', 'scenario.resolved.json'), 'utf8')) as {
+      bidders: Array<{ hosts?: unknown }>;
+    };
+    // The run's folder holds the scenario as given: its hosts were the run's own, gone now.
+    expect(resolved.bidders.every((g) => g.hosts === undefined)).toBe(true);
+  }, 180_000);
+});
