@@ -48,6 +48,12 @@ export const LEAF_RULES: Readonly<Record<string, Rule>> = {
   drops: 'sum',
   downMs: 'sum',
   downSince: 'state',
+  // Requests not sent to the leaf, by why (fan-out policies, issue 16): each segment's own, added.
+  skipped: 'sum',
+  throttled: 'sum',
+  capped: 'sum',
+  belowFloor: 'sum',
+  secondaryCut: 'sum',
 };
 
 /** SecondBucket's fields: seconds from each run's start, added second by second. */
