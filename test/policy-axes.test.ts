@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { buildCells } from '../src/sim/sweep/cells.js';
 import type { Summary } from '../src/sim/metrics/summary.js';
 import { runVirtual } from '../src/sim/virtual/virtual-runner.js';
+import { loadScenarioFile } from '../src/sim/scenario/scenario.js';
 import { valid } from './helpers/scenarios.js';
 
 /** A slow-tailed group of two leaves under 200 auctions/s for 4 s: enough to move every figure here. */
@@ -151,5 +152,23 @@ describe('deadline fields as sweep axes', () => {
     expect(waits.groups['slow']!.secondaryCut).toBe(0);
     expect(cuts.groups['slow']!.secondaryCut).toBeGreaterThan(0.5 * cuts.groups['slow']!.sent);
     expect(cuts.latency.auction.p50).toBeLessThan(waits.latency.auction.p50 / 2);
+  });
+});
+
+describe('scenarios/policies.json', () => {
+  it('builds its 48 cells, and a cell runs the policies its values name and no other', () => {
+    const loaded = loadScenarioFile(new URL('../scenarios/policies.json', import.meta.url).pathname);
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.issues));
+    const built = buildCells(loaded.scenario, 'virtual', 1);
+    if (!built.ok) throw new Error(JSON.stringify(built.issues));
+    expect(built.cells).toHaveLength(48);
+    // Cell 34: tmax 100, adaptive and throttle off by their values, the slow leaves capped at 700/s.
+    const capped = built.cells[34]!;
+    expect(capped.values).toEqual([100, 10000, 1, 700, false]);
+    const { summary } = runVirtual(capped.scenario);
+    expect(summary.groups['slow']!.notSent).toMatchObject({ throttled: 0, skipped: 0 });
+    expect(summary.groups['slow']!.notSent!.capped).toBeGreaterThan(0.1 * summary.auctions.total * 2);
+    expect(summary.groups['fast']!.notSent).toEqual({ skipped: 0, throttled: 0, capped: 0 });
+    expect(summary.config.rate).toBe(800);
   });
 });
