@@ -141,14 +141,43 @@ async function memoryCase(quick: boolean): Promise<Row[]> {
 }
 
 /** The virtual case in a process of its own, as a sweep worker runs, with `flags` for node. */
-async function virtualChild(flags: readonly string[], quick: boolean): Promise<SteadyVirtualMessage> {
+async function virtualChild(flags: readonly string[], quick: boolean, policies = false): Promise<SteadyVirtualMessage> {
   const child = forkTracked(new URL('./virtual.ts', import.meta.url), ['--child'], {
     execArgv: tsxArgs(flags),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const result = awaitMessage<SteadyVirtualMessage>(child, 'result', 300_000);
-  child.send({ leaves: 16, auctions: quick ? 25_000 : 50_000, warmups: quick ? 1 : 2, runs: quick ? 2 : 5 });
+  child.send({
+    leaves: 16,
+    auctions: quick ? 25_000 : 50_000,
+    warmups: quick ? 1 : 2,
+    runs: quick ? 2 : 5,
+    policies,
+  });
   return result;
+}
+
+/**
+ * The virtual case again with adaptive timeouts and throttling on (their defaults), in a child of
+ * its own right after the plain one: the ratio is against that child's warm median, so it reads what
+ * the policies cost per response, not how fast the machine is.
+ */
+async function virtualPoliciesCase(quick: boolean, plainPerCpuSec: number): Promise<Row> {
+  const r = await virtualChild(VIRTUAL_NODE_FLAGS, quick, true);
+  const ratio = r.warmPerCpuSec / plainPerCpuSec;
+  return {
+    case: 'virtual time, adaptive + throttling (16 leaves)',
+    figures: {
+      'responses per run': r.responses,
+      'cold run responses/cpu s': Math.round(r.coldPerCpuSec),
+      'warm median responses/cpu s': Math.round(r.warmPerCpuSec),
+      'warm runs': r.warmRuns.map((x) => Math.round(x)).join(' / '),
+      note: 'ratio = warm median / the plain virtual row’s, same bench run',
+    },
+    ratio: round(ratio, 3),
+    target: 'reported (the policies’ cost per response)',
+    pass: null,
+  };
 }
 
 async function virtualCase(quick: boolean): Promise<Row> {
@@ -276,10 +305,20 @@ async function main(): Promise<number> {
     rows.push(failed('overshoot beside a flooding leaf', 'p99 beside a flooder <= beside a silent leaf + 1 ms', err));
   }
   step('virtual time');
+  let plainVirtual = 0;
   try {
-    rows.push(await virtualCase(quick));
+    const row = await virtualCase(quick);
+    rows.push(row);
+    plainVirtual = Number(row.figures['warm median responses/cpu s']);
   } catch (err) {
     rows.push(failed('virtual time', '>= 1,000,000 responses per CPU s', err));
+  }
+  step('virtual time, adaptive + throttling');
+  try {
+    if (!(plainVirtual > 0)) throw new Error('no plain virtual figure to compare with');
+    rows.push(await virtualPoliciesCase(quick, plainVirtual));
+  } catch (err) {
+    rows.push(failed('virtual time, adaptive + throttling', 'reported', err));
   }
   step('memory');
   try {

@@ -1,7 +1,8 @@
 // Virtual-time throughput: simulated bidder responses per second of CPU (process.cpuUsage, user +
 // system), over the whole virtual path: arrivals, request factory, exchange, leaf decisions, links,
 // event queue, auction, metrics and the summary. bench/run.ts forks this file with --child; alone:
-//   npx tsx bench/virtual.ts [--leaves N] [--auctions N]   responses per CPU s at a few fan-outs
+//   npx tsx bench/virtual.ts [--leaves N] [--auctions N] [--policies]
+//                                                          responses per CPU s at a few fan-outs
 //   node --single-threaded-gc --import tsx bench/virtual.ts --drift RUNS [--auctions N]
 //                                                          how the rate moves, run after run
 
@@ -22,6 +23,8 @@ export interface BenchVirtualOptions {
   rate?: number;
   tmaxMs?: number;
   seed?: number;
+  /** Adaptive timeouts and throttling on, with their defaults (docs/scenarios.md, Fan-out policies). */
+  policies?: boolean;
 }
 
 export interface BenchVirtualResult {
@@ -38,7 +41,13 @@ export function benchVirtual(opts: BenchVirtualOptions = {}): BenchVirtualResult
     seed: opts.seed ?? 1,
     mode: 'virtual',
     load: { arrival: 'poisson', rate: opts.rate ?? 2000, auctions: opts.auctions ?? 50_000, warmupSec: 0 },
-    auction: { type: 'second-price', tmaxMs: opts.tmaxMs ?? 100, allowanceMs: 5, floor: 0.1 },
+    auction: {
+      type: 'second-price',
+      tmaxMs: opts.tmaxMs ?? 100,
+      allowanceMs: 5,
+      floor: 0.1,
+      ...(opts.policies === true && { adaptive: {}, throttle: {} }),
+    },
     bidders: [
       {
         name: 'dsp',
@@ -102,20 +111,25 @@ if (isEntry(import.meta.url) && process.argv[2] === '--child') {
   });
 } else if (isEntry(import.meta.url)) {
   const { values } = parseArgs({
-    options: { leaves: { type: 'string' }, auctions: { type: 'string' }, drift: { type: 'string' } },
+    options: {
+      leaves: { type: 'string' },
+      auctions: { type: 'string' },
+      drift: { type: 'string' },
+      policies: { type: 'boolean', default: false },
+    },
   });
   if (values.drift !== undefined)
     await drift(Number(values.drift), values.auctions !== undefined ? Number(values.auctions) : 50_000);
-  else sizes(values.leaves, values.auctions);
+  else sizes(values.leaves, values.auctions, values.policies);
 }
 
 /** Responses per CPU s at a few fan-outs, after one run to warm the JIT. */
-function sizes(leavesArg: string | undefined, auctionsArg: string | undefined): void {
+function sizes(leavesArg: string | undefined, auctionsArg: string | undefined, policies: boolean): void {
   const leaves = leavesArg !== undefined ? [Number(leavesArg)] : [4, 16, 64];
-  benchVirtual({ leaves: 8, auctions: 5000 }); // warm the JIT
+  benchVirtual({ leaves: 8, auctions: 5000, policies }); // warm the JIT
   for (const n of leaves) {
     const auctions = auctionsArg !== undefined ? Number(auctionsArg) : Math.round(1_000_000 / n);
-    const r = benchVirtual({ leaves: n, auctions });
+    const r = benchVirtual({ leaves: n, auctions, policies });
     process.stdout.write(
       `virtual: ${n} leaves, ${r.responses} responses in ${r.cpuSec.toFixed(2)} CPU s = ${r.responsesPerCpuSec.toLocaleString('en-US')} responses/CPU s\n`,
     );
