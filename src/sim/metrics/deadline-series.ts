@@ -2,9 +2,12 @@
 // second of the run (the deadline the leaf was last given), kept as at most MAX_POINTS points per
 // leaf. When the points fill up, neighbours are averaged in pairs and each point covers twice the
 // seconds, so a run of any length keeps between MAX_POINTS / 2 and MAX_POINTS points a leaf and
-// summary.json stays small with 500 leaves (about 300 bytes a leaf).
+// summary.json stays bounded with 500 leaves (at most about 1.2 KB a leaf as summary.json is indented).
 
-/** Points kept per leaf: 64 numbers of about 5 characters, so 500 leaves add about 160 KB. */
+/**
+ * Points kept per leaf: 64 numbers, one a line in the indented summary.json (measured: 63 points added
+ * 1,164 bytes a leaf), so 500 leaves add at most about 0.6 MB.
+ */
 export const MAX_POINTS = 64;
 
 export interface DeadlineSeriesSummary {
