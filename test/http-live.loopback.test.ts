@@ -28,7 +28,9 @@ describe('a live run over both transports', () => {
     const names = ['ws-1', 'ws-2', 'web-1', 'web-2', 'webz-1'];
     for (const name of names) {
       const b = summary.bidders[name]!;
-      expect(b.sent, name).toBeGreaterThan(100);
+      // Every auction calls every leaf, or none when it is skipped: the same count on either transport.
+      expect(b.sent, name).toBe(summary.bidders['ws-1']!.sent);
+      expect(b.sent, name).toBeGreaterThan(0);
       expect(b.onTime + b.noBid + b.invalid + b.timedOut + b.lost, name).toBe(b.sent);
       expect(b.onTime, name).toBeGreaterThan(0);
     }
@@ -52,8 +54,10 @@ describe('a live run over both transports', () => {
     for (const name of ['web-1', 'web-2', 'webz-1']) {
       const n = summary.bidders[name]!.notices!;
       const host = hostStats.find((h) => h.name === name)!;
-      expect(n.failed + n.offOrigin, name).toBe(0);
+      expect(n.offOrigin, name).toBe(0);
       expect(n.sent, name).toBeGreaterThan(0);
+      // A notice still out when the run stops (after a second's grace) is given up as failed.
+      expect(n.failed, name).toBeLessThanOrEqual(0.1 * n.sent + 2);
       // The host's counts start at the warm-up's mark, as the exchange's do; a few cross the mark.
       expect(Math.abs(host.wins + host.losses - n.sent), name).toBeLessThanOrEqual(0.1 * n.sent + 5);
     }

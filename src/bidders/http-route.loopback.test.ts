@@ -135,4 +135,22 @@ describe('the bidder host over HTTP', () => {
     expect(got).toEqual(want);
     expect(new Set(got).has('no-bid')).toBe(true);
   });
+
+  it('serves a leaf of finite capacity as over WebSocket: one at a time, the rest refused with their reason', async () => {
+    const leaf: LeafConfig = {
+      ...plainLeaf('one-1'),
+      latency: { model: 'constant', ms: 1000 },
+      capacity: { concurrency: 1, queue: 0 },
+    };
+    const base = await start([leaf]);
+    const answers = await Promise.all(['c1', 'c2'].map((id) => post(`${base}/one-1`, JSON.stringify(bidRequest(id)))));
+    // Whichever came second found the only server busy (for a second) and was refused at once, with
+    // OpenRTB no-bid reason 1 (technical error), as the WebSocket path answers.
+    const bodies = answers.map((r) => JSON.parse(r.bytes.toString()) as BidResponse);
+    expect(answers.map((r) => r.status)).toEqual([200, 200]);
+    expect(bodies.filter((b) => b.seatbid?.length === 1)).toHaveLength(1);
+    const refused = bodies.filter((b) => b.seatbid === undefined);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.nbr).toBe(1);
+  });
 });
