@@ -3,7 +3,7 @@
 // arrivals the schedule gives, a trace is replayed offset for offset in virtual time and live, and a
 // bursty run's summary gives the process's long-run rate.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,9 +12,11 @@ import { scheduleArrivals } from '../src/sim/run/setup.js';
 import { loadScenarioFile, type Scenario } from '../src/sim/scenario/scenario.js';
 import { runVirtual } from '../src/sim/virtual/virtual-runner.js';
 import { valid } from './helpers/scenarios.js';
+import { removeTempDirs, run, tempDir, writeScenario } from './helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rtb-arrivals-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(removeTempDirs);
 
 const bidders = [{ name: 'dsp', count: 2, latency: { model: 'constant', ms: 3 } }];
 
@@ -89,5 +91,55 @@ describe('arrivals in a live run', () => {
     expect(summary.auctions.total).toBe(OFFSETS.length);
     // Arrivals are scheduled (open loop): the measured stretch ends at the last offset, whatever the timers did.
     expect(summary.durationSec).toBeCloseTo((OFFSETS.at(-1) as number) / 1000, 3);
+  });
+});
+
+describe('a bad trace from the command line', () => {
+  const traced = {
+    mode: 'virtual',
+    load: { arrival: 'trace', trace: 'day.txt', durationSec: 1, warmupSec: 0 },
+    bidders,
+  };
+
+  it(
+    'sim: a missing, empty or decreasing trace exits 2 before anything runs, naming load.trace and the line',
+    { timeout: 60_000 },
+    async () => {
+      const dir = tempDir();
+      const out = join(dir, 'out');
+      const file = writeScenario(dir, 'traced', traced);
+      const missing = await run('src/sim/cli/sim.ts', [file, '--out', out]);
+      expect(missing.status).toBe(2);
+      expect(missing.stderr).toMatch(/load\.trace: .*day\.txt: no such file \[SCN_ERR_NO_FILE\]/);
+      writeFileSync(join(dir, 'day.txt'), '# nothing yet\n');
+      const empty = await run('src/sim/cli/sim.ts', [file, '--out', out]);
+      expect(empty.status).toBe(2);
+      expect(empty.stderr).toMatch(/load\.trace: .*\[SCN_ERR_EMPTY\]/);
+      writeFileSync(join(dir, 'day.txt'), '0\n10\n5\n');
+      const down = await run('src/sim/cli/sim.ts', [file, '--out', out]);
+      expect(down.status).toBe(2);
+      expect(down.stderr).toMatch(/load\.trace: line 3 of .*\[SCN_ERR_ORDER\]/);
+      expect(existsSync(out)).toBe(false);
+    },
+  );
+
+  it('--set and a sweep axis that name a missing trace exit 2 too', { timeout: 60_000 }, async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'day.txt'), '0\n10\n');
+    const file = writeScenario(dir, 'traced', traced);
+    const set = await run('src/sim/cli/sim.ts', [
+      file,
+      '--set',
+      `load.trace=${join(dir, 'gone.txt')}`,
+      '--out',
+      join(dir, 'a'),
+    ]);
+    expect(set.status).toBe(2);
+    expect(set.stderr).toMatch(/load\.trace: .*gone\.txt: no such file \[SCN_ERR_NO_FILE\]/);
+    const swept = writeScenario(dir, 'swept', { ...traced, sweep: { 'load.trace': ['day.txt', 'gone.txt'] } });
+    const sweep = await run('src/sim/cli/sweep.ts', [swept, '--out', join(dir, 'b')]);
+    expect(sweep.status).toBe(2);
+    expect(sweep.stderr).toMatch(/cell 1\n.*load\.trace: .*gone\.txt: no such file/);
+    expect(existsSync(join(dir, 'b'))).toBe(false);
   });
 });
