@@ -31,6 +31,7 @@ describe('npm run sim -- --processes', () => {
       [['--processes', '65'], /^--processes: must be an integer from 1 to 64/],
       [['--processes', '2', '--hosts', '0'], /^--hosts: must be an integer from 1 to 64/],
       [['--hosts', '2'], /^--hosts: needs --processes/],
+      [['--start-at', '99999999999999'], /^--start-at: must be an integer from 0 to \d+/],
       [['--processes', '2', '--segment', '0/2'], /^--processes and --segment\/--segments: give one/],
       [['--processes', '2', '--hosts', '2', '--bidders', 'ws://127.0.0.1:1'], /^--hosts and --bidders: give one/],
     ] as const) {

@@ -19,6 +19,9 @@ import { expandLeaves } from '../scenario/bidder-groups.js';
 import { isExternal, type Scenario } from '../scenario/schema.js';
 import { segmentFolder } from './segment-flag.js';
 
+/** How long after starting them live segments begin: time for each to load and connect (about 2 s loaded). */
+const START_AFTER_MS = 5000;
+
 export interface ProcessesOptions {
   scenario: Scenario;
   /** The run's folder, made: the segments write into it, the merge writes it. */
@@ -84,9 +87,12 @@ export async function runProcesses(o: ProcessesOptions): Promise<RunResult> {
       ),
     );
     const { file: sim, execArgv } = simEntry();
+    // Live segments begin their arrivals together, once each has connected: their windows then coincide.
+    const startAt = Date.now() + START_AFTER_MS;
     const children = Array.from({ length: o.processes }, (_, i) => {
       const args = [...execArgv, sim, file, '--segment', `${i}/${o.processes}`, '--out', o.dir];
       if (o.bidders !== undefined) args.push('--bidders', o.bidders);
+      if (s.mode === 'live') args.push('--start-at', String(startAt));
       const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));

@@ -38,6 +38,8 @@ interface Parsed {
   bidders: string | undefined;
   strict: boolean;
   segment: Segment;
+  /** --start-at: when a live run's arrivals begin (ms since 1970). */
+  startAt: number | undefined;
   /** --processes K and --hosts M; null without --processes. */
   processes: { count: number; hosts: number } | null;
 }
@@ -49,6 +51,11 @@ function parse(): Parsed {
   const bounds = { integer: true, min: 1, max: LIMITS.processes };
   const processes = values.processes === undefined ? null : numberFlag('processes', values.processes, bounds);
   const hosts = values.hosts === undefined ? null : numberFlag('hosts', values.hosts, bounds);
+  const now = Date.now();
+  const startAt =
+    values['start-at'] === undefined
+      ? undefined
+      : numberFlag('start-at', values['start-at'], { integer: true, min: 0, max: now + LIMITS.startAheadMs });
   if (processes !== null && segment.count > 1)
     fail(EXIT.badInput, '--processes and --segment/--segments: give one (--processes runs every segment itself)');
   if (hosts !== null && processes === null) fail(EXIT.badInput, '--hosts: needs --processes');
@@ -80,11 +87,12 @@ function parse(): Parsed {
     strict: values.strict,
     segment,
     processes: processes === null ? null : { count: processes, hosts: hosts ?? 1 },
+    startAt,
   };
 }
 
 async function main(): Promise<void> {
-  const { scenario, out, force, bidders, strict, segment, processes } = parse();
+  const { scenario, out, force, bidders, strict, segment, processes, startAt } = parse();
   // A report folder that cannot be made or written, or that holds another run's files, is bad input:
   // said before anything runs. Without --out the folder is new, even for two runs in the same second.
   // A segment writes into a folder of its own inside the run's, so the segments can share one --out.
@@ -120,6 +128,7 @@ async function main(): Promise<void> {
             signal: stopper.signal,
             segment,
             ...(bidders !== undefined ? { biddersUrl: bidders } : {}),
+            ...(startAt !== undefined ? { startAtEpochMs: startAt } : {}),
             onProgress: (p) => progress.update(progressLine(p)),
           })
         : await runProcesses({

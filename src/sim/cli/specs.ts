@@ -95,6 +95,14 @@ export const SIM_SPEC = {
       absent: 'the whole run',
     },
     {
+      name: 'start-at',
+      value: 'MS',
+      meaning:
+        'live: begin the arrivals at this wall-clock time, ms since 1970, once the bidders are connected (at most ' +
+        '10 minutes ahead), so that segments started apart run together; --processes sets it for its segments',
+      absent: 'as soon as the bidders are connected',
+    },
+    {
       name: 'processes',
       value: 'K',
       meaning:

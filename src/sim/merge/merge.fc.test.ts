@@ -172,5 +172,7 @@ describe('npm run merge is exact', () => {
     // The adaptive scenario is no idle one: its slow leaf times out often.
     const adaptive = splitAndMerge(ADAPTIVE, 2, 1).whole;
     expect(adaptive.bidders['slow-1']!.timeoutRate).toBeGreaterThan(0.1);
+    // And it has the per-leaf deadline series the merge averages over the parts.
+    expect(adaptive.bidders['slow-1']!.deadlineMs!.ms.length).toBeGreaterThan(1);
   });
 });

@@ -48,6 +48,11 @@ export interface RunOptions {
   spinBudget?: number;
   /** The share of the arrivals to run (`--segment`); the whole run by default. */
   segment?: Segment;
+  /**
+   * Wall-clock ms (since 1970) at which to begin the arrivals, once the bidders are connected, so that
+   * segments started apart run their stripes together (`--start-at`); a time passed begins at once.
+   */
+  startAtEpochMs?: number;
 }
 
 /** The event-loop monitor's sampling interval; its samples include it, so it is taken off. */
@@ -117,6 +122,8 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
     await cleanup();
     throw err;
   }
+  const waitMs = opts.startAtEpochMs === undefined ? 0 : opts.startAtEpochMs - Date.now();
+  if (waitMs > 0 && stoppedBy === null) await new Promise((r) => setTimeout(r, waitMs));
 
   const startedAt = new Date();
   const origin = clock.now() + 20;

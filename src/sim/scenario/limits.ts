@@ -76,6 +76,8 @@ export const LIMITS = {
   segments: 10_000,
   /** `--processes` and `--hosts`: child processes one run starts on one machine. */
   processes: 64,
+  /** `--start-at`: how far ahead a run may be told to begin, in ms. */
+  startAheadMs: 600_000,
   /** Bidder hosts a group names (`hosts`): a list's entries, or a headless Service's `count`. */
   hosts: 1_000,
   /** `load.profile`'s slices: a day in 10-second slices takes 8,640. */
