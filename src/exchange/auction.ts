@@ -3,7 +3,7 @@
 // Bids arrive already validated (parse.ts); inside, their types are trusted.
 
 import { LossReason } from '../protocol/codes.js';
-import type { Bid, BidResponse, SeatBid } from '../protocol/openrtb.js';
+import type { BidSource } from '../protocol/openrtb.js';
 
 /** An impression as the auction needs it: an OpenRTB Imp fits as it is. */
 export interface ImpFloor {
@@ -18,10 +18,11 @@ export interface AuctionBid {
   price: number;
   /** Arrival order, smaller = earlier; breaks ties between equal prices. */
   seq: number;
-  /** The bid, its seat and its response as the bidder sent them, for notices by URL (the auction reads none). */
-  bid?: Bid;
-  seat?: SeatBid;
-  response?: BidResponse;
+  /**
+   * The bid as its bidder sent it, kept only for links that notify by the bid's URLs (HTTP); null
+   * otherwise, so a WebSocket or virtual run holds no response past its parse. The auction reads none.
+   */
+  source?: BidSource | null;
 }
 
 export interface AuctionRules {

@@ -83,6 +83,8 @@ export class Exchange implements LinkHandler {
   private readonly told = new ToldTexts();
   /** Requests each leaf holds unanswered: a drop of a leaf holding none needs no scan. */
   private pendingByLeaf = new Int32Array(0);
+  /** 1 for a leaf whose link reads a bid's source in its notices (HTTP): only those bids keep it. */
+  private sourceWanted = new Uint8Array(0);
   private seq = 0;
   private openCount = 0;
   private idleWaiters: Array<() => void> = [];
@@ -104,6 +106,7 @@ export class Exchange implements LinkHandler {
     this.textWanted = links.some((l) => l.wantsText);
     this.told.textWanted = this.textWanted;
     this.pendingByLeaf = new Int32Array(links.length);
+    this.sourceWanted = Uint8Array.from(links, (l) => (l.wantsNoticeSource === true ? 1 : 0));
     const o = this.opts;
     const terms = o.leaves;
     if (terms !== null && terms.length !== links.length)
@@ -280,6 +283,7 @@ export class Exchange implements LinkHandler {
         this.settle(a, leaf, Outcome.NO_BID, responseMs, null, now);
       } else {
         const response = value as BidResponse;
+        const keep = this.sourceWanted[leaf] === 1;
         for (const seat of seatbid) {
           for (const bid of seat.bid) {
             a.bids.push({
@@ -288,9 +292,7 @@ export class Exchange implements LinkHandler {
               impid: bid.impid,
               price: bid.price,
               seq: this.seq++,
-              bid,
-              seat,
-              response,
+              source: keep ? { bid, seat, response } : null,
             });
           }
         }
@@ -558,7 +560,7 @@ export class Exchange implements LinkHandler {
         price: prices[i]!,
         loss: reason,
       };
-      (this.links[bid.bidder] as Link).sendNotice(notice, bid);
+      (this.links[bid.bidder] as Link).sendNotice(notice, bid.source ?? undefined);
     }
   }
 

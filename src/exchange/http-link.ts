@@ -147,6 +147,7 @@ class NoticeFetch implements Dispatcher.DispatchHandler {
 
 class HttpLink implements Link {
   readonly wantsText = true;
+  readonly wantsNoticeSource = true;
   readonly gzip: boolean;
   readonly maxPayload: number;
   readonly notices: NoticeCounts = { sent: 0, failed: 0, offOrigin: 0 };
@@ -246,13 +247,13 @@ class HttpLink implements Link {
   }
 
   sendNotice(notice: Notice, source?: NoticeSource): void {
-    const bid = source?.bid;
-    if (!this.open || bid === undefined) return;
+    if (!this.open || source === undefined) return;
+    const bid = source.bid;
     if (notice.notice === 'win') {
-      this.fetchNotice(bid.nurl, notice, source!);
-      this.fetchNotice(bid.burl, notice, source!);
+      this.fetchNotice(bid.nurl, notice, source);
+      this.fetchNotice(bid.burl, notice, source);
     } else {
-      this.fetchNotice(bid.lurl, notice, source!);
+      this.fetchNotice(bid.lurl, notice, source);
     }
   }
 

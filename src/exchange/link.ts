@@ -2,7 +2,7 @@
 // (ws-pool.ts) or HTTP/1.1 requests over keep-alive connections (http-link.ts); virtual links deliver
 // through a discrete-event queue (src/sim).
 
-import type { Bid, BidRequest, BidResponse, Notice, SeatBid } from '../protocol/openrtb.js';
+import type { BidRequest, BidSource, Notice } from '../protocol/openrtb.js';
 import type { InvalidReason } from '../protocol/parse.js';
 
 /** Why a link dropped a leaf itself (an ordinary close has no reason). */
@@ -29,6 +29,11 @@ export interface Link {
    */
   sendNotice(notice: Notice, source?: NoticeSource): void;
   /**
+   * Whether `sendNotice` reads its `source` (HTTP links do). The exchange keeps a bid's source until
+   * the close only for such links, so others hold no parsed response past its answer.
+   */
+  readonly wantsNoticeSource?: boolean;
+  /**
    * The auction that sent request `id` closed without this leaf's answer. A link that holds each
    * request open (HTTP) aborts it there; one that does not (WebSocket, virtual) has nothing to do.
    */
@@ -36,11 +41,7 @@ export interface Link {
 }
 
 /** Where a bid came from: the bid, its seat and its response, as parsed (never copied). */
-export interface NoticeSource {
-  bid?: Bid;
-  seat?: SeatBid;
-  response?: BidResponse;
-}
+export type NoticeSource = BidSource;
 
 /** What a link reports back to the exchange, by leaf index. */
 export interface LinkHandler {

@@ -2,14 +2,11 @@
 // `burl`): what the exchange puts in place of `${AUCTION_PRICE}` and the rest before it fetches one.
 // Pure.
 
-import type { Bid, BidResponse, Notice, SeatBid } from './openrtb.js';
+import type { BidSource, Notice } from './openrtb.js';
 
 /** What the substitution reads: the notice the exchange made and the bid as the bidder sent it. */
-export interface MacroInput {
+export interface MacroInput extends Partial<BidSource> {
   notice: Notice;
-  bid?: Bid;
-  seat?: SeatBid;
-  response?: BidResponse;
   /** Unix milliseconds, for `${AUCTION_IMP_TS}`. */
   nowMs: number;
 }

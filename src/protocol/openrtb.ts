@@ -98,6 +98,13 @@ export interface BidResponse {
   nbr?: number;
 }
 
+/** A bid as the bidder sent it, with its seat and response (parsed, never copied): what notices by URL read. */
+export interface BidSource {
+  bid: Bid;
+  seat: SeatBid;
+  response: BidResponse;
+}
+
 /**
  * Exchange → bidder after the close: what the `nurl`/`lurl` would carry with `${AUCTION_PRICE}` and
  * `${AUCTION_LOSS}` substituted. One notice per bid the bidder made.
