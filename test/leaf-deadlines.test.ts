@@ -215,3 +215,30 @@ describe('secondary leaves', () => {
     expect(a.closed).toBe(true);
   });
 });
+
+describe('a link that cuts its leaf off while being sent a request', () => {
+  it('settles that request LOST once and never closes the auction during its own scatter', () => {
+    const { clock, metrics, exchange, links, finish } = setup([terms(30), terms(80), terms(80)]);
+    const first = exchange.submit(fakeRequest(), clock.now());
+    // Leaf 1 now reads too slowly: its link drops it from inside sendRequest, as ws-pool's cutOff
+    // does, before reporting the send as failed.
+    const cut = links[1]!;
+    cut.sendRequest = () => {
+      cut.up = false;
+      exchange.onDown(1, 'slow-reader');
+      return false;
+    };
+    clock.advance(1);
+    const second = exchange.submit(fakeRequest(), clock.now());
+    // The first auction lost leaf 1 by the drop; the second lost it once, at its send.
+    expect(first.states[1]).toBe(Outcome.LOST);
+    expect(second.states).toEqual([Outcome.PENDING, Outcome.LOST, Outcome.PENDING]);
+    expect(second.closed).toBe(false);
+    expect(metrics.leaves[1]!.lost).toBe(2);
+    expect(exchange.inFlight).toBe(2);
+    clock.advance(100);
+    expect([first.closed, second.closed]).toEqual([true, true]);
+    expect(exchange.inFlight).toBe(0);
+    expect(finish()).toEqual([]);
+  });
+});

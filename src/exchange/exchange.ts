@@ -195,7 +195,11 @@ export class Exchange implements LinkHandler {
       }
       // Links that read the object (virtual) read it now: it carries this leaf's tmax.
       request.tmax = told[leaf]!;
+      // The plan marked the leaf PENDING for onScatter; until its send succeeds it is not, so that a
+      // link cutting the leaf off inside sendRequest (onDown, re-entrant) does not settle it here.
+      states[leaf] = Outcome.SKIPPED;
       if ((links[leaf] as Link).sendRequest(texts.textFor(request), request)) {
+        states[leaf] = Outcome.PENDING;
         a.pending++;
         this.pendingByLeaf[leaf]!++;
       } else {
