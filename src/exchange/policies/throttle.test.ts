@@ -46,6 +46,28 @@ describe('throttling', () => {
     expect(sentShare(records, healthyFrom + 2 * 5000, 60_000)).toBe(1);
   });
 
+  it('lets a leaf throttled at a low rate climb back once healthy, with too few requests to judge', () => {
+    // 10/s, a 5 s window and minShare 0.1: throttled, the leaf settles about 5 a window, fewer than
+    // MIN_SETTLED, so a rule that waited for MIN_SETTLED would hold it at minShare for ever.
+    const policy = throttleOnly(seedrandom.alea('low-rate'));
+    const healthyFrom = 30_000;
+    const shares = new Map<number, number>();
+    drive(policy, {
+      leaves: 1,
+      rate: 10,
+      untilMs: 90_000,
+      staticMs: 100,
+      behaviour: (_leaf, at) => (at < healthyFrom ? 'never' : { ms: 20, outcome: Outcome.ON_TIME }),
+      onTick: (t) => {
+        if (t % 500 === 0) shares.set(t, policy.throttle!.share(0));
+      },
+    });
+    expect(shares.get(healthyFrom)).toBe(0.1);
+    // Within two windows of the last timeout leaving the window, sent everything again.
+    expect(shares.get(healthyFrom + 3 * 5000)).toBe(1);
+    expect(shares.get(89_500)).toBe(1);
+  });
+
   it('never throttles a healthy leaf, nor draws for it', () => {
     let draws = 0;
     const policy = throttleOnly(() => (draws++, 0.5), 2);

@@ -17,7 +17,10 @@ export interface ThrottleOptions {
   minShare: number;
 }
 
-/** Settled requests a window needs before its rate moves the share; fewer, and the share holds. */
+/**
+ * Settled requests a window needs before its rate moves the share; fewer, and the share holds, or
+ * climbs when none of them went badly (so a leaf throttled at a low rate can recover).
+ */
 export const MIN_SETTLED = 10;
 /** What the share is multiplied by per slice while unhealthy, and divided by while healthy. */
 export const STEP = 0.5;
@@ -89,8 +92,13 @@ export class Throttle {
     // One step per roll however many slices passed: a leaf idle for a while moves no faster.
     for (let leaf = 0; leaf < this.leaves; leaf++) {
       const settled = this.settledN[leaf]!;
-      if (settled < MIN_SETTLED) continue;
       const share = this.shares[leaf]!;
+      if (settled < MIN_SETTLED) {
+        // Too few to judge a rate, but a throttled leaf at a low rate may never again settle
+        // MIN_SETTLED in a window (rate × window × minShare): with nothing bad among them it climbs.
+        if (share < 1 && this.badN[leaf] === 0) this.shares[leaf] = Math.min(1, share / STEP);
+        continue;
+      }
       this.shares[leaf] =
         this.badN[leaf]! > maxTimeoutRate * settled ? Math.max(minShare, share * STEP) : Math.min(1, share / STEP);
     }
