@@ -8,7 +8,7 @@ import { buildCells } from '../src/sim/sweep/cells.js';
 import type { Summary } from '../src/sim/metrics/summary.js';
 import { runVirtual } from '../src/sim/virtual/virtual-runner.js';
 import { loadScenarioFile } from '../src/sim/scenario/scenario.js';
-import { valid } from './helpers/scenarios.js';
+import { codes, valid } from './helpers/scenarios.js';
 
 /** A slow-tailed group of two leaves under 200 auctions/s for 4 s: enough to move every figure here. */
 function base(over: { auction?: object; group?: object; sweep: Record<string, unknown[]> }): unknown {
@@ -132,12 +132,16 @@ describe('deadline fields as sweep axes', () => {
     expect(less.bids.noBid).toBeGreaterThan(none.bids.noBid + 0.2 * none.bids.sent);
   });
 
-  it('bidders.0.minBidderMs: a leaf told less than its minimum is not called', () => {
+  it('bidders.0.minBidderMs: a value that would skip the whole group is refused in its cell', () => {
+    // Told tmax 100 - 5 - 10 = 85: a minimum of 90 would skip every leaf on every auction.
     const group = { toldDeductionMs: 10, minBidderMs: 10 };
-    const [called, skipped] = sweep(base({ group, sweep: { 'bidders.0.minBidderMs': [10, 90] } }));
-    expect(called.notSent!.skipped).toBe(0);
-    expect(skipped.notSent!.skipped).toBe(2 * skipped.auctions.total);
-    expect(skipped.bids.sent).toBe(0);
+    expect(codes(base({ group, sweep: { 'bidders.0.minBidderMs': [10, 90] } }))).toContainEqual({
+      path: 'sweep["bidders.0.minBidderMs"][1]',
+      code: 'SCN_ERR_ORDER',
+    });
+    const [low, high] = sweep(base({ group, sweep: { 'bidders.0.minBidderMs': [10, 85] } }));
+    expect([low.notSent!.skipped, high.notSent!.skipped]).toEqual([0, 0]);
+    expect(high.bids.sent).toBe(2 * high.auctions.total);
   });
 
   it('bidders.1.secondary: a slow secondary group is cut when the fast primaries have answered', () => {

@@ -159,6 +159,12 @@ describe('group deadlines', () => {
     ]);
     // The auction's minBidderMs (10) against a group deadline of 12 less the allowance of 5.
     expect(codes(group({ deadlineMs: 12 }))).toEqual([{ path: 'bidders[0].deadlineMs', code: 'SCN_ERR_ORDER' }]);
+    // What the group is told, not only its deadline: tmax 100 less 5, less 95 or times 0.05, is below 10.
+    expect(codes(group({ toldDeductionMs: 95 }))).toEqual([
+      { path: 'bidders[0].toldDeductionMs', code: 'SCN_ERR_ORDER' },
+    ]);
+    expect(codes(group({ toldShare: 0.05 }))).toEqual([{ path: 'bidders[0].toldShare', code: 'SCN_ERR_ORDER' }]);
+    expect(() => valid(group({ toldShare: 0.2 }))).not.toThrow();
     expect(codes(group({ secondary: 'yes' }))).toEqual([{ path: 'bidders[0].secondary', code: 'SCN_ERR_WRONG_TYPE' }]);
   });
 });

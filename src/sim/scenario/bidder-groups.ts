@@ -347,8 +347,8 @@ function readDeadlines(raw: Raw, path: string, issues: Issue[], into: GroupDeadl
 
 /**
  * The groups' deadline terms against the auction: a group's `deadlineMs` at most `tmaxMs`, and its
- * `minBidderMs` (its own or the auction's) at most what its deadline leaves after the allowance, or
- * every leaf of the group would be skipped. Groups and auction are otherwise valid.
+ * `minBidderMs` (its own or the auction's) at most the most it is ever told (its deadline less the
+ * allowance, times `toldShare`, less `toldDeductionMs`), or every leaf of the group would be skipped. Groups and auction are otherwise valid.
  */
 export function checkGroupDeadlines(groups: readonly BidderGroup[], auction: AuctionSpec, issues: Issue[]): void {
   groups.forEach((g, i) => {
@@ -358,12 +358,23 @@ export function checkGroupDeadlines(groups: readonly BidderGroup[], auction: Auc
       issues.push(outOfOrder(`${path}.deadlineMs`, `at most auction.tmaxMs (${auction.tmaxMs}) (got ${g.deadlineMs})`));
       return;
     }
-    if (g.deadlineMs === undefined && g.minBidderMs === undefined) return;
+    const share = g.toldShare ?? 1;
+    const deduction = g.toldDeductionMs ?? 0;
+    if (g.deadlineMs === undefined && g.minBidderMs === undefined && share === 1 && deduction === 0) return;
     const min = g.minBidderMs ?? auction.minBidderMs;
-    const left = deadlineMs - auction.allowanceMs;
-    if (min > left) {
-      const at = g.minBidderMs !== undefined ? `${path}.minBidderMs` : `${path}.deadlineMs`;
-      const relation = `such that minBidderMs (${min}) is at most deadlineMs - auction.allowanceMs (${left}), or every leaf of the group is skipped`;
+    // The most a leaf of the group is ever told, as the exchange works it out (leaf-plan.ts) for a
+    // request accepted this instant.
+    const told = Math.floor((deadlineMs - auction.allowanceMs) * share - deduction);
+    if (min > told) {
+      const at =
+        g.minBidderMs !== undefined
+          ? `${path}.minBidderMs`
+          : g.toldDeductionMs !== undefined
+            ? `${path}.toldDeductionMs`
+            : g.toldShare !== undefined
+              ? `${path}.toldShare`
+              : `${path}.deadlineMs`;
+      const relation = `such that minBidderMs (${min}) is at most the tmax the group is told (${told}: (deadlineMs - auction.allowanceMs) x toldShare - toldDeductionMs), or every leaf of the group is skipped`;
       issues.push(outOfOrder(at, relation));
     }
   });
