@@ -65,3 +65,30 @@ describe('virtual HTTP links', () => {
     expect(JSON.stringify({ ...said, startedAt: '' })).toBe(JSON.stringify({ ...plain, startedAt: '' }));
   });
 });
+
+describe('virtual HTTP links at the close', () => {
+  it('abort what is still out, as live HTTP does: an answer after the deadline is never late', () => {
+    // Half the answers come after the 100 ms deadline.
+    const latency = { model: 'uniform', minMs: 50, maxMs: 150 };
+    const capacity = { concurrency: 1000, queue: 0 };
+    const { summary } = runVirtual(
+      valid({
+        ...base,
+        bidders: [
+          { name: 'ws', latency },
+          { name: 'web', latency, transport: 'http' },
+          { name: 'queued', latency, transport: 'http', capacity },
+        ],
+      }),
+    );
+    expect(accountingErrors(summary, 3)).toEqual([]);
+    const ws = summary.bidders['ws-1']!;
+    const web = summary.bidders['web-1']!;
+    const queued = summary.bidders['queued-1']!;
+    for (const b of [ws, web, queued]) expect(b.timedOut).toBeGreaterThan(0.4 * b.sent);
+    // Over WebSocket the answer still arrives and counts late; over HTTP the request was aborted.
+    expect(ws.late).toBeGreaterThan(0.3 * ws.sent);
+    expect(web.late).toBe(0);
+    expect(queued.late).toBe(0);
+  });
+});

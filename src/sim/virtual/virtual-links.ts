@@ -63,6 +63,12 @@ export class VirtualLink implements Link, EventTarget {
   reconnects = 0;
   /** The delays the leaf applied, as the bidder host keeps them. */
   private delays = new HistogramRecorder();
+  /**
+   * HTTP only: the ids of requests whose answer (or reset) is on its way. The close aborts what is
+   * still out (abandon), as the live HTTP link does, so an answer after it is never seen: neither
+   * late nor given expired-loss notices. WebSocket links keep none (null).
+   */
+  private readonly outstanding: Set<string> | null;
 
   constructor(
     private readonly index: number,
@@ -75,7 +81,9 @@ export class VirtualLink implements Link, EventTarget {
     private readonly server: LeafServer | null = null,
     /** Set on an HTTP link (see above); null: a WebSocket one. */
     private readonly http: VirtualHttp | null = null,
-  ) {}
+  ) {
+    this.outstanding = http === null ? null : new Set();
+  }
 
   get name(): string {
     return this.leaf.name;
@@ -89,6 +97,8 @@ export class VirtualLink implements Link, EventTarget {
     const q = this.queue;
     const http = this.http;
     const cost = http === null ? 0 : http.requestCostMs;
+    // A silent leaf never answers, unless its server refuses it first (arrive).
+    if (http !== null && (d.kind !== 'silent' || this.server !== null)) this.outstanding!.add(d.id);
     if (this.server !== null) {
       // The answer's leg is drawn when the request arrives (still two draws per request).
       q.schedule(q.now + this.network() + cost, this, this.epoch, ARRIVE, new Arrival(d, request.tmax));
@@ -115,6 +125,15 @@ export class VirtualLink implements Link, EventTarget {
         break;
     }
     return true;
+  }
+
+  abandon(id: string): void {
+    this.outstanding?.delete(id);
+  }
+
+  /** Whether the answer to `id` is still awaited: always over WebSocket; over HTTP unless abandoned. */
+  private awaited(id: string): boolean {
+    return this.outstanding === null || this.outstanding.delete(id);
   }
 
   sendNotice(notice: Notice): void {
@@ -150,6 +169,7 @@ export class VirtualLink implements Link, EventTarget {
         else q.schedule(at, this, this.epoch, DROP, null);
         break;
       case 'silent':
+        this.outstanding?.delete(d.id);
         break;
     }
   }
@@ -161,13 +181,13 @@ export class VirtualLink implements Link, EventTarget {
         this.arrive(this.server!, e.arg as Arrival);
         return;
       case ANSWER:
-        this.handler.onValue(this.index, e.arg as BidResponse);
+        if (this.awaited((e.arg as BidResponse).id)) this.handler.onValue(this.index, e.arg as BidResponse);
         return;
       case DELIVER:
-        this.handler.onValue(this.index, this.leaf.answer(e.arg as Draw));
+        if (this.awaited((e.arg as Draw).id)) this.handler.onValue(this.index, this.leaf.answer(e.arg as Draw));
         return;
       case MALFORMED:
-        this.handler.onText(this.index, malformed((e.arg as Draw).id));
+        if (this.awaited((e.arg as Draw).id)) this.handler.onText(this.index, malformed((e.arg as Draw).id));
         return;
       case DROP: {
         this.up = false;
@@ -182,7 +202,8 @@ export class VirtualLink implements Link, EventTarget {
         return;
       }
       case RESET:
-        this.handler.onFailure(this.index, (e.arg as Draw).id, 'econnreset', true);
+        if (this.awaited((e.arg as Draw).id))
+          this.handler.onFailure(this.index, (e.arg as Draw).id, 'econnreset', true);
         return;
       case REDIAL:
         this.up = true;
