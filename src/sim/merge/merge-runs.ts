@@ -197,6 +197,24 @@ function mergedErrors(s: Summary, parts: readonly RunPart[], clearingSum: number
 }
 
 /**
+ * HTTP leaves' notice counts (what became of their nurl/lurl/burl) are the links' own, kept beside
+ * the metrics (live-runner.ts): each part counted its own notices, so they add.
+ */
+function mergeNotices(summary: Summary, parts: readonly RunPart[]): void {
+  for (const [name, b] of Object.entries(summary.bidders)) {
+    let total: NonNullable<Summary['bidders'][string]['notices']> | undefined;
+    for (const p of parts) {
+      const n = Object.hasOwn(p.summary.bidders, name) ? p.summary.bidders[name]!.notices : undefined;
+      if (n === undefined) continue;
+      total ??= { sent: 0, failed: 0, offOrigin: 0 };
+      total.sent += n.sent;
+      total.failed += n.failed;
+      total.offOrigin += n.offOrigin;
+    }
+    if (total !== undefined) b.notices = total;
+  }
+}
+/**
  * Each leaf's enforced deadline over the run (adaptive timeouts): not a count but a reading of each
  * part's own controller, so the parts' mean, point by point, over the points their series share.
  */
@@ -250,6 +268,7 @@ export function mergeRuns(parts: readonly RunPart[]): MergeOutcome {
     eventLoopDelay: percentiles(eventLoopDelay),
   });
   mergeDeadlines(summary, parts);
+  mergeNotices(summary, parts);
   const groups = new Map<string, string[]>();
   for (const l of sum.leaves) groups.set(l.group, [...(groups.get(l.group) ?? []), l.name]);
   const harness = mergedHarness(parts, histograms, groups, first.scenario.auction.tmaxMs);

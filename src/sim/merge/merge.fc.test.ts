@@ -105,7 +105,12 @@ const withoutStart = (s: Summary): Omit<Summary, 'startedAt'> => {
   return rest;
 };
 
-function splitAndMerge(s: Scenario, k: number, seed: number): { whole: Summary; merged: Summary } {
+function splitAndMerge(
+  s: Scenario,
+  k: number,
+  seed: number,
+  decorate?: (part: Summary, index: number) => void,
+): { whole: Summary; merged: Summary } {
   const infos = leafInfos(expandLeaves(s));
   const parts = Array.from({ length: k }, () => new Metrics(infos));
   const warmupEndMs = s.load.warmupSec * 1000;
@@ -131,6 +136,7 @@ function splitAndMerge(s: Scenario, k: number, seed: number): { whole: Summary; 
     for (const [name, leaf] of Object.entries(whole.bidders))
       if (leaf.deadlineMs !== undefined) summary.bidders[name]!.deadlineMs = leaf.deadlineMs;
     summary.thresholds = evaluateThresholds(summary, s.thresholds);
+    decorate?.(summary, index);
     const part: RunResult = {
       ...r,
       summary,
@@ -159,6 +165,15 @@ describe('npm run merge is exact', () => {
       { numRuns: 16 },
     );
   }, 120_000);
+
+  it("adds HTTP leaves' notice counts, which each part's links kept beside its metrics", () => {
+    const [name] = Object.keys(splitAndMerge(RICH, 1, 1).whole.bidders);
+    const { merged } = splitAndMerge(RICH, 3, 1, (part, i) => {
+      part.bidders[name!]!.notices = { sent: 10 * (i + 1), failed: i, offOrigin: 2 };
+    });
+    expect(merged.bidders[name!]!.notices).toEqual({ sent: 60, failed: 3, offOrigin: 6 });
+    expect(Object.values(merged.bidders).filter((b) => b.notices !== undefined)).toHaveLength(1);
+  });
 
   it('the run it splits exercises what the merge must add', () => {
     const { whole } = splitAndMerge(RICH, 3, 1);
