@@ -4,8 +4,8 @@
 // mounts mapped onto local folders, and the image's ENTRYPOINT (Dockerfile) run with those args.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { finish, tempDir, type Ran } from './cli.js';
 
@@ -200,10 +200,34 @@ export function imageUser(): number {
   return Number(/^USER (\d+):/m.exec(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'))?.[1]);
 }
 
-/** The image's user when this process may become it (as root), else this process's own: for runPod. */
+/**
+ * Whether a user who is neither owner nor group of the checkout (the image's user) can reach it:
+ * every folder from / down to it searchable by others. A checkout under a mkdtemp folder (0700) is
+ * not, and a process started as that user could not even load tsx.
+ */
+function reachableByOthers(dir: string): boolean {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if ((statSync(d).mode & 0o001) === 0) return false;
+    if (dirname(d) === d) return true;
+  }
+}
+
+let warned = false;
+
+/**
+ * The image's user when this process may become it (as root) and that user can reach the checkout,
+ * else this process's own (saying why once): for runPod.
+ */
 export function podUser(): { uid?: number; gid?: number } {
   const uid = imageUser();
-  return process.getuid?.() === 0 ? { uid, gid: uid } : {};
+  if (process.getuid?.() !== 0) return {};
+  if (!reachableByOthers(ROOT)) {
+    if (!warned)
+      console.warn(`pods run as this user, not uid ${uid}: a folder above ${ROOT} is not searchable by others`);
+    warned = true;
+    return {};
+  }
+  return { uid, gid: uid };
 }
 
 /**
