@@ -62,21 +62,33 @@ describe('npm run sim -- --processes', () => {
 
   it('runs a live run as 2 exchange processes over 2 bidder hosts: exact accounting, both hosts used', async () => {
     const dir = tempDir();
-    const file = writeScenario(dir, 's', scenario);
+    // A fifth leaf capped at 40 requests/s: each segment caps it at 20, so the two send it 40/s together.
+    const capped = { name: 'capped', count: 1, qps: 40, latency: { model: 'uniform', minMs: 2, maxMs: 10 } };
+    const file = writeScenario(dir, 's', { ...scenario, bidders: [...scenario.bidders, capped] });
     const r = await run(SIM, [file, '--processes', '2', '--hosts', '2', '--out', join(dir, 'live')], 120_000);
     expect([0, 1], r.stderr).toContain(r.status);
     expect(r.stdout).toMatch(/started 2 bidder host\(s\): pid \d+ port \d+, pid \d+ port \d+/);
     const s = summaryOf(join(dir, 'live'));
     const parts = [0, 1].map((i) => summaryOf(join(dir, 'live', `segment-${i}-of-2`)));
     expect(s.bids.sent).toBe(parts[0]!.bids.sent + parts[1]!.bids.sent);
-    expect(s.bids.sent).toBe((s.auctions.total - s.auctions.skipped) * 4);
+    const c = s.bidders['capped-1']!;
+    expect(s.bids.sent + c.notSent.capped).toBe((s.auctions.total - s.auctions.skipped) * 5);
+    // 2 s measured at 40/s is 80, plus what the buckets held (0.1 s of 20/s each); uncapped, 240.
+    expect(c.sent).toBeGreaterThanOrEqual(70);
+    expect(c.sent).toBeLessThanOrEqual(95);
     const b = s.bids;
     expect(b.onTime + b.noBid + b.invalid + b.timedOut + b.lost).toBe(b.sent);
     const roles = s.harness!.processes.map((p) => p.role).sort();
     expect(roles).toEqual(['bidder-host', 'bidder-host', 'exchange', 'exchange']);
     // Leaf k on host (k - 1) mod 2: each leaf was served by one host only.
-    const hostStats = readFileSync(join(dir, 'live', 'run-state.json'), 'utf8');
-    expect(JSON.parse(hostStats).hosts).toHaveLength(4);
+    const state = JSON.parse(readFileSync(join(dir, 'live', 'run-state.json'), 'utf8')) as {
+      hosts: Array<{ numbers: { requests: number } }>;
+    };
+    expect(state.hosts).toHaveLength(5);
+    // The hosts start afresh when the segments' warm-up ends: they count the measured requests (a
+    // fifth fewer than all they served), give or take those crossing the boundary.
+    const served = state.hosts.reduce((n, h) => n + h.numbers.requests, 0);
+    expect(Math.abs(served - s.bids.sent)).toBeLessThanOrEqual(0.03 * s.bids.sent + 8);
     const resolved = JSON.parse(readFileSync(join(dir, 'live', 'scenario.resolved.json'), 'utf8')) as {
       bidders: Array<{ hosts?: unknown }>;
     };

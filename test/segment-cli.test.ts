@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Summary } from '../src/sim/metrics/summary.js';
-import { removeTempDirs, run, tempDir, writeScenario } from './helpers/cli.js';
+import { finish, removeTempDirs, run, start, tempDir, waitForOutput, writeScenario } from './helpers/cli.js';
 
 afterAll(removeTempDirs);
 
@@ -43,6 +43,28 @@ describe('npm run sim -- --segment', () => {
     }
   });
 
+  it('checks the limits per process against one segment: a run too large for one process runs in four', async () => {
+    const dir = tempDir();
+    // 240,000,000 auctions and 4,000,000 requests in flight: a quarter of each is one process's.
+    const big = { ...scenario, load: { rate: 80_000, durationSec: 3000 }, auction: { tmaxMs: 1000 } };
+    const file = writeScenario(dir, 'big.json', { ...big, bidders: [{ name: 'a', count: 50 }] });
+    const whole = await run(SIM, [file, '--out', join(dir, 'whole')]);
+    expect(whole.status, whole.stderr).toBe(2);
+    expect(whole.stderr).toMatch(/load\.durationSec: rate × durationSec must be at most 100,000,000 auctions/);
+    expect(whole.stderr).toMatch(/load\.rate: rate × tmaxMs \/ 1000 × leaves.*\(got 4,000,000:/);
+    const two = await run(SIM, [file, '--segment', '1/2', '--out', join(dir, 'two')]);
+    expect(two.status, two.stderr).toBe(2);
+    expect(two.stderr).toContain('(got 120,000,000 for one segment of 2)');
+    // One segment of four starts; stopped, it writes its partial share.
+    const child = start(SIM, [file, '--segment', '3/4', '--out', join(dir, 'four')]);
+    const ended = finish(child, 60_000);
+    await waitForOutput(child, /running striped \(virtual, seed 11, segment 3 of 4\)/);
+    child.kill('SIGTERM');
+    const r = await ended;
+    expect(r.status, r.stderr).toBe(143);
+    expect(summaryOf(join(dir, 'four', 'segment-3-of-4')).partial).toBe(true);
+  }, 90_000);
+
   it("writes each segment into a folder of its own, whose counts add up to the whole run's", async () => {
     const dir = tempDir();
     const file = writeScenario(dir, 's.json', scenario);
@@ -57,7 +79,7 @@ describe('npm run sim -- --segment', () => {
     const w = summaryOf(join(dir, 'whole'));
     const parts = [0, 1, 2].map((i) => summaryOf(join(out, `segment-${i}-of-3`)));
     parts.forEach((p, i) => {
-      expect(p.segment).toEqual({ index: i, count: 3 });
+      expect(p.segment).toEqual({ index: i, count: 3, simulated: 'stripe' });
       expect(p.config).toEqual(w.config);
       expect(existsSync(join(out, `segment-${i}-of-3`, 'histograms.hlog'))).toBe(true);
     });

@@ -15,6 +15,7 @@ import { mergeRuns } from '../merge/merge-runs.js';
 import { readRunFolder } from '../merge/read-run.js';
 import type { RunResult } from '../run/result.js';
 import { startChildHost, type ChildHost } from '../run/host-child.js';
+import { ARRIVALS_AFTER_MS } from '../run/live-runner.js';
 import { expandLeaves } from '../scenario/bidder-groups.js';
 import { isExternal, type Scenario } from '../scenario/schema.js';
 import { segmentFolder } from './segment-flag.js';
@@ -61,6 +62,7 @@ export async function runProcesses(o: ProcessesOptions): Promise<RunResult> {
   const hosts: ChildHost[] = [];
   const work = mkdtempSync(join(tmpdir(), 'rtb-sim-processes-'));
   let stopped = false;
+  let markTimer: NodeJS.Timeout | undefined;
   try {
     if (s.mode === 'live' && o.bidders === undefined && locals.length > 0) {
       const token = locals[0]!.token;
@@ -104,6 +106,9 @@ export async function runProcesses(o: ProcessesOptions): Promise<RunResult> {
       };
     });
     o.say(`started ${children.length} exchange segment(s): pids ${children.map((c) => c.child.pid).join(', ')}`);
+    // The segments' warm-up ends together, as their arrivals begin together: the hosts start afresh then.
+    const warmupEndsIn = startAt + ARRIVALS_AFTER_MS + s.load.warmupSec * 1000 - Date.now();
+    if (hosts.length > 0) markTimer = setTimeout(() => hosts.forEach((h) => h.mark()), Math.max(0, warmupEndsIn));
     // A stop reaches every segment, which closes its auctions in flight and writes a partial report.
     const forward = (): void => {
       for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGTERM');
@@ -111,7 +116,7 @@ export async function runProcesses(o: ProcessesOptions): Promise<RunResult> {
     o.signal.addEventListener('abort', forward, { once: true });
     const ended = await Promise.all(children.map((c) => c.ended));
     o.signal.removeEventListener('abort', forward);
-    // The hosts count from their start (no segment can tell them the warm-up is over).
+    clearTimeout(markTimer);
     const stats: LeafHostStats[][] = await Promise.all(hosts.map((h) => h.stop()));
     stopped = true;
     ended.forEach((e, i) => {
@@ -136,6 +141,7 @@ export async function runProcesses(o: ProcessesOptions): Promise<RunResult> {
     );
     return result;
   } finally {
+    clearTimeout(markTimer);
     if (!stopped) await Promise.all(hosts.map((h) => h.stop().catch(() => [])));
     rmSync(work, { recursive: true, force: true });
   }

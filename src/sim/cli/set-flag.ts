@@ -1,6 +1,7 @@
 // `--set PATH=VALUE`, shared by the commands that run a scenario (sim, sweep): declared once, applied
 // after the file and before a command's named overrides (--tmax and the like), so those have the last word.
 
+import type { CheckOptions } from '../scenario/validate.js';
 import { applySettings, parseSetting, type Setting } from '../scenario/settings.js';
 import { issue } from '../../lib/issues.js';
 import { formatIssues, type Issue, type Scenario } from '../scenario/scenario.js';
@@ -32,6 +33,7 @@ export function applySetFlags(
   texts: readonly string[] | undefined,
   file: string,
   swept: readonly string[] = [],
+  opts: CheckOptions = {},
 ): Scenario {
   if (texts === undefined || texts.length === 0) return scenario;
   const settings: Setting[] = [];
@@ -49,7 +51,7 @@ export function applySetFlags(
     }
   }
   // Every mistake at once: the malformed flags, then what the well-formed ones named or upset.
-  const applied = applySettings(scenario, settings, file);
+  const applied = applySettings(scenario, settings, file, opts);
   if (!applied.ok) issues.push(...applied.issues);
   // A trace file named (or made to be read) by a setting is checked as the file's own was.
   else if (

@@ -62,18 +62,24 @@ function parse(): Parsed {
   if (hosts !== null && values.bidders !== undefined)
     fail(EXIT.badInput, '--hosts and --bidders: give one (--bidders names a host already running)');
   const file = positionals[0] ?? SIM_SPEC.args[0].absent;
-  const loaded = loadScenarioFile(file);
+  // The limits on one process's work apply to one segment's share of the run.
+  const checking = { segments: processes ?? segment.count };
+  const loaded = loadScenarioFile(file, checking);
   if (!loaded.ok) fail(EXIT.badInput, `${file}: invalid scenario\n${formatIssues(loaded.issues)}`);
   const mode = values.mode;
   if (mode !== undefined && mode !== 'live' && mode !== 'virtual')
     fail(EXIT.badInput, `--mode: must be live or virtual (got "${mode}")`);
-  const over = applyOverrides(applySetFlags(loaded.scenario, values.set, file), {
-    seed: num('seed', values.seed),
-    mode,
-    rate: num('rate', values.rate),
-    durationSec: num('duration', values.duration),
-    tmaxMs: num('tmax', values.tmax),
-  });
+  const over = applyOverrides(
+    applySetFlags(loaded.scenario, values.set, file, [], checking),
+    {
+      seed: num('seed', values.seed),
+      mode,
+      rate: num('rate', values.rate),
+      durationSec: num('duration', values.duration),
+      tmaxMs: num('tmax', values.tmax),
+    },
+    checking,
+  );
   if (!over.ok) fail(EXIT.badInput, `${file}: invalid after command-line overrides\n${formatIssues(over.issues)}`);
   const scenario = values.token === undefined ? over.scenario : withLocalToken(over.scenario, values.token);
   const pathIssues = thresholdPathIssues(scenario);

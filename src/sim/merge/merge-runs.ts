@@ -172,7 +172,8 @@ function mergedHostStats(hosts: RunState['hosts'], histograms: Map<string, Histo
     };
     const late = histograms.get(hostTag('lateness', h.name));
     if (late !== undefined) st.lateness = encodeHistogram(late);
-    if (h.numbers.slowReaders !== undefined) st.slowReaders = n('slowReaders');
+    for (const field of ['slowReaders', 'queued', 'busy', 'tooLate'] as const)
+      if (h.numbers[field] !== undefined) st[field] = n(field);
     return st;
   });
 }

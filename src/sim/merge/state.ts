@@ -72,6 +72,10 @@ export const HOST_RULES: Readonly<Record<string, Rule>> = {
   losses: 'sum',
   badRequests: 'sum',
   slowReaders: 'sum',
+  // A leaf with a capacity (src/bidders/capacity.ts): requests that waited, and the two refusals.
+  queued: 'sum',
+  busy: 'sum',
+  tooLate: 'sum',
 };
 
 type MapEntries = Array<[string | number, number]>;

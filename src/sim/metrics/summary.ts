@@ -140,8 +140,12 @@ export interface Summary {
   tool?: ToolInfo;
   /** Whether the run measured the bidders or the machine (harness-types.ts); every run has one. */
   harness?: HarnessSummary;
-  /** The share of the arrivals a `--segment` run ran (absent from a whole run's summary). */
-  segment?: { index: number; count: number };
+  /**
+   * The share of the arrivals a `--segment` run ran (absent from a whole run's summary). `simulated`:
+   * `stripe` when it ran only its share; `whole-run` when, in virtual time with state carried from one
+   * auction to the next (src/sim/scenario/segment-state.ts), it simulated every arrival and recorded its share.
+   */
+  segment?: { index: number; count: number; simulated: 'stripe' | 'whole-run' };
   /** What `npm run merge` added up (absent from a run's own summary). */
   merged?: MergedInfo;
 }

@@ -35,6 +35,9 @@ import { ProcessMeter } from '../../lib/process-meter.js';
 import { judgeHarness, type HarnessInput } from '../metrics/harness.js';
 import type { HostProcessLoad } from '../../bidders/host-process.js';
 
+/** A live run's arrivals begin this long after it starts them (after --start-at, when given). */
+export const ARRIVALS_AFTER_MS = 20;
+
 export interface RunOptions {
   /** An already running bidder host (ws://host:port) serving the scenario's local leaves. */
   biddersUrl?: string;
@@ -105,7 +108,9 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
   const m = new Metrics(infos);
   // Checks every auction and outcome as it happens; a run that breaks an invariant fails (exit 3).
   const checker = new InvariantChecker(leaves.length);
-  const exchange = new Exchange({ ...exchangeOptions(s), policy: runPolicy(s, m) }, clock, tee(m, checker));
+  // A segment's share of each leaf's QPS cap: the segments together send a leaf what one exchange would.
+  const qpsShare = 1 / (opts.segment ?? WHOLE_RUN).count;
+  const exchange = new Exchange({ ...exchangeOptions(s), policy: runPolicy(s, m, qpsShare) }, clock, tee(m, checker));
   const { pool, http, links } = buildLinks(s, leaves, targets, exchange);
   exchange.attach(links);
 
@@ -126,7 +131,7 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
   if (waitMs > 0 && stoppedBy === null) await new Promise((r) => setTimeout(r, waitMs));
 
   const startedAt = new Date();
-  const origin = clock.now() + 20;
+  const origin = clock.now() + ARRIVALS_AFTER_MS;
   const warmupEnd = origin + s.load.warmupSec * 1000;
   m.begin(origin, warmupEnd);
   checker.begin(origin, warmupEnd);

@@ -147,6 +147,11 @@ export function sequentialIds(prefix = 'a'): () => string {
   return () => `${prefix}${++counter}`;
 }
 
+/** The 0-based place in the run of the auction a sequentialIds() id names: `a1` is 0. */
+export function sequentialIndex(id: string): number {
+  return Number(id.slice(1)) - 1;
+}
+
 /** Random, collision-safe auction ids (nanoid) for live mode. */
 export function randomIds(): () => string {
   return () => nanoid();

@@ -2,6 +2,7 @@
 // named random streams, the leaves as metrics name them, and the config echoed in summary.json.
 
 import seedrandom from 'seedrandom';
+import { simulatesWholeRun } from '../scenario/segment-state.js';
 import type { LeafConfig, Rng } from '../../bidders/config.js';
 import { latencyQuantile } from '../../bidders/latency-models.js';
 import type { ExchangeOptions } from '../../exchange/exchange.js';
@@ -84,9 +85,13 @@ export const streams = {
 /**
  * The fan-out policies the scenario switches on (adaptive timeouts, throttling, QPS caps), or null
  * when it switches on none: the exchange then runs its per-message path as without policies.
+ * `qpsShare` scales every QPS cap: a live segment of N runs 1/N of the arrivals and caps each leaf
+ * at 1/N of its `qps`, so that the N segments together send it what one exchange would.
  */
-export function fanoutPolicy(s: Scenario): PolicySet | null {
-  const qps = s.bidders.flatMap((g) => Array.from({ length: isExternal(g) ? 1 : g.count }, () => g.qps ?? null));
+export function fanoutPolicy(s: Scenario, qpsShare = 1): PolicySet | null {
+  const qps = s.bidders.flatMap((g) =>
+    Array.from({ length: isExternal(g) ? 1 : g.count }, () => (g.qps === undefined ? null : g.qps * qpsShare)),
+  );
   const a = s.auction;
   // Below this a leaf would be told less than its minBidderMs and skipped, and never heard again:
   // it is told floor((deadline - allowance) x share - deduction), hence the 1 ms over.
@@ -110,10 +115,10 @@ export function fanoutPolicy(s: Scenario): PolicySet | null {
 
 /**
  * The run's fan-out policy for the exchange (fanoutPolicy), with `m` reading each leaf's adaptive
- * deadline as each second begins when adaptive timeouts are on.
+ * deadline as each second begins when adaptive timeouts are on. `qpsShare` as fanoutPolicy's.
  */
-export function runPolicy(s: Scenario, m: Metrics): FanoutPolicy | null {
-  const policy = fanoutPolicy(s);
+export function runPolicy(s: Scenario, m: Metrics, qpsShare = 1): FanoutPolicy | null {
+  const policy = fanoutPolicy(s, qpsShare);
   const adaptive = policy?.adaptive ?? null;
   if (adaptive !== null) m.trackDeadlines((leaf) => adaptive.current(leaf));
   return policy;
@@ -202,7 +207,11 @@ export function finishRun(e: RunEnd): RunResult {
     config: summaryConfig(s, e.leaves),
     eventLoopDelay: percentiles(e.eventLoopDelay),
   });
-  if (e.segment.count > 1) summary.segment = { ...e.segment };
+  if (e.segment.count > 1)
+    summary.segment = {
+      ...e.segment,
+      simulated: e.mode === 'virtual' && simulatesWholeRun(s) ? 'whole-run' : 'stripe',
+    };
   summary.harness = e.harness;
   const invariantViolations = e.checker.finish(summary);
   return {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validateLatencySpec } from '../../bidders/latency-validation.js';
-import { MAX_ISSUES_SHOWN, formatIssues, LIMITS, processLimitIssues } from './scenario.js';
+import { MAX_ISSUES_SHOWN, formatIssues, LIMITS, processLimitIssues, validateScenario } from './scenario.js';
 import { buildCells } from '../sweep/cells.js';
 import { applySettings } from './settings.js';
 import { listPaths } from './dotted-path.js';
@@ -54,7 +54,11 @@ describe('work per process (item 3)', () => {
     expect(codes({ load: { rate: 1e9 } })).toEqual([{ path: 'load.rate', code: 'SCN_ERR_OUT_OF_RANGE' }]);
     expect(codes({ load: { rate: 0.0001 } })).toEqual([{ path: 'load.rate', code: 'SCN_ERR_OUT_OF_RANGE' }]);
     expect(codes({ load: { durationSec: 2e6 } })).toEqual([{ path: 'load.durationSec', code: 'SCN_ERR_OUT_OF_RANGE' }]);
-    expect(codes({ load: { auctions: 1e9 } })).toEqual([{ path: 'load.auctions', code: 'SCN_ERR_OUT_OF_RANGE' }]);
+    expect(codes({ load: { auctions: 2e12 } })).toEqual([{ path: 'load.auctions', code: 'SCN_ERR_OUT_OF_RANGE' }]);
+    // Within the field's bound (what 10,000 segments may share), but more than one process runs.
+    expect(codes({ load: { rate: 1000, auctions: 2e8 } })).toEqual([
+      { path: 'load.auctions', code: 'SCN_ERR_TOO_LARGE' },
+    ]);
     // Each within its own limit, but 100,000/s for 1,000,000 s is 10^11 auctions.
     expect(codes({ load: { rate: 100_000, durationSec: 1_000_000 }, bidders: [{ name: 'a' }] })).toEqual([
       { path: 'load.durationSec', code: 'SCN_ERR_TOO_LARGE' },
@@ -94,16 +98,41 @@ describe('work per process (item 3)', () => {
       bidders: [{ name: 'a', count: 100 }],
     };
     expect(codes(raw)).toEqual([{ path: 'load.rate', code: 'SCN_ERR_TOO_LARGE' }]);
-    expect(lines(raw)[0]).toContain('(got 5,000,000: lower the rate, tmaxMs or the leaves)');
+    expect(lines(raw)[0]).toContain('(got 5,000,000: lower the rate, tmaxMs or the leaves, or run more segments)');
     valid({ ...raw, load: { rate: 10_000, durationSec: 2 } });
   });
 
-  it('checks one scenario as one process runs it: a share of the rate passes where the whole does not', () => {
-    const whole = { load: { rate: 80_000, durationSec: 2000 }, bidders: [{ name: 'a', count: 2 }] };
-    expect(codes(whole)).toEqual([{ path: 'load.durationSec', code: 'SCN_ERR_TOO_LARGE' }]);
-    // A segment of a quarter of the arrivals: the limits apply to it, not to the run it is part of.
-    const segment = valid({ ...whole, load: { rate: 20_000, durationSec: 2000 } });
-    expect(processLimitIssues(segment)).toEqual([]);
+  it('checks one segment of a run as one process runs it: its share passes where the whole does not', () => {
+    const whole = {
+      load: { rate: 80_000, durationSec: 3000 },
+      auction: { tmaxMs: 1000 },
+      bidders: [{ name: 'a', count: 50 }],
+    };
+    expect(codes(whole).map((c) => c.path)).toEqual(['load.durationSec', 'load.rate']);
+    // 240,000,000 auctions and 4,000,000 requests in flight: a quarter of each is within one process.
+    expect(validateScenario(whole, undefined, { segments: 4 }).ok).toBe(true);
+    const half = validateScenario(whole, undefined, { segments: 2 });
+    expect(half.ok).toBe(false);
+    if (!half.ok) expect(half.issues[0]!.message).toContain('(got 120,000,000 for one segment of 2');
+    expect(codes({ ...whole, load: { rate: 80_000, auctions: 240_000_000 } }).map((c) => c.path)).toContain(
+      'load.auctions',
+    );
+    expect(
+      validateScenario({ ...whole, load: { rate: 80_000, auctions: 240_000_000 } }, undefined, { segments: 4 }).ok,
+    ).toBe(true);
+  });
+
+  it('checks a virtual segment that simulates the whole run against the whole', () => {
+    // A capacity queue is state shared across auctions: each virtual segment simulates every arrival.
+    const busy = {
+      mode: 'virtual',
+      load: { rate: 80_000, durationSec: 2000 },
+      bidders: [{ name: 'a', count: 2, capacity: { concurrency: 4, queue: 4 } }],
+    };
+    expect(validateScenario(busy, undefined, { segments: 4 }).ok).toBe(false);
+    expect(validateScenario({ ...busy, mode: 'live' }, undefined, { segments: 4 }).ok).toBe(true);
+    const s = valid({ ...busy, load: { rate: 10_000, durationSec: 2000 } });
+    expect(processLimitIssues(s, 4)).toEqual([]);
   });
 
   it('thresholds at most LIMITS.thresholds: two hundred thousand are one issue, found at once', () => {

@@ -4,15 +4,18 @@
 //     runs), checked while reading, before any per-entry work, so a huge input costs little to refuse;
 //   - the work one process is asked to do (rate, duration, auctions, leaves, requests in flight),
 //     checked by processLimitIssues on a scenario that is otherwise valid.
-// The second kind is per process on purpose. Today every process runs a whole scenario; when a run is
-// split into segments (each process a share of the arrivals, k6's execution segments), each segment's
-// scenario is checked on its own, so a run too large for one process stays possible across many.
+// The second kind is per process on purpose: when a run is split into N segments (each process a
+// share of the arrivals, k6's execution segments), the auctions and the requests in flight are
+// checked against one segment's share, 1/N of the run's (segment-state.ts; all of it for a virtual
+// segment that simulates the whole run), so a run too large for one process stays possible across
+// many. The leaves, the queues and the rates stay whole: every segment has every leaf.
 // Pure.
 
 import { MAX_LATENCY_MS, MAX_MIXTURE_DEPTH, MAX_TABLE_POINTS } from '../../bidders/latency-validation.js';
 import { issue, joinPath, type Issue } from '../../lib/issues.js';
 import type { Scenario } from './schema.js';
 import { meanRate, peakRate } from './load-rates.js';
+import { segmentWorkShare } from './segment-state.js';
 
 export const LIMITS = {
   /** A scenario file: a hundred groups with every field written take about 40 KB. */
@@ -51,7 +54,10 @@ export const LIMITS = {
    * days, so every timer a run sets from it stays below Node's 2^31 ms.
    */
   durationSec: 1_000_000,
-  /** Auctions one process runs: `load.auctions`, or rate × durationSec planned. */
+  /**
+   * Auctions one process runs: `load.auctions`, or rate × durationSec planned; of a run split into N
+   * segments, its share (1/N). `load.auctions` itself may be up to this × LIMITS.segments.
+   */
   auctions: 100_000_000,
   /** Leaves across all groups: each costs about 110 KB (its histograms), so 10,000 is about 1.1 GB. */
   leaves: 10_000,
@@ -114,9 +120,12 @@ function plannedSeconds(s: Scenario): number {
 /**
  * The work one process would be asked to do, against LIMITS: one issue per limit passed. `s` is a
  * valid scenario (each field within its own bounds); this checks what follows from several fields.
+ * `segments`: the run is split into that many segments, and one process runs one of them.
  */
-export function processLimitIssues(s: Scenario): Issue[] {
+export function processLimitIssues(s: Scenario, segments = 1): Issue[] {
   const issues: Issue[] = [];
+  const share = segmentWorkShare(s, segments);
+  const ofShare = share === 1 ? '' : ` for one segment of ${count(segments)}`;
   const leaves = s.bidders.reduce((n, g) => n + ('url' in g ? 1 : g.count), 0);
   if (leaves > LIMITS.leaves) {
     const message = `must make at most ${count(LIMITS.leaves)} leaves in all, the limit per process (got ${count(leaves)})`;
@@ -134,10 +143,11 @@ export function processLimitIssues(s: Scenario): Issue[] {
     const message = `auctions / rate must be at most ${count(LIMITS.durationSec)} s, the longest run (got ${count(Math.round(auctions / rate))} s)`;
     issues.push(issue('load.rate', 'SCN_ERR_TOO_LARGE', message));
   }
-  const planned = auctions ?? Math.ceil(rate * plannedSeconds(s));
-  if (auctions === null && planned > LIMITS.auctions) {
-    const message = `rate × durationSec must be at most ${count(LIMITS.auctions)} auctions, the limit per process (got ${count(planned)})`;
-    issues.push(issue('load.durationSec', 'SCN_ERR_TOO_LARGE', message));
+  const planned = Math.ceil((auctions ?? rate * plannedSeconds(s)) * share);
+  if (planned > LIMITS.auctions) {
+    const what = auctions === null ? 'rate × durationSec' : 'auctions';
+    const message = `${what} must be at most ${count(LIMITS.auctions)} auctions, the limit per process (got ${count(planned)}${ofShare})`;
+    issues.push(issue(auctions === null ? 'load.durationSec' : 'load.auctions', 'SCN_ERR_TOO_LARGE', message));
   }
   const queued = s.bidders.reduce((n, g) => n + ('url' in g || g.capacity == null ? 0 : g.count * g.capacity.queue), 0);
   if (queued > LIMITS.queuedRequests) {
@@ -146,11 +156,11 @@ export function processLimitIssues(s: Scenario): Issue[] {
       `${count(LIMITS.queuedRequests)} (got ${count(queued)})`;
     issues.push(issue('bidders', 'SCN_ERR_TOO_LARGE', message));
   }
-  const inFlight = Math.ceil(((peak * s.auction.tmaxMs) / 1000) * leaves);
+  const inFlight = Math.ceil(((peak * s.auction.tmaxMs) / 1000) * leaves * share);
   if (leaves <= LIMITS.leaves && inFlight > LIMITS.inFlightRequests) {
     const message =
       `rate × tmaxMs / 1000 × leaves, the requests in flight at once, must be at most ` +
-      `${count(LIMITS.inFlightRequests)} (got ${count(inFlight)}: lower the rate, tmaxMs or the leaves)`;
+      `${count(LIMITS.inFlightRequests)} (got ${count(inFlight)}${ofShare}: lower the rate, tmaxMs or the leaves, or run more segments)`;
     issues.push(issue('load.rate', 'SCN_ERR_TOO_LARGE', message));
   }
   return issues;

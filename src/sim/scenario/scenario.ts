@@ -4,7 +4,7 @@
 import { issue, type Issue } from '../../lib/issues.js';
 import { placeJsonError } from './json-error.js';
 import { applySettings, type Setting } from './settings.js';
-import { checkScenario, type ScenarioResult } from './validate.js';
+import { checkScenario, type CheckOptions, type ScenarioResult } from './validate.js';
 import { LIMITS } from './limits.js';
 import type { Scenario } from './schema.js';
 import { readTextUpTo } from './bounded-read.js';
@@ -13,7 +13,7 @@ import { traceFileIssues } from './trace-file.js';
 export { DEFAULTS, isExternal } from './schema.js';
 export type { AuctionSpec, BidderGroup, ExternalGroup, LoadSpec, LocalGroup, Scenario } from './schema.js';
 export { expandLeaves, type Leaf } from './bidder-groups.js';
-export type { ScenarioResult } from './validate.js';
+export type { CheckOptions, ScenarioResult } from './validate.js';
 export { ISSUE_CODES, isIssueCode, type Issue, type IssueCode } from '../../lib/issues.js';
 export { LIMITS, processLimitIssues } from './limits.js';
 
@@ -21,12 +21,12 @@ export { LIMITS, processLimitIssues } from './limits.js';
  * Validates raw JSON and fills every default. `source`, the file it came from, names the root in
  * messages and gives the default `name` (the file's base name).
  */
-export function validateScenario(raw: unknown, source?: string): ScenarioResult {
-  return checkScenario(raw, source);
+export function validateScenario(raw: unknown, source?: string, opts: CheckOptions = {}): ScenarioResult {
+  return checkScenario(raw, source, opts);
 }
 
 /** Reads, parses and validates a scenario file; an unreadable file or bad JSON is an Issue too. */
-export function loadScenarioFile(path: string): ScenarioResult {
+export function loadScenarioFile(path: string, opts: CheckOptions = {}): ScenarioResult {
   const read = readTextUpTo(path, LIMITS.fileBytes, '1 MiB');
   if (!read.ok) return { ok: false, issues: [issue(path, read.code, read.message)] };
   let text = read.text;
@@ -40,7 +40,7 @@ export function loadScenarioFile(path: string): ScenarioResult {
     const message = `invalid JSON at line ${place.line}, column ${place.column}: ${place.reason}`;
     return { ok: false, issues: [issue(path, 'SCN_ERR_BAD_JSON', message)] };
   }
-  const checked = checkScenario(raw, path);
+  const checked = checkScenario(raw, path, opts);
   if (!checked.ok) return checked;
   // The trace file, read and checked here, at the edge: validation itself stays pure.
   const traceIssues = traceFileIssues(checked.scenario);
@@ -61,7 +61,7 @@ export interface Overrides {
  * A new scenario with the overrides applied, validated like the file (so `--tmax -5` reads
  * `auction.tmaxMs: must be a positive number (got -5)`). `s` is not changed.
  */
-export function applyOverrides(s: Scenario, o: Overrides): ScenarioResult {
+export function applyOverrides(s: Scenario, o: Overrides, opts: CheckOptions = {}): ScenarioResult {
   // The named flags are shorthands for --set of these paths: one mechanism writes and validates both.
   const settings: Setting[] = [];
   if (o.seed !== undefined) settings.push({ path: 'seed', value: o.seed });
@@ -70,7 +70,7 @@ export function applyOverrides(s: Scenario, o: Overrides): ScenarioResult {
   if (o.durationSec !== undefined)
     settings.push({ path: 'load.durationSec', value: o.durationSec }, { path: 'load.auctions', value: null });
   if (o.tmaxMs !== undefined) settings.push({ path: 'auction.tmaxMs', value: o.tmaxMs });
-  return applySettings(s, settings);
+  return applySettings(s, settings, undefined, opts);
 }
 
 /** The most issues printed: past that, one line says how many more there were. */

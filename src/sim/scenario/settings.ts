@@ -6,7 +6,7 @@ import { issue, suggest, type Issue } from '../../lib/issues.js';
 import { getPath, isSafePath, listPaths, setPath, splitPath } from './dotted-path.js';
 import { LIMITS, tooDeepAt, tooDeepIssue } from './limits.js';
 import type { Scenario } from './schema.js';
-import { checkScenario, type ScenarioResult } from './validate.js';
+import { checkScenario, type CheckOptions, type ScenarioResult } from './validate.js';
 
 export interface Setting {
   path: string;
@@ -44,7 +44,12 @@ export function parseSetting(text: string): Setting | Issue {
  * (`bidders.0={...}`, `thresholds={"rates.timeout":"<0.05"}`). `s` is not changed. `source`, the
  * scenario file, is where a latency file a value names is read from (else the working directory).
  */
-export function applySettings(s: Scenario, settings: readonly Setting[], source?: string): ScenarioResult {
+export function applySettings(
+  s: Scenario,
+  settings: readonly Setting[],
+  source?: string,
+  opts: CheckOptions = {},
+): ScenarioResult {
   const next = structuredClone(s);
   const issues: Issue[] = [];
   // Sweep and threshold keys hold dots of their own, so their paths are no suggestion.
@@ -73,5 +78,5 @@ export function applySettings(s: Scenario, settings: readonly Setting[], source?
     }
   }
   if (issues.length > 0) return { ok: false, issues };
-  return checkScenario(next, source);
+  return checkScenario(next, source, opts);
 }

@@ -107,7 +107,8 @@ function checkLoad(raw: Raw, source: string | undefined, issues: Issue[]): LoadS
   const arrival = readEnum(raw, 'arrival', ARRIVALS, d.arrival, 'load', issues);
   const rate = readNumber(raw, 'rate', RATE, d.rate, 'load', issues);
   let durationSec = readNullableNumber(raw, 'durationSec', upTo(POSITIVE, LIMITS.durationSec), 'load', issues);
-  const auctions = readNullableNumber(raw, 'auctions', upTo(COUNT, LIMITS.auctions), 'load', issues);
+  // The most auctions one process runs is checked on the segment's share (limits.ts processLimitIssues).
+  const auctions = readNullableNumber(raw, 'auctions', upTo(COUNT, LIMITS.auctions * LIMITS.segments), 'load', issues);
   const warmupSec = readNumber(raw, 'warmupSec', NON_NEGATIVE, d.warmupSec, 'load', issues);
 
   if (typeof durationSec === 'number' && typeof auctions === 'number') {
@@ -231,12 +232,21 @@ function defaultName(source: string | undefined): string {
   return source === undefined ? DEFAULTS.name : toSafeName(basename(source, extname(source)));
 }
 
+/** How a scenario is checked beyond its own fields. */
+export interface CheckOptions {
+  /**
+   * The segments the run is split into (`--segment I/N`, `--segments N`, `--processes N`): the limits
+   * on one process's work are checked against one segment's share of it (segment-state.ts).
+   */
+  segments?: number;
+}
+
 /**
  * Validates and fills defaults. `source` (the file) names the root in messages, gives the default name
  * and the folder the files a scenario names (latency measurements) are read from (else the working
  * directory).
  */
-export function checkScenario(raw: unknown, source?: string): ScenarioResult {
+export function checkScenario(raw: unknown, source?: string, opts: CheckOptions = {}): ScenarioResult {
   const issues: Issue[] = [];
   if (!isRecord(raw)) {
     issues.push(mustBe(source ?? 'scenario', 'SCN_ERR_WRONG_TYPE', 'a JSON object', raw));
@@ -284,10 +294,10 @@ export function checkScenario(raw: unknown, source?: string): ScenarioResult {
     ...(requests !== undefined && { requests }),
   };
   // What the fields ask of one process together (each is within its own bounds by now).
-  if (issues.length === 0) issues.push(...processLimitIssues(scenario));
+  if (issues.length === 0) issues.push(...processLimitIssues(scenario, opts.segments ?? 1));
   // Each sweep value is checked by validating the scenario with it applied, which needs a clean base.
   const baseOk = issues.length === 0;
-  const validate = (cell: unknown): ScenarioResult => checkScenario(cell, source);
+  const validate = (cell: unknown): ScenarioResult => checkScenario(cell, source, opts);
   scenario.sweep = checkSweep(raw.sweep, baseOk ? scenario : undefined, validate, repeats ?? 1, issues);
   // A trace on a sweep axis is relative to the file, as load.trace is: resolved now, while the file is known.
   const traces = scenario.sweep?.['load.trace'];

@@ -9,7 +9,7 @@ import { latencySampler } from '../../bidders/latency-models.js';
 import { Exchange, type ExchangeObserver } from '../../exchange/exchange.js';
 import { segmentArrivals, WHOLE_RUN, type Segment } from '../run/arrivals.js';
 import { Metrics } from '../metrics/metrics.js';
-import { requestFactory, sequentialIds } from '../run/request-factory.js';
+import { requestFactory, sequentialIds, sequentialIndex } from '../run/request-factory.js';
 import type { Progress, RunResult } from '../run/result.js';
 import { expandLeaves } from '../scenario/bidder-groups.js';
 import type { Scenario } from '../scenario/schema.js';
@@ -29,6 +29,8 @@ import { virtualHarness } from '../metrics/harness.js';
 import { EventQueue } from './event-queue.js';
 import { VirtualClock } from './virtual-clock.js';
 import { VirtualLink, type NetworkDelay } from './virtual-links.js';
+import { simulatesWholeRun } from '../scenario/segment-state.js';
+import { stripeObserver } from './stripe-observer.js';
 
 export interface VirtualOptions {
   /** Called every `progressEverySec` of simulated time. */
@@ -88,7 +90,12 @@ function virtualRun(s: Scenario, opts: VirtualOptions) {
   const m = new Metrics(leafInfos(leaves));
   // The same checks as live; virtual time has no late timers, so a close after its deadline is a bug.
   const checker = new InvariantChecker(leaves.length, { maxOvershootMs: 0 });
-  const observer = opts.tap === undefined ? tee(m, checker) : tee(m, checker, opts.tap);
+  const segment = opts.segment ?? WHOLE_RUN;
+  // A segment of a run whose leaves or policies carry state from one auction to the next simulates
+  // every arrival and records only its stripe (segment-state.ts): its merge is the whole run exactly.
+  const whole = segment.count > 1 && simulatesWholeRun(s);
+  const heard = opts.tap === undefined ? tee(m, checker) : tee(m, checker, opts.tap);
+  const observer = whole ? stripeObserver(heard, segment, sequentialIndex) : heard;
   const exchange = new Exchange({ ...exchangeOptions(s), policy: runPolicy(s, m) }, clock, observer);
   const links = locals.map((c, i) => {
     const http = leaves[i]!.http;
@@ -111,9 +118,10 @@ function virtualRun(s: Scenario, opts: VirtualOptions) {
   checker.begin(origin, warmupEnd);
   const makeRequest = requestFactory(s, streams.requests(s.seed));
   const nextId = sequentialIds();
-  const segment = opts.segment ?? WHOLE_RUN;
   // A segment takes the other segments' requests' draws and ids too: each request is the whole run's.
-  const schedule = segmentArrivals(scheduleArrivals(s), segment, () => makeRequest(nextId()));
+  const schedule = whole
+    ? scheduleArrivals(s)
+    : segmentArrivals(scheduleArrivals(s), segment, () => makeRequest(nextId()));
   const totalSec = plannedSec(s);
   const everyMs = (opts.progressEverySec ?? 1) * 1000;
   let nextProgress = everyMs;
@@ -142,7 +150,8 @@ function virtualRun(s: Scenario, opts: VirtualOptions) {
       const at = origin + next;
       while (queue.peekTime() <= at) queue.step();
       queue.now = at;
-      lastArrival = at;
+      // The segment's own last arrival bounds its window, whatever it simulated beyond its stripe.
+      if (!whole || schedule.index % segment.count === segment.index) lastArrival = at;
       if (!marked && at >= warmupEnd) {
         // As the live runner tells its host: the leaves' own statistics leave out the warm-up.
         for (const l of links) l.mark();
@@ -183,7 +192,8 @@ function virtualRun(s: Scenario, opts: VirtualOptions) {
       eventLoopDelay: newHistogram(),
       segment,
       timelineOffsetMs: 0,
-      hostStats: links.map((l) => l.stats()),
+      // Simulating the whole run, every segment's leaves served all of it: the first segment says so once.
+      hostStats: whole && segment.index > 0 ? [] : links.map((l) => l.stats()),
       harness: virtualHarness(),
       stoppedBy,
       message,
