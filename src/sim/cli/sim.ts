@@ -25,6 +25,7 @@ import { segmentFolder, segmentFromFlags } from './segment-flag.js';
 import type { Segment } from '../run/arrivals.js';
 import { runProcesses } from './processes.js';
 import { LIMITS } from '../scenario/limits.js';
+import { ownHostCapacityNote } from '../scenario/segment-state.js';
 
 /** A number flag (plain decimal), or a bad-input error naming the flag; its range is the scenario validator's. */
 function num(flag: string, value: string | undefined): number | undefined {
@@ -125,6 +126,8 @@ async function main(): Promise<void> {
   const share = whole ? '' : `, segment ${segment.index} of ${segment.count}`;
   const spread = processes === null ? '' : `, ${processes.count} process(es)`;
   process.stdout.write(`running ${scenario.name} (${scenario.mode}, seed ${scenario.seed}${share}${spread})\n`);
+  const note = ownHostCapacityNote(scenario, segment.count, bidders !== undefined);
+  if (note !== null) process.stderr.write(`${note}\n`);
   const progress = createProgress();
   let result;
   try {

@@ -41,3 +41,19 @@ export function simulatesWholeRun(s: Scenario): boolean {
 export function segmentWorkShare(s: Scenario, count: number): number {
   return count <= 1 || simulatesWholeRun(s) ? 1 : 1 / count;
 }
+
+/**
+ * What a live segment that starts a bidder host of its own (no `--bidders`, a capacity group without
+ * `hosts`) should be told: that host's queues see only this segment's requests. Null when nothing
+ * needs saying. `biddersUrl`: whether the run was pointed at hosts already running.
+ */
+export function ownHostCapacityNote(s: Scenario, count: number, biddersUrl: boolean): string | null {
+  if (s.mode !== 'live' || count <= 1 || biddersUrl) return null;
+  const i = s.bidders.findIndex((g) => !isExternal(g) && g.hosts === undefined && g.capacity != null);
+  if (i < 0) return null;
+  return (
+    `note: bidders[${i}].capacity: this segment starts a bidder host of its own, whose queues see only ` +
+    `its 1/${count} of the requests; to share the leaves' queues, run the segments against one set of ` +
+    `hosts (--bidders URL, a group's hosts, or --processes)`
+  );
+}
