@@ -23,6 +23,7 @@ import {
   exchangeOptions,
   finishRun,
   lateGraceMs,
+  leafSeed,
   leafInfos,
   plannedSec,
   runPolicy,
@@ -89,7 +90,8 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
   if (base === undefined && locals.length > 0) {
     // Local groups share one token (validated), which the child host then requires.
     const token = leaves.find((l) => l.kind === 'local')?.token;
-    host = await startChildHost(locals, s.seed, token === undefined ? {} : { token });
+    // A host of the segment's own: its leaves draw streams of their own (leafSeed).
+    host = await startChildHost(locals, leafSeed(s, opts.segment ?? WHOLE_RUN), token === undefined ? {} : { token });
     base = `ws://127.0.0.1:${host.port}`;
   }
   const targets: PoolTarget[] = leaves.map((l) => {

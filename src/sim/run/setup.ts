@@ -69,6 +69,19 @@ export function leafTerms(s: Scenario): LeafTerms[] | null {
 }
 
 /**
+ * The seed of the leaves' own streams (their decisions, the network, the backoff) in `segment`. A
+ * segment that runs only its stripe gives its leaves streams of their own: with the run's seed, each
+ * segment's leaf would replay the same draws for its own requests, and the N segments would hold N
+ * copies of one sample, not one sample N times as large. The arrivals and the requests stay the
+ * whole run's in every segment; a whole run, or a segment that simulates it, keeps the run's seed.
+ */
+export function leafSeed(s: Scenario, segment: Segment): number | string {
+  return segment.count === 1 || simulatesWholeRun(s)
+    ? s.seed
+    : `${s.seed}/segment-${segment.index}-of-${segment.count}`;
+}
+
+/**
  * Every random stream of a run but the leaves' own (src/bidders/decision.ts leafRng), each seeded from
  * the scenario seed and its own name, so that no stream's draws depend on another's. Alea, as the
  * leaves use: cheap per draw, which counts at a million responses per second in virtual time.
@@ -76,8 +89,8 @@ export function leafTerms(s: Scenario): LeafTerms[] | null {
 export const streams = {
   arrivals: (seed: number): Rng => seedrandom.alea(`${seed}/arrivals`),
   requests: (seed: number): Rng => seedrandom.alea(`${seed}/requests`),
-  network: (seed: number, leaf: string): Rng => seedrandom.alea(`${seed}/network/${leaf}`),
-  backoff: (seed: number, leaf: string): Rng => seedrandom.alea(`${seed}/backoff/${leaf}`),
+  network: (seed: number | string, leaf: string): Rng => seedrandom.alea(`${seed}/network/${leaf}`),
+  backoff: (seed: number | string, leaf: string): Rng => seedrandom.alea(`${seed}/backoff/${leaf}`),
   /** Which requests the throttle holds back (src/exchange/policies/throttle.ts). */
   throttle: (seed: number): Rng => seedrandom.alea(`${seed}/throttle`),
 };

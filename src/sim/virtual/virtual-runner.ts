@@ -18,6 +18,7 @@ import {
   exchangeOptions,
   finishRun,
   lateGraceMs,
+  leafSeed,
   leafInfos,
   plannedSec,
   runPolicy,
@@ -62,14 +63,14 @@ export const YIELD_EVERY_MS = 100;
 const REQUESTS_PER_LOOK = 2048;
 
 /** A constant network takes no draws, so the common case costs nothing per message. */
-function networkDelay(s: Scenario, leafName: string): NetworkDelay {
+function networkDelay(s: Scenario, seed: number | string, leafName: string): NetworkDelay {
   const spec = s.network;
   if (spec.model === 'constant') {
     const ms = spec.ms;
     return () => ms;
   }
   const sample = latencySampler(spec);
-  const rng = streams.network(s.seed, leafName);
+  const rng = streams.network(seed, leafName);
   return () => sample(rng);
 }
 
@@ -96,14 +97,15 @@ function virtualRun(s: Scenario, opts: VirtualOptions) {
   const whole = segment.count > 1 && simulatesWholeRun(s);
   const heard = opts.tap === undefined ? tee(m, checker) : tee(m, checker, opts.tap);
   const observer = whole ? stripeObserver(heard, segment, sequentialIndex) : heard;
+  const seed = leafSeed(s, segment);
   const exchange = new Exchange({ ...exchangeOptions(s), policy: runPolicy(s, m) }, clock, observer);
   const links = locals.map((c, i) => {
     const http = leaves[i]!.http;
     return new VirtualLink(
       i,
-      createLeaf(c, s.seed),
-      networkDelay(s, c.name),
-      streams.backoff(s.seed, c.name),
+      createLeaf(c, seed),
+      networkDelay(s, seed, c.name),
+      streams.backoff(seed, c.name),
       queue,
       exchange,
       leafServer(c),

@@ -114,5 +114,14 @@ describe('segments of a virtual run with state shared across auctions', () => {
     expect(r.summary.segment).toEqual({ index: 1, count: 3, simulated: 'stripe' });
     // Its leaves heard only its stripe.
     expect(r.hostStats[0]!.requests).toBe(r.summary.bids.sent);
+    // And drew streams of their own: two segments of 1,500 requests each are two samples, not one
+    // sample twice (with the run's seed, each leaf replayed the same draws in every segment).
+    const even = valid({ ...plain, load: { rate: 400, auctions: 3000, durationSec: null, warmupSec: 0 } });
+    const [a, b] = [0, 1].map(
+      (index) => runVirtual(even, { segment: { index, count: 2 } }).summary.bidders['capped-1']!,
+    );
+    expect(a!.sent).toBe(1500);
+    expect(b!.sent).toBe(1500);
+    expect(a!.latency).not.toEqual(b!.latency);
   });
 });
