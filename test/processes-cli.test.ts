@@ -80,6 +80,12 @@ describe('npm run sim -- --processes', () => {
     expect(b.onTime + b.noBid + b.invalid + b.timedOut + b.lost).toBe(b.sent);
     const roles = s.harness!.processes.map((p) => p.role).sort();
     expect(roles).toEqual(['bidder-host', 'bidder-host', 'exchange', 'exchange']);
+    // The run started its hosts and measured them: they are judged as a single run judges its own.
+    const h = s.harness!;
+    expect(h.reasons.join('\n')).not.toMatch(/ran outside this run/);
+    expect(h.checks.filter((c) => c.id === 'host-utilisation')).toHaveLength(2);
+    expect(h.hostLateness).not.toBeNull();
+    expect(Object.keys(h.groups).sort()).toEqual(['capped', 'fast', 'slow']);
     // Leaf k on host (k - 1) mod 2: each leaf was served by one host only.
     const state = JSON.parse(readFileSync(join(dir, 'live', 'run-state.json'), 'utf8')) as {
       hosts: Array<{ numbers: { requests: number } }>;

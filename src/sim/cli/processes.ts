@@ -15,7 +15,8 @@ import { mergeRuns } from '../merge/merge-runs.js';
 import { readRunFolder } from '../merge/read-run.js';
 import type { RunResult } from '../run/result.js';
 import { startChildHost, type ChildHost } from '../run/host-child.js';
-import { ARRIVALS_AFTER_MS } from '../run/live-runner.js';
+import { ARRIVALS_AFTER_MS, hostsInput } from '../run/live-runner.js';
+import { judgeHosts, verdictOf } from '../metrics/harness.js';
 import { expandLeaves } from '../scenario/bidder-groups.js';
 import { isExternal, type Scenario } from '../scenario/schema.js';
 import { segmentFolder } from './segment-flag.js';
@@ -138,6 +139,8 @@ export async function runProcesses(o: ProcessesOptions): Promise<RunResult> {
       result,
       stats.flat(),
       hosts.map((h) => h.load()).filter((l): l is HostProcessLoad => l !== null),
+      // Bidders this process did not start (external groups, groups on hosts of their own) go unmeasured.
+      locals.length < expandLeaves(s).length,
     );
     return result;
   } finally {
@@ -149,18 +152,21 @@ export async function runProcesses(o: ProcessesOptions): Promise<RunResult> {
 
 /**
  * The hosts this process ran, added to the merged run: their per-leaf stats (each host served every
- * leaf, the dealt ones only were called) and their processes in the harness.
+ * leaf, the dealt ones only were called), and the harness judged again with them. The segments saw
+ * their bidders on hosts outside them; the run started those hosts and measured them, so their
+ * utilisation, their timers' lateness and each group's measured-minus-applied gap are checked as a
+ * single live run checks its own host's.
  */
-function withHosts(result: RunResult, stats: LeafHostStats[], loads: HostProcessLoad[]): void {
+function withHosts(result: RunResult, stats: LeafHostStats[], loads: HostProcessLoad[], outside: boolean): void {
   if (stats.length > 0) result.hostStats = stats.filter((st) => st.requests > 0);
   const harness = result.summary.harness;
-  if (harness === undefined) return;
-  for (const l of loads)
-    harness.processes.push({
-      role: 'bidder-host',
-      pid: l.pid,
-      utilisation: Number(l.utilisation.toPrecision(3)),
-      cpuSec: Number(l.cpuSec.toPrecision(3)),
-      wallSec: Number(l.wallSec.toPrecision(3)),
-    });
+  if (harness === undefined || loads.length === 0) return;
+  const infos = result.metrics.leaves.map((c) => c.info);
+  const hosts = judgeHosts(hostsInput(result.scenario, result.metrics, infos, result.hostStats, loads));
+  result.summary.harness = verdictOf(
+    harness.checks.concat(hosts.checks),
+    harness.processes.concat(hosts.processes),
+    hosts,
+    outside,
+  );
 }

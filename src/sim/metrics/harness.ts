@@ -226,6 +226,24 @@ export function judgeHarness(h: HarnessInput): HarnessSummary {
       null,
     ),
   );
+  const hosts = judgeHosts(h);
+  return verdictOf(checks.concat(hosts.checks), processes.concat(hosts.processes), hosts, h.hostOutside === true);
+}
+
+/** What the bidder hosts' side of HarnessInput shows: their processes, timer lateness and the gaps. */
+export type HostsInput = Pick<HarnessInput, 'tmaxMs' | 'hosts' | 'hostLateness' | 'groups'>;
+
+/** The checks of the bidder hosts (their utilisation, their timers' lateness, each group's gap). */
+export function judgeHosts(h: HostsInput): {
+  checks: HarnessCheck[];
+  processes: ProcessHealth[];
+  hostLateness: P | null;
+  groups: Record<string, GroupGap>;
+} {
+  const L = HARNESS_LIMITS;
+  const t = h.tmaxMs;
+  const checks: HarnessCheck[] = [];
+  const processes: ProcessHealth[] = [];
   for (const host of h.hosts) {
     processes.push({
       role: 'bidder-host',
@@ -283,7 +301,19 @@ export function judgeHarness(h: HarnessInput): HarnessSummary {
       ),
     );
   }
+  return { checks, processes, hostLateness, groups };
+}
 
+/**
+ * The verdict of a run's checks: the worst level among them, a reason for each passed limit (invalid
+ * first) and the figures they pollute. `hostOutside`: the bidders' host was no process of the run's.
+ */
+export function verdictOf(
+  checks: HarnessCheck[],
+  processes: ProcessHealth[],
+  host: { hostLateness: P | null; groups: Record<string, GroupGap> },
+  hostOutside: boolean,
+): HarnessSummary {
   // Invalid first: the reason a run cannot be used leads.
   const passed = checks.filter((c) => c.level === 'invalid').concat(checks.filter((c) => c.level === 'degraded'));
   const verdict: HarnessVerdict = passed.some((c) => c.level === 'invalid')
@@ -296,7 +326,7 @@ export function judgeHarness(h: HarnessInput): HarnessSummary {
     const bound = c.level === 'invalid' && c.invalidAbove !== null ? c.invalidAbove : c.degradedAbove;
     return `${c.figure} was ${shown(c.value)}, above the ${c.level} limit of ${shown(bound)}: ${RULES[c.id]!.why}`;
   });
-  if (h.hostOutside === true)
+  if (hostOutside)
     reasons.push(
       'the bidders ran outside this run (external bidders or --bidders), so their host was not measured: its load, timer lateness and the measured-minus-applied gap are unknown',
     );
@@ -307,8 +337,8 @@ export function judgeHarness(h: HarnessInput): HarnessSummary {
     advice: unique(passed.flatMap((c) => RULES[c.id]!.advice)),
     checks,
     processes,
-    hostLateness,
-    groups,
+    hostLateness: host.hostLateness,
+    groups: host.groups,
   };
 }
 

@@ -33,7 +33,7 @@ import {
 import { percentiles, type P } from '../metrics/summary.js';
 import { decodeHistogram, fromNodeHistogram, newHistogram, type Histogram } from '../../lib/histogram.js';
 import { ProcessMeter } from '../../lib/process-meter.js';
-import { judgeHarness, type HarnessInput } from '../metrics/harness.js';
+import { judgeHarness, type HarnessInput, type HostsInput } from '../metrics/harness.js';
 import type { HostProcessLoad } from '../../bidders/host-process.js';
 
 /** A live run's arrivals begin this long after it starts them (after --start-at, when given). */
@@ -284,6 +284,26 @@ function harnessInput(
     hosts: HostProcessLoad[];
   },
 ): HarnessInput {
+  return {
+    ...hostsInput(s, m, infos, hostStats, own.hosts),
+    hostOutside: own.hostOutside,
+    overshoot: percentiles(own.overshoot),
+    eventLoopDelay: own.eventLoopDelay,
+    exchange: own.exchange,
+  };
+}
+
+/**
+ * The bidder hosts' side of the harness: their processes, their timers' lateness, and per group the
+ * response times the exchange measured (`m`) beside the delays the hosts applied (`hostStats`).
+ */
+export function hostsInput(
+  s: Scenario,
+  m: Metrics,
+  infos: readonly { name: string; group: string }[],
+  hostStats: readonly LeafHostStats[],
+  hosts: HostProcessLoad[],
+): HostsInput {
   const groupOf = new Map(infos.map((i) => [i.name, i.group]));
   const measured = new Map<string, Histogram>();
   for (const c of m.leaves) {
@@ -303,11 +323,7 @@ function harnessInput(
   }
   return {
     tmaxMs: s.auction.tmaxMs,
-    hostOutside: own.hostOutside,
-    overshoot: percentiles(own.overshoot),
-    eventLoopDelay: own.eventLoopDelay,
-    exchange: own.exchange,
-    hosts: own.hosts,
+    hosts,
     hostLateness: lateness,
     groups: [...measured].map(([name, h]) => ({ name, measured: h, applied: applied.get(name) ?? null })),
   };
