@@ -55,15 +55,30 @@ describe('npm run sim -- --segment', () => {
     const two = await run(SIM, [file, '--segment', '1/2', '--out', join(dir, 'two')]);
     expect(two.status, two.stderr).toBe(2);
     expect(two.stderr).toContain('(got 120,000,000 for one segment of 2)');
-    // One segment of four starts; stopped, it writes its partial share.
-    const child = start(SIM, [file, '--segment', '3/4', '--out', join(dir, 'four')]);
-    const ended = finish(child, 60_000);
-    await waitForOutput(child, /running striped \(virtual, seed 11, segment 3 of 4\)/);
-    child.kill('SIGTERM');
-    const r = await ended;
-    expect(r.status, r.stderr).toBe(143);
-    expect(summaryOf(join(dir, 'four', 'segment-3-of-4')).partial).toBe(true);
-  }, 90_000);
+    // Each segment of four starts; stopped, it writes its partial share, and the four merge.
+    const four = join(dir, 'four');
+    const ended = await Promise.all(
+      [0, 1, 2, 3].map(async (i) => {
+        const child = start(SIM, [file, '--segment', `${i}/4`, '--out', four]);
+        const done = finish(child, 60_000);
+        await waitForOutput(child, new RegExp(`running striped \\(virtual, seed 11, segment ${i} of 4\\)`), 30_000);
+        child.kill('SIGTERM');
+        return done;
+      }),
+    );
+    for (const r of ended) expect(r.status, r.stderr).toBe(143);
+    expect(summaryOf(join(four, 'segment-3-of-4')).partial).toBe(true);
+    // Merging runs none of its auctions: the limits on one process's work are not the merge's.
+    const merged = await run('src/sim/cli/merge.ts', [four, '--out', join(dir, 'merged')], 60_000);
+    expect(merged.status, merged.stderr).toBe(0);
+    expect(summaryOf(join(dir, 'merged')).partial).toBe(true);
+    // Nor is a bidder host's, which serves the leaves of the run its segments share.
+    const host = start('src/sim/cli/bidders.ts', ['--scenario', file, '--port', '0']);
+    const served = finish(host, 30_000);
+    await waitForOutput(host, /serving 50 leaves of striped at ws:\/\/127\.0\.0\.1:\d+/);
+    host.kill('SIGTERM');
+    expect((await served).stderr).not.toMatch(/invalid scenario/);
+  }, 120_000);
 
   it("writes each segment into a folder of its own, whose counts add up to the whole run's", async () => {
     const dir = tempDir();

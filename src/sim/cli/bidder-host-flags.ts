@@ -2,7 +2,7 @@
 // its ws:// address, and --token, the token that host asks for. Both are checked before anything is
 // made or started, exit 2 naming the flag.
 
-import { isExternal, validateScenario, type Scenario } from '../scenario/scenario.js';
+import { isExternal, validateScenario, type CheckOptions, type Scenario } from '../scenario/scenario.js';
 import { fail } from './common.js';
 import { EXIT } from './exit-codes.js';
 
@@ -39,9 +39,9 @@ export function checkBiddersUrl(text: string): string {
  * The scenario with `token` on every simulated group (they share one bidder host, which checks one
  * token), validated as the scenario's own `token` field is; or exit 2 naming --token without echoing it.
  */
-export function withLocalToken(scenario: Scenario, token: string): Scenario {
+export function withLocalToken(scenario: Scenario, token: string, opts: CheckOptions = {}): Scenario {
   const raw = { ...scenario, bidders: scenario.bidders.map((g) => (isExternal(g) ? g : { ...g, token })) };
-  const r = validateScenario(raw);
+  const r = validateScenario(raw, undefined, opts);
   if (r.ok) return r.scenario;
   const first = r.issues.find((i) => i.path.endsWith('.token')) ?? r.issues[0];
   fail(EXIT.badInput, `--token: ${first?.message ?? 'invalid'}`);

@@ -25,7 +25,7 @@ import { segmentFolder, segmentFromFlags } from './segment-flag.js';
 import type { Segment } from '../run/arrivals.js';
 import { runProcesses } from './processes.js';
 import { LIMITS } from '../scenario/limits.js';
-import { ownHostCapacityNote } from '../scenario/segment-state.js';
+import { segmentNote } from '../scenario/segment-state.js';
 
 /** A number flag (plain decimal), or a bad-input error naming the flag; its range is the scenario validator's. */
 function num(flag: string, value: string | undefined): number | undefined {
@@ -63,15 +63,16 @@ function parse(): Parsed {
   if (hosts !== null && values.bidders !== undefined)
     fail(EXIT.badInput, '--hosts and --bidders: give one (--bidders names a host already running)');
   const file = positionals[0] ?? SIM_SPEC.args[0].absent;
-  // The limits on one process's work apply to one segment's share of the run.
+  // The limits on one process's work apply to one segment's share of the run, in the mode it runs in:
+  // checked once the overrides (--mode among them) are applied.
   const checking = { segments: processes ?? segment.count };
-  const loaded = loadScenarioFile(file, checking);
+  const loaded = loadScenarioFile(file, { processLimits: false });
   if (!loaded.ok) fail(EXIT.badInput, `${file}: invalid scenario\n${formatIssues(loaded.issues)}`);
   const mode = values.mode;
   if (mode !== undefined && mode !== 'live' && mode !== 'virtual')
     fail(EXIT.badInput, `--mode: must be live or virtual (got "${mode}")`);
   const over = applyOverrides(
-    applySetFlags(loaded.scenario, values.set, file, [], checking),
+    applySetFlags(loaded.scenario, values.set, file, [], { processLimits: false }),
     {
       seed: num('seed', values.seed),
       mode,
@@ -82,7 +83,7 @@ function parse(): Parsed {
     checking,
   );
   if (!over.ok) fail(EXIT.badInput, `${file}: invalid after command-line overrides\n${formatIssues(over.issues)}`);
-  const scenario = values.token === undefined ? over.scenario : withLocalToken(over.scenario, values.token);
+  const scenario = values.token === undefined ? over.scenario : withLocalToken(over.scenario, values.token, checking);
   const pathIssues = thresholdPathIssues(scenario);
   if (pathIssues.length > 0) fail(EXIT.badInput, `${file}: invalid thresholds\n${formatIssues(pathIssues)}`);
   const bidders = values.bidders === undefined ? undefined : checkBiddersUrl(values.bidders);
@@ -126,7 +127,11 @@ async function main(): Promise<void> {
   const share = whole ? '' : `, segment ${segment.index} of ${segment.count}`;
   const spread = processes === null ? '' : `, ${processes.count} process(es)`;
   process.stdout.write(`running ${scenario.name} (${scenario.mode}, seed ${scenario.seed}${share}${spread})\n`);
-  const note = ownHostCapacityNote(scenario, segment.count, bidders !== undefined);
+  // --processes starts the hosts its segments share.
+  const note =
+    processes === null
+      ? segmentNote(scenario, segment.count, bidders !== undefined)
+      : segmentNote(scenario, processes.count, true);
   if (note !== null) process.stderr.write(`${note}\n`);
   const progress = createProgress();
   let result;

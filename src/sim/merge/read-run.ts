@@ -77,7 +77,8 @@ export function readRunFolder(dir: string): RunPart {
   if (summary.merged?.pooled === true)
     throw new Error(`${dir}: pooled repeats already; merge the runs it was made from instead`);
   const scenarioPath = join(dir, 'scenario.resolved.json');
-  const checked = validateScenario(json(dir, 'scenario.resolved.json'), scenarioPath);
+  // A merge runs none of the scenario's auctions: the limits on one process's work are not its to check.
+  const checked = validateScenario(json(dir, 'scenario.resolved.json'), scenarioPath, { processLimits: false });
   if (!checked.ok) throw new Error(`${scenarioPath}: invalid scenario\n${formatIssues(checked.issues)}`);
   const state = parseRunState(json(dir, STATE_FILE));
   if (Array.isArray(state)) throw new Error(`${join(dir, STATE_FILE)}: not a run state\n${state.join('\n')}`);

@@ -158,6 +158,18 @@ export class Metrics implements ExchangeObserver {
     this.bucket(a).sent += sent;
   }
 
+  /**
+   * An auction of the run that another segment records (a virtual segment that simulates the whole
+   * run, stripe-observer.ts) went out: it counts nowhere here, but it ends the warm-up and begins its
+   * second at the moment it does in the whole run, so that drops, strays and the deadline readings
+   * are taken as the whole run takes them.
+   */
+  witness(a: InFlightAuction): void {
+    if (!this.counted(a)) return;
+    this.warm = true;
+    this.bucket(a);
+  }
+
   onNotSent(leaf: number, a: InFlightAuction, reason: NotSentReason): void {
     if (!this.counted(a)) return;
     this.leaves[leaf]![reason]++;

@@ -191,6 +191,12 @@ export interface RunEnd {
   /** Clock times of the warm-up's end and of the last arrival: the measured span between them. */
   warmupEndMs: number;
   lastArrivalMs: number;
+  /**
+   * Where the links' downtime stops counting (Metrics.end): the run's last arrival, which a virtual
+   * segment that simulates the whole run (and hears its links) may reach past its own stripe's.
+   * Absent: `lastArrivalMs`.
+   */
+  linksUntilMs?: number;
   leaves: number;
   metrics: Metrics;
   checker: InvariantChecker;
@@ -209,7 +215,7 @@ export interface RunEnd {
 /** The summary and the final invariant checks, alike for both runners. */
 export function finishRun(e: RunEnd): RunResult {
   const s = e.scenario;
-  e.metrics.end(e.lastArrivalMs);
+  e.metrics.end(e.linksUntilMs ?? e.lastArrivalMs);
   const summary = buildSummary(e.metrics, {
     scenario: s.name,
     seed: s.seed,

@@ -122,6 +122,20 @@ describe('work per process (item 3)', () => {
     ).toBe(true);
   });
 
+  it('holds a segmented run to the auctions every segment draws: LIMITS.runAuctions', () => {
+    // 2,000,000,000 auctions: 20,000,000 a segment of 100, but each segment draws all of them.
+    const r = validateScenario({ load: { rate: 100_000, durationSec: 20_000 } }, undefined, { segments: 100 });
+    expect(r.ok).toBe(false);
+    if (!r.ok)
+      expect(r.issues.map((i) => [i.path, i.message])).toContainEqual([
+        'load.durationSec',
+        'rate × durationSec must be at most 1,000,000,000 auctions in a segmented run, whose every segment draws all of them (got 2,000,000,000)',
+      ]);
+    expect(validateScenario({ load: { rate: 100_000, durationSec: 10_000 } }, undefined, { segments: 100 }).ok).toBe(
+      true,
+    );
+  });
+
   it('checks a virtual segment that simulates the whole run against the whole', () => {
     // A capacity queue is state shared across auctions: each virtual segment simulates every arrival.
     const busy = {

@@ -56,9 +56,15 @@ export const LIMITS = {
   durationSec: 1_000_000,
   /**
    * Auctions one process runs: `load.auctions`, or rate × durationSec planned; of a run split into N
-   * segments, its share (1/N). `load.auctions` itself may be up to this × LIMITS.segments.
+   * segments, its share (1/N).
    */
   auctions: 100_000_000,
+  /**
+   * Auctions of a whole run split into segments: every segment draws the whole run's arrivals and
+   * requests to keep its stripe (about 2 µs an arrival skipped), so 10^9 is half an hour of drawing
+   * in each segment, beside its share of the auctions. `load.auctions` is held to this.
+   */
+  runAuctions: 1_000_000_000,
   /** Leaves across all groups: each costs about 110 KB (its histograms), so 10,000 is about 1.1 GB. */
   leaves: 10_000,
   /**
@@ -144,7 +150,12 @@ export function processLimitIssues(s: Scenario, segments = 1): Issue[] {
     issues.push(issue('load.rate', 'SCN_ERR_TOO_LARGE', message));
   }
   const planned = Math.ceil((auctions ?? rate * plannedSeconds(s)) * share);
-  if (planned > LIMITS.auctions) {
+  const drawn = Math.ceil(auctions ?? rate * plannedSeconds(s));
+  if (share < 1 && drawn > LIMITS.runAuctions) {
+    const what = auctions === null ? 'rate × durationSec' : 'auctions';
+    const message = `${what} must be at most ${count(LIMITS.runAuctions)} auctions in a segmented run, whose every segment draws all of them (got ${count(drawn)})`;
+    issues.push(issue(auctions === null ? 'load.durationSec' : 'load.auctions', 'SCN_ERR_TOO_LARGE', message));
+  } else if (planned > LIMITS.auctions) {
     const what = auctions === null ? 'rate × durationSec' : 'auctions';
     const message = `${what} must be at most ${count(LIMITS.auctions)} auctions, the limit per process (got ${count(planned)}${ofShare})`;
     issues.push(issue(auctions === null ? 'load.durationSec' : 'load.auctions', 'SCN_ERR_TOO_LARGE', message));

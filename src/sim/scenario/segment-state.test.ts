@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { valid } from '../../../test/helpers/scenarios.js';
-import { ownHostCapacityNote, segmentWorkShare, sharedStateField, simulatesWholeRun } from './segment-state.js';
+import { segmentNote, segmentWorkShare, sharedStateField, simulatesWholeRun } from './segment-state.js';
 
 const plain = { mode: 'virtual', bidders: [{ name: 'a', count: 2 }] };
 const group = (extra: object) => ({
@@ -36,15 +36,17 @@ describe('state one auction leaves for the next', () => {
     expect(segmentWorkShare(valid(plain), 1)).toBe(1);
   });
 
-  it('tells a live segment with a bidder host of its own that its queues see only its share', () => {
+  it('tells a live segment with a bidder host of its own that its queues see only its share, a virtual one what it costs', () => {
     const busy = { ...valid(group({ capacity: { concurrency: 2, queue: 1 } })), mode: 'live' as const };
-    expect(ownHostCapacityNote(busy, 3, false)).toMatch(
-      /^note: bidders\[1\]\.capacity: .* only its 1\/3 of the requests/,
+    expect(segmentNote(busy, 3, false)).toMatch(/^note: bidders\[1\]\.capacity: .* only its 1\/3 of the requests/);
+    expect(segmentNote(busy, 3, true)).toBeNull();
+    expect(segmentNote(busy, 1, false)).toBeNull();
+    // Virtual, the segment simulates the whole run: it is told what that costs.
+    expect(segmentNote({ ...busy, mode: 'virtual' }, 3, false)).toMatch(
+      /^note: bidders\[1\]\.capacity carries state .* each takes as long as the whole run/,
     );
-    expect(ownHostCapacityNote(busy, 3, true)).toBeNull();
-    expect(ownHostCapacityNote(busy, 1, false)).toBeNull();
-    expect(ownHostCapacityNote({ ...busy, mode: 'virtual' }, 3, false)).toBeNull();
+    expect(segmentNote(valid(plain), 3, false)).toBeNull();
     const shared = { ...busy, bidders: busy.bidders.map((g) => ({ ...g, hosts: ['ws://127.0.0.1:1'] })) };
-    expect(ownHostCapacityNote(shared, 3, false)).toBeNull();
+    expect(segmentNote(shared, 3, false)).toBeNull();
   });
 });

@@ -43,12 +43,21 @@ export function segmentWorkShare(s: Scenario, count: number): number {
 }
 
 /**
- * What a live segment that starts a bidder host of its own (no `--bidders`, a capacity group without
- * `hosts`) should be told: that host's queues see only this segment's requests. Null when nothing
- * needs saying. `biddersUrl`: whether the run was pointed at hosts already running.
+ * What one of `count` segments of `s` should tell its user, or null: a virtual segment that simulates
+ * the whole run costs the whole run; a live segment that starts a bidder host of its own (no hosts
+ * already running: `sharedHosts` false, a capacity group without `hosts`) gives that host's queues
+ * only its share of the requests.
  */
-export function ownHostCapacityNote(s: Scenario, count: number, biddersUrl: boolean): string | null {
-  if (s.mode !== 'live' || count <= 1 || biddersUrl) return null;
+export function segmentNote(s: Scenario, count: number, sharedHosts: boolean): string | null {
+  if (count <= 1) return null;
+  const field = sharedStateField(s);
+  if (s.mode === 'virtual')
+    return field === null
+      ? null
+      : `note: ${field} carries state from one auction to the next, so each virtual segment simulates ` +
+          `the whole run and records its 1/${count}: exact when merged, but each takes as long as the ` +
+          `whole run (split a sweep with --shard to share out virtual work)`;
+  if (sharedHosts) return null;
   const i = s.bidders.findIndex((g) => !isExternal(g) && g.hosts === undefined && g.capacity != null);
   if (i < 0) return null;
   return (

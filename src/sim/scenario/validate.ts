@@ -108,7 +108,7 @@ function checkLoad(raw: Raw, source: string | undefined, issues: Issue[]): LoadS
   const rate = readNumber(raw, 'rate', RATE, d.rate, 'load', issues);
   let durationSec = readNullableNumber(raw, 'durationSec', upTo(POSITIVE, LIMITS.durationSec), 'load', issues);
   // The most auctions one process runs is checked on the segment's share (limits.ts processLimitIssues).
-  const auctions = readNullableNumber(raw, 'auctions', upTo(COUNT, LIMITS.auctions * LIMITS.segments), 'load', issues);
+  const auctions = readNullableNumber(raw, 'auctions', upTo(COUNT, LIMITS.runAuctions), 'load', issues);
   const warmupSec = readNumber(raw, 'warmupSec', NON_NEGATIVE, d.warmupSec, 'load', issues);
 
   if (typeof durationSec === 'number' && typeof auctions === 'number') {
@@ -239,6 +239,12 @@ export interface CheckOptions {
    * on one process's work are checked against one segment's share of it (segment-state.ts).
    */
   segments?: number;
+  /**
+   * Whether to check the limits on one process's work at all (default true). Reading a run's folder
+   * to merge it, serving a scenario's leaves from a bidder host, or checking a file before the
+   * command line's overrides (which may change its mode) is running none of its auctions.
+   */
+  processLimits?: boolean;
 }
 
 /**
@@ -294,7 +300,8 @@ export function checkScenario(raw: unknown, source?: string, opts: CheckOptions 
     ...(requests !== undefined && { requests }),
   };
   // What the fields ask of one process together (each is within its own bounds by now).
-  if (issues.length === 0) issues.push(...processLimitIssues(scenario, opts.segments ?? 1));
+  if (issues.length === 0 && opts.processLimits !== false)
+    issues.push(...processLimitIssues(scenario, opts.segments ?? 1));
   // Each sweep value is checked by validating the scenario with it applied, which needs a clean base.
   const baseOk = issues.length === 0;
   const validate = (cell: unknown): ScenarioResult => checkScenario(cell, source, opts);

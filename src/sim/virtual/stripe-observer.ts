@@ -1,7 +1,8 @@
 // What a virtual segment that simulates the whole run records (segment-state.ts): the events of the
 // auctions in its stripe (arrival k with k mod count = index), and the events of no auction (a link
 // going down or up, a leaf dropped, a stray message) in segment 0 only, so that the segments' merge
-// counts each event of the whole run exactly once.
+// counts each event of the whole run exactly once. Every other auction is `witness`ed as it goes out
+// (Metrics.witness): the whole run's seconds and warm-up end are learnt from it.
 
 import type { ClosedAuction, InFlightAuction } from '../../exchange/in-flight.js';
 import type { DropReason } from '../../exchange/link.js';
@@ -16,6 +17,7 @@ export function stripeObserver(
   inner: ExchangeObserver,
   segment: Segment,
   indexOf: (auctionId: string) => number,
+  witness: (a: InFlightAuction) => void,
 ): ExchangeObserver {
   const { index, count } = segment;
   const mine = (a: ClosedAuction): boolean => indexOf(a.request.id) % count === index;
@@ -23,6 +25,7 @@ export function stripeObserver(
   return {
     onScatter(a: InFlightAuction, sent: number): void {
       if (mine(a)) inner.onScatter(a, sent);
+      else witness(a);
     },
     onOutcome(
       leaf: number,
@@ -41,6 +44,7 @@ export function stripeObserver(
     },
     onSkipped(a: InFlightAuction, leaves: number): void {
       if (mine(a)) inner.onSkipped(a, leaves);
+      else witness(a);
     },
     onNotSent(leaf: number, a: InFlightAuction, reason: NotSentReason): void {
       if (mine(a)) inner.onNotSent?.(leaf, a, reason);

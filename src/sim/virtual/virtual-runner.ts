@@ -96,7 +96,7 @@ function virtualRun(s: Scenario, opts: VirtualOptions) {
   // every arrival and records only its stripe (segment-state.ts): its merge is the whole run exactly.
   const whole = segment.count > 1 && simulatesWholeRun(s);
   const heard = opts.tap === undefined ? tee(m, checker) : tee(m, checker, opts.tap);
-  const observer = whole ? stripeObserver(heard, segment, sequentialIndex) : heard;
+  const observer = whole ? stripeObserver(heard, segment, sequentialIndex, (a) => m.witness(a)) : heard;
   const seed = leafSeed(s, segment);
   const exchange = new Exchange({ ...exchangeOptions(s), policy: runPolicy(s, m) }, clock, observer);
   const links = locals.map((c, i) => {
@@ -142,6 +142,8 @@ function virtualRun(s: Scenario, opts: VirtualOptions) {
   // the same time as an arrival run first (any fixed rule would do; this one is stated).
   let next = schedule.next();
   let lastArrival = origin;
+  /** The run's last arrival, whatever the stripe: the links' downtime counts to it (Metrics.end). */
+  let lastSimulated = origin;
   let marked = false;
   const arrivalsPerLook = Math.max(1, Math.floor(REQUESTS_PER_LOOK / Math.max(1, links.length)));
   /** Submits arrivals until the schedule ends (true) or the wall clock passes `untilWallMs` (false). */
@@ -153,6 +155,7 @@ function virtualRun(s: Scenario, opts: VirtualOptions) {
       while (queue.peekTime() <= at) queue.step();
       queue.now = at;
       // The segment's own last arrival bounds its window, whatever it simulated beyond its stripe.
+      lastSimulated = at;
       if (!whole || schedule.index % segment.count === segment.index) lastArrival = at;
       if (!marked && at >= warmupEnd) {
         // As the live runner tells its host: the leaves' own statistics leave out the warm-up.
@@ -187,6 +190,7 @@ function virtualRun(s: Scenario, opts: VirtualOptions) {
       startedAt,
       warmupEndMs: warmupEnd,
       lastArrivalMs: lastArrival,
+      linksUntilMs: lastSimulated,
       leaves: leaves.length,
       metrics: m,
       checker,

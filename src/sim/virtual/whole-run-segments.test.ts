@@ -91,6 +91,48 @@ describe('segments of a virtual run with state shared across auctions', () => {
     }
   });
 
+  it('merge exactly where a stripe has few auctions: drops just after the warm-up, sparse deadline readings', () => {
+    // At 5/s in 10 segments, segment 0's first measured auction comes long after the run's: the
+    // links' drops and strays between them are still the whole run's (Metrics.witness), and the
+    // downtime counts to the run's last arrival, past the segment's own.
+    const sparse = valid({
+      name: 'sparse',
+      mode: 'virtual',
+      seed: 2,
+      load: { rate: 5, durationSec: 12, warmupSec: 2 },
+      auction: { tmaxMs: 100 },
+      bidders: [
+        {
+          name: 'flaky',
+          count: 3,
+          latency: { model: 'uniform', minMs: 5, maxMs: 90 },
+          faults: { disconnect: 0.3, malformed: 0.2 },
+        },
+      ],
+    });
+    // At 3/s in 4 segments, most seconds hold no auction of a given stripe: each deadline reading is
+    // still taken when the whole run takes it.
+    const adaptive = valid({
+      name: 'sparse',
+      mode: 'virtual',
+      seed: 3,
+      load: { rate: 3, durationSec: 30, warmupSec: 1 },
+      auction: { tmaxMs: 120, adaptive: { quantile: 0.8, marginMs: 3, windowSec: 3, minMs: 10 } },
+      bidders: [{ name: 'a', count: 2, latency: { model: 'lognormal', medianMs: 20, p99Ms: 150 } }],
+    });
+    for (const [s, k] of [
+      [sparse, 10],
+      [adaptive, 4],
+    ] as const) {
+      const w = runVirtual(s).summary;
+      w.thresholds = evaluateThresholds(w, s.thresholds);
+      expect(withoutStart(segmentedAndMerged(s, k).merged.summary)).toEqual(withoutStart(w));
+    }
+    const w = runVirtual(sparse).summary;
+    expect(Object.values(w.bidders).reduce((n, b) => n + b.drops, 0)).toBeGreaterThan(10);
+    expect(runVirtual(adaptive).summary.bidders['a-1']!.deadlineMs!.ms.length).toBeGreaterThan(20);
+  });
+
   it('the run exercises every kind of shared state', () => {
     const host = served(run.hostStats);
     // Capacity: requests queued, refused with the queue full (nbr 1) and refused as too late (nbr 15).
