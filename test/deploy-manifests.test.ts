@@ -10,11 +10,12 @@ import { join, posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { helpText, parseCommandArgs } from '../src/sim/cli/command-spec.js';
 import { ENTRY_COMMANDS } from '../src/sim/cli/commands.js';
-import { JOB_INDEX_ENV, segmentFromFlags } from '../src/sim/cli/segment-flag.js';
+import { JOB_INDEX_ENV } from '../src/sim/cli/index-flags.js';
+import { segmentFromFlags } from '../src/sim/cli/segment-flag.js';
 import { hostUrls } from '../src/sim/scenario/bidder-groups.js';
 import { validateScenario } from '../src/sim/scenario/scenario.js';
 import type { LocalGroup } from '../src/sim/scenario/schema.js';
-import { INDEX_ENV, resolveShard } from '../src/sim/sweep/shard.js';
+import { resolveShard } from '../src/sim/sweep/shard.js';
 import {
   byName,
   entrypoint,
@@ -32,7 +33,7 @@ import {
 const manifests = loadManifests();
 const all = workloads(manifests);
 /** Environment variables the CLI itself reads. */
-const CLI_ENV = new Set([INDEX_ENV, JOB_INDEX_ENV]);
+const CLI_ENV = new Set([JOB_INDEX_ENV]);
 
 interface Paths {
   reads: string[];
@@ -98,7 +99,7 @@ describe('deploy/k8s', () => {
         for (const name of declared)
           expect(refs.includes(name) || CLI_ENV.has(name), `${label(w)}: ${name}`).toBe(true);
         for (const e of c.env ?? []) {
-          if (e.name === INDEX_ENV) expect(e.valueFrom?.fieldRef?.fieldPath, label(w)).toBe(INDEX_FIELD);
+          if (e.name === JOB_INDEX_ENV) expect(e.valueFrom?.fieldRef?.fieldPath, label(w)).toBe(INDEX_FIELD);
           else expect(e.valueFrom?.secretKeyRef?.name, `${label(w)}: ${e.name}`).toBe('rtb-token');
         }
       }
@@ -124,7 +125,7 @@ describe('deploy/k8s', () => {
       expect((w.manifest.spec as { parallelism?: number }).parallelism ?? 1).toBeLessThanOrEqual(w.indexed);
       // Pod i reads index i, with the CLI's own readers.
       for (let i = 0; i < w.indexed; i++) {
-        const env = { [INDEX_ENV]: String(i) };
+        const env = { [JOB_INDEX_ENV]: String(i) };
         if (p.command === 'sim') {
           expect(segmentFromFlags(undefined, p.values.segments as string, env)).toEqual({ index: i, count: w.indexed });
         } else {

@@ -4,14 +4,12 @@
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Summary } from '../src/sim/metrics/summary.js';
-import { finish, removeTempDirs, run, start, tempDir, waitForOutput, writeScenario } from './helpers/cli.js';
+import { finish, removeTempDirs, run, start, summaryOf, tempDir, waitForOutput, writeScenario } from './helpers/cli.js';
 
 afterAll(removeTempDirs);
 
 const SIM = 'src/sim/cli/sim.ts';
 const MERGE = 'src/sim/cli/merge.ts';
-const summaryOf = (dir: string): Summary => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
 
 const virtual = {
   name: 'merged',

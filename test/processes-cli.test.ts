@@ -4,13 +4,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Summary } from '../src/sim/metrics/summary.js';
-import { removeTempDirs, run, tempDir, writeScenario } from './helpers/cli.js';
+import { removeTempDirs, run, summaryOf, tempDir, writeScenario } from './helpers/cli.js';
 
 afterAll(removeTempDirs);
 
 const SIM = 'src/sim/cli/sim.ts';
-const summaryOf = (dir: string): Summary => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
 const scenario = {
   name: 'spread',
   seed: 8,

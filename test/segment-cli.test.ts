@@ -1,11 +1,11 @@
 // `npm run sim -- FILE --segment I/N` as a user drives it: each segment writes a folder of its own
 // inside --out, its counts are its share, and the segments' counts add up to the whole run's.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Summary } from '../src/sim/metrics/summary.js';
-import { finish, removeTempDirs, run, start, tempDir, waitForOutput, writeScenario } from './helpers/cli.js';
+import { finish, removeTempDirs, run, start, summaryOf, tempDir, waitForOutput, writeScenario } from './helpers/cli.js';
 
 afterAll(removeTempDirs);
 
@@ -21,8 +21,6 @@ const scenario = {
     { name: 'slow', count: 1, latency: { model: 'lognormal', medianMs: 60, p99Ms: 150 } },
   ],
 };
-
-const summaryOf = (dir: string): Summary => JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
 
 describe('npm run sim -- --segment', () => {
   it('stops a bad spec before anything runs: exit 2, the flag named, nothing written', async () => {

@@ -82,9 +82,9 @@ describe('npm run sweep -- --shard, --merge', () => {
     const plain = writeScenario(dir, 'plain', { name: 'plain', mode: 'virtual' });
     const cases: Array<[string[], string]> = [
       [[plain, '--shard', '0/2'], '--shard: '],
-      [[file, '--shard', '2/2'], '--shard: i must be from 0 to 1'],
-      [[file, '--shard', '0/0'], '--shard: n must be'],
-      [[file, '--shard', '-1/2'], '--shard: must be i/n'],
+      [[file, '--shard', '2/2'], '--shard: the shard index must be an integer from 0 to 1'],
+      [[file, '--shard', '0/0'], '--shard: the count of shards must be an integer from 1'],
+      [[file, '--shard', '-1/2'], '--shard: the shard index'],
       [[file, '--shards', '2'], '--shards: needs JOB_COMPLETION_INDEX'],
     ];
     const results = await Promise.all(

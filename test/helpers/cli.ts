@@ -1,9 +1,10 @@
 // Runs the project's command-line entry points as a user would, bounded in time.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Summary } from '../../src/sim/metrics/summary.js';
 
 export interface Ran {
   status: number | null;
@@ -29,6 +30,11 @@ export function writeScenario(dir: string, name: string, scenario: unknown): str
   const path = join(dir, `${name}.json`);
   writeFileSync(path, JSON.stringify(scenario));
   return path;
+}
+
+/** The summary.json a run wrote into `dir`. */
+export function summaryOf(dir: string): Summary {
+  return JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
 }
 
 export interface StartOptions {

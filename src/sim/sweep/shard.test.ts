@@ -30,7 +30,7 @@ describe('resolveShard', () => {
     expect(resolveShard({ shard: `0/${MAX_SHARDS}` }, env)).toMatchObject({ ok: true });
   });
 
-  it('refuses 2/2, 0/0, -1/2 and other forms, naming --shard', () => {
+  it('refuses 2/2, 0/0, -1/2 and other forms, naming --shard and showing what was given', () => {
     for (const bad of [
       '2/2',
       '0/0',
@@ -47,6 +47,7 @@ describe('resolveShard', () => {
       const r = resolveShard({ shard: bad }, env);
       expect(r.ok, bad).toBe(false);
       if (!r.ok) expect(r.message).toMatch(/^--shard: /);
+      if (!r.ok) expect(r.message).toContain(`(got ${JSON.stringify(bad)})`);
     }
   });
 
@@ -66,9 +67,21 @@ describe('resolveShard', () => {
   it('refuses --shards without the variable, an index out of range, and both flags at once', () => {
     const cases: Array<[Parameters<typeof resolveShard>[0], Record<string, string>, RegExp]> = [
       [{ shards: '3' }, {}, /^--shards: needs JOB_COMPLETION_INDEX/],
-      [{ shards: '3' }, { JOB_COMPLETION_INDEX: '3' }, /^--shards: JOB_COMPLETION_INDEX must be/],
-      [{ shards: '3' }, { JOB_COMPLETION_INDEX: '-1' }, /^--shards: JOB_COMPLETION_INDEX must be/],
-      [{ shards: '0' }, { JOB_COMPLETION_INDEX: '0' }, /^--shards: must be an integer from 1/],
+      [
+        { shards: '3' },
+        { JOB_COMPLETION_INDEX: '3' },
+        /^JOB_COMPLETION_INDEX \(with --shards 3\): the shard index must be an integer from 0 to 2.*"3"/,
+      ],
+      [
+        { shards: '3' },
+        { JOB_COMPLETION_INDEX: '-1' },
+        /^JOB_COMPLETION_INDEX \(with --shards 3\): the shard index .*"-1"/,
+      ],
+      [
+        { shards: '0' },
+        { JOB_COMPLETION_INDEX: '0' },
+        /^--shards: the count of shards must be an integer from 1 to 10000 \(got "0"\)/,
+      ],
       [{ shard: '0/3', shards: '3' }, {}, /^--shard and --shards: give one/],
     ];
     for (const [flags, e, message] of cases) {

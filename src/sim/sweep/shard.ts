@@ -10,6 +10,7 @@
 
 import { createHash } from 'node:crypto';
 import type { Summary } from '../metrics/summary.js';
+import { parseIndexFlags, type IndexFlags } from '../cli/index-flags.js';
 import { LIMITS } from '../scenario/limits.js';
 import type { RunJob } from './repeats.js';
 
@@ -22,53 +23,19 @@ export interface Shard {
 /** The most shards a sweep splits into: one run each at the largest sweep. */
 export const MAX_SHARDS = LIMITS.sweepRuns;
 
-/** The environment variable Kubernetes sets in each pod of an Indexed Job. */
-export const INDEX_ENV = 'JOB_COMPLETION_INDEX';
-
-const INTEGER = /^(?:0|[1-9]\d{0,9})$/;
-
-/** `text` as a whole number written in plain decimal, or undefined. */
-function wholeNumber(text: string): number | undefined {
-  return INTEGER.test(text) ? Number(text) : undefined;
-}
-
-const countRange = `an integer from 1 to ${MAX_SHARDS}`;
+const SHARD_FLAGS: IndexFlags = { one: '--shard', many: '--shards', noun: 'shard', max: MAX_SHARDS };
 
 /**
  * The shard a sweep runs, from `--shard i/n`, or `--shards n` with the index from JOB_COMPLETION_INDEX
  * in `env`; null when neither flag is given (the index alone is never acted on). An error names the
- * flag (or the variable) and what it must be.
+ * flag (or the variable), what it must be, and what was given.
  */
 export function resolveShard(
   flags: { shard?: string | undefined; shards?: string | undefined },
   env: Readonly<Record<string, string | undefined>>,
 ): { ok: true; shard: Shard | null } | { ok: false; message: string } {
-  const bad = (message: string): { ok: false; message: string } => ({ ok: false, message });
-  if (flags.shard !== undefined && flags.shards !== undefined)
-    return bad('--shard and --shards: give one (--shard i/n, or --shards n with JOB_COMPLETION_INDEX set)');
-  if (flags.shard !== undefined) {
-    const m = /^(.*)\/(.*)$/.exec(flags.shard);
-    const index = m === null ? undefined : wholeNumber(m[1]!);
-    const count = m === null ? undefined : wholeNumber(m[2]!);
-    if (index === undefined || count === undefined)
-      return bad(`--shard: must be i/n, i from 0 to n - 1 and n ${countRange} (got "${flags.shard}")`);
-    if (count < 1 || count > MAX_SHARDS) return bad(`--shard: n must be ${countRange} (got "${flags.shard}")`);
-    if (index >= count)
-      return bad(
-        `--shard: i must be from 0 to ${count - 1}, counted from 0 as JOB_COMPLETION_INDEX (got "${flags.shard}")`,
-      );
-    return { ok: true, shard: { index, count } };
-  }
-  if (flags.shards === undefined) return { ok: true, shard: null };
-  const count = wholeNumber(flags.shards);
-  if (count === undefined || count < 1 || count > MAX_SHARDS)
-    return bad(`--shards: must be ${countRange} (got "${flags.shards}")`);
-  const raw = env[INDEX_ENV];
-  if (raw === undefined) return bad(`--shards: needs ${INDEX_ENV} set to the shard's index, from 0 to ${count - 1}`);
-  const index = wholeNumber(raw);
-  if (index === undefined || index >= count)
-    return bad(`--shards: ${INDEX_ENV} must be an integer from 0 to ${count - 1} (got "${raw}")`);
-  return { ok: true, shard: { index, count } };
+  const r = parseIndexFlags(SHARD_FLAGS, { one: flags.shard, many: flags.shards }, env);
+  return r.ok ? { ok: true, shard: r.share } : r;
 }
 
 /** The folder of a shard's shard.json inside the sweep's folder, so the shards can share one --out. */
