@@ -47,6 +47,14 @@ interface Row {
   load: number;
 }
 
+/** `ok`, or the verdict with the ids of the checks past their limits: `degraded (host-lateness-p99)`. */
+function verdictWithChecks(s: Summary): string {
+  const h = s.harness;
+  if (h === undefined) return '?';
+  const passed = h.checks.filter((c) => c.level !== 'ok').map((c) => c.id);
+  return passed.length === 0 ? h.verdict : `${h.verdict} (${[...new Set(passed)].join(', ')})`;
+}
+
 function runOnce(dir: string, file: string, k: number, rate: number): Promise<Summary> {
   const out = join(dir, `k${k}-r${rate}`);
   const args = ['--import', 'tsx', 'src/sim/cli/sim.ts', file, '--rate', String(rate), '--processes', String(k)];
@@ -79,7 +87,8 @@ async function main(): Promise<void> {
           perSec: s.auctions.perSec,
           p99: s.latency.auction.p99,
           timeout: s.rates.timeout,
-          verdict: s.harness?.verdict ?? '?',
+          // The checks that passed their limits, by id, so a degraded row says what degraded it.
+          verdict: verdictWithChecks(s),
           cpuUsPerAuction: s.auctions.total === 0 ? 0 : Math.round((cpu / s.auctions.total) * 1e6),
           load: Math.round(loadavg()[0]! * 100) / 100,
         };
