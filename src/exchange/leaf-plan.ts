@@ -3,7 +3,7 @@
 // groups, and a fan-out policy's admissions and deadlines. The exchange asks the plan once per
 // auction, before the scatter; without a plan (every leaf like the auction, no policy) it keeps its
 // one-deadline path. Pure arithmetic over arrays the plan owns and reuses: nothing is allocated per
-// auction unless a policy moves the deadlines.
+// auction unless a policy has moved a deadline since the auction before.
 
 import type { InFlightAuction } from './in-flight.js';
 import { Outcome } from './outcome.js';
@@ -46,8 +46,15 @@ export class LeafPlan {
   readonly reason: (NotSentReason | null)[];
   /** Per leaf: the tmax it is told (meaningful where reason is null). */
   readonly told: number[];
-  /** Per leaf deadline offsets of the auction: staticOffsets, or a fresh array when a policy moved them. */
+  /**
+   * Per leaf deadline offsets of the auction: staticOffsets, or the array of a policy's moved ones.
+   * Auctions keep theirs until they close, so an array once given out is never written again.
+   */
   offsets: readonly number[];
+  /** The last moved offsets given out: the next auction shares them while the policy holds them. */
+  private lastMoved: number[] | null = null;
+  /** Where a policy's deadlines are read into before they are compared. */
+  private readonly scratch: number[];
   /** The auction's deadline offset: the latest deadline of the primaries called, or of all called if none is. */
   closeOffset = 0;
   /** The earliest deadline offset of the leaves called: the auction's first checkpoint. */
@@ -69,6 +76,33 @@ export class LeafPlan {
     this.reason = new Array<NotSentReason | null>(n).fill(null);
     this.told = new Array<number>(n).fill(0);
     this.offsets = this.staticOffsets;
+    this.scratch = new Array<number>(n).fill(0);
+  }
+
+  /**
+   * The policy's deadline offsets at `now`, each held in (0, static]. Adaptive deadlines move once a
+   * slice (a tenth of their window) while auctions come thousands a second, so an auction shares the
+   * static offsets, or the previous auction's, whenever they are the same: an array is made only
+   * when a deadline moved (a throttle or a QPS cap alone never makes one).
+   */
+  private moveOffsets(policy: FanoutPolicy, now: number): readonly number[] {
+    const statics = this.staticOffsets;
+    const last = this.lastMoved;
+    const scratch = this.scratch;
+    let asStatic = true;
+    let asLast = last !== null;
+    for (let leaf = 0; leaf < this.size; leaf++) {
+      const s = statics[leaf]!;
+      const d = policy.deadlineMs(leaf, s, now);
+      // A policy's deadline lies in (0, static]; hold it there whatever it returns.
+      const v = d > 0 && d <= s ? d : s;
+      scratch[leaf] = v;
+      if (v !== s) asStatic = false;
+      if (asLast && v !== last![leaf]) asLast = false;
+    }
+    if (asStatic) return statics;
+    if (asLast) return last!;
+    return (this.lastMoved = scratch.slice());
   }
 
   /**
@@ -101,16 +135,7 @@ export class LeafPlan {
     const n = this.size;
     const base = acceptedMs - now - this.allowanceMs;
     let offsets = this.staticOffsets;
-    if (policy !== null) {
-      const moved = new Array<number>(n);
-      for (let leaf = 0; leaf < n; leaf++) {
-        const s = offsets[leaf]!;
-        const d = policy.deadlineMs(leaf, s, now);
-        // A policy's deadline lies in (0, static]; hold it there whatever it returns.
-        moved[leaf] = d > 0 && d <= s ? d : s;
-      }
-      offsets = moved;
-    }
+    if (policy !== null) offsets = this.moveOffsets(policy, now);
     this.offsets = offsets;
     let sent = 0;
     let skipped = 0;
