@@ -226,8 +226,17 @@ describe('parseBidRequest', () => {
     expect(bad({ tmax: 'soon' })).toMatch(/^request\.tmax:/);
     expect(bad({ at: 3 })).toMatch(/^request\.at:/);
     expect(bad({ cur: 'USD' })).toMatch(/^request\.cur:/);
-    expect(bad({ site: { id: 's' } })).toMatch(/^request\.site\.domain:/);
+    expect(bad({ site: { id: 's', domain: 7 } })).toMatch(/^request\.site\.domain:/);
+    expect(bad({ user: { id: ['u'] } })).toMatch(/^request\.user\.id:/);
     expect(bad({ device: 'phone' })).toMatch(/^request\.device:/);
+  });
+
+  it('takes site, app, device and user without the ids OpenRTB only recommends', () => {
+    // Traffic without consent has no user id; an IPv6 device has no ip; many sites send no page.
+    const sparse = { site: { domain: 'example.com' }, device: { ua: 'Mozilla/5.0', ipv6: '2001:db8::1' }, user: {} };
+    expect(parseBidRequest(JSON.stringify({ ...request(), ...sparse })).ok).toBe(true);
+    const { site: _site, ...rest } = request();
+    expect(parseBidRequest(JSON.stringify({ ...rest, app: { bundle: 'com.example' } })).ok).toBe(true);
   });
 
   it('refuses text that is not JSON or not an object', () => {

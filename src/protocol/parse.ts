@@ -238,16 +238,19 @@ function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.length > 0;
 }
 
-/** The first of `keys` on `obj` that is not a string, as an error naming it; null if all are strings. */
-function requireStrings(obj: Rec, path: string, keys: readonly string[]): string | null {
-  for (const key of keys) if (typeof obj[key] !== 'string') return `${path}.${key}: must be a string`;
+/** The first of `keys` on `obj` that is there but not a string, as an error naming it; null if none is. */
+function optionalStrings(obj: Rec, path: string, keys: readonly string[]): string | null {
+  for (const key of keys)
+    if (obj[key] !== undefined && typeof obj[key] !== 'string') return `${path}.${key}: must be a string`;
   return null;
 }
 
 /**
  * A BidRequest from the exchange, for bidder hosts. Errors name the field (`request.imp[0].bidfloor:
- * must be a finite number >= 0`). `site`, `app`, `device` and `user` are there to look real: only
- * their required string fields are checked.
+ * must be a finite number >= 0`). `site`, `app`, `device` and `user` are there to look real, and
+ * OpenRTB only recommends their ids (a user without consent has no `user.id`, an IPv6 device no
+ * `device.ip`): each must be an object, and the string fields the generated requests fill must be
+ * strings where they are given.
  */
 export function parseBidRequest(text: string): Parsed<BidRequest> {
   return bidRequestFrom(parseJson(text));
@@ -298,10 +301,10 @@ function checkImp(imp: unknown, path: string): string | null {
   return null;
 }
 
-function checkOptionalObject(value: unknown, path: string, required: readonly string[]): string | null {
+function checkOptionalObject(value: unknown, path: string, strings: readonly string[]): string | null {
   if (value === undefined) return null;
   if (!isRecord(value)) return `${path}: must be an object`;
-  return requireStrings(value, path, required);
+  return optionalStrings(value, path, strings);
 }
 
 /** The reason for an HTTP status that is neither 200 nor 204. */

@@ -68,7 +68,7 @@ describe('recorded requests files', () => {
       line({ imp: [{ id: '1' }, { id: '1' }] }),
       line({ imp: [{ id: '1', banner: {} }] }),
       line({ imp: [{ id: '1', bidfloor: -1 }] }),
-      line({ imp: [{ id: '1' }], site: { id: 's' } }),
+      line({ imp: [{ id: '1' }], site: { id: 's', domain: 7 } }),
       line({ imp: [{ id: '1' }], cur: ['EUR'] }),
     ].join('\n');
     const r = loadScenarioFile(scenarioWith({ file: write('bad.jsonl', text) }));
