@@ -292,6 +292,26 @@ describe('the flags that point a run at a bidder host', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('refuses a --bidders that would change nothing: a virtual run, or no group served from it (exit 2)', async () => {
+    const dir = tempDir();
+    const out = join(dir, 'out');
+    const url = 'ws://127.0.0.1:1';
+    const virtual = await run('src/sim/cli/sim.ts', [
+      writeScenario(dir, 'v', { ...small, mode: 'virtual' }),
+      '--bidders',
+      url,
+      '--out',
+      out,
+    ]);
+    expect(virtual.status).toBe(2);
+    expect(virtual.stderr).toContain('--bidders: a virtual run simulates its bidders and calls no host');
+    const hosted = { ...small, mode: 'live', bidders: small.bidders.map((g) => ({ ...g, hosts: [url] })) };
+    const r = await run('src/sim/cli/sim.ts', [writeScenario(dir, 'h', hosted), '--bidders', url, '--out', out]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^--bidders: no group is served from it: every group has a url or names its own hosts/);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('takes number flags in plain decimal only: --port 0x50 would bind port 80', async () => {
     const dir = tempDir();
     const file = writeScenario(dir, 'small', small);

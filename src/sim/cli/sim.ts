@@ -8,7 +8,7 @@ import { EXIT, simExitStatus } from './exit-codes.js';
 import { createProgress } from './progress.js';
 import { SIM_SPEC } from './specs.js';
 import { runScenario } from '../run/run-scenario.js';
-import { applyOverrides, formatIssues, loadScenarioFile, type Scenario } from '../scenario/scenario.js';
+import { applyOverrides, formatIssues, isExternal, loadScenarioFile, type Scenario } from '../scenario/scenario.js';
 import { expandLeaves } from '../scenario/bidder-groups.js';
 import { prepareReportFolder } from './report-root.js';
 import { checkBiddersUrl, withLocalToken } from './bidder-host-flags.js';
@@ -87,6 +87,14 @@ function parse(): Parsed {
   const pathIssues = thresholdPathIssues(scenario);
   if (pathIssues.length > 0) fail(EXIT.badInput, `${file}: invalid thresholds\n${formatIssues(pathIssues)}`);
   const bidders = values.bidders === undefined ? undefined : checkBiddersUrl(values.bidders);
+  // A flag that would change nothing is a mistake to say, not to ignore.
+  if (bidders !== undefined && scenario.mode === 'virtual')
+    fail(EXIT.badInput, '--bidders: a virtual run simulates its bidders and calls no host (run it with --mode live)');
+  if (bidders !== undefined && !scenario.bidders.some((g) => !isExternal(g) && g.hosts === undefined))
+    fail(
+      EXIT.badInput,
+      `--bidders: no group is served from it: every group has a url or names its own hosts (${file})`,
+    );
   return {
     scenario,
     out: values.out,
