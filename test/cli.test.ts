@@ -32,6 +32,19 @@ const small = {
   ],
 };
 
+/**
+ * The fast leaf (2–10 ms against an 80 ms deadline) answered every request it was sent: on time, or,
+ * when a stalled machine held the answer past the deadline, late. Only when the harness says the run
+ * measured the bidders rather than the machine is a timeout ruled out.
+ */
+function fastLeafAnsweredAll(s: Summary): void {
+  const called = s.auctions.total - s.auctions.skipped;
+  const b = s.bidders['fast-1']!;
+  expect(b.sent).toBe(called);
+  expect(b.onTime + b.noBid + b.late).toBe(called);
+  if (s.harness?.verdict === 'ok' && s.harness.reasons.length === 0) expect(b.timedOut).toBe(0);
+}
+
 function readSummary(dir: string): Summary {
   return JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as Summary;
 }
@@ -64,7 +77,7 @@ describe('npm run sim', () => {
     // The constant 150 ms leaf misses every 80 ms deadline and answers late.
     expect(s.bidders['slow-1']!.timedOut).toBe(called);
     expect(s.bidders['slow-1']!.late).toBeGreaterThan(0);
-    expect(s.bidders['fast-1']!.timedOut).toBe(0);
+    fastLeafAnsweredAll(s);
     expect(s.latency.auction.p50).toBeGreaterThanOrEqual(80);
     expect(r.stdout).toContain(`report: ${out}`);
   });
@@ -236,7 +249,7 @@ describe('npm run bidders', () => {
     expect(r.status).toBe(0);
     expect(children(simPid)).toEqual([]);
     const s = readSummary(out);
-    expect(s.bidders['fast-1']!.onTime + s.bidders['fast-1']!.noBid).toBe(s.auctions.total - s.auctions.skipped);
+    fastLeafAnsweredAll(s);
     host.kill('SIGTERM');
     const h = await hostDone;
     expect(h.status).toBe(0);
@@ -265,7 +278,7 @@ describe('the flags that point a run at a bidder host', () => {
       expect(r.status).toBe(0);
       const s = readSummary(out);
       expect(s.bids.lost).toBe(0);
-      expect(s.bidders['fast-1']!.onTime + s.bidders['fast-1']!.noBid).toBe(s.auctions.total - s.auctions.skipped);
+      fastLeafAnsweredAll(s);
       // The host asks for the token: the same command without it cannot connect.
       const without = await run('src/sim/cli/sim.ts', [...printed.slice(0, 3), '--out', join(dir, 'without')]);
       expect(without.status).toBe(3);
