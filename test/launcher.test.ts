@@ -2,6 +2,8 @@
 // host the run forks, as a terminal starts them (one process group, a shell job). Ctrl-C is SIGINT to
 // that group; closing the job's npm alone is SIGTERM or SIGKILL to npm. Either way the run stops
 // with a partial report and leaves no process behind. Each run is live and stopped within seconds.
+// `npm run bidders`, `capacity` and `sweep` watch their launcher alike: npm killed alone, they stop
+// and leave no process (a sweep's workers and a search's bidder hosts included).
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -118,6 +120,55 @@ describe('npm run sim, started as a terminal starts it', () => {
         expect(groupRunning(job.npm.pid!)).toBe(false);
       } finally {
         reap(job);
+      }
+    },
+    90_000,
+  );
+});
+
+describe('npm run bidders and npm run sweep, when only npm is killed', () => {
+  /** `npm run <script> -- ...args` leading a process group; resolves once its stdout matches `ready`. */
+  async function startScript(script: string, args: string[], ready: RegExp) {
+    const npm = spawn('npm', ['run', script, '--', ...args], {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<void>((resolve) => npm.once('exit', () => resolve()));
+    const tree = watchDescendants(npm.pid!);
+    await waitForOutput(npm, ready, 45_000);
+    return { npm, exited, tree };
+  }
+
+  it.each([
+    ['bidders', (file: string) => ['--scenario', file, '--port', '0'], /serving 3 leaves/],
+    ['capacity', (file: string) => [file, '--out', `${file}.capacity`], /capacity of launcher: live probes/],
+    // A virtual sweep of cells that would run for minutes.
+    ['sweep', (file: string) => [file, '--workers', '2'], /sweeping launcher: 2 cells/],
+  ] as const)(
+    'npm run %s stops, and leaves no process',
+    async (script, args, ready) => {
+      const dir = tempDir();
+      const sweep = {
+        ...long,
+        mode: 'virtual',
+        load: { rate: 2000, durationSec: 10_000 },
+        sweep: { 'auction.tmaxMs': [60, 80] },
+      };
+      const file = writeScenario(dir, 'launcher', script === 'sweep' ? sweep : long);
+      const job = await startScript(script, args(file), ready);
+      // Below npm: its shell, the tsx launcher and the command itself, and a sweep's two workers.
+      const processes = script === 'sweep' ? 5 : 3;
+      try {
+        await until(() => job.tree.seen.size >= processes, 20_000, 'every process up');
+        process.kill(job.npm.pid!, 'SIGKILL');
+        await job.exited;
+        await until(() => [...job.tree.seen].every((pid) => !running(pid)), 20_000, 'every process gone');
+        expect(groupRunning(job.npm.pid!)).toBe(false);
+      } finally {
+        job.tree.stop();
+        if (groupRunning(job.npm.pid!)) process.kill(-job.npm.pid!, 'SIGKILL');
+        for (const pid of job.tree.seen) if (running(pid)) process.kill(pid, 'SIGKILL');
       }
     },
     90_000,

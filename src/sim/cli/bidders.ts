@@ -7,6 +7,7 @@
 import { BidderHost } from '../../bidders/host.js';
 import { formatIssues, loadScenarioFile } from '../scenario/scenario.js';
 import { expandLeaves } from '../scenario/bidder-groups.js';
+import { watchLauncher } from './launcher-watch.js';
 import { fail, onStopSignals } from './common.js';
 import { parseCommand } from './command-spec.js';
 import { EXIT } from './exit-codes.js';
@@ -14,7 +15,13 @@ import { BIDDERS_SPEC } from './specs.js';
 import { numberFlag } from './number-flag.js';
 import { shellWord, withLocalToken } from './bidder-host-flags.js';
 
+/** Closes the host once it listens; until then there is nothing to close. */
+let stopHost: ((sig: NodeJS.Signals) => void) | null = null;
+
 async function main(): Promise<void> {
+  // Killing npm alone would leave the host serving with nobody to stop it: close as on SIGTERM.
+  // Watched from the start, so that a launcher gone while the host starts is seen too.
+  watchLauncher(() => (stopHost === null ? process.exit(EXIT.sigterm) : stopHost('SIGTERM')));
   const { values } = parseCommand(BIDDERS_SPEC);
   const port = numberFlag('port', values.port, { integer: true, min: 0, max: 65535 });
   // A host serves the leaves and runs no auctions: a run too large for one exchange process is served alike.
@@ -66,6 +73,7 @@ async function main(): Promise<void> {
     void host.close().then(() => process.exit(EXIT.ok));
   };
   onStopSignals(stop);
+  stopHost = stop;
 }
 
 void main();

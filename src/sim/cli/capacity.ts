@@ -19,6 +19,7 @@ import { expandLeaves } from '../scenario/bidder-groups.js';
 import { formatIssues, loadScenarioFile, type Scenario } from '../scenario/scenario.js';
 import { fmtMs, fmtPct } from '../report/format.js';
 import { parseCommand } from './command-spec.js';
+import { watchLauncher } from './launcher-watch.js';
 import { fail, stamp, stopOnSignals } from './common.js';
 import { EXIT } from './exit-codes.js';
 import { prepareReportFolder } from './report-root.js';
@@ -105,6 +106,13 @@ async function main(): Promise<void> {
   });
 
   const stopper = stopOnSignals('stopping after the probe in flight...');
+  // Killing npm alone leaves the search with nobody to read it: stop as on SIGTERM.
+  watchLauncher((launcher) =>
+    stopper.stop(
+      EXIT.sigterm,
+      `\nthe process that started this search (pid ${launcher}) is gone: stopping after the probe in flight...\n`,
+    ),
+  );
 
   const leaves = expandLeaves(scenario).length;
   const live =

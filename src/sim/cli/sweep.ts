@@ -40,6 +40,7 @@ import { DEFAULTS, type ObjectiveSpec, type Scenario } from '../scenario/schema.
 import { MAX_REPEATS } from '../scenario/validate.js';
 import { evaluateThresholds, thresholdPathIssues } from '../metrics/thresholds.js';
 import type { Summary } from '../metrics/summary.js';
+import { watchLauncher } from './launcher-watch.js';
 import { fail, stamp } from './common.js';
 
 /** Worker processes: at least one, at most 256 (each is a Node process of its own). */
@@ -198,6 +199,11 @@ function runSweep(flags: Flags): void {
 
   // Live cells measure real timers: cells run side by side would steal each other's CPU and show it
   // as latency, so live runs one cell at a time unless told otherwise.
+  // Killing npm alone leaves this sweep with nobody to read it: stop, and the workers go with it
+  // (each exits when this process, its parent, is gone).
+  watchLauncher((launcher) => {
+    fail(EXIT.sigterm, `the process that started this sweep (pid ${launcher}) is gone: stopping, as on SIGTERM`);
+  });
   const n = workers ?? (mode === 'live' ? 1 : availableParallelism());
   const t0 = process.hrtime.bigint();
   const elapsed = (): number => Number(process.hrtime.bigint() - t0) / 1e9;
