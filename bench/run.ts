@@ -25,14 +25,14 @@ import { floodNeighbour } from './flood-case.js';
 import { loadPoints, type LoadPoint } from './load-search.js';
 import type { BenchScenario } from './requests.js';
 import type { MemoryResult } from './memory.js';
-import { ensureDir } from '../src/lib/ensure-dir.js';
 import { formatTable } from './table.js';
 import { VIRTUAL_NODE_FLAGS } from '../src/sim/sweep/pool.js';
 import type { SteadyVirtualMessage } from './virtual.js';
 import { cpuProbeMs } from './probes.js';
 import { parseCommand, type CommandSpec } from '../src/sim/cli/command-spec.js';
 import { isEntry, stamp } from '../src/sim/cli/common.js';
-import { ensureReportRoot } from '../src/sim/cli/report-root.js';
+import { prepareReportFolder, type OutputFiles } from '../src/sim/cli/report-root.js';
+import { FORCE_FLAG } from '../src/sim/cli/specs.js';
 import { EXIT } from '../src/sim/cli/exit-codes.js';
 
 interface Plan {
@@ -60,6 +60,9 @@ const FULL: Plan = {
   capacityProbes: 12,
 };
 
+/** What the bench writes into its folder. */
+const BENCH_FILES: OutputFiles = { names: ['bench.json'] };
+
 /** The exchange event-loop utilisations the latency cases run at. */
 const UTILISATION = [0.5, 0.9] as const;
 
@@ -75,6 +78,7 @@ export const BENCH_SPEC = {
   flags: [
     { name: 'quick', meaning: 'shorter cases, about 1.5 minutes in all' },
     { name: 'out', value: 'DIR', meaning: 'the folder for bench.json', absent: 'reports/bench-<timestamp>/' },
+    FORCE_FLAG,
     {
       name: 'check',
       meaning: 'exit 1 when a target is not met (or its case failed); without it the targets do not decide the status',
@@ -204,11 +208,16 @@ async function virtualCase(quick: boolean): Promise<Row> {
 async function main(): Promise<number> {
   const { values } = parseCommand(BENCH_SPEC);
   const { quick, check } = values;
-  const out = values.out ?? null;
-  // A report folder that cannot be made is bad input, said before minutes of cases rather than after.
-  ensureReportRoot(values.out);
-  const plan = quick ? QUICK : FULL;
   const started = new Date();
+  // A report folder that cannot be made, or that holds another run's files, is bad input, said before
+  // minutes of cases rather than after (as every command's --out: report-root.ts).
+  const dir = prepareReportFolder({
+    out: values.out,
+    fallback: join('reports', `bench-${stamp(started)}`),
+    files: BENCH_FILES,
+    force: values.force,
+  });
+  const plan = quick ? QUICK : FULL;
   const t0 = performance.now();
   const load = loadavg()[0]!;
   // This VM's speed moves within minutes (neighbours): absolute figures are read beside the probe;
@@ -331,8 +340,6 @@ async function main(): Promise<number> {
   const probeEnd = round(cpuProbeMs(), 0);
   const left = survivors();
   const wallSec = (performance.now() - t0) / 1000;
-  const dir = out ?? join('reports', `bench-${stamp(started)}`);
-  ensureDir(dir);
   const report = {
     startedAt: started.toISOString(),
     quick,
