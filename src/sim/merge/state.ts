@@ -30,6 +30,9 @@ export const METRICS_RULES: Readonly<Record<string, Rule>> = {
   closedAll: 'sum',
   warmupEndMs: 'state',
   originMs: 'state',
+  // Bookkeeping of the links' downtime while the run goes (Metrics.arrived): settled in downMs.
+  latestArrivalMs: 'state',
+  pendingUntilMs: 'state',
 };
 
 /** LeafCounters' fields (metrics.ts). */
@@ -48,6 +51,7 @@ export const LEAF_RULES: Readonly<Record<string, Rule>> = {
   drops: 'sum',
   downMs: 'sum',
   downSince: 'state',
+  downSettledMs: 'state',
   // Requests not sent to the leaf, by why (fan-out policies, issue 16): each segment's own, added.
   skipped: 'sum',
   throttled: 'sum',

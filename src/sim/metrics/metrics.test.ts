@@ -59,3 +59,32 @@ describe('Metrics time disconnected', () => {
     expect(m.leaves.map((c) => c.downMs)).toEqual([800, 200, 0]);
   });
 });
+
+describe('Metrics time disconnected, over a long run', () => {
+  it('settles each down span as the next auction arrives: a link that flaps all day keeps no list', () => {
+    const m = new Metrics([{ name: 'a-1', group: 'a' }]);
+    m.begin(0, 1000);
+    const c = m.leaves[0]!;
+    let expected = 0;
+    let longest = 0;
+    // 100,000 flaps, each down 3 ms of every 10, with an auction arriving every 5 ms; then a last
+    // span that the end (the last arrival) cuts short.
+    let t = 0;
+    for (let i = 0; i < 100_000; i++, t += 10) {
+      m.onSkipped({ arrivalMs: t } as InFlightAuction);
+      m.onLink(0, false, t + 1);
+      m.onLink(0, true, t + 4);
+      m.onSkipped({ arrivalMs: t + 5 } as InFlightAuction);
+      expected += Math.max(0, t + 4 - Math.max(t + 1, 1000));
+      longest = Math.max(longest, c.downPending.length);
+    }
+    m.onSkipped({ arrivalMs: t } as InFlightAuction);
+    m.onLink(0, false, t + 1);
+    m.onLink(0, true, t + 50);
+    m.end(t + 20);
+    expect(c.downMs).toBeCloseTo(expected + 19, 6);
+    expect(longest).toBeLessThanOrEqual(2);
+    // Drops count from the first measured auction (t = 1000): the 99,900 flaps after it and the last.
+    expect(c.drops).toBe(99_901);
+  });
+});

@@ -57,8 +57,14 @@ export class LeafCounters {
   downMs = 0;
   /** When the link went down, or NaN while it is up. */
   downSince = NaN;
-  /** The spans [down, up] it was down, flat; drops are rare enough to keep each. */
-  readonly downSpans: number[] = [];
+  /**
+   * The milliseconds down of the spans that ended before some auction arrived (so before the
+   * measured stretch's end, the last arrival), from the warm-up's end: added as they end, so a
+   * link that flaps all day keeps one number, not every span.
+   */
+  downSettledMs = 0;
+  /** The spans [down, up], flat, that ended after the latest arrival seen: the end may still cut them. */
+  readonly downPending: number[] = [];
   constructor(readonly info: LeafInfo) {}
 
   /** Sum of the clearing CPMs of impressions won. */
@@ -132,6 +138,41 @@ export class Metrics implements ExchangeObserver {
     return a.arrivalMs >= this.warmupEndMs;
   }
 
+  /** The latest arrival seen, and the latest end of a pending down span (-Infinity: none pending). */
+  private latestArrivalMs = -Infinity;
+  private pendingUntilMs = -Infinity;
+
+  /**
+   * An auction arrived at `atMs`: the measured stretch runs at least this far, so the down spans
+   * that ended by then are settled whole. One comparison per auction while none is pending.
+   */
+  private arrived(atMs: number): void {
+    if (atMs > this.latestArrivalMs) this.latestArrivalMs = atMs;
+    if (atMs < this.pendingUntilMs) return;
+    this.pendingUntilMs = -Infinity;
+    for (const c of this.leaves) {
+      const p = c.downPending;
+      if (p.length === 0) continue;
+      let kept = 0;
+      for (let i = 0; i < p.length; i += 2) {
+        const from = p[i]!;
+        const to = p[i + 1]!;
+        if (to <= atMs) c.downSettledMs += this.downWithin(from, to, Infinity);
+        else {
+          p[kept++] = from;
+          p[kept++] = to;
+          if (to > this.pendingUntilMs) this.pendingUntilMs = to;
+        }
+      }
+      p.length = kept;
+    }
+  }
+
+  /** The part of [from, to] inside the measured stretch [warm-up end, `untilMs`]. */
+  private downWithin(from: number, to: number, untilMs: number): number {
+    return Math.max(0, Math.min(to, untilMs) - Math.max(from, this.warmupEndMs));
+  }
+
   private bucket(a: InFlightAuction): SecondBucket {
     const i = Math.max(0, Math.floor((a.arrivalMs - this.originMs) / 1000));
     const s = this.seconds;
@@ -145,6 +186,7 @@ export class Metrics implements ExchangeObserver {
   }
 
   onScatter(a: InFlightAuction, sent: number): void {
+    this.arrived(a.arrivalMs);
     if (!this.counted(a)) return;
     this.warm = true;
     const states = a.states;
@@ -165,6 +207,7 @@ export class Metrics implements ExchangeObserver {
    * are taken as the whole run takes them.
    */
   witness(a: InFlightAuction): void {
+    this.arrived(a.arrivalMs);
     if (!this.counted(a)) return;
     this.warm = true;
     this.bucket(a);
@@ -226,6 +269,7 @@ export class Metrics implements ExchangeObserver {
   }
 
   onSkipped(a: InFlightAuction): void {
+    this.arrived(a.arrivalMs);
     if (!this.counted(a)) return;
     this.warm = true;
     this.skippedAuctions++;
@@ -238,7 +282,11 @@ export class Metrics implements ExchangeObserver {
       if (this.warm) c.drops++;
       if (c.downSince !== c.downSince) c.downSince = atMs;
     } else if (c.downSince === c.downSince) {
-      c.downSpans.push(c.downSince, atMs);
+      if (atMs <= this.latestArrivalMs) c.downSettledMs += this.downWithin(c.downSince, atMs, Infinity);
+      else {
+        c.downPending.push(c.downSince, atMs);
+        if (atMs > this.pendingUntilMs) this.pendingUntilMs = atMs;
+      }
       c.downSince = NaN;
     }
   }
@@ -248,12 +296,11 @@ export class Metrics implements ExchangeObserver {
    * within it, a link still down counting until `atMs`.
    */
   end(atMs: number): void {
-    const from = this.warmupEndMs;
     for (const c of this.leaves) {
-      const spans = c.downSince === c.downSince ? [...c.downSpans, c.downSince, atMs] : c.downSpans;
-      let ms = 0;
-      for (let i = 0; i < spans.length; i += 2)
-        ms += Math.max(0, Math.min(spans[i + 1]!, atMs) - Math.max(spans[i]!, from));
+      let ms = c.downSettledMs;
+      const p = c.downPending;
+      for (let i = 0; i < p.length; i += 2) ms += this.downWithin(p[i]!, p[i + 1]!, atMs);
+      if (c.downSince === c.downSince) ms += this.downWithin(c.downSince, atMs, atMs);
       c.downMs = ms;
     }
   }
