@@ -174,3 +174,29 @@ describe('npm run bidders and npm run sweep, when only npm is killed', () => {
     90_000,
   );
 });
+
+describe('npm run bidders, started in the background by a script that ends', () => {
+  it('goes on serving: npm, its launcher, is still there', async () => {
+    const dir = tempDir();
+    const file = writeScenario(dir, 'launcher', long);
+    const log = join(dir, 'bidders.log');
+    // No job control in `bash -c`: the background npm shares bash's group, and bash exits first.
+    const script = spawn('bash', ['-c', `npm run bidders -- --scenario ${file} --port 0 > ${log} 2>&1 & sleep 4`], {
+      cwd: ROOT,
+      detached: true,
+      stdio: 'ignore',
+    });
+    const pgid = script.pid!;
+    try {
+      await new Promise<void>((resolve) => script.once('exit', () => resolve()));
+      await until(() => existsSync(log) && readFileSync(log, 'utf8').includes('serving 3 leaves'), 30_000, 'serving');
+      // Well past a few looks at the chain (four a second): still serving.
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(readFileSync(log, 'utf8')).not.toMatch(/SIGTERM/);
+      expect(groupRunning(pgid)).toBe(true);
+    } finally {
+      if (groupRunning(pgid)) process.kill(-pgid, 'SIGTERM');
+      await until(() => !groupRunning(pgid), 20_000, 'the host gone');
+    }
+  }, 60_000);
+});

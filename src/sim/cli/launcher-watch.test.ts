@@ -32,6 +32,29 @@ describe('launcherChain', () => {
     expect(launcherChain(300, () => null)).toEqual([300]);
   });
 
+  it('stops at npm when npm started the run, even in the group of a script that started npm', () => {
+    // `bash -c 'npm run bidders -- ... & sleep 6'`: no job control, so bash (100) leads the group of
+    // all of them. The processes npm (200) started share its script; npm has none, or, itself started
+    // from an npm script (npx vitest), that script's.
+    for (const above of [null, 'vitest run']) {
+      const rows: Record<number, [number, number, string | null]> = {
+        100: [1, 100, above],
+        200: [100, 100, above],
+        201: [200, 100, 'tsx src/sim/cli/bidders.ts'],
+        202: [201, 100, 'tsx src/sim/cli/bidders.ts'],
+        203: [202, 100, 'tsx src/sim/cli/bidders.ts'],
+      };
+      const read = (pid: number): ProcInfo | null => {
+        const row = rows[pid];
+        return row === undefined ? null : { ppid: row[0], pgid: row[1], npmScript: row[2] };
+      };
+      expect(launcherChain(203, read)).toEqual([203, 202, 201, 200]);
+    }
+    // Unknown (no environment read): the group's leader is the top, as before.
+    const unknown = table({ 100: [1, 100], 200: [100, 100], 201: [200, 100], 202: [201, 100], 203: [202, 100] });
+    expect(launcherChain(203, unknown)).toEqual([203, 202, 201, 200, 100]);
+  });
+
   it('ends on a cycle rather than looping (pids reused while reading)', () => {
     expect(launcherChain(3, table({ 3: [4, 9], 4: [3, 9] }))).toEqual([3, 4]);
   });

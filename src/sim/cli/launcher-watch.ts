@@ -3,8 +3,9 @@
 // alone (or its shell) leaves the rest running until the run ends, with nobody to read the result;
 // the run watches the chain and stops as on SIGTERM when a link breaks. The chain is this process's
 // parent, and above it each ancestor of this process group up to the group's leader (npm, or the
-// shell job): a process outside the group (the user's shell) is not watched, so `nohup npm run sim &`
-// still outlives the shell. A link breaks when a process's parent is no longer the one recorded:
+// shell job), and never above npm when npm started it: a process outside the group (the user's
+// shell), or a script that started npm in the background and ended, is not watched, so `nohup npm
+// run sim &` still outlives the shell. A link breaks when a process's parent is no longer the one recorded:
 // the kernel hands the children of a process that dies to init (or a subreaper) at once.
 
 import { readFileSync } from 'node:fs';
@@ -12,6 +13,12 @@ import { readFileSync } from 'node:fs';
 export interface ProcInfo {
   ppid: number;
   pgid: number;
+  /**
+   * The npm script it runs for (`npm_lifecycle_script` in its environment), null for none, absent
+   * when unknown. The processes of one `npm run` share it; the first one above them that does not
+   * (no script, or the script of an npm run that started this npm) is npm itself: the chain's top.
+   */
+  npmScript?: string | null;
 }
 
 /** A process's parent and group, or null when it is gone (or cannot be read). */
@@ -34,6 +41,9 @@ export function launcherChain(self: number, read: ReadProc): number[] {
     const up = read(parent);
     // Above the parent, only launchers of this group: never the shell (or whatever) that started it.
     if (up === null || up.pgid !== own.pgid || parent === up.pgid) break;
+    // Nor above npm, when npm started this one: a script that ran `npm run bidders &` in the
+    // background (no job control, so one group with it) may end, and the host go on serving.
+    if (typeof own.npmScript === 'string' && up.npmScript !== undefined && up.npmScript !== own.npmScript) break;
     info = up;
   }
   return chain;
@@ -66,13 +76,27 @@ export function readProcStat(pid: number): ProcInfo | null {
   return Number.isInteger(ppid) && Number.isInteger(pgid) ? { ppid, pgid } : null;
 }
 
+/** readProcStat, and the npm script the process runs for (read from /proc/<pid>/environ). */
+export function readProcLaunch(pid: number): ProcInfo | null {
+  const info = readProcStat(pid);
+  if (info === null) return null;
+  try {
+    const entry = readFileSync(`/proc/${pid}/environ`, 'latin1')
+      .split('\0')
+      .find((e) => e.startsWith('npm_lifecycle_script='));
+    return { ...info, npmScript: entry === undefined ? null : entry.slice('npm_lifecycle_script='.length) };
+  } catch {
+    return info;
+  }
+}
+
 /**
  * Calls `onGone` once, with the pid of the launcher that went away, when a link of this process's
  * launcher chain breaks. Without /proc only the parent is watched (process.ppid). Returns a function
  * that stops watching; the timer never keeps the process alive.
  */
 export function watchLauncher(onGone: (launcher: number) => void, everyMs = LAUNCHER_POLL_MS): () => void {
-  const chain = launcherChain(process.pid, readProcStat);
+  const chain = launcherChain(process.pid, readProcLaunch);
   if (chain.length === 1) {
     // Started by init already (setsid, a container's entry point): nobody to outlive.
     return () => undefined;
