@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const { values } = parseCommand(BIDDERS_SPEC);
   const port = numberFlag('port', values.port, { integer: true, min: 0, max: 65535 });
   // A host serves the leaves and runs no auctions: a run too large for one exchange process is served alike.
-  const loaded = loadScenarioFile(values.scenario, { processLimits: false });
+  const loaded = loadScenarioFile(values.scenario, { exchange: false });
   if (!loaded.ok) fail(EXIT.badInput, `${values.scenario}: invalid scenario\n${formatIssues(loaded.issues)}`);
   const seed =
     values.seed === undefined
@@ -33,9 +33,7 @@ async function main(): Promise<void> {
       : numberFlag('seed', values.seed, { integer: true, min: 0, max: 2 ** 32 - 1 });
   // The token the host will ask for, checked as a scenario's `token` is (and never echoed when wrong).
   const scenario =
-    values.token === undefined
-      ? loaded.scenario
-      : withLocalToken(loaded.scenario, values.token, { processLimits: false });
+    values.token === undefined ? loaded.scenario : withLocalToken(loaded.scenario, values.token, { exchange: false });
   const leaves = expandLeaves(scenario).flatMap((l) => (l.kind === 'local' ? [l.config] : []));
   if (leaves.length === 0)
     fail(EXIT.badInput, `${values.scenario}: no simulated bidders to serve (every group has a url)`);

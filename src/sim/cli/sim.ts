@@ -65,14 +65,18 @@ function parse(): Parsed {
   const file = positionals[0] ?? SIM_SPEC.args[0].absent;
   // The limits on one process's work apply to one segment's share of the run, in the mode it runs in:
   // checked once the overrides (--mode among them) are applied.
-  const checking = { segments: processes ?? segment.count };
-  const loaded = loadScenarioFile(file, { processLimits: false });
+  // --processes K starts M hosts (1 by default) that every segment shares, unless --bidders names some.
+  const checking =
+    processes === null
+      ? { segments: segment.count }
+      : { segments: processes, ...(values.bidders === undefined ? { hosts: hosts ?? 1 } : {}) };
+  const loaded = loadScenarioFile(file, { exchange: false });
   if (!loaded.ok) fail(EXIT.badInput, `${file}: invalid scenario\n${formatIssues(loaded.issues)}`);
   const mode = values.mode;
   if (mode !== undefined && mode !== 'live' && mode !== 'virtual')
     fail(EXIT.badInput, `--mode: must be live or virtual (got "${mode}")`);
   const over = applyOverrides(
-    applySetFlags(loaded.scenario, values.set, file, [], { processLimits: false }),
+    applySetFlags(loaded.scenario, values.set, file, [], { exchange: false }),
     {
       seed: num('seed', values.seed),
       mode,

@@ -78,7 +78,7 @@ export function readRunFolder(dir: string): RunPart {
     throw new Error(`${dir}: pooled repeats already; merge the runs it was made from instead`);
   const scenarioPath = join(dir, 'scenario.resolved.json');
   // A merge runs none of the scenario's auctions: the limits on one process's work are not its to check.
-  const checked = validateScenario(json(dir, 'scenario.resolved.json'), scenarioPath, { processLimits: false });
+  const checked = validateScenario(json(dir, 'scenario.resolved.json'), scenarioPath, { exchange: false });
   if (!checked.ok) throw new Error(`${scenarioPath}: invalid scenario\n${formatIssues(checked.issues)}`);
   const state = parseRunState(json(dir, STATE_FILE));
   if (Array.isArray(state)) throw new Error(`${join(dir, STATE_FILE)}: not a run state\n${state.join('\n')}`);

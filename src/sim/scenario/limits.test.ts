@@ -136,6 +136,42 @@ describe('work per process (item 3)', () => {
     );
   });
 
+  it("skips only the exchange's limits for what runs no auction: the leaves and their queues still bind", () => {
+    const big = {
+      load: { rate: 80_000, durationSec: 3000 },
+      auction: { tmaxMs: 1000 },
+      bidders: [{ name: 'a', count: 50 }],
+    };
+    expect(validateScenario(big, undefined, { exchange: false }).ok).toBe(true);
+    // A bidder host holds these itself: 12,000 leaves, or 20 × 100,000 requests waiting.
+    for (const bidders of [
+      [
+        { name: 'a', count: 6000 },
+        { name: 'b', count: 6000 },
+      ],
+      [{ name: 'q', count: 20, capacity: { concurrency: 1, queue: 100_000 } }],
+    ]) {
+      const r = validateScenario({ bidders }, undefined, { exchange: false });
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.issues.map((i) => [i.path, i.code])).toEqual([['bidders', 'SCN_ERR_TOO_LARGE']]);
+    }
+  });
+
+  it('holds the requests in flight to the bidder hosts every --processes segment shares', () => {
+    // 4,000,000 in flight: a quarter in each of 4 segments, but one host holds all of them.
+    const live = {
+      mode: 'live',
+      load: { rate: 80_000, durationSec: 10 },
+      auction: { tmaxMs: 1000 },
+      bidders: [{ name: 'a', count: 50 }],
+    };
+    expect(validateScenario(live, undefined, { segments: 4 }).ok).toBe(true);
+    const one = validateScenario(live, undefined, { segments: 4, hosts: 1 });
+    expect(one.ok).toBe(false);
+    if (!one.ok) expect(one.issues[0]!.message).toContain('(got 4,000,000 for one segment of 4');
+    expect(validateScenario(live, undefined, { segments: 4, hosts: 2 }).ok).toBe(true);
+  });
+
   it('checks a virtual segment that simulates the whole run against the whole', () => {
     // A capacity queue is state shared across auctions: each virtual segment simulates every arrival.
     const busy = {

@@ -123,12 +123,30 @@ function plannedSeconds(s: Scenario): number {
   return s.load.durationSec ?? (s.load.auctions ?? 0) / meanRate(s.load);
 }
 
+/** Which of the per-process limits to check, and over how many processes the work is shared. */
+export interface ProcessShare {
+  /** Segments the run is split into; one process runs one of them. */
+  segments?: number;
+  /**
+   * Bidder hosts the live run's segments share (`--processes K --hosts M`): each holds 1/M of the
+   * requests in flight, whatever K. Absent: each segment's host holds its own segment's.
+   */
+  hosts?: number;
+  /**
+   * Whether the exchange's limits (auctions, requests in flight) apply: false for what runs none of
+   * the auctions (a merge, a bidder host serving the leaves). The leaves and their queues always do.
+   */
+  exchange?: boolean;
+}
+
 /**
  * The work one process would be asked to do, against LIMITS: one issue per limit passed. `s` is a
  * valid scenario (each field within its own bounds); this checks what follows from several fields.
- * `segments`: the run is split into that many segments, and one process runs one of them.
  */
-export function processLimitIssues(s: Scenario, segments = 1): Issue[] {
+export function processLimitIssues(s: Scenario, segmentsOrShare: number | ProcessShare = 1): Issue[] {
+  const o: ProcessShare = typeof segmentsOrShare === 'number' ? { segments: segmentsOrShare } : segmentsOrShare;
+  const segments = o.segments ?? 1;
+  const exchange = o.exchange !== false;
   const issues: Issue[] = [];
   const share = segmentWorkShare(s, segments);
   const ofShare = share === 1 ? '' : ` for one segment of ${count(segments)}`;
@@ -151,7 +169,9 @@ export function processLimitIssues(s: Scenario, segments = 1): Issue[] {
   }
   const planned = Math.ceil((auctions ?? rate * plannedSeconds(s)) * share);
   const drawn = Math.ceil(auctions ?? rate * plannedSeconds(s));
-  if (share < 1 && drawn > LIMITS.runAuctions) {
+  if (!exchange) {
+    // A merge or a bidder host runs none of the auctions.
+  } else if (share < 1 && drawn > LIMITS.runAuctions) {
     const what = auctions === null ? 'rate × durationSec' : 'auctions';
     const message = `${what} must be at most ${count(LIMITS.runAuctions)} auctions in a segmented run, whose every segment draws all of them (got ${count(drawn)})`;
     issues.push(issue(auctions === null ? 'load.durationSec' : 'load.auctions', 'SCN_ERR_TOO_LARGE', message));
@@ -167,8 +187,10 @@ export function processLimitIssues(s: Scenario, segments = 1): Issue[] {
       `${count(LIMITS.queuedRequests)} (got ${count(queued)})`;
     issues.push(issue('bidders', 'SCN_ERR_TOO_LARGE', message));
   }
-  const inFlight = Math.ceil(((peak * s.auction.tmaxMs) / 1000) * leaves * share);
-  if (leaves <= LIMITS.leaves && inFlight > LIMITS.inFlightRequests) {
+  // Held by each exchange segment, and by each bidder host: hosts shared by every segment hold 1/M.
+  const held = o.hosts === undefined || s.mode !== 'live' ? share : Math.max(share, 1 / o.hosts);
+  const inFlight = Math.ceil(((peak * s.auction.tmaxMs) / 1000) * leaves * held);
+  if (exchange && leaves <= LIMITS.leaves && inFlight > LIMITS.inFlightRequests) {
     const message =
       `rate × tmaxMs / 1000 × leaves, the requests in flight at once, must be at most ` +
       `${count(LIMITS.inFlightRequests)} (got ${count(inFlight)}${ofShare}: lower the rate, tmaxMs or the leaves, or run more segments)`;

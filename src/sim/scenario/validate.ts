@@ -35,7 +35,7 @@ import {
   type Scenario,
 } from './schema.js';
 import { checkSweep, checkThresholds } from './dotted-sections.js';
-import { LIMITS, processLimitIssues, tooDeepAt, tooDeepIssue } from './limits.js';
+import { LIMITS, processLimitIssues, tooDeepAt, tooDeepIssue, type ProcessShare } from './limits.js';
 import { checkAdaptive, checkThrottle } from './policies.js';
 import { checkLoadShape, resolveTracePath } from './load-shape.js';
 import { meanRate } from './load-rates.js';
@@ -232,20 +232,11 @@ function defaultName(source: string | undefined): string {
   return source === undefined ? DEFAULTS.name : toSafeName(basename(source, extname(source)));
 }
 
-/** How a scenario is checked beyond its own fields. */
-export interface CheckOptions {
-  /**
-   * The segments the run is split into (`--segment I/N`, `--segments N`, `--processes N`): the limits
-   * on one process's work are checked against one segment's share of it (segment-state.ts).
-   */
-  segments?: number;
-  /**
-   * Whether to check the limits on one process's work at all (default true). Reading a run's folder
-   * to merge it, serving a scenario's leaves from a bidder host, or checking a file before the
-   * command line's overrides (which may change its mode) is running none of its auctions.
-   */
-  processLimits?: boolean;
-}
+/**
+ * How a scenario is checked beyond its own fields: the limits on one process's work, over how many
+ * segments and hosts it is shared, and whether the exchange's limits apply (limits.ts ProcessShare).
+ */
+export type CheckOptions = ProcessShare;
 
 /**
  * Validates and fills defaults. `source` (the file) names the root in messages, gives the default name
@@ -300,8 +291,7 @@ export function checkScenario(raw: unknown, source?: string, opts: CheckOptions 
     ...(requests !== undefined && { requests }),
   };
   // What the fields ask of one process together (each is within its own bounds by now).
-  if (issues.length === 0 && opts.processLimits !== false)
-    issues.push(...processLimitIssues(scenario, opts.segments ?? 1));
+  if (issues.length === 0) issues.push(...processLimitIssues(scenario, opts));
   // Each sweep value is checked by validating the scenario with it applied, which needs a clean base.
   const baseOk = issues.length === 0;
   const validate = (cell: unknown): ScenarioResult => checkScenario(cell, source, opts);
