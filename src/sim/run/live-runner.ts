@@ -23,7 +23,7 @@ import {
   exchangeOptions,
   finishRun,
   lateGraceMs,
-  leafSeed,
+  segmentSeed,
   leafInfos,
   plannedSec,
   runPolicy,
@@ -90,8 +90,12 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
   if (base === undefined && locals.length > 0) {
     // Local groups share one token (validated), which the child host then requires.
     const token = leaves.find((l) => l.kind === 'local')?.token;
-    // A host of the segment's own: its leaves draw streams of their own (leafSeed).
-    host = await startChildHost(locals, leafSeed(s, opts.segment ?? WHOLE_RUN), token === undefined ? {} : { token });
+    // A host of the segment's own: its leaves draw streams of their own (segmentSeed).
+    host = await startChildHost(
+      locals,
+      segmentSeed(s, opts.segment ?? WHOLE_RUN),
+      token === undefined ? {} : { token },
+    );
     base = `ws://127.0.0.1:${host.port}`;
   }
   const targets: PoolTarget[] = leaves.map((l) => {
@@ -110,9 +114,9 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
   const m = new Metrics(infos);
   // Checks every auction and outcome as it happens; a run that breaks an invariant fails (exit 3).
   const checker = new InvariantChecker(leaves.length);
-  // A segment's share of each leaf's QPS cap: the segments together send a leaf what one exchange would.
-  const qpsShare = 1 / (opts.segment ?? WHOLE_RUN).count;
-  const exchange = new Exchange({ ...exchangeOptions(s), policy: runPolicy(s, m, qpsShare) }, clock, tee(m, checker));
+  // A segment caps each leaf at its share of the QPS cap: the segments together send what one exchange would.
+  const policy = runPolicy(s, m, opts.segment ?? WHOLE_RUN);
+  const exchange = new Exchange({ ...exchangeOptions(s), policy }, clock, tee(m, checker));
   const { pool, http, links } = buildLinks(s, leaves, targets, exchange);
   exchange.attach(links);
 

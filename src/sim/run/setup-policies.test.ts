@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { valid } from '../../../test/helpers/scenarios.js';
 import { Outcome } from '../../exchange/outcome.js';
+import type { PolicySet } from '../../exchange/policies/policy-set.js';
 import { fanoutPolicy } from './setup.js';
 
 describe('fanoutPolicy', () => {
@@ -68,5 +69,35 @@ describe('fanoutPolicy', () => {
     }
     // Told floor((d - 5) x share - deduction) >= minBidderMs: d >= 10 / 0.5 + 5, (20 + 4) + 5, 10 + 5; 1 ms over.
     expect([0, 1, 2].map((leaf) => p.deadlineMs(leaf, 100, 3000))).toEqual([26, 30, 16]);
+  });
+});
+
+describe('fanoutPolicy in a segment', () => {
+  it('caps a live segment at its share of qps and gives its throttle a stream of its own', () => {
+    const raw = {
+      mode: 'live',
+      auction: { throttle: { minShare: 0.5, windowSec: 1 } },
+      bidders: [{ name: 'a', qps: 100 }],
+    };
+    const of = (mode: string, segment?: { index: number; count: number }) =>
+      fanoutPolicy(valid({ ...raw, mode }), segment)!;
+    // Its bucket holds 0.1 s of its cap: 10 tokens whole, 2.5 in each of 4 segments (2 whole ones).
+    const taken = (p: PolicySet): number => Array.from({ length: 20 }, () => p.cap!.take(0, 0)).filter(Boolean).length;
+    expect(taken(of('live'))).toBe(10);
+    expect(taken(of('live', { index: 0, count: 4 }))).toBe(2);
+    // Which requests the throttle holds back, as the leaf times out throughout.
+    const fates = (p: PolicySet): string => {
+      let out = '';
+      for (let t = 0; t < 3000; t += 10) {
+        out += p.admit(0, t) === 'throttled' ? '0' : '1';
+        p.observe(0, Outcome.TIMED_OUT, NaN, t + 5);
+      }
+      return out;
+    };
+    expect(fates(of('live', { index: 0, count: 4 }))).toContain('0');
+    expect(fates(of('live', { index: 0, count: 4 }))).not.toBe(fates(of('live', { index: 1, count: 4 })));
+    // A virtual segment with policies simulates the whole run: the whole run's cap and draws.
+    expect(taken(of('virtual', { index: 1, count: 4 }))).toBe(10);
+    expect(fates(of('virtual', { index: 1, count: 4 }))).toBe(fates(of('virtual')));
   });
 });

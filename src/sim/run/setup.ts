@@ -16,12 +16,11 @@ import type { LeafHostStats } from '../../bidders/host.js';
 import type { InvariantChecker } from '../metrics/invariants.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { MeasuredWindow, RunResult } from './result.js';
-import type { Segment } from './arrivals.js';
 import { percentiles } from '../metrics/summary.js';
 import type { Histogram } from '../../lib/histogram.js';
 import { buildSummary, type Summary } from '../metrics/summary.js';
 import type { HarnessSummary } from '../metrics/harness-types.js';
-import { arrivalSchedule, type ArrivalSchedule } from './arrivals.js';
+import { arrivalSchedule, WHOLE_RUN, type ArrivalSchedule, type Segment } from './arrivals.js';
 import { meanRate } from '../scenario/load-rates.js';
 import { readTrace } from '../scenario/trace-file.js';
 
@@ -69,13 +68,14 @@ export function leafTerms(s: Scenario): LeafTerms[] | null {
 }
 
 /**
- * The seed of the leaves' own streams (their decisions, the network, the backoff) in `segment`. A
- * segment that runs only its stripe gives its leaves streams of their own: with the run's seed, each
- * segment's leaf would replay the same draws for its own requests, and the N segments would hold N
- * copies of one sample, not one sample N times as large. The arrivals and the requests stay the
- * whole run's in every segment; a whole run, or a segment that simulates it, keeps the run's seed.
+ * The seed of the streams `segment` draws for its own share: its leaves' (their decisions, the
+ * network, the backoff) and its throttle's. A segment that runs only its stripe gets streams of its
+ * own: with the run's seed, each segment would replay the same draws for its own requests, and the N
+ * segments would hold N copies of one sample, not one sample N times as large. The arrivals and the
+ * requests stay the whole run's in every segment; a whole run, or a segment that simulates it, keeps
+ * the run's seed.
  */
-export function leafSeed(s: Scenario, segment: Segment): number | string {
+export function segmentSeed(s: Scenario, segment: Segment): number | string {
   return segment.count === 1 || simulatesWholeRun(s)
     ? s.seed
     : `${s.seed}/segment-${segment.index}-of-${segment.count}`;
@@ -92,16 +92,19 @@ export const streams = {
   network: (seed: number | string, leaf: string): Rng => seedrandom.alea(`${seed}/network/${leaf}`),
   backoff: (seed: number | string, leaf: string): Rng => seedrandom.alea(`${seed}/backoff/${leaf}`),
   /** Which requests the throttle holds back (src/exchange/policies/throttle.ts). */
-  throttle: (seed: number): Rng => seedrandom.alea(`${seed}/throttle`),
+  throttle: (seed: number | string): Rng => seedrandom.alea(`${seed}/throttle`),
 };
 
 /**
  * The fan-out policies the scenario switches on (adaptive timeouts, throttling, QPS caps), or null
- * when it switches on none: the exchange then runs its per-message path as without policies.
- * `qpsShare` scales every QPS cap: a live segment of N runs 1/N of the arrivals and caps each leaf
- * at 1/N of its `qps`, so that the N segments together send it what one exchange would.
+ * when it switches on none: the exchange then runs its per-message path as without policies. A
+ * segment that runs only its stripe (a live one: a virtual segment with policies simulates the whole
+ * run) caps each leaf at 1/N of its `qps`, so that the N segments together send it what one exchange
+ * would, and draws its throttle's holds from a stream of its own (segmentSeed).
  */
-export function fanoutPolicy(s: Scenario, qpsShare = 1): PolicySet | null {
+export function fanoutPolicy(s: Scenario, segment: Segment = WHOLE_RUN): PolicySet | null {
+  const seed = segmentSeed(s, segment);
+  const qpsShare = seed === s.seed ? 1 : 1 / segment.count;
   const qps = s.bidders.flatMap((g) =>
     Array.from({ length: isExternal(g) ? 1 : g.count }, () => (g.qps === undefined ? null : g.qps * qpsShare)),
   );
@@ -121,17 +124,17 @@ export function fanoutPolicy(s: Scenario, qpsShare = 1): PolicySet | null {
     adaptive: a.adaptive === undefined ? null : { ...a.adaptive, floorMs },
     throttle: s.auction.throttle ?? null,
     qps,
-    draw: streams.throttle(s.seed),
+    draw: streams.throttle(seed),
   });
   return policy.active ? policy : null;
 }
 
 /**
- * The run's fan-out policy for the exchange (fanoutPolicy), with `m` reading each leaf's adaptive
- * deadline as each second begins when adaptive timeouts are on. `qpsShare` as fanoutPolicy's.
+ * The run's fan-out policy for the exchange (fanoutPolicy, for `segment`), with `m` reading each
+ * leaf's adaptive deadline as each second begins when adaptive timeouts are on.
  */
-export function runPolicy(s: Scenario, m: Metrics, qpsShare = 1): FanoutPolicy | null {
-  const policy = fanoutPolicy(s, qpsShare);
+export function runPolicy(s: Scenario, m: Metrics, segment: Segment = WHOLE_RUN): FanoutPolicy | null {
+  const policy = fanoutPolicy(s, segment);
   const adaptive = policy?.adaptive ?? null;
   if (adaptive !== null) m.trackDeadlines((leaf) => adaptive.current(leaf));
   return policy;

@@ -18,7 +18,7 @@ import {
   exchangeOptions,
   finishRun,
   lateGraceMs,
-  leafSeed,
+  segmentSeed,
   leafInfos,
   plannedSec,
   runPolicy,
@@ -97,8 +97,8 @@ function virtualRun(s: Scenario, opts: VirtualOptions) {
   const whole = segment.count > 1 && simulatesWholeRun(s);
   const heard = opts.tap === undefined ? tee(m, checker) : tee(m, checker, opts.tap);
   const observer = whole ? stripeObserver(heard, segment, sequentialIndex, (a) => m.witness(a)) : heard;
-  const seed = leafSeed(s, segment);
-  const exchange = new Exchange({ ...exchangeOptions(s), policy: runPolicy(s, m) }, clock, observer);
+  const seed = segmentSeed(s, segment);
+  const exchange = new Exchange({ ...exchangeOptions(s), policy: runPolicy(s, m, segment) }, clock, observer);
   const links = locals.map((c, i) => {
     const http = leaves[i]!.http;
     return new VirtualLink(
