@@ -84,6 +84,9 @@ describe('npm run sim -- --processes', () => {
     expect(h.checks.filter((c) => c.id === 'host-utilisation')).toHaveLength(2);
     expect(h.hostLateness).not.toBeNull();
     expect(Object.keys(h.groups).sort()).toEqual(['capped', 'fast', 'slow']);
+    // The hosts' load is read over the stretch the exchanges read theirs: warm-up end to last close.
+    const wall = (role: string) => h.processes.filter((p) => p.role === role).map((p) => p.wallSec);
+    for (const host of wall('bidder-host')) expect(Math.abs(host - Math.max(...wall('exchange')))).toBeLessThan(0.2);
     // Leaf k on host (k - 1) mod 2: each leaf was served by one host only.
     const state = JSON.parse(readFileSync(join(dir, 'live', 'run-state.json'), 'utf8')) as {
       hosts: Array<{ numbers: { requests: number } }>;

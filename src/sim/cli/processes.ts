@@ -16,6 +16,7 @@ import { readRunFolder } from '../merge/read-run.js';
 import type { RunResult } from '../run/result.js';
 import { startChildHost, type ChildHost } from '../run/host-child.js';
 import { ARRIVALS_AFTER_MS, hostsInput } from '../run/live-runner.js';
+import { plannedSec } from '../run/setup.js';
 import { judgeHosts, verdictOf } from '../metrics/harness.js';
 import { expandLeaves } from '../scenario/bidder-groups.js';
 import { isExternal, type Scenario } from '../scenario/schema.js';
@@ -64,6 +65,9 @@ export async function runProcesses(o: ProcessesOptions): Promise<RunResult> {
   const work = mkdtempSync(join(tmpdir(), 'rtb-sim-processes-'));
   let stopped = false;
   let markTimer: NodeJS.Timeout | undefined;
+  let measureTimer: NodeJS.Timeout | undefined;
+  /** The hosts' load over the segments' measured stretch, once taken (measureTimer). */
+  let measured: Promise<(HostProcessLoad | null)[]> | null = null;
   try {
     if (s.mode === 'live' && o.bidders === undefined && locals.length > 0) {
       const token = locals[0]!.token;
@@ -110,6 +114,11 @@ export async function runProcesses(o: ProcessesOptions): Promise<RunResult> {
     // The segments' warm-up ends together, as their arrivals begin together: the hosts start afresh then.
     const warmupEndsIn = startAt + ARRIVALS_AFTER_MS + s.load.warmupSec * 1000 - Date.now();
     if (hosts.length > 0) markTimer = setTimeout(() => hosts.forEach((h) => h.mark()), Math.max(0, warmupEndsIn));
+    // And their last auctions close by the planned end plus tmax: the hosts' load is read then, over
+    // the stretch a single run reads its host's (to its last close), not the grace and exits after.
+    const closedIn = warmupEndsIn + (plannedSec(s) - s.load.warmupSec) * 1000 + s.auction.tmaxMs;
+    if (hosts.length > 0)
+      measureTimer = setTimeout(() => (measured = Promise.all(hosts.map((h) => h.measure()))), Math.max(0, closedIn));
     // A stop reaches every segment, which closes its auctions in flight and writes a partial report.
     const forward = (): void => {
       for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGTERM');
@@ -118,6 +127,9 @@ export async function runProcesses(o: ProcessesOptions): Promise<RunResult> {
     const ended = await Promise.all(children.map((c) => c.ended));
     o.signal.removeEventListener('abort', forward);
     clearTimeout(markTimer);
+    clearTimeout(measureTimer);
+    // Stopped before the planned end (a signal): the hosts' load to their stop, as a single run's.
+    const loads = measured === null ? null : await measured;
     const stats: LeafHostStats[][] = await Promise.all(hosts.map((h) => h.stop()));
     stopped = true;
     ended.forEach((e, i) => {
@@ -138,13 +150,14 @@ export async function runProcesses(o: ProcessesOptions): Promise<RunResult> {
     withHosts(
       result,
       stats.flat(),
-      hosts.map((h) => h.load()).filter((l): l is HostProcessLoad => l !== null),
+      hosts.map((h, i) => loads?.[i] ?? h.load()).filter((l): l is HostProcessLoad => l !== null),
       // Bidders this process did not start (external groups, groups on hosts of their own) go unmeasured.
       locals.length < expandLeaves(s).length,
     );
     return result;
   } finally {
     clearTimeout(markTimer);
+    clearTimeout(measureTimer);
     if (!stopped) await Promise.all(hosts.map((h) => h.stop().catch(() => [])));
     rmSync(work, { recursive: true, force: true });
   }
