@@ -23,31 +23,33 @@ export interface Publisher {
   name?: string;
 }
 
+// Site, App, Device and User: OpenRTB only recommends their ids, so a recorded request may lack them
+// (the bidder host takes it: parse.ts); the generated requests fill them all.
 export interface Site {
-  id: string;
-  domain: string;
-  page: string;
+  id?: string;
+  domain?: string;
+  page?: string;
   cat?: string[];
   publisher?: Publisher;
 }
 
 export interface App {
-  id: string;
-  bundle: string;
+  id?: string;
+  bundle?: string;
   name?: string;
   publisher?: Publisher;
 }
 
 export interface Device {
-  ua: string;
-  ip: string;
+  ua?: string;
+  ip?: string;
   devicetype?: number;
   os?: string;
   language?: string;
 }
 
 export interface User {
-  id: string;
+  id?: string;
   buyeruid?: string;
 }
 

@@ -38,7 +38,8 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
     commands: {
       sim: 'the run finished, its report is written and every threshold passed',
       sweep: 'every cell ran and one is recommended; with --shard, its runs ran and shard.json is written',
-      bidders: 'stopped by SIGINT or SIGTERM after closing its listeners',
+      bidders:
+        'stopped by SIGINT or SIGTERM, or because the npm (or other launcher) that started it went away, after closing its listeners',
       bench: 'the bench ran (without --check, whether or not the targets were met)',
       soak: 'neither the heap nor the active handles grew',
       compare: 'the two runs were compared and compare.md written, whatever their differences',
@@ -116,10 +117,13 @@ export const EXIT_CODES: readonly ExitCodeRow[] = [
     meaning: 'stopped by SIGTERM: 128 + 15',
     commands: {
       sim: 'stopped by SIGTERM, or because the npm (or other launcher) that started it went away, after closing the auctions in flight and writing a partial report',
-      sweep: 'stopped by SIGTERM (no report is written)',
+      sweep:
+        'stopped by SIGTERM, or because the npm (or other launcher) that started it went away (no report is written; its workers exit with it)',
+      bidders: 'the npm (or other launcher) that started it went away before it listened',
       bench: 'stopped by SIGTERM, after killing every child it started',
       soak: 'stopped by SIGTERM (no verdict)',
-      capacity: 'stopped by SIGTERM, after the probe in flight; capacity.json holds the probes before it',
+      capacity:
+        'stopped by SIGTERM, or because the npm (or other launcher) that started it went away, after the probe in flight; capacity.json holds the probes before it',
     },
   },
 ];

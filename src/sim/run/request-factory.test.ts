@@ -24,7 +24,7 @@ describe('requestFactory', () => {
       expect(imp.tagid).toMatch(/^site-\d+-slot-\d+$/);
     }
     expect(req.site?.domain).toMatch(/\.example$/);
-    expect(req.site?.page.startsWith(`https://${req.site?.domain}/`)).toBe(true);
+    expect(req.site?.page?.startsWith(`https://${req.site?.domain}/`)).toBe(true);
     expect(req.site?.publisher?.id).toMatch(/^pub-\d+$/);
     expect(req.device?.ip).toMatch(/^192\.0\.2\.([1-9]\d?|1\d\d|2[0-4]\d|25[0-4])$/);
     expect([2, 4, 5]).toContain(req.device?.devicetype);
