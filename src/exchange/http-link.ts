@@ -6,6 +6,7 @@
 // which the pool replaces. Win, loss and billing notices are GETs of the bid's own nurl / lurl / burl
 // with the macros substituted, only to the origin the bid came from.
 
+import { connect as tcpConnect } from 'node:net';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { Pool, type Dispatcher } from 'undici';
 import { substituteMacros } from '../protocol/macros.js';
@@ -291,9 +292,32 @@ class HttpLink implements Link {
   }
 }
 
+/** The most bidders a failed reach() names; the rest are counted. */
+const MAX_UNREACHED = 20;
+
+/** Whether `origin` takes a TCP connection within `timeoutMs`: null when it does, else why not. */
+function probe(origin: string, timeoutMs: number): Promise<string | null> {
+  const u = new URL(origin);
+  const port = u.port === '' ? (u.protocol === 'https:' ? 443 : 80) : Number(u.port);
+  // An IPv6 literal's hostname keeps its brackets in a URL; a socket wants it bare.
+  const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
+  return new Promise((resolve) => {
+    const socket = tcpConnect({ host, port });
+    const done = (why: string | null): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(why);
+    };
+    const timer = setTimeout(() => done(`no connection within ${timeoutMs} ms`), timeoutMs);
+    socket.once('connect', () => done(null));
+    socket.once('error', (err: NodeJS.ErrnoException) => done(err.code ?? err.message));
+  });
+}
+
 export class HttpLinks {
   readonly links: readonly Link[];
   private readonly httpLinks: HttpLink[];
+  private readonly urls: readonly string[];
   private readonly pools = new Map<string, Pool>();
   private lastText: Buffer | null = null;
   private lastGzip: Buffer | null = null;
@@ -315,6 +339,28 @@ export class HttpLinks {
       return new HttpLink(i, t, pool, handler, this, opts);
     });
     this.links = this.httpLinks;
+    this.urls = targets.map((t) => t.url);
+  }
+
+  /**
+   * Resolves once every bidder's origin has taken a TCP connection (closed again at once); rejects
+   * naming each bidder whose origin did not within `timeoutMs`, with the cause. A URL nobody listens
+   * on (a typo, a host not up) stops a run before it starts, as the WebSocket pool's connect() does,
+   * rather than losing every request to it.
+   */
+  async reach(timeoutMs = 5000): Promise<void> {
+    const why = new Map<string, string>();
+    await Promise.all(
+      [...this.pools.keys()].map(async (origin) => {
+        const failed = await probe(origin, timeoutMs);
+        if (failed !== null) why.set(origin, failed);
+      }),
+    );
+    if (why.size === 0) return;
+    const down = this.urls.filter((url) => why.has(new URL(url).origin));
+    const lines = down.slice(0, MAX_UNREACHED).map((url) => `  ${url}: ${why.get(new URL(url).origin)!}`);
+    if (down.length > MAX_UNREACHED) lines.push(`  ... and ${down.length - MAX_UNREACHED} more`);
+    throw new Error(`could not connect to ${down.length} HTTP bidder(s) within ${timeoutMs} ms:\n${lines.join('\n')}`);
   }
 
   /** The request gzipped once per auction, for every gzip link it goes to (the exchange shares `text`). */

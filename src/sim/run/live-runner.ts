@@ -129,6 +129,7 @@ export async function runLive(s: Scenario, opts: RunOptions = {}): Promise<RunRe
 
   try {
     await pool.connect();
+    await http?.links.reach();
   } catch (err) {
     await cleanup();
     throw err;
