@@ -132,7 +132,8 @@ function virtualRun(s: Scenario, opts: VirtualOptions) {
       elapsedSec: queue.now / 1000,
       totalSec,
       closed: m.closedAll,
-      inFlight: exchange.inFlight,
+      // A segment that simulates the whole run reports its own stripe, as its other figures do.
+      inFlight: whole ? ownSubmitted - m.closedAll : exchange.inFlight,
       auctionP99Ms: m.auctionLatency.getValueAtPercentile(99) / 1000,
       timedOut: m.leaves.reduce((t, c) => t + c.timedOut, 0),
     });
@@ -144,6 +145,8 @@ function virtualRun(s: Scenario, opts: VirtualOptions) {
   let lastArrival = origin;
   /** The run's last arrival, whatever the stripe: the links' downtime counts to it (Metrics.end). */
   let lastSimulated = origin;
+  /** Auctions of this segment's stripe submitted so far (whole-run segments: the progress line's). */
+  let ownSubmitted = 0;
   let marked = false;
   const arrivalsPerLook = Math.max(1, Math.floor(REQUESTS_PER_LOOK / Math.max(1, links.length)));
   /** Submits arrivals until the schedule ends (true) or the wall clock passes `untilWallMs` (false). */
@@ -156,7 +159,10 @@ function virtualRun(s: Scenario, opts: VirtualOptions) {
       queue.now = at;
       // The segment's own last arrival bounds its window, whatever it simulated beyond its stripe.
       lastSimulated = at;
-      if (!whole || schedule.index % segment.count === segment.index) lastArrival = at;
+      if (!whole || schedule.index % segment.count === segment.index) {
+        lastArrival = at;
+        ownSubmitted++;
+      }
       if (!marked && at >= warmupEnd) {
         // As the live runner tells its host: the leaves' own statistics leave out the warm-up.
         for (const l of links) l.mark();

@@ -11,7 +11,7 @@ import { mergeRuns } from '../merge/merge-runs.js';
 import { readRunFolder } from '../merge/read-run.js';
 import { writeReports } from '../report/write-reports.js';
 import type { Scenario } from '../scenario/schema.js';
-import type { RunResult } from '../run/result.js';
+import type { Progress, RunResult } from '../run/result.js';
 import type { LeafHostStats } from '../../bidders/host.js';
 import { runVirtual } from './virtual-runner.js';
 import { removeTempDirs, tempDir } from '../../../test/helpers/cli.js';
@@ -131,6 +131,23 @@ describe('segments of a virtual run with state shared across auctions', () => {
     const w = runVirtual(sparse).summary;
     expect(Object.values(w.bidders).reduce((n, b) => n + b.drops, 0)).toBeGreaterThan(10);
     expect(runVirtual(adaptive).summary.bidders['a-1']!.deadlineMs!.ms.length).toBeGreaterThan(20);
+  });
+
+  it("reports its own stripe's progress: closed and in flight alike", () => {
+    const seen = (segment?: { index: number; count: number }) => {
+      const reports: Progress[] = [];
+      runVirtual(STATEFUL, { progressEverySec: 0.1, onProgress: (p) => reports.push(p), ...(segment && { segment }) });
+      return reports;
+    };
+    const whole = seen();
+    const part = seen({ index: 1, count: 4 });
+    expect(part.length).toBe(whole.length);
+    const most = (r: Progress[]) => Math.max(...r.map((p) => p.inFlight));
+    // About a quarter of the whole run's auctions in flight, not all of them.
+    expect(most(part)).toBeLessThan(0.5 * most(whole));
+    expect(part.every((p) => p.inFlight >= 0)).toBe(true);
+    expect(part.at(-1)!.inFlight).toBe(0);
+    expect(part.at(-1)!.closed).toBeLessThan(0.3 * whole.at(-1)!.closed);
   });
 
   it('the run exercises every kind of shared state', () => {
