@@ -1,6 +1,6 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { randomIds, requestFactory, sequentialIds } from './request-factory.js';
+import { randomIds, requestFactory, sequentialIds, sequentialIndex } from './request-factory.js';
 import { validateScenario, type Scenario } from '../scenario/scenario.js';
 
 function scenario(raw: unknown = {}): Scenario {
@@ -64,6 +64,11 @@ describe('requestFactory', () => {
 });
 
 describe('ids', () => {
+  it('sequentialIndex reads back the 0-based place of a sequentialIds id', () => {
+    const next = sequentialIds();
+    for (let i = 0; i < 12_345; i++) expect(sequentialIndex(next())).toBe(i);
+  });
+
   it('sequentialIds counts from 1 with a prefix, independently per generator', () => {
     const a = sequentialIds();
     const b = sequentialIds('v');

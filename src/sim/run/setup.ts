@@ -2,7 +2,7 @@
 // named random streams, the leaves as metrics name them, and the config echoed in summary.json.
 
 import seedrandom from 'seedrandom';
-import { simulatesWholeRun } from '../scenario/segment-state.js';
+import { runsStripe, simulatesWholeRun } from '../scenario/segment-state.js';
 import type { LeafConfig, Rng } from '../../bidders/config.js';
 import { latencyQuantile } from '../../bidders/latency-models.js';
 import type { ExchangeOptions } from '../../exchange/exchange.js';
@@ -76,9 +76,7 @@ export function leafTerms(s: Scenario): LeafTerms[] | null {
  * the run's seed.
  */
 export function segmentSeed(s: Scenario, segment: Segment): number | string {
-  return segment.count === 1 || simulatesWholeRun(s)
-    ? s.seed
-    : `${s.seed}/segment-${segment.index}-of-${segment.count}`;
+  return runsStripe(s, segment.count) ? `${s.seed}/segment-${segment.index}-of-${segment.count}` : s.seed;
 }
 
 /**
@@ -103,8 +101,7 @@ export const streams = {
  * would, and draws its throttle's holds from a stream of its own (segmentSeed).
  */
 export function fanoutPolicy(s: Scenario, segment: Segment = WHOLE_RUN): PolicySet | null {
-  const seed = segmentSeed(s, segment);
-  const qpsShare = seed === s.seed ? 1 : 1 / segment.count;
+  const qpsShare = runsStripe(s, segment.count) ? 1 / segment.count : 1;
   const qps = s.bidders.flatMap((g) =>
     Array.from({ length: isExternal(g) ? 1 : g.count }, () => (g.qps === undefined ? null : g.qps * qpsShare)),
   );
@@ -124,7 +121,7 @@ export function fanoutPolicy(s: Scenario, segment: Segment = WHOLE_RUN): PolicyS
     adaptive: a.adaptive === undefined ? null : { ...a.adaptive, floorMs },
     throttle: s.auction.throttle ?? null,
     qps,
-    draw: streams.throttle(seed),
+    draw: streams.throttle(segmentSeed(s, segment)),
   });
   return policy.active ? policy : null;
 }

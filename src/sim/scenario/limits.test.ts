@@ -182,7 +182,7 @@ describe('work per process (item 3)', () => {
     expect(validateScenario(busy, undefined, { segments: 4 }).ok).toBe(false);
     expect(validateScenario({ ...busy, mode: 'live' }, undefined, { segments: 4 }).ok).toBe(true);
     const s = valid({ ...busy, load: { rate: 10_000, durationSec: 2000 } });
-    expect(processLimitIssues(s, 4)).toEqual([]);
+    expect(processLimitIssues(s, { segments: 4 })).toEqual([]);
   });
 
   it('thresholds at most LIMITS.thresholds: two hundred thousand are one issue, found at once', () => {

@@ -143,8 +143,7 @@ export interface ProcessShare {
  * The work one process would be asked to do, against LIMITS: one issue per limit passed. `s` is a
  * valid scenario (each field within its own bounds); this checks what follows from several fields.
  */
-export function processLimitIssues(s: Scenario, segmentsOrShare: number | ProcessShare = 1): Issue[] {
-  const o: ProcessShare = typeof segmentsOrShare === 'number' ? { segments: segmentsOrShare } : segmentsOrShare;
+export function processLimitIssues(s: Scenario, o: ProcessShare = {}): Issue[] {
   const segments = o.segments ?? 1;
   const exchange = o.exchange !== false;
   const issues: Issue[] = [];

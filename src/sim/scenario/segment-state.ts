@@ -35,11 +35,20 @@ export function simulatesWholeRun(s: Scenario): boolean {
 }
 
 /**
+ * Whether one of `count` segments of `s` runs its stripe alone: a share of the arrivals, its own
+ * draws (setup.ts segmentSeed) and 1/count of each QPS cap; false for a whole run, or a segment that
+ * simulates the whole run.
+ */
+export function runsStripe(s: Scenario, count: number): boolean {
+  return count > 1 && !simulatesWholeRun(s);
+}
+
+/**
  * The share of the whole run's work one of `count` segments does: 1 / count, or all of it when it
  * simulates the whole run. The limits per process (limits.ts) are checked against this share.
  */
 export function segmentWorkShare(s: Scenario, count: number): number {
-  return count <= 1 || simulatesWholeRun(s) ? 1 : 1 / count;
+  return runsStripe(s, count) ? 1 / count : 1;
 }
 
 /**
